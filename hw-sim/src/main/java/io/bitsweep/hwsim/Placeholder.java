@@ -1,0 +1,2 @@
+package io.bitsweep.hwsim;
+final class Placeholder {}

@@ -1,0 +1,31 @@
+package io.bitsweep.search.cli;
+
+import io.bitsweep.eval.cli.CliErrors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code bitsweep} command: the entry point of bin/bitsweep and of the shaded jar. */
+@Command(name = "bitsweep",
+        mixinStandardHelpOptions = true,
+        versionProvider = BuildInfo.class,
+        description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
+                + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class BitSweepCli {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces on errors and Spark's own INFO logs.")
+    boolean verbose;
+
+    public static CommandLine commandLine() {
+        BitSweepCli root = new BitSweepCli();
+        CommandLine cl = new CommandLine(root);
+        cl.setExecutionExceptionHandler(new CliErrors(() -> root.verbose));
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
