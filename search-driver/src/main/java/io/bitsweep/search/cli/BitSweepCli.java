@@ -1,6 +1,9 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.cli.CliErrors;
+import io.bitsweep.eval.cli.DataCommand;
+import io.bitsweep.eval.cli.EvalCommand;
+import io.bitsweep.eval.cli.FetchAssetsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +14,8 @@ import picocli.CommandLine.Option;
         versionProvider = BuildInfo.class,
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, DataCommand.class,
+                FetchAssetsCommand.class})
 public final class BitSweepCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
