@@ -4,6 +4,7 @@ import io.bitsweep.eval.cli.CliErrors;
 import io.bitsweep.eval.cli.DataCommand;
 import io.bitsweep.eval.cli.EvalCommand;
 import io.bitsweep.eval.cli.FetchAssetsCommand;
+import io.bitsweep.eval.cli.InspectCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
         versionProvider = BuildInfo.class,
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
-        subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, DataCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
                 FetchAssetsCommand.class})
 public final class BitSweepCli {
 
