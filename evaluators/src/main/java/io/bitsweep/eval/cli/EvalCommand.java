@@ -7,6 +7,9 @@ import io.bitsweep.eval.engine.Engines;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
+import io.bitsweep.eval.model.Tensor;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import java.util.Arrays;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -58,6 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new BitSweepException("model file " + model + " does not exist");
         }
         Dataset dataset = Datasets.open(data);
+        checkInputMatches(TfliteImporter.load(model).input(), dataset);
         long start = System.nanoTime();
         Evaluation.Result result;
         try (Predictor predictor = Engines.open(engine, model)) {
@@ -71,5 +75,17 @@ public final class EvalCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf(Locale.ROOT, "eval: %s engine, %d %s samples in %.1f s, data sha256 %s%n",
                 engine, result.labels().length, dataset.kind(), seconds, dataset.sha256());
         return 0;
+    }
+
+    /** The model's input (without its batch dimension) must hold exactly one model input of the data set. */
+    private void checkInputMatches(Tensor input, Dataset dataset) {
+        int[] shape = input.shape();
+        long perSample = Arrays.stream(shape, shape.length > 1 ? 1 : 0, shape.length).asLongStream()
+                .reduce(1, (a, b) -> a * b);
+        if (perSample != dataset.inputSize()) {
+            throw new BitSweepException("model " + model + " takes input " + Arrays.toString(shape) + " ("
+                    + perSample + " values per sample) but data " + data + " (" + dataset.kind() + ") gives "
+                    + Arrays.toString(dataset.inputShape()) + " (" + dataset.inputSize() + " values)");
+        }
     }
 }
