@@ -8,14 +8,14 @@ import java.util.List;
  * stride-2 shortcut convolutions run after the second 3x3 of their block. RESHAPE and SOFTMAX are left out (no
  * MACs; the hw-sim workload has no such layer kind).
  */
-final class ResNet8Shapes {
+public final class ResNet8Shapes {
     /** Total MACs of the model: sum over layers of Ho*Wo*kh*kw*Cin*Cout. */
-    static final long MACS = 12_501_632L;
+    public static final long MACS = 12_501_632L;
 
     private ResNet8Shapes() {
     }
 
-    static Workload workload() {
+    public static Workload workload() {
         return new Workload("ic-resnet8", List.of(
                 Layer.conv("conv_2d_0", 32, 32, 3, 3, 3, 32, 32, 16),
                 Layer.conv("conv_2d_1", 32, 32, 16, 3, 3, 32, 32, 16),
