@@ -37,7 +37,8 @@ public final class HwsimCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--target", required = true, paramLabel = "TARGET",
-            description = "A target file (conf/hw/X.conf) or a shipped target name: ${sys:bitsweep.hwsim.targets}.")
+            completionCandidates = ShippedTargets.class,
+            description = "A target file (conf/hw/X.conf) or a shipped target name: ${COMPLETION-CANDIDATES}.")
     String target;
 
     @Option(names = "--uniform", paramLabel = "SPEC", defaultValue = "int8",
@@ -54,8 +55,12 @@ public final class HwsimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static {
-        System.setProperty("bitsweep.hwsim.targets", String.join(", ", Targets.SHIPPED));
+    /** The shipped target names, for --help and shell completion. */
+    static final class ShippedTargets implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Targets.SHIPPED.iterator();
+        }
     }
 
     @Override
