@@ -2,7 +2,6 @@ package io.bitsweep.eval.engine.fp;
 
 import io.bitsweep.eval.model.Activation;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * CONV_2D, NHWC. Weights are re-laid out once as [kh][kw][Cin][Cout] so that one input value multiplies a
@@ -47,10 +46,10 @@ final class Conv2dKernel implements Kernel {
         for (int oy = 0; oy < g.outH(); oy++) {
             for (int ox = 0; ox < g.outW(); ox++) {
                 for (int co = 0; co < wideEnd; co += Vectors.WIDE.length()) {
-                    vectorBlock(Vectors.WIDE, oy, ox, co);
+                    wideBlock(oy, ox, co);
                 }
                 if (narrowEnd > wideEnd) {
-                    vectorBlock(Vectors.NARROW, oy, ox, wideEnd);
+                    narrowBlock(oy, ox, wideEnd);
                 }
                 for (int co = narrowEnd; co < cout; co++) {
                     scalarChannel(oy, ox, co);
@@ -60,10 +59,10 @@ final class Conv2dKernel implements Kernel {
     }
 
     /** Output channels [co, co + lanes) of pixel (oy, ox), with the accumulator in one register. */
-    private void vectorBlock(VectorSpecies<Float> species, int oy, int ox, int co) {
+    private void wideBlock(int oy, int ox, int co) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
-        FloatVector acc = FloatVector.fromArray(species, bias, co);
+        FloatVector acc = FloatVector.fromArray(Vectors.WIDE, bias, co);
         for (int ky = 0; ky < g.kh(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
@@ -77,8 +76,34 @@ final class Conv2dKernel implements Kernel {
                 int inBase = (iy * g.inW() + ix) * cin;
                 int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
                 for (int ci = 0; ci < cin; ci++) {
-                    FloatVector w = FloatVector.fromArray(species, weights, wBase + ci * cout);
-                    acc = w.fma(FloatVector.broadcast(species, in[inBase + ci]), acc);
+                    FloatVector w = FloatVector.fromArray(Vectors.WIDE, weights, wBase + ci * cout);
+                    acc = w.fma(FloatVector.broadcast(Vectors.WIDE, in[inBase + ci]), acc);
+                }
+            }
+        }
+        acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + co);
+    }
+
+    /** As {@link #wideBlock} with {@link Vectors#NARROW} (a copy, because the species must be a constant). */
+    private void narrowBlock(int oy, int ox, int co) {
+        int y0 = oy * g.strideH() - g.padTop();
+        int x0 = ox * g.strideW() - g.padLeft();
+        FloatVector acc = FloatVector.fromArray(Vectors.NARROW, bias, co);
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = y0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = x0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int inBase = (iy * g.inW() + ix) * cin;
+                int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
+                for (int ci = 0; ci < cin; ci++) {
+                    FloatVector w = FloatVector.fromArray(Vectors.NARROW, weights, wBase + ci * cout);
+                    acc = w.fma(FloatVector.broadcast(Vectors.NARROW, in[inBase + ci]), acc);
                 }
             }
         }

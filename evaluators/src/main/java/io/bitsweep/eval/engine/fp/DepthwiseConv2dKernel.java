@@ -2,7 +2,6 @@ package io.bitsweep.eval.engine.fp;
 
 import io.bitsweep.eval.model.Activation;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * DEPTHWISE_CONV_2D, NHWC, weights [1][kh][kw][Cout] as in the file; output channel c reads input channel
@@ -42,10 +41,10 @@ final class DepthwiseConv2dKernel implements Kernel {
         for (int oy = 0; oy < g.outH(); oy++) {
             for (int ox = 0; ox < g.outW(); ox++) {
                 for (int c = 0; c < wideEnd; c += Vectors.WIDE.length()) {
-                    vectorBlock(Vectors.WIDE, oy, ox, c);
+                    wideBlock(oy, ox, c);
                 }
                 if (narrowEnd > wideEnd) {
-                    vectorBlock(Vectors.NARROW, oy, ox, wideEnd);
+                    narrowBlock(oy, ox, wideEnd);
                 }
                 for (int c = narrowEnd; c < cout; c++) {
                     scalarChannel(oy, ox, c);
@@ -55,10 +54,10 @@ final class DepthwiseConv2dKernel implements Kernel {
     }
 
     /** Channels [c, c + lanes) of pixel (oy, ox); only used with multiplier 1, so input channel = output channel. */
-    private void vectorBlock(VectorSpecies<Float> species, int oy, int ox, int c) {
+    private void wideBlock(int oy, int ox, int c) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
-        FloatVector acc = FloatVector.fromArray(species, bias, c);
+        FloatVector acc = FloatVector.fromArray(Vectors.WIDE, bias, c);
         for (int ky = 0; ky < g.kh(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
@@ -69,8 +68,31 @@ final class DepthwiseConv2dKernel implements Kernel {
                 if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
-                FloatVector x = FloatVector.fromArray(species, in, (iy * g.inW() + ix) * cin + c);
-                FloatVector w = FloatVector.fromArray(species, weights, (ky * g.kw() + kx) * cout + c);
+                FloatVector x = FloatVector.fromArray(Vectors.WIDE, in, (iy * g.inW() + ix) * cin + c);
+                FloatVector w = FloatVector.fromArray(Vectors.WIDE, weights, (ky * g.kw() + kx) * cout + c);
+                acc = x.fma(w, acc);
+            }
+        }
+        acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + c);
+    }
+
+    /** As {@link #wideBlock} with {@link Vectors#NARROW} (a copy, because the species must be a constant). */
+    private void narrowBlock(int oy, int ox, int c) {
+        int y0 = oy * g.strideH() - g.padTop();
+        int x0 = ox * g.strideW() - g.padLeft();
+        FloatVector acc = FloatVector.fromArray(Vectors.NARROW, bias, c);
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = y0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = x0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                FloatVector x = FloatVector.fromArray(Vectors.NARROW, in, (iy * g.inW() + ix) * cin + c);
+                FloatVector w = FloatVector.fromArray(Vectors.NARROW, weights, (ky * g.kw() + kx) * cout + c);
                 acc = x.fma(w, acc);
             }
         }

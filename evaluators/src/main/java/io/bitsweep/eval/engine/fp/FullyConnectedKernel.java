@@ -1,6 +1,7 @@
 package io.bitsweep.eval.engine.fp;
 
 import io.bitsweep.eval.model.Activation;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -37,20 +38,29 @@ final class FullyConnectedKernel implements Kernel {
             int inBase = r * inDim;
             for (int o = 0; o < outDim; o++) {
                 int wBase = o * inDim;
-                FloatVector v = FloatVector.zero(Vectors.WIDE);
+                // Products and sums in double: the AD autoencoder's wide layers sum terms much larger than their
+                // result, where float32 accumulation alone is off by ~1e-4 of the output range.
+                DoubleVector lowSum = DoubleVector.zero(Vectors.WIDE_DOUBLE);
+                DoubleVector highSum = DoubleVector.zero(Vectors.WIDE_DOUBLE);
                 for (int i = 0; i < vectorEnd; i += vlen) {
-                    v = FloatVector.fromArray(Vectors.WIDE, in, inBase + i)
-                            .fma(FloatVector.fromArray(Vectors.WIDE, weights, wBase + i), v);
+                    FloatVector x = FloatVector.fromArray(Vectors.WIDE, in, inBase + i);
+                    FloatVector w = FloatVector.fromArray(Vectors.WIDE, weights, wBase + i);
+                    lowSum = toDouble(x, 0).fma(toDouble(w, 0), lowSum);
+                    highSum = toDouble(x, 1).fma(toDouble(w, 1), highSum);
                 }
-                float acc = v.reduceLanes(VectorOperators.ADD);
+                double acc = lowSum.add(highSum).reduceLanes(VectorOperators.ADD);
                 for (int i = vectorEnd; i < inDim; i++) {
-                    acc += in[inBase + i] * weights[wBase + i];
+                    acc += (double) in[inBase + i] * weights[wBase + i];
                 }
                 if (bias != null) {
                     acc += bias[o];
                 }
-                out[r * outDim + o] = Math.min(Math.max(acc, lo), hi);
+                out[r * outDim + o] = Math.min(Math.max((float) acc, lo), hi);
             }
         }
+    }
+
+    private static DoubleVector toDouble(FloatVector v, int part) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, Vectors.WIDE_DOUBLE, part);
     }
 }

@@ -15,6 +15,9 @@ final class Vectors {
     /** The preferred species (16 floats with AVX-512). */
     static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
 
+    /** Doubles in a vector of {@link #WIDE}'s bit size: half its lanes. */
+    static final VectorSpecies<Double> WIDE_DOUBLE = VectorSpecies.of(double.class, WIDE.vectorShape());
+
     /** Half of {@link #WIDE}, for channel counts like 8 that a wide vector does not fit. */
     static final VectorSpecies<Float> NARROW = WIDE.length() >= 16 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
 }
