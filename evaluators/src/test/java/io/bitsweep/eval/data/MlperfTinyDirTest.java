@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.model.QuantParams;
+import io.bitsweep.eval.tflite.TfliteImporter;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +76,10 @@ class MlperfTinyDirTest {
         // raw int8 2, 85, 81, 81, 79: (q - 83) * 0.5847029f
         assertArrayEquals(new float[] {-47.360935f, 1.1694058f, -1.1694058f, -1.1694058f, -2.3388116f},
                 Arrays.copyOf(input(d, 0, 0), 5));
-        assertEquals(0.5847029089927673f, TinyLayout.KWS_INPUT_SCALE);
+        QuantParams modelInput = TfliteImporter.load(Assets.resolve("models/kws/kws_ref_model.tflite"))
+                .input().quant().orElseThrow();
+        assertEquals(modelInput.scale(0), TinyLayout.KWS_INPUT_SCALE, 0f, "the int8 model's input scale, bit for bit");
+        assertEquals(modelInput.zeroPoint(0), TinyLayout.KWS_INPUT_ZERO_POINT);
         assertArrayEquals(new int[] {92, 92, 81, 89, 70, 84, 75, 78, 84, 89, 80, 86}, labelHistogram(d));
         assertEquals("3f4dd916a3004c257c06e8be6f948acd130ff709ca29f1dd13dad5b5f4a72ffa", d.sha256());
     }
