@@ -49,26 +49,6 @@ public final class FixedPoint {
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, result));
     }
 
-    /**
-     * The output stage of ruy's x86 (AVX2/AVX-512) 8-bit kernels, which TFLite uses for its GEMM-based ops (conv,
-     * fully connected) on x86: the left shift wraps in 32 bits, the Q31 product is rounded half up
-     * ({@code (p + 2^30) >> 31}), then the right shift rounds half up again ({@code (r + 2^(e-1)) >> e}); a sum
-     * that would overflow int32 in that last step yields {@code 1 << (31 - e)} as the kernel does.
-     */
-    public static int multiplyByQuantizedMultiplierRuyX86(int x, int multiplier, int shift) {
-        int leftShift = shift > 0 ? shift : 0;
-        int rightShift = shift > 0 ? 0 : -shift;
-        long scaled = ((long) (x << leftShift) * multiplier + (1L << 30)) >> 31;
-        if (rightShift == 0) {
-            return (int) scaled;
-        }
-        long nudge = 1L << (rightShift - 1);
-        if (scaled > 0x7fffffffL - nudge) {
-            return 1 << (31 - rightShift);
-        }
-        return (int) ((scaled + nudge) >> rightShift);
-    }
-
     /** {@code MultiplyByQuantizedMultiplierSmallerThanOneExp}, as ADD uses it for its input and output rescaling. */
     public static int multiplyByQuantizedMultiplierSmallerThanOneExp(int x, int multiplier, int leftShift) {
         return roundingDivideByPot(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift);

@@ -1,5 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
+import io.bitsweep.eval.model.Activation;
+
 /**
  * ADD of two int8 tensors of the same shape, as TFLite's int8 kernel: both inputs are shifted left by 20 bits,
  * rescaled to twice the larger input scale, summed, rescaled to the output scale, offset and clamped.
@@ -26,7 +28,7 @@ public final class Int8Add {
         this.input2Multiplier = smallerThanOne(scale2 / twiceMaxInputScale);
         this.outputMultiplier = smallerThanOne(twiceMaxInputScale / ((1 << LEFT_SHIFT) * outScale));
         this.outputZeroPoint = outZeroPoint;
-        int[] range = activation.int8Range(outScale, outZeroPoint);
+        int[] range = ActivationRange.int8(activation, outScale, outZeroPoint);
         this.activationMin = range[0];
         this.activationMax = range[1];
     }

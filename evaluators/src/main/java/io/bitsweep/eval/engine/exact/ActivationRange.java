@@ -1,14 +1,16 @@
 package io.bitsweep.eval.engine.exact;
 
-/** A fused activation and the int8 clamp range TFLite derives for it ({@code CalculateActivationRangeQuantized}). */
-public enum Activation {
-    NONE, RELU, RELU6, RELU_N1_TO_1;
+import io.bitsweep.eval.model.Activation;
+
+/** The int8 clamp range TFLite derives for a fused activation ({@code CalculateActivationRangeQuantized}). */
+public final class ActivationRange {
+    private ActivationRange() {}
 
     /** {@code {min, max}} for an int8 output with this scale and zero point. */
-    public int[] int8Range(float scale, int zeroPoint) {
+    public static int[] int8(Activation activation, float scale, int zeroPoint) {
         int qmin = -128;
         int qmax = 127;
-        return switch (this) {
+        return switch (activation) {
             case NONE -> new int[] {qmin, qmax};
             case RELU -> new int[] {Math.max(qmin, quantize(0f, scale, zeroPoint)), qmax};
             case RELU6 -> new int[] {Math.max(qmin, quantize(0f, scale, zeroPoint)),
