@@ -5,6 +5,7 @@ import io.bitsweep.eval.cli.DataCommand;
 import io.bitsweep.eval.cli.EvalCommand;
 import io.bitsweep.eval.cli.FetchAssetsCommand;
 import io.bitsweep.eval.cli.InspectCommand;
+import io.bitsweep.eval.cli.QuantizeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
         subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
-                FetchAssetsCommand.class})
+                FetchAssetsCommand.class, QuantizeCommand.class})
 public final class BitSweepCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
