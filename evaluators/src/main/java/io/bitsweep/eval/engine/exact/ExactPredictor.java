@@ -13,7 +13,16 @@ public final class ExactPredictor implements Predictor {
     private final byte[] raw;
 
     public ExactPredictor(Model model, ExactOptions options) {
-        this.program = new Int8Program(model, options);
+        this(new Int8Program(model, options));
+    }
+
+    /** A float model quantized by an assignment. */
+    public ExactPredictor(io.bitsweep.eval.quant.QuantizedModel q) {
+        this(new Int8Program(q.model(), q.options(), q.codeRanges(), q.pruned()));
+    }
+
+    private ExactPredictor(Int8Program program) {
+        this.program = program;
         this.in = new byte[program.inputBytes()];
         this.raw = new byte[program.outputBytes()];
     }

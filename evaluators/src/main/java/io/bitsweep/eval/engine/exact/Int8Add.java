@@ -1,7 +1,5 @@
 package io.bitsweep.eval.engine.exact;
 
-import io.bitsweep.eval.model.Activation;
-
 /**
  * ADD of two int8 tensors of the same shape, as TFLite's int8 kernel: both inputs are shifted left by 20 bits,
  * rescaled to twice the larger input scale, summed, rescaled to the output scale, offset and clamped.
@@ -18,8 +16,9 @@ public final class Int8Add {
     private final int activationMin;
     private final int activationMax;
 
+    /** @param outputRange the clamp {@code {min, max}} (the fused activation's, see {@link ActivationRange}) */
     public Int8Add(float scale1, int zeroPoint1, float scale2, int zeroPoint2, float outScale, int outZeroPoint,
-            Activation activation) {
+            int[] outputRange) {
         this.input1Offset = -zeroPoint1;
         this.input2Offset = -zeroPoint2;
         // As TFLite: 2 * max(float, float) is a float product, exact; the ratios are taken in double.
@@ -28,9 +27,8 @@ public final class Int8Add {
         this.input2Multiplier = smallerThanOne(scale2 / twiceMaxInputScale);
         this.outputMultiplier = smallerThanOne(twiceMaxInputScale / ((1 << LEFT_SHIFT) * outScale));
         this.outputZeroPoint = outZeroPoint;
-        int[] range = ActivationRange.int8(activation, outScale, outZeroPoint);
-        this.activationMin = range[0];
-        this.activationMax = range[1];
+        this.activationMin = outputRange[0];
+        this.activationMax = outputRange[1];
     }
 
     private static QuantizedMultiplier smallerThanOne(double real) {

@@ -9,6 +9,7 @@ import io.bitsweep.eval.model.QuantParams;
 import io.bitsweep.eval.model.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fully int8 TFLite model compiled into a sequence of integer kernels, with the weights laid out once and one
@@ -31,8 +32,24 @@ public final class Int8Program {
     private final int int8Input;
     private final int int8Output;
 
+    private final Map<Integer, int[]> codeRanges;
+    private final Map<String, boolean[]> pruned;
+
+    /** An int8 TFLite model as it is. */
     public Int8Program(Model model, ExactOptions options) {
+        this(model, options, Map.of(), Map.of());
+    }
+
+    /**
+     * @param codeRanges per activation tensor, the code range {@code {min, max}} of its format when narrower than
+     *     int8 (e.g. {@code {-8, 7}} for int4); outputs are clamped to it
+     * @param pruned per layer name, the output channels not to compute (they output the zero point)
+     */
+    public Int8Program(Model model, ExactOptions options, Map<Integer, int[]> codeRanges,
+            Map<String, boolean[]> pruned) {
         this.model = model;
+        this.codeRanges = codeRanges;
+        this.pruned = pruned;
         this.buffers = new byte[model.tensors().size()][];
         this.input = model.input();
         this.output = model.output();
@@ -127,7 +144,8 @@ public final class Int8Program {
                 o.strideW(), o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
         checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
         OutputStage stage = stage(op, in, w, out, o.activation(), options.gemmRounding(), options);
-        Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage, null);
+        Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage,
+                pruned.get(op.name()));
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
         steps.add(() -> k.run(x, y));
@@ -143,7 +161,7 @@ public final class Int8Program {
         checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
         OutputStage stage = stage(op, in, w, out, o.activation(), options.kernelRounding(), options);
         Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
-                zeroPoint(in), stage, null);
+                zeroPoint(in), stage, pruned.get(op.name()));
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
         steps.add(() -> k.run(x, y));
@@ -160,7 +178,7 @@ public final class Int8Program {
         }
         OutputStage stage = stage(op, in, w, out, o.activation(), options.gemmRounding(), options);
         Int8FullyConnected k = new Int8FullyConnected(w.dim(1), w.dim(0), int8Weights(op, w), bias(op),
-                zeroPoint(in), stage, null);
+                zeroPoint(in), stage, pruned.get(op.name()));
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
         steps.add(() -> k.run(x, y));
@@ -174,7 +192,7 @@ public final class Int8Program {
             throw unsupported(op, "broadcasting ADD is not supported (" + a.describe() + " + " + b.describe() + ")");
         }
         Int8Add k = new Int8Add(scale(a), zeroPoint(a), scale(b), zeroPoint(b), scale(out), zeroPoint(out),
-                op.options().activation());
+                outputRange(out, op.options().activation()));
         byte[] x1 = int8Buffer(op, a.index());
         byte[] x2 = int8Buffer(op, b.index());
         byte[] y = int8Buffer(op, out.index());
@@ -242,11 +260,18 @@ public final class Int8Program {
             }
             m[c] = QuantizedMultiplier.of((double) scale(in) * (double) wq.scale(c) / (double) scale(out));
         }
-        int[] range = ActivationRange.int8(act, scale(out), zeroPoint(out));
+        int[] range = outputRange(out, act);
         OutputStage stage = new OutputStage(m, zeroPoint(out), range[0], range[1], rounding,
                 options.accumulatorBits());
         outputStages.add(stage);
         return stage;
+    }
+
+    /** The fused activation's clamp, narrowed to the tensor's code range if it has one. */
+    private int[] outputRange(Tensor out, io.bitsweep.eval.model.Activation act) {
+        int[] r = ActivationRange.int8(act, scale(out), zeroPoint(out));
+        int[] code = codeRanges.get(out.index());
+        return code == null ? r : new int[] {Math.max(r[0], code[0]), Math.min(r[1], code[1])};
     }
 
     private int[] bias(Op op) {

@@ -10,12 +10,21 @@ public enum Rounding {
     /** TFLite reference: SaturatingRoundingDoublingHighMul then RoundingDivideByPOT (half away from zero twice). */
     DOUBLE,
     /** {@code TFLITE_SINGLE_ROUNDING} and ruy's output stage: one 64-bit rounding, half up. */
-    SINGLE;
+    SINGLE,
+    /**
+     * Power-of-two requantization (dataflow-based joint quantization): when the multiplier is an exact power of two
+     * ({@code 2^30} mantissa) it is a bit shift only, rounding half away from zero (RoundingDivideByPOT); other
+     * multipliers fall back to {@link #DOUBLE}.
+     */
+    SHIFT;
 
     public int apply(int x, int multiplier, int shift) {
         return switch (this) {
             case DOUBLE -> FixedPoint.multiplyByQuantizedMultiplier(x, multiplier, shift);
             case SINGLE -> FixedPoint.multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift);
+            case SHIFT -> multiplier == 1 << 30
+                    ? (shift >= 1 ? x << (shift - 1) : FixedPoint.roundingDivideByPot(x, 1 - shift))
+                    : FixedPoint.multiplyByQuantizedMultiplier(x, multiplier, shift);
         };
     }
 }

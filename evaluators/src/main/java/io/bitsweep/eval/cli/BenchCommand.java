@@ -1,0 +1,79 @@
+package io.bitsweep.eval.cli;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.bench.Throughput;
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.engine.Engines;
+import io.bitsweep.eval.engine.Predictor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bitsweep bench}: single-thread images/s of our engines against DJL-TFLite in one run, on real inputs.
+ * Prints one line per engine: {@code <engine> <model> <images/s> <ms/image> <x vs djl-int8> <x vs djl-float>}.
+ * A quick figure, not a JMH measurement (the JMH benchmark is ExactEngineBenchmark).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Images/s per thread: the exact int8 engine and our float engine against DJL-TFLite float "
+                + "and int8, measured in one run.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--float-model", required = true, paramLabel = "FILE", description = "The float32 .tflite model.")
+    Path floatModel;
+
+    @Option(names = "--int8-model", required = true, paramLabel = "FILE", description = "The int8 .tflite model.")
+    Path int8Model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR|SHARDS", description = "Inputs to cycle through.")
+    Path data;
+
+    @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+            description = "Timed seconds per engine, after as long a warm-up (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        if (!(seconds > 0)) {
+            throw new BitSweepException("--seconds must be positive, got " + seconds);
+        }
+        for (Path m : List.of(floatModel, int8Model)) {
+            if (!Files.isRegularFile(m)) {
+                throw new BitSweepException("model file " + m + " does not exist");
+            }
+        }
+        Dataset dataset = Datasets.open(data);
+        float[][] inputs = Throughput.inputs(dataset, 64);
+        List<Throughput.Result> results = new ArrayList<>();
+        results.add(measure("djl-float", "djl", floatModel, inputs));
+        results.add(measure("djl-int8", "djl", int8Model, inputs));
+        results.add(measure("float", "float", floatModel, inputs));
+        results.add(measure("exact-int8", "exact", int8Model, inputs));
+        double djlInt8 = results.get(1).perSecond();
+        double djlFloat = results.get(0).perSecond();
+        var out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%-12s %12s %10s %12s %13s%n", "engine", "images/s", "ms/image", "x djl-int8",
+                "x djl-float");
+        for (Throughput.Result r : results) {
+            out.printf(Locale.ROOT, "%-12s %12.1f %10.3f %12.2f %13.2f%n", r.name(), r.perSecond(),
+                    r.millisPerInference(), r.perSecond() / djlInt8, r.perSecond() / djlFloat);
+        }
+        return 0;
+    }
+
+    private Throughput.Result measure(String name, String engine, Path model, float[][] inputs) {
+        try (Predictor p = Engines.open(engine, model)) {
+            return Throughput.measure(name, p, inputs, seconds, seconds);
+        }
+    }
+}
