@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bitsweep bench}: single-thread images/s of our engines against DJL-TFLite in one run, on real inputs.
- * Prints one line per engine: {@code <engine> <model> <images/s> <ms/image> <x vs djl-int8> <x vs djl-float>}.
+ * Prints one line per engine: images/s and ms/image by wall clock and by thread CPU time, and the CPU-time
+ * ratios against DJL int8 and DJL float.
  * A quick figure, not a JMH measurement (the JMH benchmark is ExactEngineBenchmark).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -59,14 +60,15 @@ public final class BenchCommand implements Callable<Integer> {
         results.add(measure("djl-int8", "djl", int8Model, inputs));
         results.add(measure("float", "float", floatModel, inputs));
         results.add(measure("exact-int8", "exact", int8Model, inputs));
-        double djlInt8 = results.get(1).perSecond();
-        double djlFloat = results.get(0).perSecond();
+        double djlInt8 = results.get(1).perCpuSecond();
+        double djlFloat = results.get(0).perCpuSecond();
         var out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%-12s %12s %10s %12s %13s%n", "engine", "images/s", "ms/image", "x djl-int8",
-                "x djl-float");
+        out.printf(Locale.ROOT, "%-12s %10s %10s %12s %12s %11s %12s%n", "engine", "images/s", "ms/image",
+                "cpu-images/s", "cpu-ms/image", "x djl-int8", "x djl-float");
         for (Throughput.Result r : results) {
-            out.printf(Locale.ROOT, "%-12s %12.1f %10.3f %12.2f %13.2f%n", r.name(), r.perSecond(),
-                    r.millisPerInference(), r.perSecond() / djlInt8, r.perSecond() / djlFloat);
+            out.printf(Locale.ROOT, "%-12s %10.1f %10.3f %12.1f %12.3f %11.2f %12.2f%n", r.name(), r.perSecond(),
+                    r.millisPerInference(), r.perCpuSecond(), r.cpuMillisPerInference(),
+                    r.perCpuSecond() / djlInt8, r.perCpuSecond() / djlFloat);
         }
         return 0;
     }

@@ -23,7 +23,11 @@ public final class Int8Conv2d {
     private final int inputOffset;
     private final OutputStage stage;
     private final boolean[] skipped;
+    private final int taps;
+    private final int[] patch;
     private final int[] acc;
+    /** Output pixels computed together (register blocking). */
+    private static final int PIXELS = 4;
 
     /**
      * @param weights {@code [cout][kH][kW][inC]} as in the TFLite filter tensor
@@ -55,7 +59,9 @@ public final class Int8Conv2d {
         this.inputOffset = -inputZeroPoint;
         this.stage = stage;
         this.skipped = skipped;
-        this.acc = new int[coutPadded];
+        this.taps = taps;
+        this.patch = new int[PIXELS * taps];
+        this.acc = new int[PIXELS * coutPadded];
     }
 
     public ConvGeometry geometry() {
@@ -72,46 +78,94 @@ public final class Int8Conv2d {
 
     /** {@code in} is [inH][inW][inC], {@code out} is [outH][outW][cout]. */
     public void run(byte[] in, byte[] out) {
-        final int inW = g.inW();
-        final int inC = g.inC();
-        final int kW = g.kW();
-        final int lanes = I.length();
         for (int oy = 0; oy < g.outH(); oy++) {
-            int iy0 = oy * g.strideH() - g.padTop();
-            for (int ox = 0; ox < g.outW(); ox++) {
-                int ix0 = ox * g.strideW() - g.padLeft();
-                for (int cb = 0; cb < coutPadded; cb += lanes) {
-                    IntVector sum = IntVector.fromArray(I, bias, cb);
-                    for (int ky = 0; ky < g.kH(); ky++) {
-                        int iy = iy0 + ky * g.dilationH();
-                        if (iy < 0 || iy >= g.inH()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < kW; kx++) {
-                            int ix = ix0 + kx * g.dilationW();
-                            if (ix < 0 || ix >= inW) {
-                                continue;
-                            }
-                            int inBase = (iy * inW + ix) * inC;
-                            int wBase = ((ky * kW + kx) * inC) * coutPadded + cb;
-                            for (int ci = 0; ci < inC; ci++) {
-                                int x = in[inBase + ci] + inputOffset;
-                                sum = sum.add(IntVector.fromArray(I, packed, wBase + ci * coutPadded).mul(x));
-                            }
-                        }
-                    }
-                    sum.intoArray(acc, cb);
+            for (int ox = 0; ox < g.outW(); ox += PIXELS) {
+                int n = Math.min(PIXELS, g.outW() - ox);
+                for (int p = 0; p < n; p++) {
+                    gatherPatch(in, oy, ox + p, p * taps);
                 }
-                int outBase = (oy * g.outW() + ox) * cout;
-                stage.apply(acc, out, outBase, cout);
-                if (skipped != null) {
-                    for (int c = 0; c < cout; c++) {
-                        if (skipped[c]) {
-                            out[outBase + c] = (byte) stage.outputZeroPoint();
+                if (n == PIXELS) {
+                    multiply4();
+                } else {
+                    for (int p = 0; p < n; p++) {
+                        multiply1(p);
+                    }
+                }
+                for (int p = 0; p < n; p++) {
+                    int outBase = (oy * g.outW() + ox + p) * cout;
+                    stage.apply(acc, p * coutPadded, out, outBase, cout);
+                    if (skipped != null) {
+                        for (int c = 0; c < cout; c++) {
+                            if (skipped[c]) {
+                                out[outBase + c] = (byte) stage.outputZeroPoint();
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * im2col of one output pixel into {@code patch[at..at+taps)}: {@code x - inZeroPoint}, and 0 for taps in the
+     * padding, which therefore contribute nothing (padding positions are skipped, as in TFLite).
+     */
+    private void gatherPatch(byte[] in, int oy, int ox, int at) {
+        final int inC = g.inC();
+        int iy0 = oy * g.strideH() - g.padTop();
+        int ix0 = ox * g.strideW() - g.padLeft();
+        int k = at;
+        for (int ky = 0; ky < g.kH(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            boolean rowInside = iy >= 0 && iy < g.inH();
+            for (int kx = 0; kx < g.kW(); kx++) {
+                int ix = ix0 + kx * g.dilationW();
+                if (rowInside && ix >= 0 && ix < g.inW()) {
+                    int base = (iy * g.inW() + ix) * inC;
+                    for (int ci = 0; ci < inC; ci++) {
+                        patch[k++] = in[base + ci] + inputOffset;
+                    }
+                } else {
+                    java.util.Arrays.fill(patch, k, k + inC, 0);
+                    k += inC;
+                }
+            }
+        }
+    }
+
+    /** Four pixels at once: each weight vector is loaded once for four multiply-adds. */
+    private void multiply4() {
+        final int lanes = I.length();
+        final int t = taps;
+        for (int cb = 0; cb < coutPadded; cb += lanes) {
+            IntVector b = IntVector.fromArray(I, bias, cb);
+            IntVector s0 = b;
+            IntVector s1 = b;
+            IntVector s2 = b;
+            IntVector s3 = b;
+            for (int k = 0; k < t; k++) {
+                IntVector w = IntVector.fromArray(I, packed, k * coutPadded + cb);
+                s0 = s0.add(w.mul(patch[k]));
+                s1 = s1.add(w.mul(patch[t + k]));
+                s2 = s2.add(w.mul(patch[2 * t + k]));
+                s3 = s3.add(w.mul(patch[3 * t + k]));
+            }
+            s0.intoArray(acc, cb);
+            s1.intoArray(acc, coutPadded + cb);
+            s2.intoArray(acc, 2 * coutPadded + cb);
+            s3.intoArray(acc, 3 * coutPadded + cb);
+        }
+    }
+
+    private void multiply1(int p) {
+        final int lanes = I.length();
+        final int at = p * taps;
+        for (int cb = 0; cb < coutPadded; cb += lanes) {
+            IntVector s = IntVector.fromArray(I, bias, cb);
+            for (int k = 0; k < taps; k++) {
+                s = s.add(IntVector.fromArray(I, packed, k * coutPadded + cb).mul(patch[at + k]));
+            }
+            s.intoArray(acc, p * coutPadded + cb);
         }
     }
 

@@ -2,7 +2,6 @@ package io.bitsweep.eval.engine.exact;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -91,32 +90,37 @@ public final class Int8DepthwiseConv2d {
         }
     }
 
+    /**
+     * One tap at a time over all channels, accumulating in {@code acc}: simple counted loops, so the vectors stay
+     * in registers; taps in the padding are skipped by the loop bounds.
+     */
     private void accumulateVector(byte[] in, int oy, int ox) {
         final int inC = g.inC();
         final int lanes = I.length();
         int iy0 = oy * g.strideH() - g.padTop();
         int ix0 = ox * g.strideW() - g.padLeft();
-        for (int cb = 0; cb < coutPadded; cb += lanes) {
-            VectorMask<Byte> inRange = B.indexInRange(cb, inC);
-            IntVector sum = IntVector.fromArray(I, bias, cb);
-            for (int ky = 0; ky < g.kH(); ky++) {
-                int iy = iy0 + ky * g.dilationH();
-                if (iy < 0 || iy >= g.inH()) {
+        System.arraycopy(bias, 0, acc, 0, coutPadded);
+        for (int ky = 0; ky < g.kH(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kW(); kx++) {
+                int ix = ix0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
-                for (int kx = 0; kx < g.kW(); kx++) {
-                    int ix = ix0 + kx * g.dilationW();
-                    if (ix < 0 || ix >= g.inW()) {
-                        continue;
-                    }
-                    int inBase = (iy * g.inW() + ix) * inC + cb;
-                    IntVector x = (IntVector) ByteVector.fromArray(B, in, inBase, inRange)
-                            .convertShape(VectorOperators.B2I, I, 0);
-                    IntVector w = IntVector.fromArray(I, packed, (ky * g.kW() + kx) * coutPadded + cb);
-                    sum = sum.add(x.add(inputOffset).mul(w));
-                }
+                accumulateTap((iy * g.inW() + ix) * inC, in, (ky * g.kW() + kx) * coutPadded, inC, lanes);
             }
-            sum.intoArray(acc, cb);
+        }
+    }
+
+    private void accumulateTap(int inBase, byte[] in, int wBase, int inC, int lanes) {
+        for (int cb = 0; cb < coutPadded; cb += lanes) {
+            IntVector x = (IntVector) ByteVector.fromArray(B, in, inBase + cb, B.indexInRange(cb, inC))
+                    .convertShape(VectorOperators.B2I, I, 0);
+            IntVector w = IntVector.fromArray(I, packed, wBase + cb);
+            IntVector.fromArray(I, acc, cb).add(x.add(inputOffset).mul(w)).intoArray(acc, cb);
         }
     }
 

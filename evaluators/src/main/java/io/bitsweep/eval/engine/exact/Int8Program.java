@@ -261,7 +261,7 @@ public final class Int8Program {
             m[c] = QuantizedMultiplier.of((double) scale(in) * (double) wq.scale(c) / (double) scale(out));
         }
         int[] range = outputRange(out, act);
-        OutputStage stage = new OutputStage(m, zeroPoint(out), range[0], range[1], rounding,
+        OutputStage stage = new OutputStage(m, channels, zeroPoint(out), range[0], range[1], rounding,
                 options.accumulatorBits());
         outputStages.add(stage);
         return stage;
