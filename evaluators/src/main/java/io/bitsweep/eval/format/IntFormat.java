@@ -13,9 +13,13 @@ import io.bitsweep.eval.BitSweepException;
  *       so rescaling is a shift.</li>
  * </ul>
  * Element quantization divides in double, rounds with the mode, and clamps to the code range; dequantization is
- * (code - zp) * scale in double, rounded once to float32. A float scale is canonical: it is a fixed point of
- * "scale → dequantized grid end → scale", so that re-quantizing a dequantized tensor reproduces it exactly
- * (power-of-two scales are canonical by construction). An all-zero group gets scale 1.
+ * (code - zp) * scale in double, rounded once to float32. An all-zero group gets scale 1.
+ * <p>Re-quantizing a dequantized tensor reproduces it bit for bit with power-of-two scales (any rounding mode) and
+ * with symmetric float scales (nearest, even): such a scale is made canonical, a fixed point of
+ * "scale → dequantized grid end → scale", so float rounding of the grid end cannot move it. An asymmetric float
+ * scale is re-derived from a range whose ends may have moved by up to half a step when the zero point was
+ * nudged, as in TFLite; its grid then moves by less than one step. Floor can drop the largest element's code,
+ * which shrinks a float scale.
  */
 public final class IntFormat extends NumberFormat {
     private static final int MAX_CANONICAL_STEPS = 16;
@@ -156,19 +160,7 @@ public final class IntFormat extends NumberFormat {
             return pack(s, zeroPoint(lo, s));
         }
         float s = scaleFor(hi - lo, levels);
-        int zp = zeroPoint(lo, s);
-        for (int i = 0; i < MAX_CANONICAL_STEPS; i++) {
-            float gridLo = (float) ((qmin - zp) * (double) s);
-            float gridHi = (float) ((qmax - zp) * (double) s);
-            float nextS = scaleFor((double) gridHi - gridLo, levels);
-            int nextZp = zeroPoint(gridLo, nextS);
-            if (nextS == s && nextZp == zp) {
-                break;
-            }
-            s = nextS;
-            zp = nextZp;
-        }
-        return pack(s, zp);
+        return pack(s, zeroPoint(lo, s));
     }
 
     private static float scaleFor(double range, int levels) {

@@ -154,7 +154,7 @@ class NumberFormatContractTest {
         NumberFormat f = NumberFormat.parse(spec);
         Random rnd = new Random(4);
         int n = f instanceof BlockFormat b ? b.blockSize() : 500;
-        for (int trial = 0; trial < 50; trial++) {
+        for (int trial = 0; trial < 20; trial++) {
             float[] x = new float[n];
             double scale = Math.pow(10, rnd.nextInt(13) - 6);
             for (int i = 0; i < n; i++) {
@@ -309,7 +309,7 @@ class NumberFormatContractTest {
     @MethodSource("formats")
     void quantizingAllocatesNothing(String spec) {
         NumberFormat f = NumberFormat.parse(spec);
-        int[] shape = {64, 3, 3, 32};
+        int[] shape = {16, 3, 3, 32};
         Layout l = f.layout(shape, f instanceof BlockFormat ? Granularity.blocks(-1) : Granularity.perChannel(0));
         float[] x = new float[l.size()];
         Random rnd = new Random(7);
@@ -319,7 +319,7 @@ class NumberFormatContractTest {
         float[] y = new float[x.length];
         QuantizedTensor q = QuantizedTensor.forLayout(l);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < 300; i++) { // warm up, so the JIT has compiled the kernels
+        for (int i = 0; i < 200; i++) { // warm up, so the JIT has compiled the kernels
             f.quantizeDequantize(x, y, l, Rounding.NEAREST);
             f.quantize(x, l, Rounding.EVEN, q);
         }
