@@ -32,6 +32,7 @@ public final class Int8Program {
     private final int int8Input;
     private final int int8Output;
 
+    private final ActivationStatistics statistics;
     private final Map<Integer, int[]> codeRanges;
     private final Map<String, boolean[]> pruned;
 
@@ -50,6 +51,7 @@ public final class Int8Program {
         this.model = model;
         this.codeRanges = codeRanges;
         this.pruned = pruned;
+        this.statistics = options.statistics() ? new ActivationStatistics() : null;
         this.buffers = new byte[model.tensors().size()][];
         this.input = model.input();
         this.output = model.output();
@@ -83,6 +85,12 @@ public final class Int8Program {
                     qout = op.input(0); // the predictor dequantizes, exactly as this op would
                     int8Activation(op, model.input(op, 0));
                 }
+            }
+            if (statistics != null && (op.type().isQuantizable() || op.type() == io.bitsweep.eval.model.OpType.ADD)) {
+                byte[] y = buffers[op.output()];
+                int zp = zeroPoint(model.output(op));
+                String name = op.name();
+                steps.add(() -> statistics.observe(name, y, zp));
             }
         }
         this.int8Input = qin;
@@ -126,6 +134,11 @@ public final class Int8Program {
     public void dequantizeOutput(byte[] q, float[] y) {
         QuantParams p = quant(model.tensor(int8Output), "model output");
         Int8Quantization.dequantize(q, p.scale(0), (int) p.zeroPoint(0), y);
+    }
+
+    /** Activation statistics of the runs so far, or null if {@link ExactOptions#statistics()} was off. */
+    public ActivationStatistics statistics() {
+        return statistics;
     }
 
     /** Accumulator saturation events so far, summed over layers. */
