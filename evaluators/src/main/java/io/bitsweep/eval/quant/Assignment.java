@@ -67,6 +67,8 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
                         + "' (allowed: w, a)");
             }
         }
+        io.bitsweep.eval.format.NumberFormat.parse(w, "--uniform w");
+        io.bitsweep.eval.format.NumberFormat.parse(a, "--uniform a");
         return uniform(w, a);
     }
 

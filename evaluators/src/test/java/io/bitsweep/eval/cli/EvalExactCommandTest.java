@@ -2,6 +2,7 @@ package io.bitsweep.eval.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.io.Npy;
@@ -31,6 +32,24 @@ class EvalExactCommandTest {
         assertEquals(Npy.DType.INT8, a.dtype());
         assertArrayEquals(new int[] {200, 10}, a.shape());
         assertEquals(bytes(Npy.read(theirs).data()), bytes(a.data()));
+    }
+
+    @Test
+    void badAssignmentsAreOneLineErrors() throws Exception {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        Path a = tmp.resolve("a.json");
+        java.nio.file.Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": "
+                + "{\"conv_2d_7\": {\"weights\": [\"int4\"]}}}");
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString());
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.oneLineError(), r.err());
+        assertTrue(r.err().contains("layers.conv_2d_7.weights: 1 channel formats for 64 output channels"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4,a=int8",
+                "--engine", "djl");
+        assertTrue(r.oneLineError() && r.err().contains("allowed: --engine exact"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int17");
+        assertTrue(r.oneLineError() && r.err().contains("--uniform w: "), r.err());
     }
 
     private static ByteBuffer bytes(ByteBuffer b) {
