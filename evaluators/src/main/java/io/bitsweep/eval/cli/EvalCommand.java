@@ -9,7 +9,10 @@ import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
 import io.bitsweep.eval.model.Tensor;
 import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.QuantizedModel;
 import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import java.util.Arrays;
 import java.nio.file.Files;
@@ -62,6 +65,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Samples of the calibration split used (default: ${DEFAULT-VALUE}).")
     int calibrationSamples;
 
+    @Option(names = "--accumulator-bits", paramLabel = "N", defaultValue = "32",
+            description = "Exact engine: accumulator width in bits, 8..32 (default: ${DEFAULT-VALUE}, TFLite's int32); "
+                    + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
+    int accumulatorBits;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "Evaluate only the first N samples (default: all).")
     int limit;
@@ -84,8 +92,12 @@ public final class EvalCommand implements Callable<Integer> {
         checkInputMatches(TfliteImporter.load(model).input(), dataset);
         long start = System.nanoTime();
         Evaluation.Result result;
+        long saturations = -1;
         try (Predictor predictor = openPredictor(dataset)) {
             result = Evaluation.run(predictor, dataset, limit, saveOutputs != null);
+            if (predictor instanceof ExactPredictor exact) {
+                saturations = exact.program().saturations();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (saveOutputs != null) {
@@ -98,12 +110,23 @@ public final class EvalCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(result.line());
         spec.commandLine().getErr().printf(Locale.ROOT, "eval: %s engine, %d %s samples in %.1f s, data sha256 %s%n",
                 engine, result.labels().length, dataset.kind(), seconds, dataset.sha256());
+        if (saturations >= 0) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d-bit accumulators, %d saturations%n",
+                    accumulatorBits, saturations);
+        }
         return 0;
     }
 
     /** The engine by name, or the exact engine on the float model quantized by --assignment / --uniform. */
     private Predictor openPredictor(Dataset dataset) {
+        if (accumulatorBits < 8 || accumulatorBits > 32) {
+            throw new BitSweepException("--accumulator-bits must be in 8..32, got " + accumulatorBits);
+        }
         if (assignment == null && uniform == null) {
+            if (engine.equals("exact")) {
+                return new ExactPredictor(TfliteImporter.load(model),
+                        ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
+            }
             return Engines.open(engine, model);
         }
         if (assignment != null && uniform != null) {
@@ -120,7 +143,10 @@ public final class EvalCommand implements Callable<Integer> {
         Assignment a = assignment != null ? Assignment.read(assignment) : Assignment.parseUniform(uniform);
         String source = assignment != null ? assignment.toString() : "--uniform";
         Dataset calibration = calibrationData != null ? Datasets.open(calibrationData) : dataset;
-        return Quantizer.predictor(TfliteImporter.load(model), a, source, calibration, calibrationSamples);
+        QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration,
+                calibrationSamples);
+        return new ExactPredictor(new QuantizedModel(q.model(), q.codeRanges(), q.pruned(),
+                q.options().withAccumulatorBits(accumulatorBits)));
     }
 
     /** The model's input (without its batch dimension) must hold exactly one model input of the data set. */

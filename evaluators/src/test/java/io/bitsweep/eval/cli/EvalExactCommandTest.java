@@ -52,6 +52,20 @@ class EvalExactCommandTest {
         assertTrue(r.oneLineError() && r.err().contains("--uniform w: "), r.err());
     }
 
+    @Test
+    void narrowAccumulatorsSaturateAndAreCounted() {
+        String model = Assets.resolve("models/ic/pretrainedResnet_quant.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit",
+                "5", "--accumulator-bits", "12");
+        assertEquals(0, r.exit(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("12-bit accumulators, (\\d+) saturations")
+                .matcher(r.err());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit", "5");
+        assertTrue(r.err().contains("32-bit accumulators, 0 saturations"), r.err());
+    }
+
     private static ByteBuffer bytes(ByteBuffer b) {
         return b.duplicate().rewind();
     }

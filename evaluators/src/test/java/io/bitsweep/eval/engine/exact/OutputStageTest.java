@@ -47,4 +47,15 @@ class OutputStageTest {
         assertEquals(-128, out[1]);
         assertEquals(4, out[2]);
     }
+
+    @Test
+    void powerOfTwoRequantizationIsARoundingShift() {
+        for (int x = -1000; x <= 1000; x++) {
+            // multiplier 2^30 with shift -3 is the real factor 2^-4
+            assertEquals(FixedPoint.roundingDivideByPot(x, 4), Rounding.SHIFT.apply(x, 1 << 30, -3));
+            assertEquals(x * 2, Rounding.SHIFT.apply(x, 1 << 30, 2));
+        }
+        // not a power of two: falls back to double rounding
+        assertEquals(Rounding.DOUBLE.apply(12345, 1518500250, -2), Rounding.SHIFT.apply(12345, 1518500250, -2));
+    }
 }
