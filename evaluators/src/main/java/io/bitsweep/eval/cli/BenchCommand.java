@@ -6,6 +6,10 @@ import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Engines;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.tflite.TfliteImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +28,9 @@ import picocli.CommandLine.Spec;
  * A quick figure, not a JMH measurement (the JMH benchmark is ExactEngineBenchmark).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Images/s per thread: the exact int8 engine and our float engine against DJL-TFLite float "
-                + "and int8, measured in one run.")
+        description = "Images/s per thread: the exact engine (the int8 model, a w4a8 and a mixed per-channel "
+                + "2/4/8/pruned candidate from the float model) and our float engine against DJL-TFLite float and "
+                + "int8, measured in one run.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,6 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
         results.add(measure("djl-int8", "djl", int8Model, inputs));
         results.add(measure("float", "float", floatModel, inputs));
         results.add(measure("exact-int8", "exact", int8Model, inputs));
+        Model fm = TfliteImporter.load(floatModel);
+        results.add(measure("exact-w4a8", Quantizer.predictor(fm, Assignment.parseUniform("w=int4,a=int8:asym"),
+                "w4a8", dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
+        results.add(measure("exact-mixed", Quantizer.predictor(fm, Assignment.randomMixed(fm, 42), "mixed", dataset,
+                Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
         double djlInt8 = results.get(1).perCpuSecond();
         double djlFloat = results.get(0).perCpuSecond();
         var out = spec.commandLine().getOut();
@@ -74,7 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Throughput.Result measure(String name, String engine, Path model, float[][] inputs) {
-        try (Predictor p = Engines.open(engine, model)) {
+        return measure(name, Engines.open(engine, model), inputs);
+    }
+
+    private Throughput.Result measure(String name, Predictor predictor, float[][] inputs) {
+        try (Predictor p = predictor) {
             return Throughput.measure(name, p, inputs, seconds, seconds);
         }
     }

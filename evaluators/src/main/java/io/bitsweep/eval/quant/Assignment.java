@@ -49,6 +49,25 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
     }
 
     /**
+     * A seeded random per-channel mix for benchmarks: every channel of every quantizable layer drawn from
+     * int8 (30%), int4 (30%), int2 (35%) and pruned (5%); activations int8:asym.
+     */
+    public static Assignment randomMixed(io.bitsweep.eval.model.Model model, long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        for (io.bitsweep.eval.model.Op op : model.quantizableLayers()) {
+            List<String> w = new ArrayList<>();
+            for (int c = 0; c < model.outputChannels(op); c++) {
+                double u = rnd.nextDouble();
+                w.add(u < 0.05 ? "pruned" : u < 0.4 ? "int2" : u < 0.7 ? "int4" : "int8");
+            }
+            layers.put(op.name(), new Layer(w, true, null));
+        }
+        return new Assignment(null, "int8", "int8:asym", layers, Calibration.MINMAX, WeightScales.MINMAX,
+                Requant.DOUBLE);
+    }
+
+    /**
      * Parses {@code --uniform w=int4,a=int8} (either key may be left out: int8).
      */
     public static Assignment parseUniform(String spec) {

@@ -6,15 +6,9 @@ import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Engines;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.model.Model;
-import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,26 +60,10 @@ public class ExactEngineBenchmark {
             case "exact-int8" -> Engines.open("exact", Assets.resolve(INT8));
             case "exact-w4a8" -> Quantizer.predictor(floatModel, Assignment.parseUniform("w=int4,a=int8:asym"),
                     "w4a8", data, 32);
-            case "exact-mixed" -> Quantizer.predictor(floatModel, mixed(floatModel), "mixed", data, 32);
+            case "exact-mixed" -> Quantizer.predictor(floatModel, Assignment.randomMixed(floatModel, 42), "mixed", data, 32);
             default -> throw new IllegalArgumentException(engine);
         };
         out = new float[predictor.outputSize()];
-    }
-
-    /** Every layer's channels drawn from {int8, int4, int2, pruned} (pruned 5%), seeded. */
-    static Assignment mixed(Model m) {
-        SplittableRandom rnd = new SplittableRandom(42);
-        Map<String, Assignment.Layer> layers = new LinkedHashMap<>();
-        for (Op op : m.quantizableLayers()) {
-            List<String> w = new ArrayList<>();
-            for (int c = 0; c < m.outputChannels(op); c++) {
-                double u = rnd.nextDouble();
-                w.add(u < 0.05 ? "pruned" : u < 0.4 ? "int2" : u < 0.7 ? "int4" : "int8");
-            }
-            layers.put(op.name(), new Assignment.Layer(w, true, null));
-        }
-        return new Assignment(null, "int8", "int8:asym", layers, Assignment.Calibration.MINMAX,
-                Assignment.WeightScales.MINMAX, Assignment.Requant.DOUBLE);
     }
 
     @TearDown(Level.Trial)
