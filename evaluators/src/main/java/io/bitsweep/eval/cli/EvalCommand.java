@@ -8,6 +8,11 @@ import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
 import io.bitsweep.eval.model.Tensor;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.QuantizedModel;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import java.util.Arrays;
 import java.nio.file.Files;
@@ -40,16 +45,39 @@ public final class EvalCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--engine", defaultValue = "float", paramLabel = "NAME",
-            description = "Inference engine (allowed: float, djl; default: ${DEFAULT-VALUE}).")
+            description = "Inference engine (allowed: float, djl, exact; default: ${DEFAULT-VALUE}).")
     String engine;
+
+    @Option(names = "--assignment", paramLabel = "A.json",
+            description = "Quantize the float model by this assignment (docs/ASSIGNMENT.md) and run it on the exact "
+                    + "engine.")
+    Path assignment;
+
+    @Option(names = "--uniform", paramLabel = "w=SPEC,a=SPEC",
+            description = "Quantize the float model uniformly, e.g. w=int4,a=int8, and run it on the exact engine.")
+    String uniform;
+
+    @Option(names = "--calibration-data", paramLabel = "DIR|SHARDS",
+            description = "Calibration split for --assignment/--uniform (default: the first samples of --data).")
+    Path calibrationData;
+
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "32",
+            description = "Samples of the calibration split used (default: ${DEFAULT-VALUE}).")
+    int calibrationSamples;
+
+    @Option(names = "--accumulator-bits", paramLabel = "N", defaultValue = "32",
+            description = "Exact engine: accumulator width in bits, 8..32 (default: ${DEFAULT-VALUE}, TFLite's int32); "
+                    + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
+    int accumulatorBits;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "Evaluate only the first N samples (default: all).")
     int limit;
 
     @Option(names = "--save-outputs", paramLabel = "FILE.npy",
-            description = "Write the raw model outputs as float32 .npy in y_labels.csv order: shape [N, outputs], "
-                    + "for AD [N, 196, 640] (one reconstruction per window).")
+            description = "Write the raw model outputs as .npy in y_labels.csv order: shape [N, outputs], "
+                    + "for AD [N, 196, 640] (one reconstruction per window); int8 (the raw output tensor) when the "
+                    + "engine gives raw int8 outputs (exact; djl on an int8 model), else float32.")
     Path saveOutputs;
 
     @Override
@@ -64,17 +92,61 @@ public final class EvalCommand implements Callable<Integer> {
         checkInputMatches(TfliteImporter.load(model).input(), dataset);
         long start = System.nanoTime();
         Evaluation.Result result;
-        try (Predictor predictor = Engines.open(engine, model)) {
+        long saturations = -1;
+        try (Predictor predictor = openPredictor(dataset)) {
             result = Evaluation.run(predictor, dataset, limit, saveOutputs != null);
+            if (predictor instanceof ExactPredictor exact) {
+                saturations = exact.program().saturations();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (saveOutputs != null) {
-            Npy.writeFloats(saveOutputs, result.outputs(), result.outputShape());
+            if (result.rawOutputs() != null) {
+                Npy.writeInt8(saveOutputs, result.rawOutputs(), result.outputShape());
+            } else {
+                Npy.writeFloats(saveOutputs, result.outputs(), result.outputShape());
+            }
         }
         spec.commandLine().getOut().println(result.line());
         spec.commandLine().getErr().printf(Locale.ROOT, "eval: %s engine, %d %s samples in %.1f s, data sha256 %s%n",
                 engine, result.labels().length, dataset.kind(), seconds, dataset.sha256());
+        if (saturations >= 0) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d-bit accumulators, %d saturations%n",
+                    accumulatorBits, saturations);
+        }
         return 0;
+    }
+
+    /** The engine by name, or the exact engine on the float model quantized by --assignment / --uniform. */
+    private Predictor openPredictor(Dataset dataset) {
+        if (accumulatorBits < 8 || accumulatorBits > 32) {
+            throw new BitSweepException("--accumulator-bits must be in 8..32, got " + accumulatorBits);
+        }
+        if (assignment == null && uniform == null) {
+            if (engine.equals("exact")) {
+                return new ExactPredictor(TfliteImporter.load(model),
+                        ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
+            }
+            return Engines.open(engine, model);
+        }
+        if (assignment != null && uniform != null) {
+            throw new BitSweepException("give either --assignment or --uniform, not both");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--engine") && !engine.equals("exact")) {
+            throw new BitSweepException("--assignment and --uniform run on the exact engine (allowed: --engine exact), "
+                    + "got --engine " + engine);
+        }
+        if (calibrationSamples < 1) {
+            throw new BitSweepException("--calibration-samples must be at least 1, got " + calibrationSamples);
+        }
+        engine = "exact";
+        Assignment a = assignment != null ? Assignment.read(assignment) : Assignment.parseUniform(uniform);
+        String source = assignment != null ? assignment.toString() : "--uniform";
+        Dataset calibration = calibrationData != null ? Datasets.open(calibrationData) : dataset;
+        QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration,
+                calibrationSamples);
+        return new ExactPredictor(new QuantizedModel(q.model(), q.codeRanges(), q.pruned(),
+                q.options().withAccumulatorBits(accumulatorBits)));
     }
 
     /** The model's input (without its batch dimension) must hold exactly one model input of the data set. */

@@ -12,9 +12,13 @@ import io.bitsweep.eval.engine.Predictor;
  */
 public final class Evaluation {
 
-    /** Per-sample results plus the metric. {@code predicted} is set for classification, {@code scores} for AD. */
+    /**
+     * Per-sample results plus the metric. {@code predicted} is set for classification, {@code scores} for AD.
+     * {@code rawOutputs} holds the raw int8 outputs (same order and shape as {@code outputs}) when outputs are kept
+     * and the predictor gives raw int8 outputs ({@link Predictor#rawOutput()}), else null.
+     */
     public record Result(TaskKind kind, int[] labels, int[] predicted, double[] scores, float[] outputs,
-                         int[] outputShape) {
+                         int[] outputShape, byte[] rawOutputs) {
         public boolean isAnomalyDetection() {
             return kind == TaskKind.AD;
         }
@@ -64,6 +68,7 @@ public final class Evaluation {
             }
             outputs = new float[(int) count];
         }
+        byte[] rawOutputs = null;
         int[] labels = new int[n];
         int[] predicted = ad ? null : new int[n];
         double[] scores = ad ? new double[n] : null;
@@ -82,12 +87,19 @@ public final class Evaluation {
                 }
                 if (outputs != null) {
                     System.arraycopy(out, 0, outputs, (i * windows + w) * outSize, outSize);
+                    byte[] raw = predictor.rawOutput();
+                    if (raw != null) {
+                        if (rawOutputs == null) {
+                            rawOutputs = new byte[outputs.length];
+                        }
+                        System.arraycopy(raw, 0, rawOutputs, (i * windows + w) * outSize, outSize);
+                    }
                 }
             }
             if (ad) {
                 scores[i] = score.score();
             }
         }
-        return new Result(data.kind(), labels, predicted, scores, outputs, outputShape);
+        return new Result(data.kind(), labels, predicted, scores, outputs, outputShape, rawOutputs);
     }
 }

@@ -1,6 +1,7 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.cli.CliErrors;
+import io.bitsweep.eval.cli.BenchCommand;
 import io.bitsweep.eval.cli.DataCommand;
 import io.bitsweep.eval.cli.EvalCommand;
 import io.bitsweep.eval.cli.FetchAssetsCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
         subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
-                QuantizeCommand.class, HwsimCommand.class, FetchAssetsCommand.class})
+                QuantizeCommand.class, HwsimCommand.class, FetchAssetsCommand.class, BenchCommand.class})
 public final class BitSweepCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

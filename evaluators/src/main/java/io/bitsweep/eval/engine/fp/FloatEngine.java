@@ -77,6 +77,14 @@ public final class FloatEngine implements Predictor {
     @Override
     public void close() {}
 
+    /**
+     * The values of tensor {@code index} after the last {@link #predict}: an activation, or a constant's data. The
+     * array is the engine's own buffer; read it, don't keep it. (Calibration observes activations through this.)
+     */
+    public float[] tensorValues(int index) {
+        return buffer(index);
+    }
+
     private float[] buffer(int tensor) {
         if (buffers[tensor] == null) {
             Tensor t = model.tensor(tensor);

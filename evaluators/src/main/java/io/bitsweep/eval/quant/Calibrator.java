@@ -1,0 +1,171 @@
+package io.bitsweep.eval.quant;
+
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.engine.fp.FloatEngine;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.model.Op;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Activation ranges of a float model observed on a calibration split: the model input and every op output. Two
+ * passes over the split: min/max, then a 2048-bin histogram over [min, max] per tensor, from which
+ * {@link Assignment.CalibrationMethod#PERCENTILE} takes the two tails and {@link Assignment.CalibrationMethod#MSE}
+ * picks the clipping range with the least expected quantization error for the tensor's format.
+ */
+public final class Calibrator {
+    static final int BINS = 2048;
+
+    /** A real-valued range [min, max] that always contains 0. */
+    public record Range(float min, float max) {
+        public Range {
+            min = Math.min(min, 0f);
+            max = Math.max(max, 0f);
+        }
+    }
+
+    /** The observations of one tensor. */
+    static final class Observed {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        final long[] histogram = new long[BINS];
+        long count;
+
+        void minMax(float[] v) {
+            for (float x : v) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        }
+
+        void histogram(float[] v) {
+            float width = max - min;
+            if (!(width > 0)) {
+                count += v.length;
+                histogram[0] += v.length;
+                return;
+            }
+            float k = BINS / width;
+            for (float x : v) {
+                int b = (int) ((x - min) * k);
+                histogram[Math.max(0, Math.min(BINS - 1, b))]++;
+            }
+            count += v.length;
+        }
+
+        float binCenter(int b) {
+            return min + (b + 0.5f) * (max - min) / BINS;
+        }
+    }
+
+    private Calibrator() {}
+
+    /**
+     * @param samples number of first samples of {@code data} in the split (all windows of each sample)
+     * @param levels quantization levels of each tensor's format (2^bits), used by the MSE method
+     */
+    public static Map<Integer, Range> calibrate(Model model, Dataset data, int samples,
+            Assignment.Calibration method, Map<Integer, Integer> levels) {
+        FloatEngine engine = FloatEngine.compile(model);
+        int[] tensors = observedTensors(model);
+        Map<Integer, Observed> obs = new LinkedHashMap<>();
+        for (int t : tensors) {
+            obs.put(t, new Observed());
+        }
+        int n = Math.min(samples, data.size());
+        float[] in = new float[data.inputSize()];
+        float[] out = new float[engine.outputSize()];
+        for (int pass = 0; pass < (method.method() == Assignment.CalibrationMethod.MINMAX ? 1 : 2); pass++) {
+            for (int s = 0; s < n; s++) {
+                for (int w = 0; w < data.inputsPerSample(); w++) {
+                    data.input(s, w, in);
+                    engine.predict(in, out);
+                    for (int t : tensors) {
+                        float[] v = engine.tensorValues(t);
+                        if (pass == 0) {
+                            obs.get(t).minMax(v);
+                        } else {
+                            obs.get(t).histogram(v);
+                        }
+                    }
+                }
+            }
+        }
+        Map<Integer, Range> ranges = new LinkedHashMap<>();
+        for (int t : tensors) {
+            Observed o = obs.get(t);
+            ranges.put(t, switch (method.method()) {
+                case MINMAX -> new Range(o.min, o.max);
+                case PERCENTILE -> percentile(o, method.percentile());
+                case MSE -> mse(o, levels.getOrDefault(t, 256));
+            });
+        }
+        return ranges;
+    }
+
+    /** The model input and every op's output. */
+    static int[] observedTensors(Model model) {
+        java.util.LinkedHashSet<Integer> ts = new java.util.LinkedHashSet<>();
+        ts.add(model.input().index());
+        for (Op op : model.ops()) {
+            ts.add(op.output());
+        }
+        return ts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static Range percentile(Observed o, double p) {
+        long lowCount = (long) Math.floor(o.count * (100 - p) / 100);
+        long highCount = lowCount;
+        float lo = o.min;
+        float hi = o.max;
+        long acc = 0;
+        for (int b = 0; b < BINS; b++) {
+            acc += o.histogram[b];
+            if (acc > lowCount) {
+                lo = o.min + (float) b * (o.max - o.min) / BINS;
+                break;
+            }
+        }
+        acc = 0;
+        for (int b = BINS - 1; b >= 0; b--) {
+            acc += o.histogram[b];
+            if (acc > highCount) {
+                hi = o.min + (float) (b + 1) * (o.max - o.min) / BINS;
+                break;
+            }
+        }
+        return new Range(lo, hi);
+    }
+
+    /**
+     * Searches a shrink factor of the observed range (100 steps from 1 down to 0.2, applied to both ends) that
+     * minimises the expected squared error: clipping error outside, uniform rounding noise (step^2/12) inside.
+     */
+    static Range mse(Observed o, int levels) {
+        Range best = new Range(o.min, o.max);
+        double bestErr = Double.POSITIVE_INFINITY;
+        for (int i = 0; i <= 100; i++) {
+            double f = 1.0 - 0.008 * i;
+            double lo = Math.min(0, o.min * f);
+            double hi = Math.max(0, o.max * f);
+            double step = (hi - lo) / (levels - 1);
+            if (!(step > 0)) {
+                continue;
+            }
+            double err = 0;
+            for (int b = 0; b < BINS; b++) {
+                if (o.histogram[b] == 0) {
+                    continue;
+                }
+                double x = o.binCenter(b);
+                double e = x < lo ? (lo - x) * (lo - x) : x > hi ? (x - hi) * (x - hi) : step * step / 12;
+                err += e * o.histogram[b];
+            }
+            if (err < bestErr) {
+                bestErr = err;
+                best = new Range((float) lo, (float) hi);
+            }
+        }
+        return best;
+    }
+}

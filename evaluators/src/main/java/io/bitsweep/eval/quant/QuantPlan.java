@@ -1,0 +1,67 @@
+package io.bitsweep.eval.quant;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.model.Op;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An {@link Assignment} resolved against a model: every quantizable layer (CONTRACTS.md) with one parsed weight
+ * format per output channel and its output activation format. Resolution is where user mistakes are caught, each
+ * as one line naming the layer and the allowed values: unknown layer names, wrong channel counts, bad spec strings,
+ * a model_sha256 of another model.
+ */
+public record QuantPlan(Assignment assignment, Map<String, LayerPlan> layers) {
+
+    /** One quantizable layer's formats. */
+    public record LayerPlan(Op op, NumberFormat[] weights, NumberFormat activations) {
+        public boolean isPruned(int channel) {
+            return weights[channel].spec().equals("pruned");
+        }
+    }
+
+    public static QuantPlan resolve(Assignment a, Model model, String source) {
+        if (a.modelSha256() != null && !a.modelSha256().equalsIgnoreCase(model.sha256())) {
+            throw new BitSweepException(source + ": model_sha256 " + a.modelSha256() + " does not match model "
+                    + model.source() + " (sha256 " + model.sha256() + ")");
+        }
+        List<Op> quantizable = model.quantizableLayers();
+        List<String> names = quantizable.stream().map(Op::name).toList();
+        for (String name : a.layers().keySet()) {
+            if (!names.contains(name)) {
+                throw new BitSweepException(source + ": layers." + name + ": unknown layer of " + model.source()
+                        + " (allowed: " + String.join(", ", names) + ")");
+            }
+        }
+        NumberFormat defaultWeights = NumberFormat.parse(a.defaultWeights(), source + ": defaults.weights");
+        NumberFormat defaultActivations = NumberFormat.parse(a.defaultActivations(), source + ": defaults.activations");
+        Map<String, LayerPlan> plans = new LinkedHashMap<>();
+        for (Op op : quantizable) {
+            Assignment.Layer l = a.layers().get(op.name());
+            int channels = model.outputChannels(op);
+            NumberFormat[] w = new NumberFormat[channels];
+            String field = source + ": layers." + op.name();
+            if (l == null || l.weights() == null) {
+                java.util.Arrays.fill(w, defaultWeights);
+            } else if (!l.perChannel()) {
+                java.util.Arrays.fill(w, NumberFormat.parse(l.weights().get(0), field + ".weights"));
+            } else {
+                if (l.weights().size() != channels) {
+                    throw new BitSweepException(field + ".weights: " + l.weights().size() + " channel formats for "
+                            + channels + " output channels (allowed: one spec string, or an array of exactly "
+                            + channels + ")");
+                }
+                for (int c = 0; c < channels; c++) {
+                    w[c] = NumberFormat.parse(l.weights().get(c), field + ".weights[" + c + "]");
+                }
+            }
+            NumberFormat act = l == null || l.activations() == null ? defaultActivations
+                    : NumberFormat.parse(l.activations(), field + ".activations");
+            plans.put(op.name(), new LayerPlan(op, w, act));
+        }
+        return new QuantPlan(a, plans);
+    }
+}

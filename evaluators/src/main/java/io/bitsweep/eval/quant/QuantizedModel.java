@@ -1,0 +1,14 @@
+package io.bitsweep.eval.quant;
+
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.model.Model;
+import java.util.Map;
+
+/**
+ * A float model quantized by a {@link QuantPlan}: an integer IR model (int8 containers holding codes of 2..8 bits,
+ * per-channel weight scales, int32 biases, per-tensor activation scale and zero point) that the exact engine runs,
+ * plus what the IR cannot say: each activation tensor's code range (e.g. [-8, 7] for int4) and the pruned
+ * channels of each layer, which are not computed.
+ */
+public record QuantizedModel(Model model, Map<Integer, int[]> codeRanges, Map<String, boolean[]> pruned,
+        ExactOptions options) {}

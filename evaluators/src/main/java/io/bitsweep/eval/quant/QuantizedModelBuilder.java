@@ -1,0 +1,278 @@
+package io.bitsweep.eval.quant;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.Rounding;
+import io.bitsweep.eval.format.Granularity;
+import io.bitsweep.eval.format.IntFormat;
+import io.bitsweep.eval.format.Layout;
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.format.QuantizedTensor;
+import io.bitsweep.eval.model.DType;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.model.Op;
+import io.bitsweep.eval.model.OpType;
+import io.bitsweep.eval.model.QuantParams;
+import io.bitsweep.eval.model.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Post-training quantization of a float model into a {@link QuantizedModel}, as TFLite's converter would lay it
+ * out: symmetric per-channel weights (each channel in its own format: int2..int8, {@code :pot}, or pruned), int32
+ * biases at scale {@code in_scale * w_scale[c]}, activations with a scale and zero point from calibrated ranges,
+ * pooling and reshape outputs sharing their input's parameters, softmax output at 1/256 with zero point -128.
+ *
+ * <p>BN is already folded and ReLU fused into the preceding conv in TFLite float models, so each conv+BN+ReLU
+ * unit has one quantization point (its output, after the ReLU) — the fusion of Geng et al. for those units.
+ */
+public final class QuantizedModelBuilder {
+    private static final float[] WEIGHT_CLIP_GRID = clipGrid();
+
+    private final Model f;
+    private final QuantPlan plan;
+    private final Map<Integer, Calibrator.Range> ranges;
+    private final List<Tensor> tensors = new ArrayList<>();
+    private final Map<Integer, QuantParams> actQuant = new HashMap<>();
+    private final Map<Integer, int[]> codeRanges = new LinkedHashMap<>();
+    private final Map<String, boolean[]> pruned = new LinkedHashMap<>();
+
+    private QuantizedModelBuilder(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
+        this.f = floatModel;
+        this.plan = plan;
+        this.ranges = ranges;
+    }
+
+    public static QuantizedModel build(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
+        return new QuantizedModelBuilder(floatModel, plan, ranges).build();
+    }
+
+    /** The activation format of every observed tensor: the layer's for quantizable outputs, else the default. */
+    public static Map<Integer, NumberFormat> activationFormats(Model model, QuantPlan plan) {
+        NumberFormat dflt = NumberFormat.parse(plan.assignment().defaultActivations());
+        Map<Integer, NumberFormat> m = new LinkedHashMap<>();
+        m.put(model.input().index(), NumberFormat.parse("int8:asym"));
+        for (Op op : model.ops()) {
+            QuantPlan.LayerPlan lp = plan.layers().get(op.name());
+            m.put(op.output(), lp != null ? lp.activations() : dflt);
+        }
+        return m;
+    }
+
+    private QuantizedModel build() {
+        Map<Integer, NumberFormat> formats = activationFormats(f, plan);
+        // activations first, in execution order, so pass-through ops can copy their input's parameters
+        actQuant.put(f.input().index(), activation(f.input().index(), formats.get(f.input().index()), "model input"));
+        for (Op op : f.ops()) {
+            int out = op.output();
+            QuantParams q = switch (op.type()) {
+                case RESHAPE, AVERAGE_POOL_2D, MAX_POOL_2D -> {
+                    codeRanges.put(out, codeRanges.get(op.input(0)));
+                    yield actQuant.get(op.input(0));
+                }
+                case SOFTMAX -> {
+                    codeRanges.put(out, new int[] {-128, 127});
+                    yield QuantParams.perTensor(1f / 256, -128);
+                }
+                case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD -> activation(out, formats.get(out), op.name());
+                case QUANTIZE, DEQUANTIZE -> throw new BitSweepException(f.source() + ": layer " + op.name()
+                        + " (" + op.type() + "): quantizing an already quantized model is not supported");
+            };
+            actQuant.put(out, q);
+        }
+        for (Tensor t : f.tensors()) {
+            tensors.add(t);
+        }
+        for (Op op : f.ops()) {
+            if (op.type().isQuantizable()) {
+                quantizeLayer(op);
+            }
+        }
+        for (Map.Entry<Integer, QuantParams> e : actQuant.entrySet()) {
+            Tensor t = f.tensor(e.getKey());
+            tensors.set(t.index(), new Tensor(t.index(), t.name(), t.shape(), DType.INT8, e.getValue(), null));
+        }
+        Model q = new Model(f.source() + " [" + describe() + "]", f.sha256(), tensors, f.ops(), f.inputIndices(),
+                f.outputIndices());
+        Rounding r = usesPowerOfTwo() ? Rounding.SHIFT
+                : plan.assignment().requant() == Assignment.Requant.SINGLE ? Rounding.SINGLE : Rounding.DOUBLE;
+        return new QuantizedModel(q, codeRanges, pruned, ExactOptions.uniform(r));
+    }
+
+    /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */
+    private boolean usesPowerOfTwo() {
+        return plan.layers().values().stream().anyMatch(l -> isPot(l.activations())
+                || java.util.Arrays.stream(l.weights()).anyMatch(QuantizedModelBuilder::isPot));
+    }
+
+    private static boolean isPot(NumberFormat f) {
+        return f instanceof IntFormat i && i.powerOfTwo();
+    }
+
+    private String describe() {
+        return "w=" + plan.assignment().defaultWeights() + ",a=" + plan.assignment().defaultActivations();
+    }
+
+    /** Scale and zero point of an activation tensor from its calibrated range and its integer format. */
+    private QuantParams activation(int tensor, NumberFormat format, String where) {
+        if (!(format instanceof IntFormat fmt) || fmt.bits() > 8) {
+            throw new BitSweepException(where + ": activation format " + format.spec() + " is not supported by the "
+                    + "exact engine (allowed: int2..int8, with :asym or :pot)");
+        }
+        Calibrator.Range r = ranges.get(tensor);
+        int qmin = fmt.qmin();
+        int qmax = fmt.qmax();
+        float scale;
+        int zp;
+        if (fmt.asymmetric()) {
+            scale = (r.max() - r.min()) / (qmax - qmin);
+            scale = fmt.powerOfTwo() ? powerOfTwoAtLeast(scale) : scale;
+            if (!(scale > 0)) {
+                scale = 1f;
+            }
+            zp = (int) Math.max(qmin, Math.min(qmax, qmin - Math.round(r.min() / scale)));
+        } else {
+            scale = Math.max(-r.min(), r.max()) / qmax;
+            scale = fmt.powerOfTwo() ? powerOfTwoAtLeast(scale) : scale;
+            if (!(scale > 0)) {
+                scale = 1f;
+            }
+            zp = 0;
+        }
+        codeRanges.put(tensor, new int[] {qmin, qmax});
+        return QuantParams.perTensor(scale, zp);
+    }
+
+    private static float powerOfTwoAtLeast(float s) {
+        if (!(s > 0)) {
+            return s;
+        }
+        int e = Math.getExponent(s);
+        return Math.scalb(1f, s == Math.scalb(1f, e) ? e : e + 1);
+    }
+
+    private void quantizeLayer(Op op) {
+        QuantPlan.LayerPlan lp = plan.layers().get(op.name());
+        Tensor w = f.weights(op);
+        int axis = Model.outputChannelAxis(op.type());
+        int channels = f.outputChannels(op);
+        float[] values = w.dequantize();
+        int[] shape = w.shape();
+        Layout layout = NumberFormat.parse("int8").layout(shape, new Granularity.PerChannel(axis));
+        QuantizedTensor qt = QuantizedTensor.forLayout(layout);
+        float[] scales = new float[channels];
+        boolean[] skip = new boolean[channels];
+        boolean anyPruned = false;
+        for (int c = 0; c < channels; c++) {
+            NumberFormat fc = lp.weights()[c];
+            if (lp.isPruned(c)) {
+                skip[c] = true;
+                anyPruned = true;
+                scales[c] = 1f;
+                zeroChannel(qt, layout, c);
+                continue;
+            }
+            if (!(fc instanceof IntFormat ic) || ic.bits() > 8 || ic.asymmetric()) {
+                throw new BitSweepException("layers." + op.name() + ".weights[" + c + "]: " + fc.spec()
+                        + " is not supported by the exact engine yet (allowed: int2..int8, int2..int8:pot, pruned)");
+            }
+            float[] src = plan.assignment().weightScales() == Assignment.WeightScales.MSE
+                    ? mseClipped(values, layout, ic, c) : values;
+            fc.quantize(src, layout, io.bitsweep.eval.format.Rounding.NEAREST, qt, c, c + 1);
+            scales[c] = qt.scales[c] > 0 ? qt.scales[c] : 1f;
+        }
+        if (anyPruned) {
+            pruned.put(op.name(), skip);
+        }
+        byte[] codes = new byte[qt.codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) qt.codes[i];
+        }
+        long[] zps = new long[channels];
+        tensors.set(w.index(), new Tensor(w.index(), w.name(), shape, DType.INT8, new QuantParams(scales, zps, axis),
+                codes));
+        f.bias(op).ifPresent(b -> {
+            float[] bf = b.dequantize();
+            float inScale = actQuant.get(op.input(0)).scale(0);
+            ByteBuffer bb = ByteBuffer.allocate(4 * channels).order(ByteOrder.LITTLE_ENDIAN);
+            for (int c = 0; c < channels; c++) {
+                double s = (double) inScale * scales[c];
+                long q = skip[c] ? 0 : Math.round(bf[c] / s);
+                bb.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q)));
+            }
+            float[] bScales = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                bScales[c] = inScale * scales[c];
+            }
+            tensors.set(b.index(), new Tensor(b.index(), b.name(), b.shape(), DType.INT32,
+                    new QuantParams(bScales, new long[channels], 0), bb.array()));
+        });
+    }
+
+    private static void zeroChannel(QuantizedTensor qt, Layout layout, int c) {
+        int base = layout.base(c);
+        for (int r = 0; r < layout.runs(); r++) {
+            for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
+                qt.codes[i] = 0;
+            }
+        }
+    }
+
+    /**
+     * MSE-optimal clipping of one channel: tries clip levels from the channel's max |w| down to 30% of it and
+     * returns a copy of the weights clipped at the level with the least squared error after quantization.
+     */
+    private static float[] mseClipped(float[] values, Layout layout, IntFormat fmt, int c) {
+        float[] trial = values.clone();
+        float[] dq = new float[values.length];
+        float maxAbs = 0f;
+        int base = layout.base(c);
+        for (int r = 0; r < layout.runs(); r++) {
+            for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
+                maxAbs = Math.max(maxAbs, Math.abs(values[i]));
+            }
+        }
+        float bestClip = maxAbs;
+        double bestErr = Double.POSITIVE_INFINITY;
+        for (float g : WEIGHT_CLIP_GRID) {
+            float clip = maxAbs * g;
+            clipChannel(values, trial, layout, c, clip);
+            fmt.quantizeDequantize(trial, dq, layout, io.bitsweep.eval.format.Rounding.NEAREST, c, c + 1);
+            double err = 0;
+            for (int r = 0; r < layout.runs(); r++) {
+                for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
+                    double d = dq[i] - values[i];
+                    err += d * d;
+                }
+            }
+            if (err < bestErr) {
+                bestErr = err;
+                bestClip = clip;
+            }
+        }
+        clipChannel(values, trial, layout, c, bestClip);
+        return trial;
+    }
+
+    private static void clipChannel(float[] src, float[] dst, Layout layout, int c, float clip) {
+        int base = layout.base(c);
+        for (int r = 0; r < layout.runs(); r++) {
+            for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
+                dst[i] = Math.max(-clip, Math.min(clip, src[i]));
+            }
+        }
+    }
+
+    private static float[] clipGrid() {
+        float[] g = new float[36];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = 1f - 0.02f * i;
+        }
+        return g;
+    }
+}

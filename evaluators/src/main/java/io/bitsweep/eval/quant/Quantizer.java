@@ -1,0 +1,36 @@
+package io.bitsweep.eval.quant;
+
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.format.IntFormat;
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.model.Model;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The one entry point from (float model, assignment, calibration split) to a bit-exact predictor. */
+public final class Quantizer {
+    /** Samples of the calibration split used when the caller does not say. */
+    public static final int DEFAULT_CALIBRATION_SAMPLES = 32;
+
+    private Quantizer() {}
+
+    public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
+            int calibrationSamples) {
+        QuantPlan plan = QuantPlan.resolve(assignment, floatModel, source);
+        Map<Integer, Integer> levels = new HashMap<>();
+        QuantizedModelBuilder.activationFormats(floatModel, plan).forEach((t, f) -> levels.put(t, levels(f)));
+        Map<Integer, Calibrator.Range> ranges = Calibrator.calibrate(floatModel, calibration, calibrationSamples,
+                assignment.calibration(), levels);
+        return QuantizedModelBuilder.build(floatModel, plan, ranges);
+    }
+
+    public static ExactPredictor predictor(Model floatModel, Assignment assignment, String source,
+            Dataset calibration, int calibrationSamples) {
+        return new ExactPredictor(quantize(floatModel, assignment, source, calibration, calibrationSamples));
+    }
+
+    private static int levels(NumberFormat f) {
+        return f instanceof IntFormat i ? i.qmax() - i.qmin() + 1 : 256;
+    }
+}

@@ -1,0 +1,72 @@
+package io.bitsweep.eval.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.io.Npy;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bitsweep eval --engine exact} on the real int8 IC model: same result and same raw bytes as DJL. */
+class EvalExactCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void exactEngineSavesTheRawInt8OutputsAndAgreesWithDjl() {
+        String model = Assets.resolve("models/ic/pretrainedResnet_quant.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        Path ours = tmp.resolve("exact.npy");
+        Path theirs = tmp.resolve("djl.npy");
+        CliRun exact = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact",
+                "--save-outputs", ours.toString());
+        CliRun djl = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "djl",
+                "--save-outputs", theirs.toString());
+        assertEquals(0, exact.exit(), exact.err());
+        assertEquals(djl.out(), exact.out());
+        Npy.Array a = Npy.read(ours);
+        assertEquals(Npy.DType.INT8, a.dtype());
+        assertArrayEquals(new int[] {200, 10}, a.shape());
+        assertEquals(bytes(Npy.read(theirs).data()), bytes(a.data()));
+    }
+
+    @Test
+    void badAssignmentsAreOneLineErrors() throws Exception {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        Path a = tmp.resolve("a.json");
+        java.nio.file.Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": "
+                + "{\"conv_2d_7\": {\"weights\": [\"int4\"]}}}");
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString());
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.oneLineError(), r.err());
+        assertTrue(r.err().contains("layers.conv_2d_7.weights: 1 channel formats for 64 output channels"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4,a=int8",
+                "--engine", "djl");
+        assertTrue(r.oneLineError() && r.err().contains("allowed: --engine exact"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int17");
+        assertTrue(r.oneLineError() && r.err().contains("--uniform w: "), r.err());
+    }
+
+    @Test
+    void narrowAccumulatorsSaturateAndAreCounted() {
+        String model = Assets.resolve("models/ic/pretrainedResnet_quant.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit",
+                "5", "--accumulator-bits", "12");
+        assertEquals(0, r.exit(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("12-bit accumulators, (\\d+) saturations")
+                .matcher(r.err());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit", "5");
+        assertTrue(r.err().contains("32-bit accumulators, 0 saturations"), r.err());
+    }
+
+    private static ByteBuffer bytes(ByteBuffer b) {
+        return b.duplicate().rewind();
+    }
+}

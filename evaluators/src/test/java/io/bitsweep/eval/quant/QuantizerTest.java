@@ -1,0 +1,116 @@
+package io.bitsweep.eval.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.fp.FloatEngine;
+import io.bitsweep.eval.metrics.Evaluation;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Quantizing the float IC model (ResNet-8) by assignments, on the real CIFAR-10 samples. */
+class QuantizerTest {
+    static Model ic;
+    static Dataset ic01;
+    static int floatCorrect;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void load() {
+        ic = TfliteImporter.load(Assets.resolve("models/ic/pretrainedResnet.tflite"));
+        ic01 = Datasets.open(Assets.resolve("data/ic01"));
+        floatCorrect = correct(FloatEngine.compile(ic));
+    }
+
+    private static int correct(Predictor p) {
+        return (int) Evaluation.run(p, ic01, 0, false).accuracy().correct();
+    }
+
+    @Test
+    void uniformW8A8IsWithinOnePercentOfFloat() {
+        ExactPredictor p = Quantizer.predictor(ic, Assignment.parseUniform("w=int8,a=int8:asym"), "--uniform", ic01,
+                Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+        int q = correct(p);
+        assertTrue(floatCorrect - q <= 2, "float " + floatCorrect + "/200, w8a8 " + q + "/200");
+    }
+
+    @Test
+    void lowerPrecisionCostsAccuracyAndPruningEverythingDestroysIt() {
+        int w2 = correct(Quantizer.predictor(ic, Assignment.parseUniform("w=int2,a=int8:asym"), "--uniform", ic01, 32));
+        assertTrue(w2 < floatCorrect - 10, "int2 weights should hurt: " + w2 + " vs " + floatCorrect);
+        int pruned = correct(Quantizer.predictor(ic, Assignment.parseUniform("w=pruned,a=int8:asym"), "--uniform",
+                ic01, 32));
+        assertTrue(pruned < 50, "a fully pruned net cannot classify: " + pruned);
+    }
+
+    @Test
+    void perChannelMixedAssignmentFromJson() throws Exception {
+        String perChannel = String.join(",", Collections.nCopies(8, "\"int8\"")) + ","
+                + String.join(",", Collections.nCopies(4, "\"int4\"")) + ",\"int2\",\"pruned\",\"int8:pot\",\"int8\"";
+        Path a = tmp.resolve("a.json");
+        Files.writeString(a, """
+                {"schema": "bitsweep.assignment/1", "model_sha256": "%s",
+                 "defaults": {"weights": "int8", "activations": "int8:asym"},
+                 "layers": {"conv_2d_0": {"weights": [%s]}},
+                 "calibration": {"method": "percentile", "percentile": 99.99}, "weight_scales": "mse",
+                 "requant": "single"}
+                """.formatted(ic.sha256(), perChannel));
+        QuantizedModel q = Quantizer.quantize(ic, Assignment.read(a), a.toString(), ic01, 32);
+        assertTrue(q.pruned().get("conv_2d_0")[13]);
+        assertFalse(q.pruned().get("conv_2d_0")[0]);
+        int acc = correct(new ExactPredictor(q));
+        assertTrue(acc > floatCorrect - 20, acc + " vs float " + floatCorrect);
+    }
+
+    @Test
+    void unknownLayerIsAOneLineErrorNamingTheAllowedLayers() throws Exception {
+        Path a = tmp.resolve("bad.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_99\": {\"weights\": \"int4\"}}}");
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+        assertTrue(e.getMessage().contains("layers.conv_2d_99: unknown layer") && e.getMessage().contains(
+                "allowed: conv_2d_0, conv_2d_1"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void wrongChannelCountIsAOneLineError() throws Exception {
+        Path a = tmp.resolve("bad.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": {\"weights\": "
+                + "[\"int4\", \"int8\"]}}}");
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+        assertEquals(a + ": layers.conv_2d_0.weights: 2 channel formats for 16 output channels (allowed: one spec "
+                + "string, or an array of exactly 16)", e.getMessage());
+    }
+
+    @Test
+    void badSpecAndBadMethodAreOneLineErrors() throws Exception {
+        Path a = tmp.resolve("bad.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": {\"weights\": \"int99\"}}}");
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+        assertTrue(e.getMessage().startsWith(a + ": layers.conv_2d_0.weights: "), e.getMessage());
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"calibration\": {\"method\": \"kl\"}}");
+        e = assertThrows(BitSweepException.class, () -> Assignment.read(a));
+        assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse)", e.getMessage());
+        e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform("w=int4,x=int8"));
+        assertEquals("--uniform: unknown key 'x' (allowed: w, a)", e.getMessage());
+    }
+}
