@@ -20,6 +20,7 @@ import java.util.TreeMap;
 public record SearchSettings(
         String model,
         String data,
+        String evaluator,
         String hwTarget,
         String hwDir,
         long seed,
@@ -68,7 +69,7 @@ public record SearchSettings(
                 rules.add(rule(ruleConfigs.get(i), def, path("space.layers") + "[" + i + "]"));
             }
             return new SearchSettings(
-                    c.getString("model"), c.getString("data"),
+                    c.getString("model"), c.getString("data"), nonEmpty(c, "evaluator"),
                     nonEmpty(c, "hw.target"), c.getString("hw.dir"),
                     c.getLong("seed"),
                     atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
