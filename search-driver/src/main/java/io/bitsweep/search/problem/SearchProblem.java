@@ -1,6 +1,7 @@
 package io.bitsweep.search.problem;
 
 import io.bitsweep.search.space.LayerInfo;
+import io.bitsweep.search.space.SearchSpace;
 import java.util.List;
 
 /**
@@ -28,14 +29,11 @@ public interface SearchProblem extends AutoCloseable {
     /** The weight memory of the hardware target, for {@code memory-budget = target}. */
     long targetWeightMemoryBytes();
 
-    ShardScorer<?> scorer();
+    /** The executor side, for this search space (it maps genomes to formats). */
+    ShardScorer<?> scorer(SearchSpace space);
 
-    CostModel costModel();
-
-    /** Classes the scorer's shards and tallies need registered with Kryo beyond the search's own. */
-    default List<Class<?>> kryoClasses() {
-        return List.of();
-    }
+    /** The hardware cost of candidates in this search space. */
+    CostModel costModel(SearchSpace space);
 
     @Override
     default void close() {}

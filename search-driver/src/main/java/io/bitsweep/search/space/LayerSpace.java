@@ -9,7 +9,7 @@ import java.util.List;
  * Gene values index {@code weights} and {@code activations}.
  */
 public record LayerSpace(LayerInfo layer, List<String> weights, Granularity granularity, List<String> activations,
-                         int weightOffset, int weightGenes, int activationGene) {
+                         int weightOffset, int weightGenes, int activationGene) implements java.io.Serializable {
     public LayerSpace {
         weights = List.copyOf(weights);
         activations = List.copyOf(activations);

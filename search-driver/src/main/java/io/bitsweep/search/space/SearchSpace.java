@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** The layers of one model with the formats the config allows for each, and the genome layout over them. */
-public final class SearchSpace {
+public final class SearchSpace implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final List<LayerSpace> layers;
     private final int genomeLength;
 
