@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         versionProvider = BuildInfo.class,
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SearchCommand.class})
 public final class BitSweepCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
