@@ -19,7 +19,6 @@ final class Conv2dKernel implements Kernel {
     private final int cout;
     private final float lo;
     private final float hi;
-    private final VectorSpecies<Float> species;
 
     /** @param tfliteWeights [Cout][kh][kw][Cin] as in the file; @param bias length Cout or null */
     Conv2dKernel(float[] in, float[] out, float[] tfliteWeights, float[] bias, Window g, int cin, int cout,
@@ -32,7 +31,6 @@ final class Conv2dKernel implements Kernel {
         this.bias = bias == null ? new float[cout] : bias;
         this.lo = act.min();
         this.hi = act.max();
-        this.species = Vectors.speciesFor(cout);
         int taps = g.kh() * g.kw() * cin;
         this.weights = new float[taps * cout];
         for (int co = 0; co < cout; co++) {
@@ -44,57 +42,70 @@ final class Conv2dKernel implements Kernel {
 
     @Override
     public void run() {
-        int vlen = species == null ? 0 : species.length();
-        int vectorEnd = vlen == 0 ? 0 : cout - cout % vlen;
+        int wideEnd = cout - cout % Vectors.WIDE.length();
+        int narrowEnd = wideEnd + (cout - wideEnd) / Vectors.NARROW.length() * Vectors.NARROW.length();
         for (int oy = 0; oy < g.outH(); oy++) {
             for (int ox = 0; ox < g.outW(); ox++) {
-                int outBase = (oy * g.outW() + ox) * cout;
-                int y0 = oy * g.strideH() - g.padTop();
-                int x0 = ox * g.strideW() - g.padLeft();
-                for (int co = 0; co < vectorEnd; co += vlen) {
-                    FloatVector acc = FloatVector.fromArray(species, bias, co);
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = y0 + ky * g.dilationH();
-                        if (iy < 0 || iy >= g.inH()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = x0 + kx * g.dilationW();
-                            if (ix < 0 || ix >= g.inW()) {
-                                continue;
-                            }
-                            int inBase = (iy * g.inW() + ix) * cin;
-                            int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
-                            for (int ci = 0; ci < cin; ci++) {
-                                FloatVector w = FloatVector.fromArray(species, weights, wBase + ci * cout);
-                                acc = w.fma(FloatVector.broadcast(species, in[inBase + ci]), acc);
-                            }
-                        }
-                    }
-                    acc.max(lo).min(hi).intoArray(out, outBase + co);
+                for (int co = 0; co < wideEnd; co += Vectors.WIDE.length()) {
+                    vectorBlock(Vectors.WIDE, oy, ox, co);
                 }
-                for (int co = vectorEnd; co < cout; co++) {
-                    float acc = bias[co];
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = y0 + ky * g.dilationH();
-                        if (iy < 0 || iy >= g.inH()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = x0 + kx * g.dilationW();
-                            if (ix < 0 || ix >= g.inW()) {
-                                continue;
-                            }
-                            int inBase = (iy * g.inW() + ix) * cin;
-                            int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
-                            for (int ci = 0; ci < cin; ci++) {
-                                acc += in[inBase + ci] * weights[wBase + ci * cout];
-                            }
-                        }
-                    }
-                    out[outBase + co] = Math.min(Math.max(acc, lo), hi);
+                if (narrowEnd > wideEnd) {
+                    vectorBlock(Vectors.NARROW, oy, ox, wideEnd);
+                }
+                for (int co = narrowEnd; co < cout; co++) {
+                    scalarChannel(oy, ox, co);
                 }
             }
         }
+    }
+
+    /** Output channels [co, co + lanes) of pixel (oy, ox), with the accumulator in one register. */
+    private void vectorBlock(VectorSpecies<Float> species, int oy, int ox, int co) {
+        int y0 = oy * g.strideH() - g.padTop();
+        int x0 = ox * g.strideW() - g.padLeft();
+        FloatVector acc = FloatVector.fromArray(species, bias, co);
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = y0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = x0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int inBase = (iy * g.inW() + ix) * cin;
+                int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
+                for (int ci = 0; ci < cin; ci++) {
+                    FloatVector w = FloatVector.fromArray(species, weights, wBase + ci * cout);
+                    acc = w.fma(FloatVector.broadcast(species, in[inBase + ci]), acc);
+                }
+            }
+        }
+        acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + co);
+    }
+
+    private void scalarChannel(int oy, int ox, int co) {
+        int y0 = oy * g.strideH() - g.padTop();
+        int x0 = ox * g.strideW() - g.padLeft();
+        float acc = bias[co];
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = y0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = x0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int inBase = (iy * g.inW() + ix) * cin;
+                int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
+                for (int ci = 0; ci < cin; ci++) {
+                    acc += in[inBase + ci] * weights[wBase + ci * cout];
+                }
+            }
+        }
+        out[(oy * g.outW() + ox) * cout + co] = Math.min(Math.max(acc, lo), hi);
     }
 }

@@ -19,7 +19,6 @@ final class DepthwiseConv2dKernel implements Kernel {
     private final int multiplier;
     private final float lo;
     private final float hi;
-    private final VectorSpecies<Float> species;
 
     DepthwiseConv2dKernel(float[] in, float[] out, float[] weights, float[] bias, Window g, int cin, int cout,
                           Activation act) {
@@ -33,56 +32,69 @@ final class DepthwiseConv2dKernel implements Kernel {
         this.multiplier = cout / cin;
         this.lo = act.min();
         this.hi = act.max();
-        this.species = multiplier == 1 ? Vectors.speciesFor(cout) : null;
     }
 
     @Override
     public void run() {
-        int vlen = species == null ? 0 : species.length();
-        int vectorEnd = vlen == 0 ? 0 : cout - cout % vlen;
+        int wideEnd = multiplier == 1 ? cout - cout % Vectors.WIDE.length() : 0;
+        int narrowEnd = multiplier == 1
+                ? wideEnd + (cout - wideEnd) / Vectors.NARROW.length() * Vectors.NARROW.length() : 0;
         for (int oy = 0; oy < g.outH(); oy++) {
             for (int ox = 0; ox < g.outW(); ox++) {
-                int outBase = (oy * g.outW() + ox) * cout;
-                int y0 = oy * g.strideH() - g.padTop();
-                int x0 = ox * g.strideW() - g.padLeft();
-                for (int c = 0; c < vectorEnd; c += vlen) {
-                    FloatVector acc = FloatVector.fromArray(species, bias, c);
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = y0 + ky * g.dilationH();
-                        if (iy < 0 || iy >= g.inH()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = x0 + kx * g.dilationW();
-                            if (ix < 0 || ix >= g.inW()) {
-                                continue;
-                            }
-                            FloatVector x = FloatVector.fromArray(species, in, (iy * g.inW() + ix) * cin + c);
-                            FloatVector w = FloatVector.fromArray(species, weights, (ky * g.kw() + kx) * cout + c);
-                            acc = x.fma(w, acc);
-                        }
-                    }
-                    acc.max(lo).min(hi).intoArray(out, outBase + c);
+                for (int c = 0; c < wideEnd; c += Vectors.WIDE.length()) {
+                    vectorBlock(Vectors.WIDE, oy, ox, c);
                 }
-                for (int c = vectorEnd; c < cout; c++) {
-                    float acc = bias[c];
-                    int ci = c / multiplier;
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = y0 + ky * g.dilationH();
-                        if (iy < 0 || iy >= g.inH()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = x0 + kx * g.dilationW();
-                            if (ix < 0 || ix >= g.inW()) {
-                                continue;
-                            }
-                            acc += in[(iy * g.inW() + ix) * cin + ci] * weights[(ky * g.kw() + kx) * cout + c];
-                        }
-                    }
-                    out[outBase + c] = Math.min(Math.max(acc, lo), hi);
+                if (narrowEnd > wideEnd) {
+                    vectorBlock(Vectors.NARROW, oy, ox, wideEnd);
+                }
+                for (int c = narrowEnd; c < cout; c++) {
+                    scalarChannel(oy, ox, c);
                 }
             }
         }
+    }
+
+    /** Channels [c, c + lanes) of pixel (oy, ox); only used with multiplier 1, so input channel = output channel. */
+    private void vectorBlock(VectorSpecies<Float> species, int oy, int ox, int c) {
+        int y0 = oy * g.strideH() - g.padTop();
+        int x0 = ox * g.strideW() - g.padLeft();
+        FloatVector acc = FloatVector.fromArray(species, bias, c);
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = y0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = x0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                FloatVector x = FloatVector.fromArray(species, in, (iy * g.inW() + ix) * cin + c);
+                FloatVector w = FloatVector.fromArray(species, weights, (ky * g.kw() + kx) * cout + c);
+                acc = x.fma(w, acc);
+            }
+        }
+        acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + c);
+    }
+
+    private void scalarChannel(int oy, int ox, int c) {
+        int y0 = oy * g.strideH() - g.padTop();
+        int x0 = ox * g.strideW() - g.padLeft();
+        float acc = bias[c];
+        int ci = c / multiplier;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = y0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = x0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                acc += in[(iy * g.inW() + ix) * cin + ci] * weights[(ky * g.kw() + kx) * cout + c];
+            }
+        }
+        out[(oy * g.outW() + ox) * cout + c] = Math.min(Math.max(acc, lo), hi);
     }
 }
