@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.format.NumberFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -194,10 +195,7 @@ public record SearchSettings(
         List<Integer> bs = blocks != null ? blocks : List.of(16, 32);
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (String s : raw) {
-            if (!SpecSyntax.isValid(s)) {
-                throw new BitSweepException(at + ": bad format '" + s + "' (allowed: " + SpecSyntax.ALLOWED + ")");
-            }
-            if (SpecSyntax.isBfpWithoutBlock(s)) {
+            if (s.startsWith("bfp:") && !s.contains(":b")) {
                 if (bs.isEmpty()) {
                     throw new BitSweepException(at + ": '" + s + "' needs a block size: give :b<N> or bfp-block-sizes");
                 }
@@ -205,16 +203,26 @@ public record SearchSettings(
                     if (b < 4 || b > 256) {
                         throw new BitSweepException(at + ": bfp block size " + b + " out of range (allowed: 4..256)");
                     }
-                    out.add(s.replaceFirst("^(bfp:m\\d+)", "$1:b" + b));
+                    out.add(checkedSpec(s.replaceFirst("^(bfp:m\\d+)", "$1:b" + b), at));
                 }
             } else {
-                out.add(s);
+                out.add(checkedSpec(s, at));
             }
         }
         if (out.size() > Byte.MAX_VALUE) {
             throw new BitSweepException(at + ": at most " + Byte.MAX_VALUE + " formats per layer");
         }
         return List.copyOf(out);
+    }
+
+    /** The formats' own parser decides what a valid spec is; its message (allowed values) is kept. */
+    private static String checkedSpec(String spec, String at) {
+        try {
+            NumberFormat.parse(spec);
+            return spec;
+        } catch (BitSweepException e) {
+            throw new BitSweepException(at + ": bad format '" + spec + "': " + e.getMessage(), e);
+        }
     }
 
     private static SplitRange split(Config c, String key) {
