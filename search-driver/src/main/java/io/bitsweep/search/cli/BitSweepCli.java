@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
         subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
-                QuantizeCommand.class, HwsimCommand.class, FetchAssetsCommand.class, BenchCommand.class})
+                QuantizeCommand.class, HwsimCommand.class, FetchAssetsCommand.class, BenchCommand.class,
+                SearchCommand.class})
 public final class BitSweepCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,120 @@
+package io.bitsweep.search.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.bitsweep.eval.BitSweepException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads a search config file: the file, then {@code --set} overrides and {@code --seed} on top, reference.conf
+ * below, environment variables for substitutions such as {@code ${BITSWEEP_ASSETS}}. Keys under bitsweep.search that
+ * reference.conf does not list are errors naming the HOCON path, so a typo never silently takes a default.
+ */
+public final class SearchConfigLoader {
+    private SearchConfigLoader() {}
+
+    /**
+     * @param file    the config file (HOCON)
+     * @param sets    {@code key=value} overrides; keys are HOCON paths, relative to bitsweep.search unless they start
+     *                with "bitsweep."
+     * @param seed    replaces bitsweep.search.seed if not null
+     */
+    public static SearchSettings load(Path file, List<String> sets, Long seed) {
+        if (!Files.isRegularFile(file)) {
+            throw new BitSweepException("no such config file: " + file);
+        }
+        Config fileConfig;
+        try {
+            fileConfig = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new BitSweepException(file + ": " + e.getMessage(), e);
+        }
+        return load(fileConfig, sets, seed);
+    }
+
+    /** As {@link #load(Path, List, Long)} for an already parsed (unresolved) config; tests use it. */
+    public static SearchSettings load(Config fileConfig, List<String> sets, Long seed) {
+        Config reference = ConfigFactory.parseResources(SearchConfigLoader.class.getClassLoader(), "reference.conf")
+                .resolve();
+        Config user = fileConfig;
+        for (String set : sets) {
+            user = override(set).withFallback(user);
+        }
+        if (seed != null) {
+            user = ConfigFactory.parseMap(Map.of(SearchSettings.ROOT + ".seed", seed)).withFallback(user);
+        }
+        Config resolved;
+        try {
+            resolved = user.withFallback(reference).resolveWith(ConfigFactory.systemEnvironment()
+                    .withFallback(ConfigFactory.systemProperties()));
+        } catch (ConfigException e) {
+            throw new BitSweepException(e.getMessage(), e);
+        }
+        rejectUnknownKeys(resolved, reference);
+        return SearchSettings.from(resolved);
+    }
+
+    private static Config override(String set) {
+        int eq = set.indexOf('=');
+        if (eq <= 0) {
+            throw new BitSweepException("bad --set '" + set + "': expected key=value, e.g. --set population=32");
+        }
+        String key = set.substring(0, eq).trim();
+        String fullKey = key.startsWith("bitsweep.") ? key : SearchSettings.ROOT + "." + key;
+        try {
+            return ConfigFactory.parseString(quoteKey(fullKey) + " = " + set.substring(eq + 1),
+                    ConfigParseOptions.defaults().setOriginDescription("--set " + set));
+        } catch (ConfigException e) {
+            throw new BitSweepException("bad --set '" + set + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A HOCON path as a key: each element quoted, so "a.b-c" stays a path and odd characters cannot inject syntax. */
+    private static String quoteKey(String path) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : path.split("\\.", -1)) {
+            if (part.isEmpty() || !part.matches("[A-Za-z0-9_-]+")) {
+                throw new BitSweepException("bad --set key '" + path + "': expected a HOCON path such as "
+                        + "constraints.max-accuracy-drop");
+            }
+            if (sb.length() > 0) {
+                sb.append('.');
+            }
+            sb.append('"').append(part).append('"');
+        }
+        return sb.toString();
+    }
+
+    private static void rejectUnknownKeys(Config resolved, Config reference) {
+        Config search = resolved.getConfig(SearchSettings.ROOT);
+        Config allowed = reference.getConfig(SearchSettings.ROOT);
+        for (Map.Entry<String, ConfigValue> e : search.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith("space.layers")) {
+                continue; // a list of rules: SearchSettings checks each rule's keys
+            }
+            if (!allowed.hasPathOrNull(key)) {
+                throw new BitSweepException(where(e.getValue()) + SearchSettings.ROOT + "." + key
+                        + ": unknown key (see reference.conf for the keys a search config may set)");
+            }
+            ConfigValueType want = allowed.getValue(key).valueType();
+            ConfigValueType got = e.getValue().valueType();
+            if (want == ConfigValueType.LIST && got != ConfigValueType.LIST) {
+                throw new BitSweepException(where(e.getValue()) + SearchSettings.ROOT + "." + key
+                        + ": expected a list, got " + got.name().toLowerCase());
+            }
+        }
+    }
+
+    private static String where(ConfigValue v) {
+        String d = v.origin().description();
+        return d == null || d.contains("reference.conf") ? "" : d + ": ";
+    }
+}

@@ -1,0 +1,317 @@
+package io.bitsweep.search.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.format.NumberFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The typed settings of one search, read from the {@code bitsweep.search} block of a resolved config (defaults from
+ * reference.conf). Every bad value is a {@link BitSweepException} naming its HOCON path.
+ */
+public record SearchSettings(
+        String model,
+        String data,
+        String evaluator,
+        String hwTarget,
+        String hwDir,
+        long seed,
+        int population,
+        int generations,
+        int shards,
+        SplitRange calibration,
+        SplitRange evaluation,
+        List<Objective> objectives,
+        double maxAccuracyDrop,
+        MemoryBudget memoryBudget,
+        LayerRule defaultRule,
+        List<LayerRule> layerRules,
+        Quantization quantization,
+        Variation variation,
+        int archiveMaxSize,
+        ArchiveTruncation archiveTruncation,
+        double hypervolumeReference,
+        Config config) {
+
+    public static final String ROOT = "bitsweep.search";
+
+    /** Weight memory limit: none, the hardware target's weight memory, or a number of bytes. */
+    public record MemoryBudget(boolean enabled, boolean fromTarget, long bytes) {
+        public static final MemoryBudget NONE = new MemoryBudget(false, false, 0);
+    }
+
+    /** The assignment's calibration, weight-scale and requantization settings (CONTRACTS.md names). */
+    public record Quantization(String calibration, double percentile, String weightScales, String requant) {}
+
+    public record Variation(double crossoverProbability, boolean crossoverByLayer, int channelGroupSize,
+                            double channelMutationProbability, double layerMutationProbability,
+                            double randomInitialShare) {}
+
+    public enum ArchiveTruncation { CROWDING, HYPERVOLUME }
+
+    /** Reads and checks the settings; {@code config} must already be resolved and include reference.conf. */
+    public static SearchSettings from(Config config) {
+        try {
+            Config c = config.getConfig(ROOT);
+            List<Objective> objectives = objectives(c);
+            LayerRule def = rule(c.getConfig("space.default"), null, path("space.default"));
+            List<LayerRule> rules = new ArrayList<>();
+            List<? extends Config> ruleConfigs = c.getConfigList("space.layers");
+            for (int i = 0; i < ruleConfigs.size(); i++) {
+                rules.add(rule(ruleConfigs.get(i), def, path("space.layers") + "[" + i + "]"));
+            }
+            return new SearchSettings(
+                    c.getString("model"), c.getString("data"), nonEmpty(c, "evaluator"),
+                    nonEmpty(c, "hw.target"), c.getString("hw.dir"),
+                    c.getLong("seed"),
+                    atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
+                    split(c, "splits.calibration"), split(c, "splits.evaluation"),
+                    objectives,
+                    fraction(c, "constraints.max-accuracy-drop", true),
+                    memoryBudget(c),
+                    def, List.copyOf(rules),
+                    new Quantization(
+                            oneOf(c, "quantization.calibration", "minmax", "percentile", "mse"),
+                            percentile(c),
+                            oneOf(c, "quantization.weight-scales", "minmax", "mse"),
+                            oneOf(c, "quantization.requant", "double", "single")),
+                    new Variation(
+                            fraction(c, "variation.crossover-probability", false),
+                            oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
+                            atLeast(c, "variation.channel-group-size", 1),
+                            fraction(c, "variation.channel-mutation-probability", true),
+                            fraction(c, "variation.layer-mutation-probability", false),
+                            fraction(c, "variation.random-initial-share", false)),
+                    atLeast(c, "archive.max-size", 2),
+                    ArchiveTruncation.valueOf(oneOf(c, "archive.truncation", "crowding", "hypervolume").toUpperCase()),
+                    positive(c, "hypervolume-reference"),
+                    config.getConfig(ROOT).atPath(ROOT));
+        } catch (ConfigException e) {
+            throw new BitSweepException(e.getMessage(), e);
+        }
+    }
+
+    /** The index of the quality objective (accuracy or AUC). */
+    public int qualityObjective() {
+        for (int i = 0; i < objectives.size(); i++) {
+            if (objectives.get(i).isQuality()) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("checked in from()");
+    }
+
+    /** The format rule for one layer: the first matching {@code space.layers} rule, else {@code space.default}. */
+    public LayerRule ruleFor(String layerName) {
+        for (LayerRule r : layerRules) {
+            if (r.matches(layerName)) {
+                return r;
+            }
+        }
+        return defaultRule;
+    }
+
+    /** The resolved {@code bitsweep.search} block as JSON, as run.json records it. */
+    public String configJson() {
+        return config.getConfig(ROOT).root().render(ConfigRenderOptions.concise().setFormatted(true));
+    }
+
+    /** Every leaf of the resolved settings as path -> rendered value, for naming the keys two runs differ in. */
+    public Map<String, String> flatten() {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : config.getConfig(ROOT).entrySet()) {
+            out.put(ROOT + "." + e.getKey(), e.getValue().render(ConfigRenderOptions.concise()));
+        }
+        return out;
+    }
+
+    private static String path(String key) {
+        return ROOT + "." + key;
+    }
+
+    private static List<Objective> objectives(Config c) {
+        List<String> names = c.getStringList("objectives");
+        List<Objective> out = new ArrayList<>();
+        Set<Objective> seen = new LinkedHashSet<>();
+        for (String n : names) {
+            Objective o = Objective.parse(n, path("objectives"));
+            if (!seen.add(o)) {
+                throw new BitSweepException(path("objectives") + ": '" + n + "' is listed twice");
+            }
+            out.add(o);
+        }
+        long quality = out.stream().filter(Objective::isQuality).count();
+        if (quality != 1) {
+            throw new BitSweepException(path("objectives") + ": needs exactly one of accuracy, auc (got " + names + ")");
+        }
+        if (out.size() < 2) {
+            throw new BitSweepException(path("objectives") + ": needs at least two objectives (got " + names + ")");
+        }
+        return List.copyOf(out);
+    }
+
+    private static LayerRule rule(Config r, LayerRule inherit, String at) {
+        Set<String> allowed = Set.of("match", "weights", "granularity", "activations", "bfp-block-sizes");
+        for (Map.Entry<String, ConfigValue> e : r.root().entrySet()) {
+            if (!allowed.contains(e.getKey()) || (inherit == null && e.getKey().equals("match"))) {
+                throw new BitSweepException(at + "." + e.getKey() + ": unknown key (allowed: "
+                        + String.join(", ", inherit == null ? List.of("weights", "granularity", "activations",
+                        "bfp-block-sizes") : List.of("match", "weights", "granularity", "activations",
+                        "bfp-block-sizes")) + ")");
+            }
+        }
+        String match = inherit == null ? "*" : r.hasPath("match") ? r.getString("match") : null;
+        if (match == null || match.isBlank()) {
+            throw new BitSweepException(at + ".match: missing (a layer name or glob such as conv_2d_*)");
+        }
+        List<Integer> blocks = r.hasPath("bfp-block-sizes") ? r.getIntList("bfp-block-sizes")
+                : inherit == null ? List.of() : null;
+        List<String> weights = r.hasPath("weights") ? specs(r.getStringList("weights"), blocks, inherit, at + ".weights")
+                : inherit.weights();
+        List<String> acts = r.hasPath("activations") ? specs(r.getStringList("activations"), blocks, inherit,
+                at + ".activations") : inherit.activations();
+        if (acts.contains("pruned")) {
+            throw new BitSweepException(at + ".activations: 'pruned' is a weight format only");
+        }
+        Granularity g = inherit != null && !r.hasPath("granularity") ? inherit.granularity()
+                : Granularity.valueOf(oneOfAt(r, "granularity", at + ".granularity", "per-channel", "per-layer")
+                        .toUpperCase().replace('-', '_'));
+        return new LayerRule(match, weights, g, acts);
+    }
+
+    private static List<String> specs(List<String> raw, List<Integer> blocks, LayerRule inherit, String at) {
+        if (raw.isEmpty()) {
+            throw new BitSweepException(at + ": must list at least one format");
+        }
+        List<Integer> bs = blocks != null ? blocks : List.of(16, 32);
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String s : raw) {
+            if (s.startsWith("bfp:") && !s.contains(":b")) {
+                if (bs.isEmpty()) {
+                    throw new BitSweepException(at + ": '" + s + "' needs a block size: give :b<N> or bfp-block-sizes");
+                }
+                for (int b : bs) {
+                    if (b < 4 || b > 256) {
+                        throw new BitSweepException(at + ": bfp block size " + b + " out of range (allowed: 4..256)");
+                    }
+                    out.add(checkedSpec(s.replaceFirst("^(bfp:m\\d+)", "$1:b" + b), at));
+                }
+            } else {
+                out.add(checkedSpec(s, at));
+            }
+        }
+        if (out.size() > Byte.MAX_VALUE) {
+            throw new BitSweepException(at + ": at most " + Byte.MAX_VALUE + " formats per layer");
+        }
+        return List.copyOf(out);
+    }
+
+    /** The formats' own parser decides what a valid spec is; its message (allowed values) is kept. */
+    private static String checkedSpec(String spec, String at) {
+        try {
+            NumberFormat.parse(spec);
+            return spec;
+        } catch (BitSweepException e) {
+            throw new BitSweepException(at + ": bad format '" + spec + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static SplitRange split(Config c, String key) {
+        int offset = c.getInt(key + ".offset");
+        int count = c.getInt(key + ".count");
+        if (offset < 0 || count == 0 || count < -1) {
+            throw new BitSweepException(path(key) + ": offset must be >= 0 and count > 0 or -1 (got offset "
+                    + offset + ", count " + count + ")");
+        }
+        return new SplitRange(offset, count);
+    }
+
+    private static MemoryBudget memoryBudget(Config c) {
+        String key = "constraints.memory-budget";
+        if (c.getValue(key).valueType() == ConfigValueType.NUMBER) {
+            long b = c.getLong(key);
+            if (b <= 0) {
+                throw new BitSweepException(path(key) + ": must be > 0 bytes, \"target\" or \"none\" (got " + b + ")");
+            }
+            return new MemoryBudget(true, false, b);
+        }
+        String s = c.getString(key);
+        return switch (s) {
+            case "none" -> MemoryBudget.NONE;
+            case "target" -> new MemoryBudget(true, true, 0);
+            default -> {
+                try {
+                    yield new MemoryBudget(true, false, c.getBytes(key));
+                } catch (ConfigException e) {
+                    throw new BitSweepException(path(key) + ": bad value '" + s
+                            + "' (allowed: a size such as 256KiB or 262144, \"target\", \"none\")");
+                }
+            }
+        };
+    }
+
+    private static double percentile(Config c) {
+        double p = c.getDouble("quantization.percentile");
+        if (!(p > 50 && p <= 100)) {
+            throw new BitSweepException(path("quantization.percentile") + ": must be in (50, 100] (got " + p + ")");
+        }
+        return p;
+    }
+
+    private static String nonEmpty(Config c, String key) {
+        String s = c.getString(key);
+        if (s.isBlank()) {
+            throw new BitSweepException(path(key) + ": must not be empty");
+        }
+        return s;
+    }
+
+    private static int atLeast(Config c, String key, int min) {
+        int v = c.getInt(key);
+        if (v < min) {
+            throw new BitSweepException(path(key) + ": must be >= " + min + " (got " + v + ")");
+        }
+        return v;
+    }
+
+    private static double positive(Config c, String key) {
+        double v = c.getDouble(key);
+        if (!(v > 0)) {
+            throw new BitSweepException(path(key) + ": must be > 0 (got " + v + ")");
+        }
+        return v;
+    }
+
+    /** A value in [0, 1]; with {@code minusOneAllowed}, -1 too (meaning "off" or "automatic"). */
+    private static double fraction(Config c, String key, boolean minusOneAllowed) {
+        double v = c.getDouble(key);
+        if (!(v >= 0 && v <= 1) && !(minusOneAllowed && v == -1)) {
+            throw new BitSweepException(path(key) + ": must be in [0, 1]" + (minusOneAllowed ? " or -1" : "")
+                    + " (got " + v + ")");
+        }
+        return v;
+    }
+
+    private static String oneOf(Config c, String key, String... allowed) {
+        return oneOfAt(c, key, path(key), allowed);
+    }
+
+    private static String oneOfAt(Config c, String key, String at, String... allowed) {
+        String s = c.getString(key);
+        for (String a : allowed) {
+            if (a.equals(s)) {
+                return s;
+            }
+        }
+        throw new BitSweepException(at + ": bad value '" + s + "' (allowed: " + String.join(", ", allowed) + ")");
+    }
+}

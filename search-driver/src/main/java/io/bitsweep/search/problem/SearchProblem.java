@@ -1,0 +1,40 @@
+package io.bitsweep.search.problem;
+
+import io.bitsweep.search.space.LayerInfo;
+import io.bitsweep.search.space.SearchSpace;
+import java.util.List;
+
+/**
+ * One model on one data set and one hardware target, as the search needs it. The search loop only sees this
+ * interface, so the quantized evaluation (the bit-exact engine) and the cost (hw-sim) plug in behind it.
+ */
+public interface SearchProblem extends AutoCloseable {
+    /** The quantizable layers, in execution order, named as in CONTRACTS.md. */
+    List<LayerInfo> layers();
+
+    /** The model file's bytes: broadcast to the executors once per run. */
+    byte[] modelBytes();
+
+    /** SHA-256 (hex) of the model file and of the data: the provenance run.json records. */
+    String modelSha256();
+
+    String dataSha256();
+
+    /** The quality metric (accuracy or AUC) of the float model on the evaluation split: the constraint's baseline. */
+    double floatQuality();
+
+    /** True if the metric is AUC (needs per-sample scores), false for top-1 accuracy. */
+    boolean usesAuc();
+
+    /** The weight memory of the hardware target, for {@code memory-budget = target}. */
+    long targetWeightMemoryBytes();
+
+    /** The executor side, for this search space (it maps genomes to formats). */
+    ShardScorer<?> scorer(SearchSpace space);
+
+    /** The hardware cost of candidates in this search space. */
+    CostModel costModel(SearchSpace space);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,24 @@
+package io.bitsweep.search.problem;
+
+import io.bitsweep.search.space.Genome;
+import java.io.Serializable;
+
+/**
+ * The executor side of a search problem: reads one dataset shard and scores a whole population on it. It travels
+ * with the task closure (Java serialization), so it holds only small settings (paths, split, metric); the model
+ * arrives as a broadcast, once per run.
+ *
+ * @param <S> the loaded shard; it is cached in memory on the executors for the whole run
+ */
+public interface ShardScorer<S> extends Serializable {
+    /** Reads shard {@code shard} of {@code shardCount} of the evaluation split. Runs on an executor. */
+    S loadShard(int shard, int shardCount);
+
+    /**
+     * Scores every candidate on the shard: element i of the result is the tally of {@code population[i]}.
+     * Quantized weights are built once per candidate per call (one call per task) and reused over the shard.
+     *
+     * @param candidateDone to be run after each candidate, so the driver's progress bar moves within a task
+     */
+    CandidateTally[] score(byte[] model, S shard, Genome[] population, Runnable candidateDone);
+}

@@ -1,0 +1,112 @@
+package io.bitsweep.search.report;
+
+import io.bitsweep.search.GenerationSummary;
+import io.bitsweep.search.nsga.Evaluation;
+import io.bitsweep.search.nsga.Scored;
+import io.bitsweep.search.space.AssignmentCodec;
+import io.bitsweep.search.store.RunStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The end-of-run outputs: front.csv (one row per archive point), best/<id>.json (each point's assignment, loadable by
+ * {@code bitsweep eval --assignment}), front.png (quality against weight memory) and a plain report.html.
+ */
+public final class FrontReport {
+    private final RunStore store;
+    private final AssignmentCodec codec;
+    private final String qualityMetric;
+
+    public FrontReport(RunStore store, AssignmentCodec codec, String qualityMetric) {
+        this.store = store;
+        this.codec = codec;
+        this.qualityMetric = qualityMetric;
+    }
+
+    /** The archive in the order users read it: smallest weight memory first, then id. */
+    public static List<Scored> ordered(List<Scored> archive) {
+        return archive.stream().sorted(Comparator.<Scored>comparingDouble(s -> s.evaluation().weightBits())
+                .thenComparing(Scored::id)).toList();
+    }
+
+    public void write(List<Scored> archive, List<GenerationSummary> generations) {
+        List<Scored> front = ordered(archive);
+        for (Scored s : front) {
+            store.writeText("best/" + s.id() + ".json", codec.toJsonString(s.candidate().genome()));
+        }
+        store.writeText("front.csv", csv(front));
+        store.writeBytes("front.png", png(front));
+        store.writeText("report.html", html(front, generations));
+    }
+
+    public String csv(List<Scored> front) {
+        StringBuilder sb = new StringBuilder("id,generation,origin," + qualityMetric
+                + ",loss_mean,weight_bits,memory_bytes,cycles,energy_pj,assignment\n");
+        for (Scored s : front) {
+            Evaluation e = s.evaluation();
+            sb.append(String.format(Locale.ROOT, "%s,%d,%s,%.6f,%.6f,%.1f,%d,%.1f,%.1f,best/%s.json%n", s.id(),
+                    s.candidate().generation(), s.candidate().origin().replace(',', ';'), e.quality(), e.lossMean(),
+                    e.weightBits(), e.memoryBytes(), e.cycles(), e.energyPj(), s.id()));
+        }
+        return sb.toString();
+    }
+
+    private byte[] png(List<Scored> front) {
+        XYChart chart = new XYChartBuilder().width(800).height(520)
+                .title("Pareto front").xAxisTitle("weight memory (KiB)").yAxisTitle(qualityMetric + " (%)").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(8);
+        if (!front.isEmpty()) {
+            double[] x = front.stream().mapToDouble(s -> s.evaluation().memoryBytes() / 1024.0).toArray();
+            double[] y = front.stream().mapToDouble(s -> 100 * s.evaluation().quality()).toArray();
+            chart.addSeries("archive (" + front.size() + " points)", x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String html(List<Scored> front, List<GenerationSummary> generations) {
+        StringBuilder sb = new StringBuilder("""
+                <!DOCTYPE html>
+                <html><head><meta charset="utf-8"><title>BitSweep search report</title>
+                <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
+                td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}</style></head><body>
+                <h1>BitSweep search report</h1>
+                <p>Run directory: %s</p>
+                <img src="front.png" alt="Pareto front">
+                <h2>Front (%d points)</h2>
+                <table><tr><th>id</th><th>%s</th><th>weight memory (KiB)</th><th>weight bits</th><th>cycles</th>
+                <th>energy (&micro;J)</th><th>origin</th><th>assignment</th></tr>
+                """.formatted(escape(store.location()), front.size(), qualityMetric));
+        for (Scored s : front) {
+            Evaluation e = s.evaluation();
+            sb.append(String.format(Locale.ROOT,
+                    "<tr><td>%s</td><td>%.2f%%</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td>%.3f</td><td>%s</td>"
+                            + "<td><a href=\"best/%s.json\">best/%s.json</a></td></tr>%n",
+                    s.id(), 100 * e.quality(), e.memoryBytes() / 1024.0, e.weightBits(), e.cycles(), e.energyPj() / 1e6,
+                    escape(s.candidate().origin()), s.id(), s.id()));
+        }
+        sb.append("</table>\n<h2>Generations</h2>\n<table><tr><th>generation</th><th>evaluated</th><th>front</th>"
+                + "<th>hypervolume</th><th>seconds</th></tr>\n");
+        for (GenerationSummary g : generations) {
+            sb.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%.4f</td><td>%.1f</td></tr>%n",
+                    g.generation(), g.evaluated(), g.frontSize(), g.hypervolume(), g.seconds()));
+        }
+        return sb.append("</table>\n</body></html>\n").toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,73 @@
+package io.bitsweep.search.space;
+
+import io.bitsweep.search.config.SearchSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Generation 0: the uniform baselines a user would try by hand (all int8, all int4 weights, ... and each activation
+ * format), the same with first and last layer kept at the first (widest) format, then random genomes.
+ */
+public final class InitialPopulation {
+    private InitialPopulation() {}
+
+    /** A genome and a short word on where it came from ("baseline:w=int4,a=int8", "random"). */
+    public record Seeded(Genome genome, String origin) {}
+
+    public static List<Seeded> create(SearchSpace space, SearchSettings settings, Draws draws) {
+        int size = settings.population();
+        int baselineSlots = (int) Math.round(size * (1 - settings.variation().randomInitialShare()));
+        Map<Genome, String> chosen = new LinkedHashMap<>();
+        for (Map.Entry<Genome, String> b : baselines(space).entrySet()) {
+            if (chosen.size() >= baselineSlots) {
+                break;
+            }
+            chosen.putIfAbsent(b.getKey(), b.getValue());
+        }
+        List<Seeded> out = new ArrayList<>();
+        chosen.forEach((g, o) -> out.add(new Seeded(g, o)));
+        for (int attempt = 0; out.size() < size; attempt++) {
+            Genome g = space.random(draws.stream(0, attempt, Draws.Purpose.INITIAL));
+            if (chosen.putIfAbsent(g, "random") == null || attempt > 100 * size) {
+                out.add(new Seeded(g, "random"));
+            }
+        }
+        return out;
+    }
+
+    /** Baselines in the order they are worth keeping when there are fewer slots than baselines. */
+    static Map<Genome, String> baselines(SearchSpace space) {
+        Set<String> weights = new LinkedHashSet<>();
+        Set<String> acts = new LinkedHashSet<>();
+        for (LayerSpace ls : space.layers()) {
+            weights.addAll(ls.weights());
+            acts.addAll(ls.activations());
+        }
+        weights.remove("pruned");
+        String widestAct = space.layers().get(0).activations().get(0);
+        Map<Genome, String> out = new LinkedHashMap<>();
+        for (String w : weights) {
+            out.putIfAbsent(space.uniform(w, widestAct), "baseline:w=" + w + ",a=" + widestAct);
+        }
+        for (String a : acts) {
+            String w = space.layers().get(0).weights().get(0);
+            out.putIfAbsent(space.uniform(w, a), "baseline:w=" + w + ",a=" + a);
+        }
+        for (String w : weights) {
+            out.putIfAbsent(keepEnds(space, space.uniform(w, widestAct)), "baseline:w=" + w + ",ends=first");
+        }
+        return out;
+    }
+
+    private static Genome keepEnds(SearchSpace space, Genome g) {
+        byte[] genes = g.toBytes();
+        for (LayerSpace ls : List.of(space.layers().get(0), space.layers().get(space.layers().size() - 1))) {
+            java.util.Arrays.fill(genes, ls.weightOffset(), ls.weightOffset() + ls.weightGenes(), (byte) 0);
+        }
+        return Genome.wrap(genes);
+    }
+}

@@ -1,0 +1,90 @@
+package io.bitsweep.search.space;
+
+import io.bitsweep.search.config.SearchSettings;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Crossover and mutation that stay inside the space: genes only take values their layer allows.
+ * Crossover is uniform over units (whole layers, or groups of channels with the activation gene as its own unit).
+ * Mutation changes single channels, mostly to a neighbouring format, and sometimes sets one whole layer to one
+ * format so the search can also move between layer-wise points.
+ */
+public final class Variation {
+    private final SearchSpace space;
+    private final SearchSettings.Variation settings;
+    private final double channelRate;
+
+    public Variation(SearchSpace space, SearchSettings.Variation settings) {
+        this.space = space;
+        this.settings = settings;
+        this.channelRate = settings.channelMutationProbability() >= 0 ? settings.channelMutationProbability()
+                : 1.0 / space.genomeLength();
+    }
+
+    public Genome crossover(Genome a, Genome b, SplittableRandom rnd) {
+        byte[] child = a.toBytes();
+        if (rnd.nextDouble() >= settings.crossoverProbability()) {
+            return Genome.wrap(child);
+        }
+        for (LayerSpace ls : space.layers()) {
+            if (settings.crossoverByLayer()) {
+                if (rnd.nextBoolean()) {
+                    copy(b, child, ls.weightOffset(), ls.weightGenes() + 1);
+                }
+            } else {
+                int group = ls.channelsPerGene() == 1 ? settings.channelGroupSize() : 1;
+                for (int from = 0; from < ls.weightGenes(); from += group) {
+                    if (rnd.nextBoolean()) {
+                        copy(b, child, ls.weightOffset() + from, Math.min(group, ls.weightGenes() - from));
+                    }
+                }
+                if (rnd.nextBoolean()) {
+                    child[ls.activationGene()] = (byte) b.gene(ls.activationGene());
+                }
+            }
+        }
+        return Genome.wrap(child);
+    }
+
+    public Genome mutate(Genome g, SplittableRandom rnd) {
+        byte[] genes = g.toBytes();
+        for (LayerSpace ls : space.layers()) {
+            for (int i = 0; i < ls.weightGenes(); i++) {
+                if (rnd.nextDouble() < channelRate) {
+                    int at = ls.weightOffset() + i;
+                    genes[at] = (byte) redraw(genes[at], ls.weights().size(), rnd);
+                }
+            }
+            if (rnd.nextDouble() < channelRate) {
+                genes[ls.activationGene()] = (byte) redraw(genes[ls.activationGene()], ls.activations().size(), rnd);
+            }
+        }
+        if (rnd.nextDouble() < settings.layerMutationProbability()) {
+            LayerSpace ls = space.layers().get(rnd.nextInt(space.layers().size()));
+            int v = rnd.nextInt(ls.weights().size());
+            Arrays.fill(genes, ls.weightOffset(), ls.weightOffset() + ls.weightGenes(), (byte) v);
+        }
+        return Genome.wrap(genes);
+    }
+
+    /** A different value: half of the time a neighbour in the config's order (usually the next width), else any. */
+    private static int redraw(int current, int options, SplittableRandom rnd) {
+        if (options == 1) {
+            return current;
+        }
+        if (rnd.nextBoolean()) {
+            int step = rnd.nextBoolean() ? 1 : -1;
+            int v = current + step;
+            return v < 0 || v >= options ? current - step : v;
+        }
+        int v = rnd.nextInt(options - 1);
+        return v >= current ? v + 1 : v;
+    }
+
+    private static void copy(Genome from, byte[] to, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            to[i] = (byte) from.gene(i);
+        }
+    }
+}

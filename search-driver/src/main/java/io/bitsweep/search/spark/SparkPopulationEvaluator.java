@@ -1,0 +1,159 @@
+package io.bitsweep.search.spark;
+
+import io.bitsweep.search.PopulationEvaluator;
+import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.ShardScorer;
+import io.bitsweep.search.space.Genome;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+import scala.Tuple4;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Evaluates a population as one Spark job: the shards are an RDD with one partition per shard, loaded once and cached
+ * on the executors; the model is broadcast once per run and the population once per generation; each task scores
+ * every candidate on its shard and the tallies are reduced by candidate. Only the small tallies travel back.
+ */
+public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
+    private final JavaSparkContext jsc;
+    private final JavaRDD<S> shards;
+    private final int shardCount;
+    private final Broadcast<byte[]> model;
+    private final ShardScorer<S> scorer;
+    private final ProgressListener progress;
+
+    public SparkPopulationEvaluator(JavaSparkContext jsc, ShardScorer<S> scorer, byte[] modelBytes, int shardCount) {
+        this.jsc = jsc;
+        this.scorer = scorer;
+        this.shardCount = shardCount;
+        this.model = jsc.broadcast(modelBytes);
+        List<Integer> ids = IntStream.range(0, shardCount).boxed().toList();
+        ShardScorer<S> sc = scorer;
+        int n = shardCount;
+        jsc.setJobDescription("load " + shardCount + " shards");
+        this.shards = jsc.parallelize(ids, shardCount).map(i -> sc.loadShard(i, n)).persist(StorageLevel.MEMORY_ONLY());
+        this.progress = new ProgressListener(jsc.sc().longAccumulator("bitsweep candidate evaluations"));
+        jsc.sc().addSparkListener(progress);
+    }
+
+    @Override
+    public int shardCount() {
+        return shardCount;
+    }
+
+    @Override
+    public CandidateTally[] evaluate(int generation, Genome[] population, LongConsumer evaluationsDone) {
+        String group = "bitsweep-gen-" + generation;
+        jsc.setJobGroup(group, "gen " + generation + ": " + population.length + " candidates \u00d7 "
+                + shardCount + " shards", false);
+        Broadcast<Genome[]> pop = jsc.broadcast(population);
+        progress.start(evaluationsDone);
+        try {
+            Broadcast<byte[]> m = model;
+            ShardScorer<S> sc = scorer;
+            LongAccumulator done = progress.accumulator;
+            JavaPairRDD<Integer, CandidateTally> tallies = shards.flatMapToPair(shard -> {
+                CandidateTally[] t = sc.score(m.value(), shard, pop.value(), () -> done.add(1));
+                List<Tuple2<Integer, CandidateTally>> out = new ArrayList<>(t.length);
+                for (CandidateTally ct : t) {
+                    out.add(new Tuple2<>(ct.candidate(), ct));
+                }
+                return out.iterator();
+            });
+            Map<Integer, CandidateTally> merged = tallies.reduceByKey(CandidateTally::merge, 1).collectAsMap();
+            CandidateTally[] out = new CandidateTally[population.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = merged.get(i);
+                if (out[i] == null) {
+                    throw new IllegalStateException("no tally for candidate " + i + " of generation " + generation);
+                }
+            }
+            return out;
+        } finally {
+            progress.stop();
+            pop.destroy();
+            jsc.clearJobGroup();
+        }
+    }
+
+    @Override
+    public void close() {
+        shards.unpersist(false);
+        model.destroy();
+        jsc.sc().removeSparkListener(progress);
+    }
+
+    /**
+     * Counts candidate x shard evaluations while tasks run: each task adds 1 to an accumulator per candidate, and the
+     * executors' heartbeats ({@code spark.executor.heartbeatInterval}) carry the running tasks' counts to the driver.
+     * The listener bus calls this on its own thread.
+     */
+    private static final class ProgressListener extends SparkListener {
+        final LongAccumulator accumulator;
+        private final Map<Long, Long> perTask = new HashMap<>();
+        private long reported;
+        private LongConsumer sink;
+
+        ProgressListener(LongAccumulator accumulator) {
+            this.accumulator = accumulator;
+        }
+
+        synchronized void start(LongConsumer sink) {
+            this.perTask.clear();
+            this.reported = 0;
+            this.sink = sink;
+        }
+
+        synchronized void stop() {
+            this.sink = null;
+        }
+
+        @Override
+        public synchronized void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+            for (Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> t
+                    : CollectionConverters.asJava(update.accumUpdates())) {
+                for (AccumulableInfo info : CollectionConverters.asJava(t._4())) {
+                    if (info.id() == accumulator.id() && info.update().isDefined()) {
+                        perTask.merge((Long) t._1(), ((Number) info.update().get()).longValue(), Math::max);
+                    }
+                }
+            }
+            report();
+        }
+
+        @Override
+        public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskInfo().successful()) {
+                for (AccumulableInfo info : CollectionConverters.asJava(end.taskInfo().accumulables())) {
+                    if (info.id() == accumulator.id() && info.update().isDefined()) {
+                        perTask.merge(end.taskInfo().taskId(), ((Number) info.update().get()).longValue(), Math::max);
+                    }
+                }
+            }
+            report();
+        }
+
+        private void report() {
+            long total = perTask.values().stream().mapToLong(Long::longValue).sum();
+            if (sink != null && total > reported) {
+                sink.accept(total - reported);
+                reported = total;
+            }
+        }
+    }
+}

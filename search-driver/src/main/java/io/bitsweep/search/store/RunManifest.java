@@ -1,0 +1,101 @@
+package io.bitsweep.search.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.config.SearchSettings;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * run.json: the provenance of a run (resolved config, seed, versions, SHA-256 of model and data), and the check that
+ * a resumed run is the same search: same config and same model and data.
+ */
+public final class RunManifest {
+    public static final String SCHEMA = "bitsweep.run/1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunManifest() {}
+
+    public static String create(SearchSettings settings, String modelSha256, String dataSha256, String version,
+                                String sparkVersion) {
+        try {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("schema", SCHEMA);
+            root.put("created", Instant.now().toString());
+            root.put("seed", settings.seed());
+            ObjectNode versions = root.putObject("versions");
+            versions.put("bitsweep", version);
+            versions.put("spark", sparkVersion);
+            versions.put("java", System.getProperty("java.version"));
+            ObjectNode sha = root.putObject("sha256");
+            sha.put("model", modelSha256);
+            sha.put("data", dataSha256);
+            root.set("config", JSON.readTree(settings.config().root()
+                    .render(ConfigRenderOptions.concise())));
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Refuses to resume {@code stored} (the existing run.json) with different settings or inputs, naming every key
+     * that differs.
+     */
+    public static void checkResumable(String stored, String location, SearchSettings settings, String modelSha256,
+                                      String dataSha256) {
+        JsonNode old;
+        try {
+            old = JSON.readTree(stored);
+        } catch (IOException e) {
+            throw new BitSweepException(location + "/run.json: not valid JSON (" + e.getMessage() + ")", e);
+        }
+        if (!SCHEMA.equals(old.path("schema").asText())) {
+            throw new BitSweepException(location + "/run.json: not a BitSweep run (schema '"
+                    + old.path("schema").asText() + "', expected " + SCHEMA + ")");
+        }
+        Map<String, String> before = flatten(old.path("config").toString());
+        Map<String, String> now = flatten(settings.config().root().render(ConfigRenderOptions.concise()));
+        Set<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(now.keySet());
+        List<String> differ = new ArrayList<>();
+        for (String k : keys) {
+            if (!String.valueOf(before.get(k)).equals(String.valueOf(now.get(k)))) {
+                differ.add(k + " (was " + before.get(k) + ", now " + now.get(k) + ")");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new BitSweepException("cannot resume " + location + ": the config differs in " + String.join("; ", differ));
+        }
+        checkSha(old, "model", modelSha256, location);
+        checkSha(old, "data", dataSha256, location);
+    }
+
+    private static void checkSha(JsonNode old, String what, String now, String location) {
+        String before = old.path("sha256").path(what).asText();
+        if (!before.equals(now)) {
+            throw new BitSweepException("cannot resume " + location + ": the " + what + " changed (sha256 was "
+                    + before + ", now " + now + ")");
+        }
+    }
+
+    private static Map<String, String> flatten(String json) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : ConfigFactory.parseString(json).entrySet()) {
+            out.put(e.getKey(), e.getValue().render(ConfigRenderOptions.concise()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,166 @@
+package io.bitsweep.search.store;
+
+import io.bitsweep.eval.BitSweepException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A run directory (ARCHITECTURE.md "Run store") on any Hadoop FileSystem:
+ * run.json, generations/gen=NNNNN/{population,evaluations,archive}.parquet + _COMPLETE, front.csv, front.png,
+ * report.html, best/<id>.json. Every file is written to a hidden temp name and renamed into place, and a generation
+ * counts only once its _COMPLETE marker, written last, exists.
+ */
+public final class RunStore {
+    public static final String RUN_JSON = "run.json";
+    public static final String COMPLETE = "_COMPLETE";
+
+    private final Configuration conf;
+    private final FileSystem fs;
+    private final Path root;
+
+    private RunStore(Configuration conf, Path root) {
+        this.conf = conf;
+        this.root = root;
+        try {
+            this.fs = root.getFileSystem(conf);
+        } catch (IOException e) {
+            throw new BitSweepException("cannot open run directory " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @param location a local path or a URI such as hdfs://nn/runs/x or s3a://bucket/runs/x */
+    public static RunStore at(String location, Configuration conf) {
+        URI uri = URI.create(location.contains("://") ? location
+                : java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString());
+        return new RunStore(conf, new Path(uri));
+    }
+
+    public String location() {
+        return root.toString();
+    }
+
+    /** True if the directory exists and holds anything. */
+    public boolean existsNonEmpty() {
+        try {
+            return fs.exists(root) && fs.listStatus(root).length > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean exists(String relative) {
+        try {
+            return fs.exists(new Path(root, relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String readText(String relative) {
+        try (InputStream in = fs.open(new Path(root, relative))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + new Path(root, relative) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void writeText(String relative, String content) {
+        writeBytes(relative, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void writeBytes(String relative, byte[] content) {
+        atomically(relative, tmp -> {
+            try (OutputStream out = fs.create(tmp, true)) {
+                out.write(content);
+            }
+        });
+    }
+
+    /** The newest generation with a _COMPLETE marker, or -1 if there is none. */
+    public int lastCompleteGeneration() {
+        Path gens = new Path(root, "generations");
+        try {
+            if (!fs.exists(gens)) {
+                return -1;
+            }
+            int last = -1;
+            for (FileStatus st : fs.listStatus(gens)) {
+                String name = st.getPath().getName();
+                if (st.isDirectory() && name.matches("gen=\\d{5}") && fs.exists(new Path(st.getPath(), COMPLETE))) {
+                    last = Math.max(last, Integer.parseInt(name.substring(4)));
+                }
+            }
+            return last;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The three tables of one generation, then its _COMPLETE marker. */
+    public void writeGeneration(int generation, List<ScoredTable.Row> population, List<ScoredTable.Row> evaluations,
+                                List<ScoredTable.Row> archive) {
+        String dir = generationDir(generation);
+        writeTable(dir + "/population.parquet", population);
+        writeTable(dir + "/evaluations.parquet", evaluations);
+        writeTable(dir + "/archive.parquet", archive);
+        writeText(dir + "/" + COMPLETE, "");
+    }
+
+    public List<ScoredTable.Row> readTable(int generation, String table) {
+        Path file = new Path(root, generationDir(generation) + "/" + table + ".parquet");
+        try {
+            return ScoredTable.read(conf, file);
+        } catch (IOException e) {
+            throw new BitSweepException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static String generationDir(int generation) {
+        return String.format("generations/gen=%05d", generation);
+    }
+
+    private void writeTable(String relative, List<ScoredTable.Row> rows) {
+        atomically(relative, tmp -> ScoredTable.write(conf, tmp, rows));
+    }
+
+    private interface TmpWriter {
+        void write(Path tmp) throws IOException;
+    }
+
+    private void atomically(String relative, TmpWriter writer) {
+        Path target = new Path(root, relative);
+        Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            fs.mkdirs(target.getParent());
+            writer.write(tmp);
+            // HDFS's rename does not replace: drop the old file first (its content is superseded anyway).
+            if (fs.exists(target)) {
+                fs.delete(target, false);
+            }
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("rename " + tmp + " -> " + target + " failed");
+            }
+            fs.delete(new Path(tmp.getParent(), "." + tmp.getName() + ".crc"), false);
+        } catch (IOException e) {
+            try {
+                fs.delete(tmp, false);
+            } catch (IOException ignored) {
+                // best effort: the temp file is hidden and named after its target
+            }
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+}

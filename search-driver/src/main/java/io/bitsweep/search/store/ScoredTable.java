@@ -1,0 +1,127 @@
+package io.bitsweep.search.store;
+
+import io.bitsweep.search.nsga.Candidate;
+import io.bitsweep.search.nsga.Evaluation;
+import io.bitsweep.search.space.Genome;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+
+/**
+ * The Parquet layout shared by population.parquet, evaluations.parquet and archive.parquet: one row per candidate
+ * with its identity, genome, assignment and evaluation (docs/RUN-STORE.md documents every column). Written through
+ * Hadoop's FileSystem, so any URI it knows works (file://, hdfs://, s3a://).
+ */
+public final class ScoredTable {
+    /** One table row: a candidate, its evaluation, and the table-specific columns. */
+    public record Row(Candidate candidate, Evaluation evaluation, String qualityMetric, String assignmentJson,
+                      int rank, double crowdingDistance, boolean reused) {}
+
+    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+            message bitsweep_candidate {
+              required binary id (STRING);
+              required int32 generation;
+              required int32 index;
+              required binary origin (STRING);
+              optional binary parent_a (STRING);
+              optional binary parent_b (STRING);
+              required binary genome;
+              required binary quality_metric (STRING);
+              required double quality;
+              required int64 samples;
+              required int64 correct;
+              required double loss_mean;
+              required double weight_bits;
+              required int64 memory_bytes;
+              required double cycles;
+              required double energy_pj;
+              required double constraint_violation;
+              required boolean feasible;
+              required int32 rank;
+              required double crowding_distance;
+              required boolean reused;
+              required binary assignment (STRING);
+            }
+            """);
+
+    private ScoredTable() {}
+
+    static void write(Configuration conf, Path file, List<Row> rows) throws IOException {
+        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, conf))
+                .withConf(conf)
+                .withType(SCHEMA)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .build()) {
+            for (Row r : rows) {
+                Candidate c = r.candidate();
+                Evaluation e = r.evaluation();
+                Group g = groups.newGroup()
+                        .append("id", c.id())
+                        .append("generation", c.generation())
+                        .append("index", c.index())
+                        .append("origin", c.origin());
+                if (c.parentA() != null) {
+                    g.append("parent_a", c.parentA());
+                }
+                if (c.parentB() != null) {
+                    g.append("parent_b", c.parentB());
+                }
+                g.append("genome", Binary.fromConstantByteArray(c.genome().toBytes()))
+                        .append("quality_metric", r.qualityMetric())
+                        .append("quality", e.quality())
+                        .append("samples", e.samples())
+                        .append("correct", e.correct())
+                        .append("loss_mean", e.lossMean())
+                        .append("weight_bits", e.weightBits())
+                        .append("memory_bytes", e.memoryBytes())
+                        .append("cycles", e.cycles())
+                        .append("energy_pj", e.energyPj())
+                        .append("constraint_violation", e.violation())
+                        .append("feasible", e.feasible())
+                        .append("rank", r.rank())
+                        .append("crowding_distance", r.crowdingDistance())
+                        .append("reused", r.reused())
+                        .append("assignment", r.assignmentJson());
+                w.write(g);
+            }
+        }
+    }
+
+    static List<Row> read(Configuration conf, Path file) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+            for (Group row = r.read(); row != null; row = r.read()) {
+                Group g = row;
+                Function<String, String> opt = f -> g.getFieldRepetitionCount(f) == 0 ? null : g.getString(f, 0);
+                Candidate c = new Candidate(g.getString("id", 0), g.getInteger("generation", 0),
+                        g.getInteger("index", 0), Genome.of(g.getBinary("genome", 0).getBytes()),
+                        g.getString("origin", 0), opt.apply("parent_a"), opt.apply("parent_b"));
+                Evaluation e = new Evaluation(g.getLong("samples", 0), g.getLong("correct", 0),
+                        g.getDouble("quality", 0), g.getDouble("loss_mean", 0), g.getDouble("weight_bits", 0),
+                        g.getLong("memory_bytes", 0), g.getDouble("cycles", 0), g.getDouble("energy_pj", 0),
+                        g.getDouble("constraint_violation", 0));
+                rows.add(new Row(c, e, g.getString("quality_metric", 0), g.getString("assignment", 0),
+                        g.getInteger("rank", 0), g.getDouble("crowding_distance", 0), g.getBoolean("reused", 0)));
+            }
+        }
+        return rows;
+    }
+}

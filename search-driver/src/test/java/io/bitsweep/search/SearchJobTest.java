@@ -1,0 +1,137 @@
+package io.bitsweep.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.config.SearchConfigLoader;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.nsga.Scored;
+import io.bitsweep.search.spark.SparkSessions;
+import io.bitsweep.search.store.RunStore;
+import io.bitsweep.search.store.ScoredTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop on real Spark (local[2]) with the synthetic problem: run store, resume, refusal of foreign runs. */
+class SearchJobTest {
+    static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSessions.create("local[2]", List.of(), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static SearchSettings settings(String... sets) {
+        return SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(sets), null);
+    }
+
+    static SearchJob.Result run(SearchSettings s, Path out, boolean resume, SearchListener l) {
+        return SearchJob.run(s, new SearchJob.Options(out.toString(), resume, null, false, spark), l);
+    }
+
+    @Test
+    void writesTheRunStoreAndTheFront(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        List<GenerationSummary> lines = new ArrayList<>();
+        SearchJob.Result r = run(settings(), out, false, new SearchListener() {
+            @Override
+            public void generationFinished(GenerationSummary s) {
+                lines.add(s);
+            }
+        });
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(0).line().startsWith("gen 0/3: 12 evaluated, front "), lines.get(0).line());
+        for (int g = 0; g < 4; g++) {
+            for (String f : List.of("population.parquet", "evaluations.parquet", "archive.parquet", "_COMPLETE")) {
+                assertTrue(Files.exists(out.resolve(RunStore.generationDir(g)).resolve(f)), g + "/" + f);
+            }
+        }
+        assertTrue(Files.exists(out.resolve("run.json")));
+        assertTrue(Files.size(out.resolve("front.png")) > 1000);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("best/"));
+        List<String> csv = Files.readAllLines(out.resolve("front.csv"));
+        assertEquals(r.archive().size() + 1, csv.size());
+        assertTrue(r.archive().size() >= 2 && r.archive().size() <= 10, "archive size " + r.archive().size());
+        for (Scored s : r.archive().points()) {
+            String json = Files.readString(out.resolve("best/" + s.id() + ".json"));
+            assertTrue(json.contains("\"schema\" : \"bitsweep.assignment/1\""), json);
+            assertTrue(s.evaluation().feasible());
+        }
+        // The archive is non-dominated; hypervolume never falls (the archive only improves).
+        for (int i = 1; i < r.hypervolumes().size(); i++) {
+            assertTrue(r.hypervolumes().get(i) >= r.hypervolumes().get(i - 1) - 1e-12, r.hypervolumes().toString());
+        }
+        List<ScoredTable.Row> evals = r.store().readTable(0, "evaluations");
+        assertEquals(12, evals.size());
+        assertEquals("baseline:w=int8,a=int8", evals.get(0).candidate().origin());
+        assertEquals(240, evals.get(0).evaluation().samples());
+    }
+
+    @Test
+    void resumeAfterAKillEndsWithTheSameArchive(@TempDir Path dir) throws Exception {
+        SearchSettings s = settings();
+        SearchJob.Result straight = run(s, dir.resolve("straight"), false, SearchListener.NONE);
+
+        Path out = dir.resolve("killed");
+        class Killed extends RuntimeException {}
+        assertThrows(Killed.class, () -> run(s, out, false, new SearchListener() {
+            @Override
+            public void generationStarted(int generation, int generations, long evaluations) {
+                if (generation == 2) {
+                    throw new Killed();
+                }
+            }
+        }));
+        assertEquals(1, RunStore.at(out.toString(), new org.apache.hadoop.conf.Configuration()).lastCompleteGeneration());
+        List<Integer> resumedAfter = new ArrayList<>();
+        SearchJob.Result resumed = run(s, out, true, new SearchListener() {
+            @Override
+            public void resumed(int last) {
+                resumedAfter.add(last);
+            }
+        });
+        assertEquals(List.of(1), resumedAfter);
+        assertEquals(Files.readString(dir.resolve("straight/front.csv")), Files.readString(out.resolve("front.csv")));
+        assertEquals(straight.hypervolumes(), resumed.hypervolumes());
+        for (int g = 0; g < 4; g++) {
+            for (String t : List.of("population", "evaluations", "archive")) {
+                assertEquals(straight.store().readTable(g, t), resumed.store().readTable(g, t), g + " " + t);
+            }
+        }
+    }
+
+    @Test
+    void refusesAnExistingDirectoryWithoutResume(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("something"), "x");
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> run(settings(), dir, false, SearchListener.NONE));
+        assertTrue(e.getMessage().contains("already exists") && e.getMessage().contains("--resume"), e.getMessage());
+    }
+
+    @Test
+    void refusesToResumeWithADifferentConfigNamingTheKeys(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        run(settings("generations=1"), out, false, SearchListener.NONE);
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> run(settings("generations=1", "population=14", "seed=8"), out, true, SearchListener.NONE));
+        assertTrue(e.getMessage().contains("bitsweep.search.population (was 12, now 14)"), e.getMessage());
+        assertTrue(e.getMessage().contains("bitsweep.search.seed (was 7, now 8)"), e.getMessage());
+        assertFalse(e.getMessage().contains("generations"), e.getMessage());
+    }
+}
