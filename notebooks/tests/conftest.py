@@ -1,0 +1,27 @@
+"""Fixtures: real run directories written by the search (search-driver's NotebookRunsTest via make_runs.sh).
+
+$BITSWEEP_TEST_RUNS names a directory already holding them (notebooks/ci.sh sets it); otherwise they are written
+once to target/notebook-runs, which takes about a minute and a half.
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parents[1]
+REPO = NOTEBOOKS.parent
+sys.path.insert(0, str(NOTEBOOKS))
+RUN_NAMES = ("channel-wise", "layer-wise", "bfp", "interrupted")
+
+
+@pytest.fixture(scope="session")
+def runs_dir() -> Path:
+    given = os.environ.get("BITSWEEP_TEST_RUNS")
+    out = Path(given) if given else REPO / "target" / "notebook-runs"
+    if not all((out / n / "run.json").is_file() for n in RUN_NAMES):
+        if given:
+            pytest.fail(f"BITSWEEP_TEST_RUNS={given} does not hold the runs {', '.join(RUN_NAMES)}")
+        subprocess.run([str(NOTEBOOKS / "make_runs.sh"), str(out)], check=True)
+    return out
