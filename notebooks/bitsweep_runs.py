@@ -410,7 +410,8 @@ def load_run(path: str | os.PathLike, name: str | None = None, *, _stacklevel: i
         skipped = f"; skipped without {COMPLETE}: {', '.join(run.incomplete)}" if run.incomplete else ""
         warnings.warn(f"{p}: run in progress or interrupted: loaded the {len(complete)} complete generation(s) "
                       f"{complete[0][0]}..{complete[-1][0]} of {planned if planned else '?'}{skipped}; "
-                      f"the front is the archive of generation {complete[-1][0]}", IncompleteRunWarning, stacklevel=_stacklevel)
+                      f"the front is the archive of generation {complete[-1][0]}",
+                      IncompleteRunWarning, stacklevel=_stacklevel)
     return run
 
 
