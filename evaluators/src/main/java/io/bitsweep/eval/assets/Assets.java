@@ -17,22 +17,25 @@ public final class Assets {
 
     /** The assets directory; fails with a one-line hint if none is configured or it does not exist. */
     public static Path dir() {
-        String configured = System.getenv(ENV);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getProperty("bitsweep.assets");
-        }
-        Path dir;
-        if (configured != null && !configured.isBlank()) {
-            dir = Path.of(configured);
-        } else {
-            String repo = System.getProperty("bitsweep.repo", ".");
-            dir = Path.of(repo).toAbsolutePath().normalize().resolveSibling("shared").resolve("mlperf-tiny");
-        }
+        Path dir = configuredDir();
         if (!Files.isDirectory(dir)) {
             throw new BitSweepException("assets directory " + dir + " does not exist: set " + ENV
                     + " to the MLPerf Tiny assets, or run 'bitsweep fetch-assets --out DIR'");
         }
         return dir;
+    }
+
+    /** Where the assets directory is configured to be, whether or not it exists yet (fetch-assets creates it). */
+    public static Path configuredDir() {
+        String configured = System.getenv(ENV);
+        if (configured == null || configured.isBlank()) {
+            configured = System.getProperty("bitsweep.assets");
+        }
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String repo = System.getProperty("bitsweep.repo", ".");
+        return Path.of(repo).toAbsolutePath().normalize().resolveSibling("shared").resolve("mlperf-tiny");
     }
 
     /** A file under the assets directory, e.g. {@code models/ic/pretrainedResnet.tflite}. */

@@ -29,4 +29,14 @@ public interface Dataset {
 
     /** SHA-256 (hex) over the raw data and labels this set was read from: the data set's identity in provenance. */
     String sha256();
+
+    /** The shape of one model input without the batch dimension (NHWC); its product is {@link #inputSize()}. */
+    default int[] inputShape() {
+        return new int[] {inputSize()};
+    }
+
+    /** The number of classes labels are drawn from (AD: 2, normal and anomaly). */
+    default int classes() {
+        return 2;
+    }
 }

@@ -1,6 +1,11 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.cli.CliErrors;
+import io.bitsweep.eval.cli.DataCommand;
+import io.bitsweep.eval.cli.EvalCommand;
+import io.bitsweep.eval.cli.FetchAssetsCommand;
+import io.bitsweep.eval.cli.InspectCommand;
+import io.bitsweep.eval.cli.QuantizeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +16,8 @@ import picocli.CommandLine.Option;
         versionProvider = BuildInfo.class,
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
+                FetchAssetsCommand.class, QuantizeCommand.class, SearchCommand.class})
 public final class BitSweepCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.uma.jmetal.qualityindicator.impl.hypervolume.impl.PISAHypervolume;
+import org.uma.jmetal.util.comparator.dominanceComparator.impl.DominanceWithConstraintsComparator;
 import org.uma.jmetal.util.densityestimator.impl.CrowdingDistanceDensityEstimator;
 import org.uma.jmetal.util.densityestimator.impl.HypervolumeContributionDensityEstimator;
 import org.uma.jmetal.util.ranking.impl.FastNonDominatedSortRanking;
@@ -32,7 +33,9 @@ public final class Fronts {
 
     public Map<Scored, Order> order(List<Scored> population) {
         List<Point> points = points(population);
-        FastNonDominatedSortRanking<Point> ranking = new FastNonDominatedSortRanking<>();
+        // The constrained comparator explicitly: feasible before infeasible, infeasible by overall violation.
+        FastNonDominatedSortRanking<Point> ranking =
+                new FastNonDominatedSortRanking<>(new DominanceWithConstraintsComparator<>());
         ranking.compute(points);
         Map<Scored, Order> out = new IdentityHashMap<>();
         for (int r = 0; r < ranking.getNumberOfSubFronts(); r++) {
@@ -109,7 +112,18 @@ public final class Fronts {
         if (inside.isEmpty()) {
             return 0;
         }
-        return new PISAHypervolume(reference).compute(inside.toArray(double[][]::new));
+        // jMetal's PISA hypervolume measures against the unit reference point (1, ..., 1), so the points are
+        // scaled into the unit box and the volume scaled back.
+        double boxVolume = 1;
+        for (double[] v : inside) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= reference[i];
+            }
+        }
+        for (double r : reference) {
+            boxVolume *= r;
+        }
+        return boxVolume * new PISAHypervolume(reference).compute(inside.toArray(double[][]::new));
     }
 
     double[] normalise(double[] objectives) {

@@ -17,9 +17,7 @@ public final class SparkSessions {
      * @param extraRegistrators Kryo registrator class names a problem needs besides the search's own
      */
     public static SparkSession create(String master, List<String> extraRegistrators, boolean verbose) {
-        if (!verbose) {
-            quietSpark();
-        }
+        setSparkLogLevel(verbose ? Level.INFO : Level.WARN);
         List<String> registrators = new ArrayList<>();
         registrators.add(SearchKryoRegistrator.class.getName());
         registrators.addAll(extraRegistrators);
@@ -44,11 +42,10 @@ public final class SparkSessions {
         return session;
     }
 
-    /** Spark's own INFO logs drown the progress bar; they stay at WARN unless --verbose. */
-    private static void quietSpark() {
-        Configurator.setLevel("org.apache.spark", Level.WARN);
-        Configurator.setLevel("org.apache.hadoop", Level.WARN);
-        Configurator.setLevel("org.sparkproject", Level.WARN);
-        Configurator.setLevel("org.apache.parquet", Level.WARN);
+    /** Spark's own INFO logs drown the progress bar; they stay at WARN unless --verbose (log4j2.properties). */
+    private static void setSparkLogLevel(Level level) {
+        for (String logger : new String[] {"org.apache.spark", "org.apache.hadoop", "org.sparkproject", "org.apache.parquet"}) {
+            Configurator.setLevel(logger, level);
+        }
     }
 }

@@ -1,0 +1,81 @@
+package io.bitsweep.eval.data;
+
+import io.bitsweep.eval.BitSweepException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An MLPerf Tiny {@code y_labels.csv}: one row per sample, {@code file,classes,label[,extra...]} (the EEMBC runner's
+ * format; AD rows carry two more columns, 2560 and 512, the runner's window bytes and stride). Spaces around fields
+ * are allowed. All rows must agree on the number of classes and columns.
+ */
+record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int columns) {
+    static final String NAME = "y_labels.csv";
+
+    static LabelsCsv read(Path dir) {
+        Path file = dir.resolve(NAME);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new BitSweepException(dir + " has no " + NAME + " (an MLPerf Tiny data directory holds .bin files"
+                    + " and " + NAME + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        List<String> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int classes = -1;
+        int columns = -1;
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String where = file + " line " + (n + 1);
+            String[] f = line.split("\\s*,\\s*");
+            if (f.length < 3) {
+                throw new BitSweepException(where + ": expected 'file,classes,label[,...]', got '" + line + "'");
+            }
+            int rowClasses = parseInt(f[1], where, "classes");
+            int label = parseInt(f[2], where, "label");
+            if (classes == -1) {
+                classes = rowClasses;
+                columns = f.length;
+            } else if (rowClasses != classes || f.length != columns) {
+                throw new BitSweepException(where + ": " + f.length + " columns with " + rowClasses
+                        + " classes, but line 1 has " + columns + " columns with " + classes + " classes");
+            }
+            if (label < 0 || label >= classes) {
+                throw new BitSweepException(where + ": label " + label + " out of range (allowed: 0.." + (classes - 1) + ")");
+            }
+            if (!seen.add(f[0])) {
+                throw new BitSweepException(where + ": file " + f[0] + " is listed twice");
+            }
+            files.add(f[0]);
+            labels.add(label);
+        }
+        if (files.isEmpty()) {
+            throw new BitSweepException(file + " lists no samples");
+        }
+        return new LabelsCsv(file, List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray(),
+                classes, columns);
+    }
+
+    private static int parseInt(String s, String where, String field) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new BitSweepException(where + ": " + field + " '" + s + "' is not an integer");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.bitsweep.eval.data;
+
+import io.bitsweep.eval.BitSweepException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A shard directory as one data set, in manifest order. Only one shard is held in memory at a time (the one the
+ * last accessed sample is in), so sequential passes over sets far larger than the heap work; each shard's content
+ * is checked against its recorded SHA-256 when it is loaded. Not thread-safe, like a {@link Dataset} in general.
+ */
+public final class ShardSetDataset extends TinyDataset {
+    private final Path dir;
+    private final ShardManifest manifest;
+    /** starts[k] is the index of shard k's first sample; starts[shards] is the total. */
+    private final int[] starts;
+    private int loadedShard = -1;
+    private TinyDataset loaded;
+
+    private ShardSetDataset(Path dir, ShardManifest manifest) {
+        super(manifest.layout());
+        this.dir = dir;
+        this.manifest = manifest;
+        List<ShardManifest.Shard> shards = manifest.shards();
+        starts = new int[shards.size() + 1];
+        for (int k = 0; k < shards.size(); k++) {
+            starts[k + 1] = starts[k] + shards.get(k).samples();
+        }
+    }
+
+    public static ShardSetDataset open(Path dir) {
+        ShardManifest manifest = ShardManifest.read(dir);
+        for (ShardManifest.Shard s : manifest.shards()) {
+            if (!Files.isRegularFile(dir.resolve(s.file()))) {
+                throw new BitSweepException(dir.resolve(ShardManifest.NAME) + " lists " + s.file()
+                        + " but it does not exist in " + dir);
+            }
+        }
+        return new ShardSetDataset(dir, manifest);
+    }
+
+    public ShardManifest manifest() {
+        return manifest;
+    }
+
+    public int shardCount() {
+        return manifest.shards().size();
+    }
+
+    /** The path of shard k, e.g. for one Spark partition per shard. */
+    public Path shardFile(int k) {
+        return dir.resolve(manifest.shards().get(k).file());
+    }
+
+    /** Shard k as its own data set (its sha256 is the shard's, not the set's). */
+    public TinyDataset shard(int k) {
+        ShardManifest.Shard s = manifest.shards().get(k);
+        TinyDataset d = ShardFiles.read(shardFile(k));
+        if (d.size() != s.samples() || !d.sha256().equals(s.sha256()) || d.layout() != layout) {
+            throw new BitSweepException(shardFile(k) + " does not match " + dir.resolve(ShardManifest.NAME)
+                    + ": it has " + d.size() + " " + d.layout() + " samples with sha256 " + d.sha256()
+                    + ", the manifest lists " + s.samples() + " " + layout + " samples with sha256 " + s.sha256());
+        }
+        return d;
+    }
+
+    private TinyDataset shardOf(int sample) {
+        if (sample < 0 || sample >= size()) {
+            throw new IndexOutOfBoundsException("sample " + sample + " of " + size());
+        }
+        int k = Arrays.binarySearch(starts, sample);
+        k = k >= 0 ? k : -k - 2;
+        while (starts[k + 1] == starts[k]) {
+            k++; // skip empty shards
+        }
+        if (k != loadedShard) {
+            loaded = shard(k);
+            loadedShard = k;
+        }
+        return loaded;
+    }
+
+    private int local(int sample) {
+        return sample - starts[loadedShard];
+    }
+
+    @Override
+    public ByteBuffer raw(int sample) {
+        TinyDataset d = shardOf(sample);
+        return d.raw(local(sample));
+    }
+
+    @Override
+    public int size() {
+        return manifest.samples();
+    }
+
+    @Override
+    public String id(int sample) {
+        TinyDataset d = shardOf(sample);
+        return d.id(local(sample));
+    }
+
+    @Override
+    public int label(int sample) {
+        TinyDataset d = shardOf(sample);
+        return d.label(local(sample));
+    }
+
+    @Override
+    public String sha256() {
+        return manifest.sha256();
+    }
+}

@@ -1,0 +1,310 @@
+package io.bitsweep.eval.engine.exact;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.model.DType;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.model.Op;
+import io.bitsweep.eval.model.OpOptions;
+import io.bitsweep.eval.model.QuantParams;
+import io.bitsweep.eval.model.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fully int8 TFLite model compiled into a sequence of integer kernels, with the weights laid out once and one
+ * byte buffer per activation tensor (RESHAPE aliases its input's buffer). Runs one input at a time; not
+ * thread-safe (it owns its buffers and kernel scratch). A float model input or output is supported through a
+ * QUANTIZE / DEQUANTIZE op at the edge, which the caller's {@link #quantizeInput} / {@link #dequantizeOutput} do.
+ */
+public final class Int8Program {
+    /** One compiled op. */
+    interface Step {
+        void run();
+    }
+
+    private final Model model;
+    private final byte[][] buffers;
+    private final List<Step> steps = new ArrayList<>();
+    private final List<OutputStage> outputStages = new ArrayList<>();
+    private final Tensor input;
+    private final Tensor output;
+    private final int int8Input;
+    private final int int8Output;
+
+    public Int8Program(Model model, ExactOptions options) {
+        this.model = model;
+        this.buffers = new byte[model.tensors().size()][];
+        this.input = model.input();
+        this.output = model.output();
+        int qin = input.index();
+        int qout = output.index();
+        for (Op op : model.ops()) {
+            switch (op.type()) {
+                case CONV_2D -> compileConv(op, options);
+                case DEPTHWISE_CONV_2D -> compileDepthwise(op, options);
+                case FULLY_CONNECTED -> compileFullyConnected(op, options);
+                case ADD -> compileAdd(op);
+                case AVERAGE_POOL_2D, MAX_POOL_2D -> compilePool(op);
+                case RESHAPE -> buffers[op.output()] = int8Buffer(op, op.input(0));
+                case SOFTMAX -> compileSoftmax(op);
+                case QUANTIZE -> {
+                    Tensor in = model.input(op, 0);
+                    if (in.dtype() == DType.FLOAT32) {
+                        if (in.index() != input.index()) {
+                            throw unsupported(op, "QUANTIZE from float32 is supported only on the model input");
+                        }
+                        qin = op.output(); // the predictor quantizes, exactly as this op would
+                        int8Activation(op, model.output(op));
+                    } else {
+                        compileRequantize(op, options);
+                    }
+                }
+                case DEQUANTIZE -> {
+                    if (op.output() != output.index()) {
+                        throw unsupported(op, "DEQUANTIZE is supported only on the model output");
+                    }
+                    qout = op.input(0); // the predictor dequantizes, exactly as this op would
+                    int8Activation(op, model.input(op, 0));
+                }
+            }
+        }
+        this.int8Input = qin;
+        this.int8Output = qout;
+        if (buffers[int8Input] == null) {
+            buffers[int8Input] = new byte[(int) model.tensor(int8Input).elementCount()];
+        }
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** Bytes of the int8 input tensor (after the input QUANTIZE, if the model has one). */
+    public int inputBytes() {
+        return buffers[int8Input].length;
+    }
+
+    /** Bytes of the int8 output tensor (before the output DEQUANTIZE, if the model has one). */
+    public int outputBytes() {
+        return buffers[int8Output].length;
+    }
+
+    /** Runs the int8 graph on raw int8 input bytes; returns the int8 output buffer (valid until the next run). */
+    public byte[] run(byte[] int8In) {
+        System.arraycopy(int8In, 0, buffers[int8Input], 0, buffers[int8Input].length);
+        for (Step s : steps) {
+            s.run();
+        }
+        return buffers[int8Output];
+    }
+
+    /** Quantizes a float input with the int8 input tensor's parameters (TFLite's AffineQuantize). */
+    public void quantizeInput(float[] x, byte[] q) {
+        Tensor t = model.tensor(int8Input);
+        QuantParams p = quant(t, "model input");
+        Int8Quantization.quantize(x, p.scale(0), (int) p.zeroPoint(0), q);
+    }
+
+    /** Dequantizes int8 output bytes with the int8 output tensor's parameters. */
+    public void dequantizeOutput(byte[] q, float[] y) {
+        QuantParams p = quant(model.tensor(int8Output), "model output");
+        Int8Quantization.dequantize(q, p.scale(0), (int) p.zeroPoint(0), y);
+    }
+
+    /** Accumulator saturation events so far, summed over layers. */
+    public long saturations() {
+        return outputStages.stream().mapToLong(OutputStage::saturations).sum();
+    }
+
+    // ---- compilation -------------------------------------------------------------------------------------------
+
+    private void compileConv(Op op, ExactOptions options) {
+        OpOptions.Conv o = (OpOptions.Conv) op.options();
+        Tensor in = int8Activation(op, model.input(op, 0));
+        Tensor w = model.weights(op);
+        Tensor out = int8Activation(op, model.output(op));
+        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(),
+                o.strideW(), o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
+        OutputStage stage = stage(op, in, w, out, o.activation(), options.gemmRounding(), options);
+        Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage, null);
+        byte[] x = int8Buffer(op, in.index());
+        byte[] y = int8Buffer(op, out.index());
+        steps.add(() -> k.run(x, y));
+    }
+
+    private void compileDepthwise(Op op, ExactOptions options) {
+        OpOptions.DepthwiseConv o = (OpOptions.DepthwiseConv) op.options();
+        Tensor in = int8Activation(op, model.input(op, 0));
+        Tensor w = model.weights(op);
+        Tensor out = int8Activation(op, model.output(op));
+        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(),
+                o.strideW(), o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
+        OutputStage stage = stage(op, in, w, out, o.activation(), options.kernelRounding(), options);
+        Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
+                zeroPoint(in), stage, null);
+        byte[] x = int8Buffer(op, in.index());
+        byte[] y = int8Buffer(op, out.index());
+        steps.add(() -> k.run(x, y));
+    }
+
+    private void compileFullyConnected(Op op, ExactOptions options) {
+        OpOptions.FullyConnected o = (OpOptions.FullyConnected) op.options();
+        Tensor in = int8Activation(op, model.input(op, 0));
+        Tensor w = model.weights(op);
+        Tensor out = int8Activation(op, model.output(op));
+        if (in.elementCount() != w.dim(1) || out.elementCount() != w.dim(0)) {
+            throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ", weights " + w.describe()
+                    + ")");
+        }
+        OutputStage stage = stage(op, in, w, out, o.activation(), options.gemmRounding(), options);
+        Int8FullyConnected k = new Int8FullyConnected(w.dim(1), w.dim(0), int8Weights(op, w), bias(op),
+                zeroPoint(in), stage, null);
+        byte[] x = int8Buffer(op, in.index());
+        byte[] y = int8Buffer(op, out.index());
+        steps.add(() -> k.run(x, y));
+    }
+
+    private void compileAdd(Op op) {
+        Tensor a = int8Activation(op, model.input(op, 0));
+        Tensor b = int8Activation(op, model.input(op, 1));
+        Tensor out = int8Activation(op, model.output(op));
+        if (a.elementCount() != out.elementCount() || b.elementCount() != out.elementCount()) {
+            throw unsupported(op, "broadcasting ADD is not supported (" + a.describe() + " + " + b.describe() + ")");
+        }
+        Int8Add k = new Int8Add(scale(a), zeroPoint(a), scale(b), zeroPoint(b), scale(out), zeroPoint(out),
+                op.options().activation());
+        byte[] x1 = int8Buffer(op, a.index());
+        byte[] x2 = int8Buffer(op, b.index());
+        byte[] y = int8Buffer(op, out.index());
+        steps.add(() -> k.run(x1, x2, y));
+    }
+
+    private void compilePool(Op op) {
+        OpOptions.Pool o = (OpOptions.Pool) op.options();
+        Tensor in = int8Activation(op, model.input(op, 0));
+        Tensor out = int8Activation(op, model.output(op));
+        if (scale(in) != scale(out) || zeroPoint(in) != zeroPoint(out)) {
+            throw unsupported(op, "pooling with different input and output quantization is not supported");
+        }
+        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), o.filterH(), o.filterW(), o.strideH(),
+                o.strideW(), 1, 1, o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        checkOutput(op, out, g.outH(), g.outW(), in.dim(3));
+        int[] range = ActivationRange.int8(o.activation(), scale(out), zeroPoint(out));
+        Int8Pool2d k = new Int8Pool2d(op.type() == io.bitsweep.eval.model.OpType.AVERAGE_POOL_2D
+                ? Int8Pool2d.Kind.AVERAGE : Int8Pool2d.Kind.MAX, g, range[0], range[1]);
+        byte[] x = int8Buffer(op, in.index());
+        byte[] y = int8Buffer(op, out.index());
+        steps.add(() -> k.run(x, y));
+    }
+
+    private void compileSoftmax(Op op) {
+        OpOptions.Softmax o = (OpOptions.Softmax) op.options();
+        Tensor in = int8Activation(op, model.input(op, 0));
+        Tensor out = int8Activation(op, model.output(op));
+        Int8Softmax k = new Int8Softmax(scale(in), o.beta(), scale(out), zeroPoint(out), in.dim(-1));
+        byte[] x = int8Buffer(op, in.index());
+        byte[] y = int8Buffer(op, out.index());
+        steps.add(() -> k.run(x, y));
+    }
+
+    private void compileRequantize(Op op, ExactOptions options) {
+        Tensor in = int8Activation(op, model.input(op, 0));
+        Tensor out = int8Activation(op, model.output(op));
+        QuantizedMultiplier m = QuantizedMultiplier.of((double) scale(in) / scale(out));
+        int inZp = zeroPoint(in);
+        int outZp = zeroPoint(out);
+        Rounding r = options.kernelRounding();
+        byte[] x = int8Buffer(op, in.index());
+        byte[] y = int8Buffer(op, out.index());
+        steps.add(() -> {
+            for (int i = 0; i < x.length; i++) {
+                int v = r.apply(x[i] - inZp, m.multiplier(), m.shift()) + outZp;
+                y[i] = (byte) Math.max(-128, Math.min(127, v));
+            }
+        });
+    }
+
+    /** Per-channel requantization: effective scale {@code in_scale * w_scale[c] / out_scale}, computed in double. */
+    private OutputStage stage(Op op, Tensor in, Tensor w, Tensor out, io.bitsweep.eval.model.Activation act,
+            Rounding rounding, ExactOptions options) {
+        QuantParams wq = quant(w, op.name() + " weights");
+        int channels = model.outputChannels(op);
+        if (wq.isPerChannel() && wq.count() != channels) {
+            throw unsupported(op, "weights have " + wq.count() + " scales for " + channels + " output channels");
+        }
+        QuantizedMultiplier[] m = new QuantizedMultiplier[wq.isPerChannel() ? channels : 1];
+        for (int c = 0; c < m.length; c++) {
+            if (wq.zeroPoint(c) != 0) {
+                throw unsupported(op, "weights must be symmetric (zero point 0), channel " + c + " has "
+                        + wq.zeroPoint(c));
+            }
+            m[c] = QuantizedMultiplier.of((double) scale(in) * (double) wq.scale(c) / (double) scale(out));
+        }
+        int[] range = ActivationRange.int8(act, scale(out), zeroPoint(out));
+        OutputStage stage = new OutputStage(m, zeroPoint(out), range[0], range[1], rounding,
+                options.accumulatorBits());
+        outputStages.add(stage);
+        return stage;
+    }
+
+    private int[] bias(Op op) {
+        return model.bias(op).map(b -> {
+            if (b.dtype() != DType.INT32) {
+                throw unsupported(op, "bias must be int32, got " + b.dtype().label());
+            }
+            return b.int32s();
+        }).orElse(null);
+    }
+
+    private byte[] int8Weights(Op op, Tensor w) {
+        if (w.dtype() != DType.INT8 || !w.isConstant()) {
+            throw unsupported(op, "weights must be constant int8, got " + w.describe());
+        }
+        return w.int8s();
+    }
+
+    private Tensor int8Activation(Op op, Tensor t) {
+        if (t.dtype() != DType.INT8) {
+            throw unsupported(op, "tensor " + t.name() + " is " + t.dtype().label()
+                    + "; the exact engine runs int8 models as is (use --assignment or --uniform for float models)");
+        }
+        QuantParams q = quant(t, op.name() + " tensor " + t.name());
+        if (q.isPerChannel()) {
+            throw unsupported(op, "per-channel activation quantization is not supported (" + t.name() + ")");
+        }
+        return t;
+    }
+
+    private void checkOutput(Op op, Tensor out, int h, int w, int c) {
+        if (out.rank() != 4 || out.dim(1) != h || out.dim(2) != w || out.dim(3) != c) {
+            throw unsupported(op, "output " + out.describe() + " does not match the computed shape [1," + h + ","
+                    + w + "," + c + "]");
+        }
+    }
+
+    private byte[] int8Buffer(Op op, int tensor) {
+        if (buffers[tensor] == null) {
+            buffers[tensor] = new byte[(int) model.tensor(tensor).elementCount()];
+        }
+        return buffers[tensor];
+    }
+
+    private QuantParams quant(Tensor t, String what) {
+        return t.quant().orElseThrow(() -> new BitSweepException(model.source() + ": " + what
+                + " has no quantization parameters"));
+    }
+
+    private static float scale(Tensor t) {
+        return t.quant().orElseThrow().scale(0);
+    }
+
+    private static int zeroPoint(Tensor t) {
+        return (int) t.quant().orElseThrow().zeroPoint(0);
+    }
+
+    private BitSweepException unsupported(Op op, String why) {
+        return new BitSweepException(model.source() + ": layer " + op.name() + " (" + op.type() + "): " + why);
+    }
+}

@@ -1,0 +1,21 @@
+package io.bitsweep.eval.engine.exact;
+
+/**
+ * How an int32 accumulator is scaled by a {@link QuantizedMultiplier}. TFLite has two answers in one build: its
+ * own kernels round twice ({@code TFLITE_SINGLE_ROUNDING} off, the default), while the GEMM library it calls for
+ * conv and fully connected layers (ruy) rounds once. A bit-exact engine must pick, per op, the one the reference
+ * build runs; {@link ExactOptions#tflite()} does.
+ */
+public enum Rounding {
+    /** TFLite reference: SaturatingRoundingDoublingHighMul then RoundingDivideByPOT (half away from zero twice). */
+    DOUBLE,
+    /** {@code TFLITE_SINGLE_ROUNDING} and ruy's output stage: one 64-bit rounding, half up. */
+    SINGLE;
+
+    public int apply(int x, int multiplier, int shift) {
+        return switch (this) {
+            case DOUBLE -> FixedPoint.multiplyByQuantizedMultiplier(x, multiplier, shift);
+            case SINGLE -> FixedPoint.multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift);
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package io.bitsweep.eval.format;
+
+import io.bitsweep.eval.BitSweepException;
+import java.util.Locale;
+
+/**
+ * How a real value is rounded to the integer grid of a format. All three modes act on the magnitude and keep the
+ * sign, so quantization is symmetric around zero in every mode (this is also what the OCP MX reference code,
+ * microsoft/microxcaling, calls nearest / even / floor).
+ */
+public enum Rounding {
+    /** To the nearest integer; ties away from zero (2.5 → 3, -2.5 → -3). The default. */
+    NEAREST,
+    /** To the nearest integer; ties to the even one (2.5 → 2, 3.5 → 4). */
+    EVEN,
+    /** The magnitude rounded down, i.e. toward zero (2.7 → 2, -2.7 → -2): plain truncation of the dropped bits. */
+    FLOOR;
+
+    /** The rounded value of {@code v}, as a double holding an integer. */
+    public double round(double v) {
+        return switch (this) {
+            case NEAREST -> Math.copySign(Math.floor(Math.abs(v) + 0.5), v);
+            case EVEN -> Math.rint(v);
+            case FLOOR -> Math.copySign(Math.floor(Math.abs(v)), v);
+        };
+    }
+
+    /** The lowercase name used on the command line and in configs. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Rounding parse(String mode) {
+        for (Rounding r : values()) {
+            if (r.id().equals(mode)) {
+                return r;
+            }
+        }
+        throw new BitSweepException("unknown rounding mode '" + mode + "' (allowed: nearest, even, floor)");
+    }
+}

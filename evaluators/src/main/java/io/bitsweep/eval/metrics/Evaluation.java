@@ -1,0 +1,93 @@
+package io.bitsweep.eval.metrics;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.TaskKind;
+import io.bitsweep.eval.engine.Predictor;
+
+/**
+ * Runs a predictor over (the first {@code limit} samples of) a data set and scores it with the task's metric:
+ * top-1 accuracy for IC, VWW and KWS; ROC AUC of the mean-window-MSE anomaly score for AD. Optionally keeps every
+ * raw output, in sample order, as one flat array: [samples, outputs] or, for AD, [samples, windows, outputs].
+ */
+public final class Evaluation {
+
+    /** Per-sample results plus the metric. {@code predicted} is set for classification, {@code scores} for AD. */
+    public record Result(TaskKind kind, int[] labels, int[] predicted, double[] scores, float[] outputs,
+                         int[] outputShape) {
+        public boolean isAnomalyDetection() {
+            return kind == TaskKind.AD;
+        }
+
+        public Accuracy accuracy() {
+            if (isAnomalyDetection()) {
+                throw new IllegalStateException("AD is scored by ROC AUC, not accuracy");
+            }
+            return Accuracy.of(predicted, labels);
+        }
+
+        public double auc() {
+            return RocAuc.of(scores, labels);
+        }
+
+        /** The one result line: {@code accuracy: 0.8550 (171/200)} or {@code auc: 0.9029}. */
+        public String line() {
+            return isAnomalyDetection() ? RocAuc.line(auc()) : accuracy().toString();
+        }
+    }
+
+    private Evaluation() {}
+
+    /**
+     * @param limit evaluate the first {@code limit} samples (all if {@code limit <= 0} or larger than the set)
+     * @param keepOutputs whether {@link Result#outputs()} holds the raw outputs (else null)
+     */
+    public static Result run(Predictor predictor, Dataset data, int limit, boolean keepOutputs) {
+        int n = limit <= 0 ? data.size() : Math.min(limit, data.size());
+        int windows = data.inputsPerSample();
+        int outSize = predictor.outputSize();
+        boolean ad = data.kind() == TaskKind.AD;
+        if (ad && outSize != data.inputSize()) {
+            throw new BitSweepException("the model's output has " + outSize + " values, but an AD autoencoder must "
+                    + "reconstruct its " + data.inputSize() + " inputs");
+        }
+        if (!ad && outSize != data.classes()) {
+            throw new BitSweepException("the model has " + outSize + " outputs, but the " + data.kind()
+                    + " data has " + data.classes() + " classes");
+        }
+        int[] outputShape = ad ? new int[] {n, windows, outSize} : new int[] {n, outSize};
+        float[] outputs = null;
+        if (keepOutputs) {
+            long count = (long) n * windows * outSize;
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new BitSweepException("--save-outputs: " + count + " floats do not fit one array; use --limit");
+            }
+            outputs = new float[(int) count];
+        }
+        int[] labels = new int[n];
+        int[] predicted = ad ? null : new int[n];
+        double[] scores = ad ? new double[n] : null;
+        float[] in = new float[data.inputSize()];
+        float[] out = new float[outSize];
+        for (int i = 0; i < n; i++) {
+            labels[i] = data.label(i);
+            AnomalyScore score = new AnomalyScore();
+            for (int w = 0; w < windows; w++) {
+                data.input(i, w, in);
+                predictor.predict(in, out);
+                if (ad) {
+                    score.addWindow(in, out);
+                } else {
+                    predicted[i] = Accuracy.argmax(out);
+                }
+                if (outputs != null) {
+                    System.arraycopy(out, 0, outputs, (i * windows + w) * outSize, outSize);
+                }
+            }
+            if (ad) {
+                scores[i] = score.score();
+            }
+        }
+        return new Result(data.kind(), labels, predicted, scores, outputs, outputShape);
+    }
+}

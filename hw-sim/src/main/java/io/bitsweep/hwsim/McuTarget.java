@@ -1,0 +1,120 @@
+package io.bitsweep.hwsim;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An MPIC-like RISC-V core (Ottavi et al. 2020): one core whose MAC rate depends on the (activation, weight) widths,
+ * a fixed energy per cycle, and on-chip flash (weights) and RAM (activations) with no DRAM behind them.
+ *
+ * <p>Cycles of a weighted layer = ceil( sum over its precision groups of MACs_g / rate_g ), computed exactly in
+ * decimal: the rounding is once per layer, upwards. Element-wise layers take ceil(ops / elementwise rate). Energy is
+ * cycles x pJ/cycle (the published per-cycle figure includes the core's memory accesses, so it is all reported as
+ * compute). A workload whose weights exceed the flash, or whose largest layer (input + output activations)
+ * exceeds the RAM, is reported as a violated constraint, not an error.
+ */
+public final class McuTarget implements Target {
+
+    /** The typed settings of an MCU target (see reference.conf). */
+    public record Settings(String name, String description, double clockHz, PrecisionModes modes, double pjPerCycle,
+                           int elementwiseOpsPerCycle, long flashBytes, long ramBytes) {
+    }
+
+    private final Settings s;
+
+    public McuTarget(Settings settings) {
+        this.s = settings;
+    }
+
+    public Settings settings() {
+        return s;
+    }
+
+    @Override
+    public String name() {
+        return s.name();
+    }
+
+    @Override
+    public String kind() {
+        return "mcu";
+    }
+
+    @Override
+    public String description() {
+        return s.description();
+    }
+
+    @Override
+    public double clockHz() {
+        return s.clockHz();
+    }
+
+    @Override
+    public SimulationReport simulate(Workload workload, ActivationStats stats, boolean idealMemory) {
+        List<LayerCost> costs = new ArrayList<>(workload.size());
+        long weightBytes = 0;
+        long peakAct = 0;
+        for (int i = 0; i < workload.size(); i++) {
+            Layer l = workload.layer(i);
+            costs.add(l.op().hasWeights() ? weighted(l) : elementWise(l));
+            weightBytes += SystolicTarget.bytes(l.weightStorageBits());
+            peakAct = Math.max(peakAct, SystolicTarget.bytes(l.inputActivationBits())
+                    + SystolicTarget.bytes(l.outputActivationBits()));
+        }
+        List<String> violations = new ArrayList<>();
+        if (weightBytes > s.flashBytes()) {
+            violations.add("weights need " + weightBytes + " B but flash holds " + s.flashBytes() + " B");
+        }
+        if (peakAct > s.ramBytes()) {
+            violations.add("activations need " + peakAct + " B but RAM holds " + s.ramBytes() + " B");
+        }
+        var footprint = new SimulationReport.Footprint(weightBytes, peakAct, s.flashBytes(), s.ramBytes(),
+                "flash", "RAM");
+        return new SimulationReport(s.name(), workload.name(), s.clockHz(), costs, footprint, violations);
+    }
+
+    private LayerCost weighted(Layer l) {
+        if (l.isBfp()) {
+            throw new HwSimException("layer " + l.name() + ": block floating point is not supported by target "
+                    + s.name() + " (kind mcu)");
+        }
+        int[] counts = new int[33];
+        for (int c = 0; c < l.outC(); c++) {
+            counts[l.weightBits(c)]++;
+        }
+        long perChannel = l.macsPerChannel();
+        long macs = 0;
+        // Exact sum of MACs_g * den_g / num_g as one fraction, rounded up once.
+        BigInteger sumNum = BigInteger.ZERO;
+        BigInteger sumDen = BigInteger.ONE;
+        BigDecimal peakRate = BigDecimal.ZERO;
+        for (int b = 1; b <= 32; b++) {
+            if (counts[b] == 0) {
+                continue;
+            }
+            PrecisionMode m = s.modes().get(s.modes().resolve(l.name(), l.actBits(), b));
+            long groupMacs = counts[b] * perChannel;
+            macs += groupMacs;
+            BigInteger n = BigInteger.valueOf(groupMacs).multiply(BigInteger.valueOf(m.rateDen()));
+            BigInteger d = BigInteger.valueOf(m.rateNum());
+            sumNum = sumNum.multiply(d).add(n.multiply(sumDen));
+            sumDen = sumDen.multiply(d);
+            peakRate = peakRate.max(m.macsPerCycle());
+        }
+        long compute = sumNum.add(sumDen).subtract(BigInteger.ONE).divide(sumDen).longValueExact();
+        long bytes = SystolicTarget.bytes(l.weightStorageBits()) + SystolicTarget.bytes(l.inputActivationBits())
+                + SystolicTarget.bytes(l.outputActivationBits());
+        double util = compute == 0 ? 0 : macs / (compute * peakRate.doubleValue());
+        return new LayerCost(l.name(), l.op(), macs, compute, 0, bytes, 0, compute * s.pjPerCycle(), 0, 0,
+                Math.min(1.0, util));
+    }
+
+    private LayerCost elementWise(Layer l) {
+        long compute = SystolicTarget.ceilDiv(l.elementOps(), s.elementwiseOpsPerCycle());
+        long bytes = SystolicTarget.bytes(l.inputActivationBits()) + SystolicTarget.bytes(l.outputActivationBits());
+        return new LayerCost(l.name(), l.op(), 0, compute, 0, bytes, 0, compute * s.pjPerCycle(), 0, 0, 0);
+    }
+}

@@ -1,0 +1,21 @@
+package io.bitsweep.hwsim;
+
+/** The layer kinds the simulator costs. CONV, DEPTHWISE and FC carry weights; ADD and POOL are element-wise. */
+public enum OpKind {
+    CONV("conv"), DEPTHWISE("depthwise"), FC("fc"), ADD("add"), POOL("pool");
+
+    private final String label;
+
+    OpKind(String label) {
+        this.label = label;
+    }
+
+    /** Short lower-case name used in reports (the CSV {@code op} column). */
+    public String label() {
+        return label;
+    }
+
+    public boolean hasWeights() {
+        return this == CONV || this == DEPTHWISE || this == FC;
+    }
+}

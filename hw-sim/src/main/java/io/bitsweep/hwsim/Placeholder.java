@@ -1,2 +1,0 @@
-package io.bitsweep.hwsim;
-final class Placeholder {}

@@ -1,0 +1,35 @@
+package io.bitsweep.hwsim;
+
+import java.util.List;
+
+/**
+ * The layers of the MLPerf Tiny IC model (models/ic/pretrainedResnet.tflite), in the model's execution order, named
+ * as the IR names them (CONTRACTS.md). Read from the model's flatbuffer: all convolutions are SAME-padded; the 1x1
+ * stride-2 shortcut convolutions run after the second 3x3 of their block. RESHAPE and SOFTMAX are left out (no
+ * MACs; the hw-sim workload has no such layer kind).
+ */
+public final class ResNet8Shapes {
+    /** Total MACs of the model: sum over layers of Ho*Wo*kh*kw*Cin*Cout. */
+    public static final long MACS = 12_501_632L;
+
+    private ResNet8Shapes() {
+    }
+
+    public static Workload workload() {
+        return new Workload("ic-resnet8", List.of(
+                Layer.conv("conv_2d_0", 32, 32, 3, 3, 3, 32, 32, 16),
+                Layer.conv("conv_2d_1", 32, 32, 16, 3, 3, 32, 32, 16),
+                Layer.conv("conv_2d_2", 32, 32, 16, 3, 3, 32, 32, 16),
+                Layer.add("add_0", 32, 32, 16),
+                Layer.conv("conv_2d_3", 32, 32, 16, 3, 3, 16, 16, 32),
+                Layer.conv("conv_2d_4", 16, 16, 32, 3, 3, 16, 16, 32),
+                Layer.conv("conv_2d_5", 32, 32, 16, 1, 1, 16, 16, 32),
+                Layer.add("add_1", 16, 16, 32),
+                Layer.conv("conv_2d_6", 16, 16, 32, 3, 3, 8, 8, 64),
+                Layer.conv("conv_2d_7", 8, 8, 64, 3, 3, 8, 8, 64),
+                Layer.conv("conv_2d_8", 16, 16, 32, 1, 1, 8, 8, 64),
+                Layer.add("add_2", 8, 8, 64),
+                Layer.pool("average_pool_2d_0", 8, 8, 64, 8, 8, 1, 1),
+                Layer.fc("fully_connected_0", 64, 10)));
+    }
+}

@@ -1,0 +1,50 @@
+package io.bitsweep.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.spark.SparkSessions;
+import io.bitsweep.search.store.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same seed gives the same archive, row for row and byte for byte, whatever the number of executor threads or
+ * the number of shards the data is cut into; another seed gives another search.
+ */
+class SearchDeterminismTest {
+    static void runOn(String master, Path out, SearchSettings s) {
+        SparkSession spark = SparkSessions.create(master, List.of(), false);
+        try {
+            SearchJob.run(s, new SearchJob.Options(out.toString(), false, null, false, spark), SearchListener.NONE);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void sameSeedSameArchiveOnAnyExecutorsAndPartitioning(@TempDir Path dir) throws Exception {
+        runOn("local[2]", dir.resolve("a"), SearchJobTest.settings("shards=3"));
+        runOn("local[1]", dir.resolve("b"), SearchJobTest.settings("shards=3"));
+        runOn("local[2]", dir.resolve("c"), SearchJobTest.settings("shards=5"));
+        runOn("local[2]", dir.resolve("d"), SearchJobTest.settings("shards=3", "seed=8"));
+        String front = Files.readString(dir.resolve("a/front.csv"));
+        for (String other : List.of("b", "c")) {
+            assertEquals(front, Files.readString(dir.resolve(other + "/front.csv")), other);
+            for (int g = 0; g < 4; g++) {
+                for (String t : List.of("population", "evaluations", "archive")) {
+                    String f = RunStore.generationDir(g) + "/" + t + ".parquet";
+                    assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)),
+                            Files.readAllBytes(dir.resolve(other).resolve(f)), other + " " + f);
+                }
+            }
+        }
+        assertNotEquals(front, Files.readString(dir.resolve("d/front.csv")));
+    }
+}

@@ -1,0 +1,119 @@
+package io.bitsweep.search.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.bitsweep.eval.BitSweepException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SearchConfigLoaderTest {
+    static SearchSettings load(String hocon, String... sets) {
+        return SearchConfigLoader.load(ConfigFactory.parseString(hocon), List.of(sets), null);
+    }
+
+    static String error(String hocon, String... sets) {
+        return assertThrows(BitSweepException.class, () -> load(hocon, sets)).getMessage();
+    }
+
+    @Test
+    void defaultsComeFromReferenceConf() {
+        SearchSettings s = load("bitsweep.search { model = m.tflite, data = d }");
+        assertEquals(24, s.population());
+        assertEquals(List.of(Objective.ACCURACY, Objective.WEIGHT_BITS, Objective.CYCLES), s.objectives());
+        assertEquals(List.of("int8", "int4", "int2", "pruned"), s.defaultRule().weights());
+        assertEquals(Granularity.PER_CHANNEL, s.defaultRule().granularity());
+        assertEquals(0, s.qualityObjective());
+        assertTrue(s.memoryBudget().fromTarget());
+    }
+
+    @Test
+    void layerRulesOverrideTheDefaultAndExpandBfpBlockSizes() {
+        SearchSettings s = load("""
+                bitsweep.search.space.layers = [
+                  { match = "conv_2d_0", weights = [int8], granularity = per-layer },
+                  { match = "fully_connected_*", weights = ["bfp:m4", "bfp:m6:b8"], bfp-block-sizes = [16, 64] }
+                ]""");
+        assertEquals(List.of("int8"), s.ruleFor("conv_2d_0").weights());
+        assertEquals(Granularity.PER_LAYER, s.ruleFor("conv_2d_0").granularity());
+        assertEquals(List.of("bfp:m4:b16", "bfp:m4:b64", "bfp:m6:b8"), s.ruleFor("fully_connected_3").weights());
+        assertEquals(Granularity.PER_CHANNEL, s.ruleFor("fully_connected_3").granularity());
+        assertEquals(s.defaultRule(), s.ruleFor("conv_2d_1"));
+    }
+
+    @Test
+    void setAndSeedOverrideTheFile() {
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString("bitsweep.search.population = 10"),
+                List.of("population=32", "bitsweep.search.constraints.max-accuracy-drop=0.01",
+                        "objectives=[auc, energy]"), 99L);
+        assertEquals(32, s.population());
+        assertEquals(0.01, s.maxAccuracyDrop());
+        assertEquals(99, s.seed());
+        assertEquals(List.of(Objective.AUC, Objective.ENERGY), s.objectives());
+    }
+
+    @Test
+    void unknownKeysAreNamedWithTheirPath() {
+        assertTrue(error("bitsweep.search.populaton = 3").contains("bitsweep.search.populaton: unknown key"),
+                error("bitsweep.search.populaton = 3"));
+        assertTrue(error("bitsweep.search.constraints.max-drop = 3")
+                .contains("bitsweep.search.constraints.max-drop: unknown key"));
+        String rule = error("bitsweep.search.space.layers = [{ match = x, weight = [int8] }]");
+        assertTrue(rule.contains("bitsweep.search.space.layers[0].weight: unknown key (allowed: match, weights"), rule);
+    }
+
+    @Test
+    void invalidValuesNameThePathAndTheAllowedValues() {
+        assertTrue(error("bitsweep.search.population = many").contains("population"));
+        assertTrue(error("bitsweep.search.population = 1").contains("bitsweep.search.population: must be >= 2 (got 1)"));
+        String obj = error("bitsweep.search.objectives = [accuracy, speed]");
+        assertTrue(obj.contains("bitsweep.search.objectives: unknown objective 'speed' (allowed: accuracy, auc, "
+                + "weight-bits, cycles, energy)"), obj);
+        assertTrue(error("bitsweep.search.objectives = [weight-bits, cycles]").contains("exactly one of accuracy, auc"));
+        String spec = error("bitsweep.search.space.default.weights = [int8, int3x]");
+        assertTrue(spec.contains("bitsweep.search.space.default.weights: bad format 'int3x' (allowed: int2..int16"), spec);
+        String gran = error("bitsweep.search.space.default.granularity = per-tensor");
+        assertTrue(gran.contains("bitsweep.search.space.default.granularity: bad value 'per-tensor' (allowed: "
+                + "per-channel, per-layer)"), gran);
+        assertTrue(error("bitsweep.search.constraints.memory-budget = lots")
+                .contains("bitsweep.search.constraints.memory-budget: bad value 'lots'"));
+        assertTrue(error("bitsweep.search.archive.truncation = random").contains("(allowed: crowding, hypervolume)"));
+        assertTrue(error("bitsweep.search.space.layers = [{ weights = [int8] }]")
+                .contains("bitsweep.search.space.layers[0].match: missing"));
+        assertTrue(error("bitsweep.search.space.default.activations = [pruned]").contains("weight format only"));
+    }
+
+    @Test
+    void memoryBudgetTakesSizes() {
+        assertEquals(262144, load("bitsweep.search.constraints.memory-budget = 256KiB").memoryBudget().bytes());
+        assertEquals(1000, load("bitsweep.search.constraints.memory-budget = 1000").memoryBudget().bytes());
+        assertTrue(!load("bitsweep.search.constraints.memory-budget = none").memoryBudget().enabled());
+    }
+
+    @Test
+    void badSetIsNamed() {
+        assertTrue(error("", "population").contains("bad --set 'population': expected key=value"));
+        assertTrue(error("", "populaton=3").contains("bitsweep.search.populaton: unknown key"));
+        assertTrue(error("", "a..b=3").contains("bad --set key"));
+        assertTrue(error("", "population=[1,").contains("bad --set 'population=[1,'"));
+    }
+
+    @Test
+    void fileErrorsNameTheFile(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing.conf");
+        assertTrue(assertThrows(BitSweepException.class, () -> SearchConfigLoader.load(missing, List.of(), null))
+                .getMessage().contains("no such config file: " + missing));
+        Path bad = Files.writeString(dir.resolve("bad.conf"), "bitsweep.search { population = \n");
+        String msg = assertThrows(BitSweepException.class, () -> SearchConfigLoader.load(bad, List.of(), null))
+                .getMessage();
+        assertTrue(msg.contains("bad.conf"), msg);
+        Path typo = Files.writeString(dir.resolve("typo.conf"), "bitsweep.search {\n  seeed = 3\n}\n");
+        msg = assertThrows(BitSweepException.class, () -> SearchConfigLoader.load(typo, List.of(), null)).getMessage();
+        assertTrue(msg.contains("typo.conf: 2") && msg.contains("bitsweep.search.seeed: unknown key"), msg);
+    }
+}
