@@ -1,0 +1,44 @@
+package io.bitsweep.search.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad input to `bitsweep search` is one line naming the problem, exit code 1, no stack trace. */
+class SearchCommandTest {
+    static String[] run(String... args) {
+        CommandLine cl = BitSweepCli.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        int code = cl.execute(args);
+        return new String[] {String.valueOf(code), err.toString()};
+    }
+
+    @Test
+    void badInputIsOneLine(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("s.conf"), "bitsweep.search { populaton = 4 }\n");
+        String[] r = run("search", "--config", conf.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[1].startsWith("error: ") && r[1].contains("bitsweep.search.populaton: unknown key"), r[1]);
+        assertEquals(1, r[1].strip().lines().count(), r[1]);
+
+        r = run("search", "--config", dir.resolve("none.conf").toString());
+        assertTrue(r[1].contains("no such config file"), r[1]);
+
+        Path ok = Files.writeString(dir.resolve("ok.conf"), "bitsweep.search { evaluator = nope }\n");
+        r = run("search", "--config", ok.toString(), "--set", "population");
+        assertTrue(r[1].contains("bad --set 'population'"), r[1]);
+        r = run("search", "--config", ok.toString());
+        assertTrue(r[1].contains("bitsweep.search.evaluator: unknown evaluator 'nope' (allowed: simulated, synthetic)"), r[1]);
+        r = run("search", "--config", ok.toString(), "--resume");
+        assertTrue(r[1].contains("--resume needs --out"), r[1]);
+    }
+}
