@@ -14,6 +14,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[1]
 REPO = NOTEBOOKS.parent
 sys.path.insert(0, str(NOTEBOOKS))
 RUN_NAMES = ("channel-wise", "layer-wise", "bfp", "interrupted")
+CLI_RUN_NAMES = ("ic-channel-wise", "ic-layer-wise", "ic-bfp")
 
 
 @pytest.fixture(scope="session")
@@ -24,4 +25,20 @@ def runs_dir() -> Path:
         if given:
             pytest.fail(f"BITSWEEP_TEST_RUNS={given} does not hold the runs {', '.join(RUN_NAMES)}")
         subprocess.run([str(NOTEBOOKS / "make_runs.sh"), str(out)], check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def cli_runs_dir() -> Path:
+    """Runs of `bitsweep search` on IC ResNet-8 (make_cli_runs.sh), named by $BITSWEEP_TEST_CLI_RUNS (ci.sh sets it).
+
+    Writing them takes minutes, so tests that need them are skipped when it is unset.
+    """
+    given = os.environ.get("BITSWEEP_TEST_CLI_RUNS")
+    if not given:
+        pytest.skip("BITSWEEP_TEST_CLI_RUNS is unset (notebooks/make_cli_runs.sh writes these runs)")
+    out = Path(given)
+    missing = [n for n in CLI_RUN_NAMES if not (out / n / "run.json").is_file()]
+    if missing:
+        pytest.fail(f"BITSWEEP_TEST_CLI_RUNS={given} does not hold the runs {', '.join(missing)}")
     return out

@@ -12,12 +12,22 @@ import pytest
 import bitsweep_runs as br
 
 FINISHED = ("channel-wise", "layer-wise", "bfp")
+# Every finished run: the synthetic ones (search-driver's NotebookRunsTest) and the CLI's on IC ResNet-8.
+ALL_FINISHED = FINISHED + ("ic-channel-wise", "ic-layer-wise", "ic-bfp")
 
 
 def load(path, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("error", br.IncompleteRunWarning)  # a finished run must not warn
         return br.load_run(path, **kw)
+
+
+@pytest.fixture(params=ALL_FINISHED)
+def finished(request):
+    """(name, path) of one finished run."""
+    name = request.param
+    root = request.getfixturevalue("cli_runs_dir" if name.startswith("ic-") else "runs_dir")
+    return name, root / name
 
 
 @pytest.fixture
@@ -67,24 +77,24 @@ def test_tables_read_every_complete_generation(runs_dir):
         run.table("fronts")
 
 
-@pytest.mark.parametrize("name", FINISHED)
-def test_front_is_front_csv_and_the_last_archive(runs_dir, name):
-    run = load(runs_dir / name)
+def test_front_is_front_csv_and_the_last_archive(finished):
+    name, path = finished
+    run = load(path)
     front = run.front()
-    csv = pd.read_csv(runs_dir / name / "front.csv")
+    csv = pd.read_csv(path / "front.csv")
     assert front.id.tolist() == csv.id.tolist()
     assert front.quality.tolist() == csv.accuracy.tolist()
     assert sorted(front.id) == sorted(run.archive(run.last_generation).id)
     assert front.weight_bits.is_monotonic_increasing
     assert (front.run == name).all() and (front.quality_metric == "accuracy").all()
     for f in front.assignment:
-        assert (runs_dir / name / f).is_file()
+        assert (path / f).is_file()
 
 
-@pytest.mark.parametrize("name", FINISHED)
-def test_hypervolume_matches_the_search_report(runs_dir, name):
-    run = load(runs_dir / name)
-    printed = report_hypervolumes(runs_dir / name)
+def test_hypervolume_matches_the_search_report(finished):
+    name, path = finished
+    run = load(path)
+    printed = report_hypervolumes(path)
     assert sorted(printed) == run.generations
     ours = run.hypervolume()
     for g, hv in zip(ours.generation, ours.hypervolume):
@@ -106,30 +116,35 @@ def test_objective_scales_are_the_int8_baseline(runs_dir):
     assert m[0, 0] == pytest.approx(1 - base.loc["w=int8,a=int8", "quality"])
 
 
-def test_bit_allocation_of_a_front_point(runs_dir):
-    run = load(runs_dir / "channel-wise")
-    counts = run.channel_counts()
+def test_channel_counts_come_from_split_layers(runs_dir):
+    counts = load(runs_dir / "channel-wise").channel_counts()
     assert counts["conv_2d_1"] == 16 and counts["depthwise_conv_2d_0"] == 16
     assert "fully_connected_0" not in counts  # per-layer by config: never split, so its width is unknown
+
+
+def test_bit_allocation_of_every_front_point(finished):
+    name, path = finished
+    run = load(path)
+    counts = run.channel_counts()
     for point in run.front().id:
-        doc = json.loads((runs_dir / "channel-wise" / "best" / f"{point}.json").read_text())
+        doc = json.loads((path / "best" / f"{point}.json").read_text())
         alloc = run.bit_allocation(point)
         matrix = run.bit_matrix(point)
-        assert list(matrix.index) == list(doc["layers"])
+        summary = run.layer_summary(point)
+        assert list(matrix.index) == list(doc["layers"]) == list(summary.index)
         for layer, spec in doc["layers"].items():
             rows = alloc[alloc.layer == layer]
             assert (rows.activations == spec["activations"]).all()
             if isinstance(spec["weights"], list):
                 assert rows.weights.tolist() == spec["weights"]
+                assert rows.channel.tolist() == list(range(len(spec["weights"])))
                 assert matrix.loc[layer, :len(spec["weights"]) - 1].tolist() == \
                     [br.bits_per_element(w) for w in spec["weights"]]
+                assert summary.loc[layer, "channels"] == len(spec["weights"])
             else:
                 assert set(rows.weights) == {spec["weights"]}
                 assert len(rows) == counts.get(layer, 1)
-        summary = run.layer_summary(point)
-        assert summary.loc["conv_2d_1", "channels"] == 16
-        share = summary.filter(like="share_")
-        assert share.sum(axis=1).round(9).eq(1).all()
+        assert summary.filter(like="share_").sum(axis=1).round(9).eq(1).all()
 
 
 def test_bfp_formats_have_amortised_bits(runs_dir):
