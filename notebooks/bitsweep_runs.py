@@ -145,7 +145,7 @@ class Run:
 
     @property
     def strategy(self) -> str:
-        """``bfp`` if any layer may take a BFP format, else ``layer-wise`` or ``channel-wise`` by the default granularity."""
+        """``bfp`` if any layer may take a BFP format, else ``layer-wise`` or ``channel-wise`` (default granularity)."""
         space = self.config.get("space", {})
         rules = [space.get("default", {})] + list(space.get("layers", []))
         if any(str(w).startswith("bfp") for r in rules for w in r.get("weights", [])):
@@ -261,7 +261,7 @@ class Run:
             weights = spec.get("weights", doc.get("defaults", {}).get("weights"))
             acts = spec.get("activations", doc.get("defaults", {}).get("activations"))
             if isinstance(weights, str):
-                n = self.channel_counts().get(layer)
+                n = self._channel_counts.get(layer)
                 weights = [weights] * n if n else [weights]
                 channels = range(n) if n else [-1]
             else:
@@ -316,6 +316,10 @@ class Run:
 
     def channel_counts(self) -> dict[str, int]:
         """Output channels per layer, as far as this run's assignments show them (a per-channel list's length)."""
+        return dict(self._channel_counts)
+
+    @cached_property
+    def _channel_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for text in self._assignment_table.assignment:
             for layer, spec in json.loads(text)["layers"].items():

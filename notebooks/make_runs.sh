@@ -11,7 +11,7 @@ if [[ -n "$(ls -A "$OUT")" && ! -f "$OUT/$MARK" ]]; then
   echo "make_runs: $OUT is not empty and was not written by make_runs.sh: refusing to replace it" >&2
   exit 1
 fi
-rm -rf "$OUT"
+rm -rf "$OUT" && mkdir -p "$OUT" && touch "$OUT/$MARK"
 cd "$ROOT"
 export SPARK_LOCAL_IP=127.0.0.1
 ./mvnw -B -o -q -pl search-driver -am test -Dtest=NotebookRunsTest -Dsurefire.failIfNoSpecifiedTests=false \
@@ -19,5 +19,4 @@ export SPARK_LOCAL_IP=127.0.0.1
 for run in channel-wise layer-wise bfp interrupted; do
   test -f "$OUT/$run/run.json" || { echo "make_runs: $OUT/$run/run.json was not written" >&2; exit 1; }
 done
-touch "$OUT/$MARK"
 echo "make_runs: wrote $(ls "$OUT" | tr '\n' ' ')in $OUT"
