@@ -139,7 +139,7 @@ public final class SyntheticProblem implements SearchProblem {
         }
 
         @Override
-        public CandidateTally[] score(byte[] model, Shard shard, Genome[] population) {
+        public CandidateTally[] score(byte[] model, Shard shard, Genome[] population, Runnable candidateDone) {
             CandidateTally[] out = new CandidateTally[population.length];
             for (int i = 0; i < population.length; i++) {
                 double fidelity = fidelity(population[i]);
@@ -152,6 +152,7 @@ public final class SyntheticProblem implements SearchProblem {
                 }
                 out[i] = new CandidateTally(i, shard.ids().length, correct, loss, new int[0], new float[0],
                         new byte[0], new long[] {shard.ids().length});
+                candidateDone.run();
             }
             return out;
         }

@@ -17,6 +17,8 @@ public interface ShardScorer<S> extends Serializable {
     /**
      * Scores every candidate on the shard: element i of the result is the tally of {@code population[i]}.
      * Quantized weights are built once per candidate per call (one call per task) and reused over the shard.
+     *
+     * @param candidateDone to be run after each candidate, so the driver's progress bar moves within a task
      */
-    CandidateTally[] score(byte[] model, S shard, Genome[] population);
+    CandidateTally[] score(byte[] model, S shard, Genome[] population, Runnable candidateDone);
 }

@@ -62,12 +62,13 @@ final class SimulatedScorer implements ShardScorer<SimulatedScorer.Shard> {
     }
 
     @Override
-    public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population) {
+    public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population, Runnable candidateDone) {
         Model model = MODELS.computeIfAbsent(modelSha256, k -> TfliteImporter.read(modelBytes, "broadcast model"));
         WeightQuantizer quantizer = new WeightQuantizer(model, space);
         CandidateTally[] out = new CandidateTally[population.length];
         for (int i = 0; i < population.length; i++) {
             out[i] = score(i, FloatEngine.compile(quantizer.quantized(population[i])), shard);
+            candidateDone.run();
         }
         return out;
     }

@@ -5,6 +5,7 @@ import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -13,10 +14,15 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
+import scala.Tuple4;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Evaluates a population as one Spark job: the shards are an RDD with one partition per shard, loaded once and cached
@@ -29,7 +35,7 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
     private final int shardCount;
     private final Broadcast<byte[]> model;
     private final ShardScorer<S> scorer;
-    private final ProgressListener progress = new ProgressListener();
+    private final ProgressListener progress;
 
     public SparkPopulationEvaluator(JavaSparkContext jsc, ShardScorer<S> scorer, byte[] modelBytes, int shardCount) {
         this.jsc = jsc;
@@ -41,6 +47,7 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         int n = shardCount;
         jsc.setJobDescription("load " + shardCount + " shards");
         this.shards = jsc.parallelize(ids, shardCount).map(i -> sc.loadShard(i, n)).persist(StorageLevel.MEMORY_ONLY());
+        this.progress = new ProgressListener(jsc.sc().longAccumulator("bitsweep candidate evaluations"));
         jsc.sc().addSparkListener(progress);
     }
 
@@ -55,12 +62,13 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         jsc.setJobGroup(group, "gen " + generation + ": " + population.length + " candidates \u00d7 "
                 + shardCount + " shards", false);
         Broadcast<Genome[]> pop = jsc.broadcast(population);
-        progress.start(population.length, evaluationsDone);
+        progress.start(evaluationsDone);
         try {
             Broadcast<byte[]> m = model;
             ShardScorer<S> sc = scorer;
+            LongAccumulator done = progress.accumulator;
             JavaPairRDD<Integer, CandidateTally> tallies = shards.flatMapToPair(shard -> {
-                CandidateTally[] t = sc.score(m.value(), shard, pop.value());
+                CandidateTally[] t = sc.score(m.value(), shard, pop.value(), () -> done.add(1));
                 List<Tuple2<Integer, CandidateTally>> out = new ArrayList<>(t.length);
                 for (CandidateTally ct : t) {
                     out.add(new Tuple2<>(ct.candidate(), ct));
@@ -90,25 +98,61 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         jsc.sc().removeSparkListener(progress);
     }
 
-    /** Counts candidate x shard evaluations as the scoring tasks finish (the listener bus runs on its own thread). */
+    /**
+     * Counts candidate x shard evaluations while tasks run: each task adds 1 to an accumulator per candidate, and the
+     * executors' heartbeats ({@code spark.executor.heartbeatInterval}) carry the running tasks' counts to the driver.
+     * The listener bus calls this on its own thread.
+     */
     private static final class ProgressListener extends SparkListener {
-        private volatile int candidatesPerTask;
-        private volatile LongConsumer sink;
+        final LongAccumulator accumulator;
+        private final Map<Long, Long> perTask = new HashMap<>();
+        private long reported;
+        private LongConsumer sink;
 
-        void start(int candidates, LongConsumer sink) {
-            this.candidatesPerTask = candidates;
+        ProgressListener(LongAccumulator accumulator) {
+            this.accumulator = accumulator;
+        }
+
+        synchronized void start(LongConsumer sink) {
+            this.perTask.clear();
+            this.reported = 0;
             this.sink = sink;
         }
 
-        void stop() {
+        synchronized void stop() {
             this.sink = null;
         }
 
         @Override
-        public void onTaskEnd(SparkListenerTaskEnd end) {
-            LongConsumer s = sink;
-            if (s != null && "ShuffleMapTask".equals(end.taskType()) && end.taskInfo().successful()) {
-                s.accept(candidatesPerTask);
+        public synchronized void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+            for (Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> t
+                    : CollectionConverters.asJava(update.accumUpdates())) {
+                for (AccumulableInfo info : CollectionConverters.asJava(t._4())) {
+                    if (info.id() == accumulator.id() && info.update().isDefined()) {
+                        perTask.merge((Long) t._1(), ((Number) info.update().get()).longValue(), Math::max);
+                    }
+                }
+            }
+            report();
+        }
+
+        @Override
+        public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskInfo().successful()) {
+                for (AccumulableInfo info : CollectionConverters.asJava(end.taskInfo().accumulables())) {
+                    if (info.id() == accumulator.id() && info.update().isDefined()) {
+                        perTask.merge(end.taskInfo().taskId(), ((Number) info.update().get()).longValue(), Math::max);
+                    }
+                }
+            }
+            report();
+        }
+
+        private void report() {
+            long total = perTask.values().stream().mapToLong(Long::longValue).sum();
+            if (sink != null && total > reported) {
+                sink.accept(total - reported);
+                reported = total;
             }
         }
     }

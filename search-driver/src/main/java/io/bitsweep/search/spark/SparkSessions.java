@@ -28,6 +28,8 @@ public final class SparkSessions {
                 .set("spark.kryo.registrator", String.join(",", registrators))
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
+                // Heartbeats carry the running tasks' progress counts to the progress bar.
+                .setIfMissing("spark.executor.heartbeatInterval", "2s")
                 .setIfMissing("spark.driver.extraJavaOptions", BuildInfo.jvmFlags())
                 .setIfMissing("spark.executor.extraJavaOptions", BuildInfo.jvmFlags());
         if (master != null) {

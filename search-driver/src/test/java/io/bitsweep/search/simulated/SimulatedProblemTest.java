@@ -53,7 +53,7 @@ class SimulatedProblemTest {
         Genome int2 = space.uniform("int2", "int8");
         SimulatedScorer scorer = (SimulatedScorer) problem.scorer(space);
         SimulatedScorer.Shard shard = scorer.loadShard(0, 1);
-        CandidateTally[] t = scorer.score(problem.modelBytes(), shard, new Genome[] {int8, int4, int2});
+        CandidateTally[] t = scorer.score(problem.modelBytes(), shard, new Genome[] {int8, int4, int2}, () -> { });
         assertEquals(40, t[0].samples());
         double float40 = problem.floatQuality();
         assertTrue(Math.abs(t[0].correct() / 40.0 - float40) <= 1 / 40.0 + 1e-9, t[0].correct() + " vs " + float40);
