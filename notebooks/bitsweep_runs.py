@@ -1,0 +1,466 @@
+"""Load BitSweep run directories into pandas DataFrames.
+
+A run directory (docs/RUN-STORE.md, written by ``bitsweep search``) holds::
+
+    run.json                                  provenance: resolved config, seed, versions, model/data sha256
+    generations/gen=00007/{population,evaluations,archive}.parquet, _COMPLETE
+    front.csv, front.png, report.html, best/<point-id>.json
+
+Only generations with a ``_COMPLETE`` marker are read: a generation directory without it is being written (or its
+run was killed while writing it) and is skipped with an :class:`IncompleteRunWarning`.
+
+Typical use::
+
+    import bitsweep_runs as br
+    runs = br.load_runs("runs/a,runs/b")          # or br.runs_from_env() for $BITSWEEP_RUNS
+    front = br.fronts(runs)                       # one row per front point, column "run"
+    br.hypervolumes(runs)                         # hypervolume of the archive after each generation
+    runs[0].bit_matrix(front.id.iloc[0])          # layers x channels weight bits of one point
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+__all__ = [
+    "RunStoreError", "NotARunError", "NoCompleteGenerationError", "MissingDataError", "IncompleteRunWarning",
+    "Run", "load_run", "load_runs", "runs_from_env", "fronts", "hypervolumes", "summary", "bits_per_element",
+    "ENV_VAR",
+]
+
+ENV_VAR = "BITSWEEP_RUNS"
+RUN_SCHEMA = "bitsweep.run/1"
+ASSIGNMENT_SCHEMA = "bitsweep.assignment/1"
+COMPLETE = "_COMPLETE"
+TABLES = ("population", "evaluations", "archive")
+_GEN_DIR = re.compile(r"gen=(\d{5})")
+# The columns that are large (one JSON document or genome per row); left out unless asked for.
+_HEAVY = ("genome", "assignment")
+# Objective key (run.json) -> the column holding its value, and whether users read it "higher is better".
+_OBJECTIVE_COLUMNS = {"accuracy": "quality", "auc": "quality", "weight-bits": "weight_bits", "cycles": "cycles",
+                      "energy": "energy_pj"}
+# The origin the search gives the all-int8 baseline: the objective scales its hypervolume is normalised by.
+_INT8_BASELINE = "baseline:w=int8,a=int8"
+
+
+class RunStoreError(ValueError):
+    """A run directory cannot be read as asked; the message names the path and what is wrong."""
+
+
+class NotARunError(RunStoreError):
+    """The directory is not a BitSweep run directory."""
+
+
+class NoCompleteGenerationError(RunStoreError):
+    """The run has no generation with a _COMPLETE marker yet."""
+
+
+class MissingDataError(RunStoreError):
+    """The run store does not hold the data asked for."""
+
+
+class IncompleteRunWarning(UserWarning):
+    """The run is still in progress (or was interrupted): only its complete generations are loaded."""
+
+
+def bits_per_element(spec: str) -> float:
+    """Storage bits per weight of a number-format spec string, shared exponents amortised (ARCHITECTURE.md).
+
+    ``int8`` -> 8, ``int4:asym`` -> 4, ``pruned`` -> 0, ``bfp:m4:b16`` -> 4 + 8/16, ``mxint8`` -> 8 + 8/32,
+    ``mxfp4_e2m1`` -> 4 + 8/32, ``fp32`` -> 32. An unknown spec gives NaN.
+    """
+    if spec == "pruned":
+        return 0.0
+    m = re.fullmatch(r"(?:int|uint|fp)(\d+)(?::\w+)*", spec)
+    if m:
+        return float(m.group(1))
+    m = re.fullmatch(r"bfp:m(\d+):b(\d+)(?::e(\d+))?", spec)
+    if m:
+        exponent_bits = int(m.group(3) or 8)
+        return int(m.group(1)) + exponent_bits / int(m.group(2))
+    m = re.fullmatch(r"mx(?:int(\d+)|fp(\d+)_e\d+m\d+)", spec)
+    if m:  # OCP MX: 32-element blocks sharing one E8M0 scale
+        return int(m.group(1) or m.group(2)) + 8 / 32
+    return math.nan
+
+
+@dataclass
+class Run:
+    """One run directory. Create it with :func:`load_run`."""
+
+    path: Path
+    name: str
+    manifest: dict
+    generations: list[int]
+    """The complete generations, ascending."""
+    incomplete: list[str] = field(default_factory=list)
+    """Generation directories without a _COMPLETE marker (skipped)."""
+
+    # --- metadata -------------------------------------------------------------------------------------------------
+
+    @property
+    def config(self) -> dict:
+        """The resolved ``bitsweep.search`` config the run was started with."""
+        return self.manifest.get("config", {}).get("bitsweep", {}).get("search", {})
+
+    @property
+    def objectives(self) -> list[str]:
+        return list(self.config.get("objectives", ["accuracy", "weight-bits", "cycles"]))
+
+    @property
+    def quality_metric(self) -> str:
+        """``accuracy`` or ``auc``: what the ``quality`` column holds."""
+        return "auc" if "auc" in self.objectives else "accuracy"
+
+    @property
+    def planned_generations(self) -> int | None:
+        return self.config.get("generations")
+
+    @property
+    def last_generation(self) -> int:
+        return self.generations[-1]
+
+    @property
+    def finished(self) -> bool:
+        """True once the run wrote its front (front.csv) after its last generation."""
+        return (self.path / "front.csv").is_file() and not self.incomplete and (
+            self.planned_generations is None or self.last_generation >= self.planned_generations - 1)
+
+    @property
+    def in_progress(self) -> bool:
+        """True while (or if, because it was interrupted) the run has not finished."""
+        return not self.finished
+
+    @property
+    def strategy(self) -> str:
+        """``bfp`` if any layer may take a BFP format, else ``layer-wise`` or ``channel-wise`` (default granularity)."""
+        space = self.config.get("space", {})
+        rules = [space.get("default", {})] + list(space.get("layers", []))
+        if any(str(w).startswith("bfp") for r in rules for w in r.get("weights", [])):
+            return "bfp"
+        return "layer-wise" if space.get("default", {}).get("granularity") == "per-layer" else "channel-wise"
+
+    def info(self) -> dict:
+        """One row of :func:`summary`."""
+        return {
+            "run": self.name, "strategy": self.strategy, "finished": self.finished,
+            "generations": f"{len(self.generations)}/{self.planned_generations or '?'}",
+            "front_size": len(self.front()), "objectives": ", ".join(self.objectives),
+            "seed": self.manifest.get("seed"), "model_sha256": self.manifest.get("sha256", {}).get("model"),
+            "data_sha256": self.manifest.get("sha256", {}).get("data"), "created": self.manifest.get("created"),
+            "bitsweep": self.manifest.get("versions", {}).get("bitsweep"), "path": str(self.path),
+        }
+
+    # --- per-generation tables ------------------------------------------------------------------------------------
+
+    def table(self, table: str, generation: int | None = None, *, heavy: bool = False) -> pd.DataFrame:
+        """One of population / evaluations / archive, of one complete generation or (None) all of them.
+
+        Every row is one candidate (docs/RUN-STORE.md lists the columns); a column ``run`` names the run.
+        ``heavy=True`` also reads the ``genome`` and ``assignment`` columns.
+        """
+        if table not in TABLES:
+            raise ValueError(f"unknown table '{table}' (allowed: {', '.join(TABLES)})")
+        gens = self.generations if generation is None else [self._complete(generation)]
+        frames = []
+        for g in gens:
+            file = self.path / "generations" / f"gen={g:05d}" / f"{table}.parquet"
+            try:
+                schema = pq.read_schema(file)
+                columns = [c for c in schema.names if heavy or c not in _HEAVY]
+                frames.append(pq.read_table(file, columns=columns).to_pandas())
+            except (OSError, ValueError) as e:
+                raise RunStoreError(f"{file}: cannot read ({e})") from e
+        df = pd.concat(frames, ignore_index=True)
+        df.insert(0, "run", self.name)
+        if table == "archive" or table == "population":
+            df["snapshot"] = np.repeat(gens, [len(f) for f in frames])
+        return df
+
+    def population(self, generation: int | None = None, *, heavy: bool = False) -> pd.DataFrame:
+        """The survivors after each generation (column ``snapshot`` = the generation they survived)."""
+        return self.table("population", generation, heavy=heavy)
+
+    def evaluations(self, generation: int | None = None, *, heavy: bool = False) -> pd.DataFrame:
+        """The candidates each generation made, with their evaluations (``reused``: not evaluated again)."""
+        return self.table("evaluations", generation, heavy=heavy)
+
+    def archive(self, generation: int | None = None, *, heavy: bool = False) -> pd.DataFrame:
+        """The global Pareto archive after each generation (column ``snapshot`` = that generation)."""
+        return self.table("archive", generation, heavy=heavy)
+
+    def baselines(self) -> pd.DataFrame:
+        """The uniform baselines of generation 0 (origin ``baseline:w=int8,a=int8``, ...), with column ``baseline``."""
+        ev = self.evaluations(self.generations[0])
+        b = ev[ev.origin.str.startswith("baseline:")].copy()
+        b["baseline"] = b.origin.str.removeprefix("baseline:")
+        return b.reset_index(drop=True)
+
+    # --- the front ------------------------------------------------------------------------------------------------
+
+    def front(self) -> pd.DataFrame:
+        """The final front: front.csv of a finished run, else the archive of the last complete generation.
+
+        Columns: run, id, generation, origin, quality (the ``quality_metric``), loss_mean, weight_bits, memory_bytes,
+        cycles, energy_pj, assignment (path of best/<id>.json, empty if not written), sorted by weight memory.
+        """
+        if self.finished:
+            df = pd.read_csv(self.path / "front.csv", dtype={"id": str, "origin": str, "assignment": str})
+            df = df.rename(columns={self.quality_metric: "quality"})
+            df["origin"] = df["origin"].str.replace(";", ",")  # front.csv writes commas in origins as ';'
+        else:
+            df = self.archive(self.last_generation)[
+                ["id", "generation", "origin", "quality", "loss_mean", "weight_bits", "memory_bytes", "cycles",
+                 "energy_pj"]]
+            df = df.sort_values(["weight_bits", "id"], kind="stable").reset_index(drop=True)
+            df["assignment"] = ""
+        df.insert(0, "run", self.name)
+        df["quality_metric"] = self.quality_metric
+        return df
+
+    # --- one point's assignment -----------------------------------------------------------------------------------
+
+    def assignment(self, point_id: str) -> dict:
+        """The assignment of one candidate: best/<id>.json if written, else from the evaluations table."""
+        best = self.path / "best" / f"{point_id}.json"
+        if best.is_file():
+            doc = json.loads(best.read_text())
+        else:
+            ev = self._assignments()
+            if point_id not in ev:
+                raise RunStoreError(f"{self.path}: no candidate '{point_id}' in the complete generations "
+                                    f"{self.generations[0]}..{self.last_generation}")
+            doc = json.loads(ev[point_id])
+        if doc.get("schema") != ASSIGNMENT_SCHEMA:
+            raise RunStoreError(f"{best}: not a BitSweep assignment (schema '{doc.get('schema')}', "
+                                f"expected {ASSIGNMENT_SCHEMA})")
+        return doc
+
+    def bit_allocation(self, point_id: str) -> pd.DataFrame:
+        """Per layer and channel: the weight format and its bits per element, and the layer's activation format.
+
+        One row per (layer, channel) in model order. A layer that is uniform in the assignment is expanded to the
+        channel count seen for it elsewhere in this run; if no candidate ever split it (a per-layer layer), it gets
+        one row with channel = -1, since the run store does not record layer shapes.
+        """
+        doc = self.assignment(point_id)
+        rows = []
+        for layer, spec in doc["layers"].items():
+            weights = spec.get("weights", doc.get("defaults", {}).get("weights"))
+            acts = spec.get("activations", doc.get("defaults", {}).get("activations"))
+            if isinstance(weights, str):
+                n = self._channel_counts.get(layer)
+                weights = [weights] * n if n else [weights]
+                channels = range(n) if n else [-1]
+            else:
+                channels = range(len(weights))
+            for c, w in zip(channels, weights):
+                rows.append({"layer": layer, "channel": c, "weights": w, "bits": bits_per_element(w),
+                             "activations": acts})
+        return pd.DataFrame(rows)
+
+    def bit_matrix(self, point_id: str) -> pd.DataFrame:
+        """Layers (rows, model order) x channels (columns): weight bits; NaN beyond a layer's channel count.
+
+        A layer whose channel count is unknown (see :meth:`bit_allocation`) fills its whole row.
+        """
+        alloc = self.bit_allocation(point_id)
+        width = max(1, int(alloc.channel.max()) + 1)
+        layers = list(dict.fromkeys(alloc.layer))
+        m = pd.DataFrame(np.nan, index=pd.Index(layers, name="layer"), columns=range(width))
+        for layer, group in alloc.groupby("layer", sort=False):
+            if (group.channel < 0).all():
+                m.loc[layer, :] = group.bits.iloc[0]
+            else:
+                m.loc[layer, group.channel.to_numpy()] = group.bits.to_numpy()
+        return m
+
+    def layer_summary(self, point_id: str) -> pd.DataFrame:
+        """Per layer: channel count, activation format, mean weight bits, and the share of channels per format."""
+        alloc = self.bit_allocation(point_id)
+        share = pd.crosstab(alloc.layer, alloc.weights, normalize="index").reindex(list(dict.fromkeys(alloc.layer)))
+        base = alloc.groupby("layer", sort=False).agg(
+            channels=("channel", lambda c: len(c) if (c >= 0).all() else np.nan),
+            activations=("activations", "first"), mean_weight_bits=("bits", "mean"))
+        return base.join(share.add_prefix("share_"))
+
+    def layer_costs(self, point_id: str) -> pd.DataFrame:
+        """Per-layer cycles and energy of one point, if the run store holds them (it does not yet)."""
+        raise MissingDataError(
+            f"{self.path}: the run store holds cycles and energy per candidate only (columns cycles, energy_pj), "
+            f"not per layer, so the per-layer costs of '{point_id}' cannot be shown")
+
+    @cached_property
+    def _assignment_table(self) -> pd.DataFrame:
+        frames = []
+        for g in self.generations:
+            file = self.path / "generations" / f"gen={g:05d}" / "evaluations.parquet"
+            frames.append(pq.read_table(file, columns=["id", "assignment"]).to_pandas())
+        return pd.concat(frames, ignore_index=True)
+
+    def _assignments(self) -> dict[str, str]:
+        t = self._assignment_table
+        return dict(zip(t.id, t.assignment))
+
+    def channel_counts(self) -> dict[str, int]:
+        """Output channels per layer, as far as this run's assignments show them (a per-channel list's length)."""
+        return dict(self._channel_counts)
+
+    @cached_property
+    def _channel_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for text in self._assignment_table.assignment:
+            for layer, spec in json.loads(text)["layers"].items():
+                if isinstance(spec.get("weights"), list):
+                    counts[layer] = max(counts.get(layer, 0), len(spec["weights"]))
+        return counts
+
+    # --- hypervolume ----------------------------------------------------------------------------------------------
+
+    def objective_scales(self) -> dict[str, float]:
+        """Per objective, the value that normalises to 1.0: the all-int8 baseline's (accuracy/auc: 1.0), as the
+        search normalises its hypervolume. Raises MissingDataError if generation 0 has no all-int8 baseline."""
+        b = self.baselines()
+        b = b[b.origin == _INT8_BASELINE]
+        if self.generations[0] != 0 or b.empty:
+            raise MissingDataError(f"{self.path}: no '{_INT8_BASELINE}' candidate in generation 0, so the search's "
+                                   f"hypervolume normalisation is unknown")
+        row = b.iloc[0]
+        return {o: 1.0 if o in ("accuracy", "auc") else float(row[_OBJECTIVE_COLUMNS[o]]) or 1.0
+                for o in self.objectives}
+
+    def objective_matrix(self, df: pd.DataFrame, normalised: bool = True) -> np.ndarray:
+        """The minimised objectives of rows of a table (quality -> 1 - quality), optionally normalised."""
+        scales = self.objective_scales() if normalised else {o: 1.0 for o in self.objectives}
+        cols = []
+        for o in self.objectives:
+            v = df[_OBJECTIVE_COLUMNS[o]].to_numpy(dtype=float)
+            cols.append(((1 - v) if o in ("accuracy", "auc") else v) / scales[o])
+        return np.column_stack(cols) if cols else np.empty((len(df), 0))
+
+    def hypervolume(self, reference: float | None = None) -> pd.DataFrame:
+        """Per complete generation: the archive's size, hypervolume, best quality and smallest weight bits.
+
+        The hypervolume is the one the search defines: objectives normalised as in :meth:`objective_scales`, and a
+        reference point of ``reference`` (default: the run's ``hypervolume-reference``) in every objective.
+        """
+        import moocore
+
+        if reference is None:
+            reference = float(self.config.get("hypervolume-reference", 1.1))
+        arch = self.archive()
+        rows = []
+        for g in self.generations:
+            a = arch[arch.snapshot == g]
+            pts = self.objective_matrix(a)
+            inside = pts[(pts < reference).all(axis=1)]
+            hv = float(moocore.hypervolume(inside, ref=[reference] * pts.shape[1])) if len(inside) else 0.0
+            rows.append({"run": self.name, "generation": g, "archive_size": len(a), "hypervolume": hv,
+                         "best_quality": a.quality.max(), "min_weight_bits": a.weight_bits.min()})
+        return pd.DataFrame(rows)
+
+    def _complete(self, generation: int) -> int:
+        if generation not in self.generations:
+            raise RunStoreError(f"{self.path}: generation {generation} is not complete (complete: "
+                                f"{self.generations[0]}..{self.last_generation})")
+        return generation
+
+
+def load_run(path: str | os.PathLike, name: str | None = None, *, _stacklevel: int = 2) -> Run:
+    """Opens one run directory, reading only its complete generations.
+
+    Raises NotARunError if ``path`` has no run.json (or not a BitSweep one), NoCompleteGenerationError if no
+    generation is complete yet; warns IncompleteRunWarning if the run is in progress or was interrupted.
+    """
+    p = Path(path).expanduser()
+    manifest_file = p / "run.json"
+    if not p.is_dir():
+        raise NotARunError(f"{p} is not a BitSweep run directory: no such directory")
+    if not manifest_file.is_file():
+        raise NotARunError(f"{p} is not a BitSweep run directory: no run.json")
+    try:
+        manifest = json.loads(manifest_file.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise NotARunError(f"{p} is not a BitSweep run directory: run.json is not valid JSON ({e})") from e
+    if manifest.get("schema") != RUN_SCHEMA:
+        raise NotARunError(f"{p} is not a BitSweep run directory: run.json has schema "
+                           f"'{manifest.get('schema')}', expected {RUN_SCHEMA}")
+    complete, incomplete = [], []
+    gen_root = p / "generations"
+    for d in sorted(gen_root.iterdir()) if gen_root.is_dir() else []:
+        m = _GEN_DIR.fullmatch(d.name)
+        if m and d.is_dir():
+            (complete if (d / COMPLETE).is_file() else incomplete).append((int(m.group(1)), d.name))
+    if not complete:
+        raise NoCompleteGenerationError(
+            f"{p}: no complete generation yet (a generation counts once its {COMPLETE} marker exists"
+            + (f"; {', '.join(n for _, n in incomplete)} has none" if incomplete else "") + ")")
+    run = Run(path=p, name=name or p.name, manifest=manifest, generations=[g for g, _ in complete],
+              incomplete=[n for _, n in incomplete])
+    if run.in_progress:
+        planned = run.planned_generations
+        skipped = f"; skipped without {COMPLETE}: {', '.join(run.incomplete)}" if run.incomplete else ""
+        warnings.warn(f"{p}: run in progress or interrupted: loaded the {len(complete)} complete generation(s) "
+                      f"{complete[0][0]}..{complete[-1][0]} of {planned if planned else '?'}{skipped}; "
+                      f"the front is the archive of generation {complete[-1][0]}",
+                      IncompleteRunWarning, stacklevel=_stacklevel)
+    return run
+
+
+def _split(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = str(paths).split(",")
+    return [str(x).strip() for x in paths if str(x).strip()]
+
+
+def load_runs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Run]:
+    """Opens several runs: a comma-separated string (as in $BITSWEEP_RUNS) or a list of paths.
+
+    Runs are named after their directory; if two share a name, after parent/name.
+    """
+    items = _split(paths)
+    if not items:
+        raise RunStoreError("no run directories given")
+    names = [Path(x).name for x in items]
+    runs = []
+    for x, n in zip(items, names):
+        unique = n if names.count(n) == 1 else f"{Path(x).resolve().parent.name}/{n}"
+        runs.append(load_run(x, unique, _stacklevel=3))
+    return runs
+
+
+def runs_from_env(default: str | Iterable[str] | None = None) -> list[Run]:
+    """The runs named by $BITSWEEP_RUNS (one path, or several separated by commas), else by ``default``."""
+    value = os.environ.get(ENV_VAR, "").strip()
+    if not value:
+        if not default or not _split(default):
+            raise RunStoreError(f"no runs: set {ENV_VAR}=DIR[,DIR...] or the RUNS variable in the first cell")
+        value = default
+    return load_runs(value)
+
+
+def fronts(runs: Iterable[Run]) -> pd.DataFrame:
+    """The final fronts of several runs, one table (column ``run``)."""
+    return pd.concat([r.front() for r in runs], ignore_index=True)
+
+
+def hypervolumes(runs: Iterable[Run]) -> pd.DataFrame:
+    """Hypervolume per generation of several runs, one table (column ``run``)."""
+    return pd.concat([r.hypervolume() for r in runs], ignore_index=True)
+
+
+def summary(runs: Iterable[Run]) -> pd.DataFrame:
+    """One row per run: strategy, progress, front size, objectives, seed, model and data sha256, path."""
+    return pd.DataFrame([r.info() for r in runs]).set_index("run")

@@ -1,0 +1,246 @@
+"""bitsweep_runs against run directories the search wrote on real Spark, and copies of them made incomplete."""
+import json
+import math
+import re
+import shutil
+import warnings
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import bitsweep_runs as br
+
+FINISHED = ("channel-wise", "layer-wise", "bfp")
+# Every finished run: the synthetic ones (search-driver's NotebookRunsTest) and the CLI's on IC ResNet-8.
+ALL_FINISHED = FINISHED + ("ic-channel-wise", "ic-layer-wise", "ic-bfp")
+
+
+def load(path, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", br.IncompleteRunWarning)  # a finished run must not warn
+        return br.load_run(path, **kw)
+
+
+@pytest.fixture(params=ALL_FINISHED)
+def finished(request):
+    """(name, path) of one finished run."""
+    name = request.param
+    root = request.getfixturevalue("cli_runs_dir" if name.startswith("ic-") else "runs_dir")
+    return name, root / name
+
+
+@pytest.fixture
+def copy_of(runs_dir, tmp_path):
+    def copy(name):
+        dst = tmp_path / name
+        shutil.copytree(runs_dir / name, dst)
+        return dst
+    return copy
+
+
+def report_hypervolumes(run_dir):
+    """The hypervolume column of report.html's generations table, as the search printed it."""
+    html = (run_dir / "report.html").read_text()
+    rows = re.findall(r"<tr><td>(\d+)</td><td>\d+</td><td>\d+</td><td>([0-9.]+)</td>", html)
+    return {int(g): float(hv) for g, hv in rows}
+
+
+@pytest.mark.parametrize("name,strategy", [("channel-wise", "channel-wise"), ("layer-wise", "layer-wise"),
+                                           ("bfp", "bfp")])
+def test_finished_run_metadata(runs_dir, name, strategy):
+    run = load(runs_dir / name)
+    assert run.name == name
+    assert run.finished and not run.in_progress
+    assert run.generations == [0, 1, 2, 3, 4, 5]
+    assert run.strategy == strategy
+    assert run.objectives == ["accuracy", "weight-bits", "cycles"]
+    assert run.quality_metric == "accuracy"
+    assert run.manifest["seed"] == 7 and run.config["population"] == 12
+    info = run.info()
+    assert info["generations"] == "6/6" and info["front_size"] == len(run.front())
+
+
+def test_tables_read_every_complete_generation(runs_dir):
+    run = load(runs_dir / "channel-wise")
+    ev = run.evaluations()
+    assert ev.groupby("generation").size().to_dict() == {g: 12 for g in range(6)}
+    assert "assignment" not in ev.columns and "genome" not in ev.columns
+    heavy = run.evaluations(0, heavy=True)
+    assert json.loads(heavy.assignment.iloc[0])["schema"] == "bitsweep.assignment/1"
+    pop = run.population()
+    assert pop.groupby("snapshot").size().to_dict() == {g: 12 for g in range(6)}
+    assert (run.archive().groupby("snapshot").size() <= 10).all()
+    with pytest.raises(br.RunStoreError, match="generation 9 is not complete"):
+        run.evaluations(9)
+    with pytest.raises(ValueError, match="unknown table 'fronts'"):
+        run.table("fronts")
+
+
+def test_front_is_front_csv_and_the_last_archive(finished):
+    name, path = finished
+    run = load(path)
+    front = run.front()
+    csv = pd.read_csv(path / "front.csv")
+    assert front.id.tolist() == csv.id.tolist()
+    assert front.quality.tolist() == csv.accuracy.tolist()
+    assert sorted(front.id) == sorted(run.archive(run.last_generation).id)
+    assert front.weight_bits.is_monotonic_increasing
+    assert (front.run == name).all() and (front.quality_metric == "accuracy").all()
+    for f in front.assignment:
+        assert (path / f).is_file()
+
+
+def test_hypervolume_matches_the_search_report(finished):
+    name, path = finished
+    run = load(path)
+    printed = report_hypervolumes(path)
+    assert sorted(printed) == run.generations
+    ours = run.hypervolume()
+    for g, hv in zip(ours.generation, ours.hypervolume):
+        assert hv == pytest.approx(printed[g], abs=5.1e-5), f"generation {g}"
+    # A nearer reference point cuts off volume.
+    assert (run.hypervolume(reference=1.0).hypervolume < ours.hypervolume).all()
+    assert ours.archive_size.tolist() == run.archive().groupby("snapshot").size().tolist()
+
+
+def test_objective_scales_are_the_int8_baseline(runs_dir):
+    run = load(runs_dir / "channel-wise")
+    base = run.baselines().set_index("baseline")
+    assert "w=int8,a=int8" in base.index and "w=int4,a=int8" in base.index
+    scales = run.objective_scales()
+    assert scales == {"accuracy": 1.0, "weight-bits": base.loc["w=int8,a=int8", "weight_bits"],
+                      "cycles": base.loc["w=int8,a=int8", "cycles"]}
+    m = run.objective_matrix(base.loc[["w=int8,a=int8"]])
+    assert m[0, 1:].tolist() == [1.0, 1.0]
+    assert m[0, 0] == pytest.approx(1 - base.loc["w=int8,a=int8", "quality"])
+
+
+def test_channel_counts_come_from_split_layers(runs_dir):
+    counts = load(runs_dir / "channel-wise").channel_counts()
+    assert counts["conv_2d_1"] == 16 and counts["depthwise_conv_2d_0"] == 16
+    assert "fully_connected_0" not in counts  # per-layer by config: never split, so its width is unknown
+
+
+def test_bit_allocation_of_every_front_point(finished):
+    name, path = finished
+    run = load(path)
+    counts = run.channel_counts()
+    for point in run.front().id:
+        doc = json.loads((path / "best" / f"{point}.json").read_text())
+        alloc = run.bit_allocation(point)
+        matrix = run.bit_matrix(point)
+        summary = run.layer_summary(point)
+        assert list(matrix.index) == list(doc["layers"]) == list(summary.index)
+        for layer, spec in doc["layers"].items():
+            rows = alloc[alloc.layer == layer]
+            assert (rows.activations == spec["activations"]).all()
+            if isinstance(spec["weights"], list):
+                assert rows.weights.tolist() == spec["weights"]
+                assert rows.channel.tolist() == list(range(len(spec["weights"])))
+                assert matrix.loc[layer, :len(spec["weights"]) - 1].tolist() == \
+                    [br.bits_per_element(w) for w in spec["weights"]]
+                assert summary.loc[layer, "channels"] == len(spec["weights"])
+            else:
+                assert set(rows.weights) == {spec["weights"]}
+                assert len(rows) == counts.get(layer, 1)
+        assert summary.filter(like="share_").sum(axis=1).round(9).eq(1).all()
+
+
+def test_bfp_formats_have_amortised_bits(runs_dir):
+    run = load(runs_dir / "bfp")
+    specs = set()
+    for point in run.front().id:
+        specs |= set(run.bit_allocation(point).weights)
+    assert any(s.startswith("bfp:m4:b") for s in specs), specs
+    for s in specs:
+        assert not math.isnan(br.bits_per_element(s)), s
+
+
+def test_layer_costs_say_what_is_missing(runs_dir):
+    run = load(runs_dir / "channel-wise")
+    with pytest.raises(br.MissingDataError, match="not per layer"):
+        run.layer_costs(run.front().id.iloc[0])
+
+
+def test_not_a_run_directory(tmp_path):
+    with pytest.raises(br.NotARunError) as e:
+        br.load_run(tmp_path)
+    assert str(e.value) == f"{tmp_path} is not a BitSweep run directory: no run.json"
+    with pytest.raises(br.NotARunError, match="no such directory"):
+        br.load_run(tmp_path / "missing")
+    (tmp_path / "run.json").write_text('{"schema": "something/else"}')
+    with pytest.raises(br.NotARunError, match="schema 'something/else', expected bitsweep.run/1"):
+        br.load_run(tmp_path)
+    (tmp_path / "run.json").write_text("{ no json")
+    with pytest.raises(br.NotARunError, match="run.json is not valid JSON"):
+        br.load_run(tmp_path)
+
+
+def test_generation_without_marker_is_skipped_with_a_warning(copy_of):
+    path = copy_of("channel-wise")
+    (path / "generations" / "gen=00005" / "_COMPLETE").unlink()
+    with pytest.warns(br.IncompleteRunWarning, match=r"in progress.*0\.\.4 of 6.*skipped without _COMPLETE: gen=00005"):
+        run = br.load_run(path)
+    assert run.generations == [0, 1, 2, 3, 4] and run.incomplete == ["gen=00005"]
+    assert run.in_progress
+    assert set(run.evaluations().generation) == {0, 1, 2, 3, 4}
+    front = run.front()
+    assert sorted(front.id) == sorted(pq.read_table(path / "generations/gen=00004/archive.parquet").column("id")
+                                      .to_pylist())
+    assert run.hypervolume().generation.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_interrupted_run_loads_its_complete_generations(runs_dir):
+    with pytest.warns(br.IncompleteRunWarning, match=r"0\.\.1 of 6"):
+        run = br.load_run(runs_dir / "interrupted")
+    assert run.generations == [0, 1] and run.incomplete == [] and run.in_progress
+    front = run.front()
+    assert (front.assignment == "").all()  # no best/ files yet: assignments come from the evaluations table
+    alloc = run.bit_allocation(front.id.iloc[0])
+    assert set(alloc.layer) == {"conv_2d_0", "conv_2d_1", "depthwise_conv_2d_0", "fully_connected_0"}
+    with pytest.raises(br.RunStoreError, match="no candidate 'g00003-0000'"):
+        run.assignment("g00003-0000")
+
+
+def test_no_complete_generation(copy_of):
+    path = copy_of("interrupted")
+    for marker in path.glob("generations/*/_COMPLETE"):
+        marker.unlink()
+    with pytest.raises(br.NoCompleteGenerationError, match="no complete generation yet.*gen=00000, gen=00001 has none"):
+        br.load_run(path)
+    shutil.rmtree(path / "generations")
+    with pytest.raises(br.NoCompleteGenerationError, match=r"no complete generation yet \(a generation counts"):
+        br.load_run(path)
+
+
+def test_runs_from_env_and_overlay_tables(runs_dir, monkeypatch):
+    monkeypatch.setenv(br.ENV_VAR, ",".join(str(runs_dir / n) for n in FINISHED) + ",")
+    runs = br.runs_from_env(default="ignored")
+    assert [r.name for r in runs] == list(FINISHED)
+    fronts = br.fronts(runs)
+    assert fronts.groupby("run", sort=False).size().index.tolist() == list(FINISHED)
+    hv = br.hypervolumes(runs)
+    assert hv.groupby("run").size().tolist() == [6, 6, 6]
+    assert br.summary(runs).strategy.tolist() == ["channel-wise", "layer-wise", "bfp"]
+    monkeypatch.delenv(br.ENV_VAR)
+    assert [r.name for r in br.runs_from_env(str(runs_dir / "bfp"))] == ["bfp"]
+    with pytest.raises(br.RunStoreError, match="set BITSWEEP_RUNS"):
+        br.runs_from_env()
+
+
+def test_runs_with_the_same_name_are_told_apart(runs_dir, copy_of):
+    other = copy_of("bfp")
+    runs = br.load_runs([runs_dir / "bfp", other])
+    assert runs[0].name == f"{runs_dir.name}/bfp" and runs[1].name == f"{other.parent.name}/bfp"
+
+
+@pytest.mark.parametrize("spec,bits", [("int8", 8), ("int4", 4), ("int4:asym", 4), ("int4:pot", 4), ("int2", 2),
+                                       ("pruned", 0), ("fp32", 32), ("bfp:m4:b16", 4.5), ("bfp:m4:b32", 4.25),
+                                       ("mxint8", 8.25), ("mxfp8_e4m3", 8.25), ("mxfp4_e2m1", 4.25)])
+def test_bits_per_element(spec, bits):
+    assert br.bits_per_element(spec) == bits
+
+
+def test_bits_per_element_of_an_unknown_spec_is_nan():
+    assert math.isnan(br.bits_per_element("posit8"))
