@@ -2,7 +2,6 @@ package io.bitsweep.eval.quant;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.exact.BlockLayer;
-import io.bitsweep.eval.engine.exact.BlockMantissas;
 import io.bitsweep.eval.engine.exact.BlockWeights;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.Rounding;
@@ -271,11 +270,7 @@ public final class QuantizedModelBuilder {
                 block = b;
             }
         }
-        long[] mant = new long[channels * reduction];
-        double[] scales = new double[channels];
-        int[] exps;
-        int blockSize;
-        int magnitudeBits;
+        float[] bias = f.bias(op).map(Tensor::dequantize).orElse(null);
         float[] src = w.dequantize();
         if (depthwise) { // [1][taps][C] -> [C][taps], so that every layout below is [channel][row][rowLength]
             float[] t = new float[src.length];
@@ -294,35 +289,20 @@ public final class QuantizedModelBuilder {
                             + "of a layer, and pruned)");
                 }
             }
-            Layout layout = block.layout(new int[] {channels, rows, rowLength}, Granularity.blocks(-1));
-            QuantizedTensor qt = QuantizedTensor.forLayout(layout);
-            block.quantize(src, layout, io.bitsweep.eval.format.Rounding.NEAREST, qt);
-            int base = BlockMantissas.baseExponent(block.element());
-            for (int i = 0; i < mant.length; i++) {
-                mant[i] = skip[i / reduction] ? 0 : BlockMantissas.mantissa(block.element(), qt.codes[i]);
-            }
-            exps = new int[layout.groups()];
-            for (int g = 0; g < exps.length; g++) {
-                exps[g] = qt.exponents[g] + base;
-            }
-            java.util.Arrays.fill(scales, 1.0);
-            blockSize = block.blockSize();
-            magnitudeBits = BlockMantissas.magnitudeBits(block.element());
-        } else {
-            IntWeights iw = intWeights(op, lp, 16);
-            for (int c = 0; c < channels; c++) {
-                scales[c] = iw.scales()[c];
-                for (int k = 0; k < reduction; k++) {
-                    mant[c * reduction + k] = depthwise ? iw.codes()[k * channels + c] : iw.codes()[c * reduction + k];
-                }
-            }
-            exps = new int[channels * rows];
-            blockSize = Integer.MAX_VALUE;
-            magnitudeBits = iw.maxBits() - 1;
+            return new BlockLayer(BlockWeights.quantize(block, src, channels, rows, rowLength, skip), input,
+                    bias);
         }
-        float[] bias = f.bias(op).map(Tensor::dequantize).orElse(null);
-        return new BlockLayer(new BlockWeights(channels, rows, rowLength, blockSize, mant, exps, scales, skip,
-                magnitudeBits), input, bias);
+        IntWeights iw = intWeights(op, lp, 16);
+        long[] mant = new long[channels * reduction];
+        double[] scales = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            scales[c] = iw.scales()[c];
+            for (int k = 0; k < reduction; k++) {
+                mant[c * reduction + k] = depthwise ? iw.codes()[k * channels + c] : iw.codes()[c * reduction + k];
+            }
+        }
+        return new BlockLayer(new BlockWeights(channels, rows, rowLength, Integer.MAX_VALUE, mant,
+                new int[channels * rows], scales, skip, iw.maxBits() - 1), input, bias);
     }
 
     private static void zeroChannel(QuantizedTensor qt, Layout layout, int c) {

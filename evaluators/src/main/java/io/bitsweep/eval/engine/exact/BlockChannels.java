@@ -39,25 +39,30 @@ final class BlockChannels {
     }
 
     /**
-     * The segments of a row of {@code rowLength} on which both operands' exponents are constant: blocks of
-     * {@code gcd(min(a, rowLength), min(w, rowLength))} elements (the last one ragged), with the index of the
-     * activation block and of the weight block each lies in.
+     * The segments of a row of {@code rowLength} on which both operands' exponents are constant: the maximal runs
+     * between consecutive block boundaries of either operand (block sizes clamped to the row; ragged last blocks),
+     * with the index of the activation block and of the weight block each lies in.
      */
     record Segments(int[] start, int[] end, int[] inputBlock, int[] weightBlock) {
         static Segments of(int rowLength, int inputBlockSize, int weightBlockSize) {
             int a = Math.min(inputBlockSize, rowLength);
             int w = Math.min(weightBlockSize, rowLength);
-            int len = gcd(a, w);
-            int n = (rowLength + len - 1) / len;
+            java.util.List<int[]> segs = new java.util.ArrayList<>();
+            for (int s = 0; s < rowLength; ) {
+                int e = Math.min(rowLength, Math.min((s / a + 1) * a, (s / w + 1) * w));
+                segs.add(new int[] {s, e});
+                s = e;
+            }
+            int n = segs.size();
             int[] start = new int[n];
             int[] end = new int[n];
             int[] ib = new int[n];
             int[] wb = new int[n];
-            for (int s = 0; s < n; s++) {
-                start[s] = s * len;
-                end[s] = Math.min(rowLength, start[s] + len);
-                ib[s] = start[s] / a;
-                wb[s] = start[s] / w;
+            for (int i = 0; i < n; i++) {
+                start[i] = segs.get(i)[0];
+                end[i] = segs.get(i)[1];
+                ib[i] = start[i] / a;
+                wb[i] = start[i] / w;
             }
             return new Segments(start, end, ib, wb);
         }
@@ -66,13 +71,6 @@ final class BlockChannels {
             return start.length;
         }
 
-        int maxLength() {
-            return end[0] - start[0];
-        }
-
-        private static int gcd(int a, int b) {
-            return b == 0 ? a : gcd(b, a % b);
-        }
     }
 
     /** Worst-case bits of an exact segment sum, sign included; must fit in a long with room for alignment. */

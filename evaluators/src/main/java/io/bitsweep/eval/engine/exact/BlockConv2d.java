@@ -46,6 +46,11 @@ public final class BlockConv2d {
         return accumulator;
     }
 
+    /** The saturated accumulators of the last output pixel computed (before requantization); for tests. */
+    int[] lastAccumulators() {
+        return acc;
+    }
+
     /** {@code in} is [inH][inW][inC], {@code out} is [outH][outW][cout]. */
     public void run(byte[] in, byte[] out) {
         final int inC = g.inC();
