@@ -76,6 +76,11 @@ public final class SystolicTarget implements Target {
     }
 
     @Override
+    public boolean dataDependent() {
+        return s.zeroSkip() || s.bitSerial();
+    }
+
+    @Override
     public SimulationReport simulate(Workload workload, ActivationStats stats, boolean idealMemory) {
         List<LayerCost> costs = new ArrayList<>(workload.size());
         long weightBytes = 0;

@@ -17,6 +17,14 @@ public interface Target {
     double clockHz();
 
     /**
+     * Whether the cost depends on the activation statistics passed to {@link #simulate} (zero skipping, bit-serial
+     * activations): callers gather statistics only for such targets, since gathering costs inference time.
+     */
+    default boolean dataDependent() {
+        return false;
+    }
+
+    /**
      * Costs the workload. {@code stats} feeds data-dependent timing (ignored by static targets; {@link
      * ActivationStats#NONE} means full-width, non-zero activations). {@code idealMemory} turns stall cycles off.
      * Throws {@link HwSimException} naming the layer and value when the target cannot run a layer.

@@ -9,7 +9,6 @@ import io.bitsweep.search.nsga.Fronts;
 import io.bitsweep.search.nsga.ObjectiveVector;
 import io.bitsweep.search.nsga.ParetoArchive;
 import io.bitsweep.search.nsga.Scored;
-import io.bitsweep.search.problem.Auc;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.problem.SearchProblem;
@@ -210,8 +209,7 @@ public final class SearchRun {
     }
 
     private Evaluation evaluation(Genome genome, CandidateTally t) {
-        double quality = problem.usesAuc() ? Auc.of(t.scores(), t.labels())
-                : t.samples() == 0 ? 0 : (double) t.correct() / t.samples();
+        double quality = problem.quality(t);
         CostModel.Costs cost = costModel.costs(genome, t.activationStats());
         double violation = 0;
         if (settings.maxAccuracyDrop() >= 0) {

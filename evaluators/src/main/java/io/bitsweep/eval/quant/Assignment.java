@@ -102,6 +102,17 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
         return parse(root, file.toString());
     }
 
+    /** An assignment from its JSON text; {@code source} names it in error messages. */
+    public static Assignment parse(String json, String source) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new BitSweepException(source + ": not a readable JSON assignment: " + firstLine(e.getMessage()), e);
+        }
+        return parse(root, source);
+    }
+
     static Assignment parse(JsonNode root, String source) {
         if (root == null || !root.isObject()) {
             throw new BitSweepException(source + ": an assignment must be a JSON object");

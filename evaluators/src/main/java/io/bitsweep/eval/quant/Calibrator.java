@@ -66,17 +66,26 @@ public final class Calibrator {
      */
     public static Map<Integer, Range> calibrate(Model model, Dataset data, int samples,
             Assignment.Calibration method, Map<Integer, Integer> levels) {
+        return observe(model, data, 0, Math.min(samples, data.size()), method.method()).ranges(method, levels);
+    }
+
+    /**
+     * Runs the float model over samples {@code [from, to)} of {@code data} and keeps what {@code method} needs:
+     * min/max, plus the histograms for percentile and MSE. The observations do not depend on the formats, so one
+     * observation serves every candidate of a search ({@link Observations#ranges}).
+     */
+    public static Observations observe(Model model, Dataset data, int from, int to,
+            Assignment.CalibrationMethod method) {
         FloatEngine engine = FloatEngine.compile(model);
         int[] tensors = observedTensors(model);
         Map<Integer, Observed> obs = new LinkedHashMap<>();
         for (int t : tensors) {
             obs.put(t, new Observed());
         }
-        int n = Math.min(samples, data.size());
         float[] in = new float[data.inputSize()];
         float[] out = new float[engine.outputSize()];
-        for (int pass = 0; pass < (method.method() == Assignment.CalibrationMethod.MINMAX ? 1 : 2); pass++) {
-            for (int s = 0; s < n; s++) {
+        for (int pass = 0; pass < (method == Assignment.CalibrationMethod.MINMAX ? 1 : 2); pass++) {
+            for (int s = from; s < to; s++) {
                 for (int w = 0; w < data.inputsPerSample(); w++) {
                     data.input(s, w, in);
                     engine.predict(in, out);
@@ -91,16 +100,32 @@ public final class Calibrator {
                 }
             }
         }
-        Map<Integer, Range> ranges = new LinkedHashMap<>();
-        for (int t : tensors) {
-            Observed o = obs.get(t);
-            ranges.put(t, switch (method.method()) {
-                case MINMAX -> new Range(o.min, o.max);
-                case PERCENTILE -> percentile(o, method.percentile());
-                case MSE -> mse(o, levels.getOrDefault(t, 256));
-            });
+        return new Observations(method, obs);
+    }
+
+    /** What one calibration pass saw of every observed tensor. Read-only after {@link #observe}. */
+    public static final class Observations {
+        private final Assignment.CalibrationMethod method;
+        private final Map<Integer, Observed> observed;
+
+        private Observations(Assignment.CalibrationMethod method, Map<Integer, Observed> observed) {
+            this.method = method;
+            this.observed = observed;
         }
-        return ranges;
+
+        /** The calibrated range of every observed tensor; {@code levels} as in {@link #calibrate}. */
+        public Map<Integer, Range> ranges(Assignment.Calibration calibration, Map<Integer, Integer> levels) {
+            if (calibration.method() != method) {
+                throw new IllegalArgumentException("observed for " + method + ", asked for " + calibration.method());
+            }
+            Map<Integer, Range> ranges = new LinkedHashMap<>();
+            observed.forEach((t, o) -> ranges.put(t, switch (method) {
+                case MINMAX -> new Range(o.min, o.max);
+                case PERCENTILE -> percentile(o, calibration.percentile());
+                case MSE -> mse(o, levels.getOrDefault(t, 256));
+            }));
+            return ranges;
+        }
     }
 
     /** The model input and every op's output. */

@@ -17,12 +17,20 @@ public final class Quantizer {
 
     public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
             int calibrationSamples) {
+        return quantize(floatModel, assignment, source, Calibrator.observe(floatModel, calibration, 0,
+                Math.min(calibrationSamples, calibration.size()), assignment.calibration().method()));
+    }
+
+    /**
+     * The same, from observations made once for many assignments (the search calibrates once per run and shard):
+     * the result equals {@link #quantize(Model, Assignment, String, Dataset, int)} on the same samples.
+     */
+    public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source,
+            Calibrator.Observations calibration) {
         QuantPlan plan = QuantPlan.resolve(assignment, floatModel, source);
         Map<Integer, Integer> levels = new HashMap<>();
         QuantizedModelBuilder.activationFormats(floatModel, plan).forEach((t, f) -> levels.put(t, levels(f)));
-        Map<Integer, Calibrator.Range> ranges = Calibrator.calibrate(floatModel, calibration, calibrationSamples,
-                assignment.calibration(), levels);
-        return QuantizedModelBuilder.build(floatModel, plan, ranges);
+        return QuantizedModelBuilder.build(floatModel, plan, calibration.ranges(assignment.calibration(), levels));
     }
 
     public static ExactPredictor predictor(Model floatModel, Assignment assignment, String source,

@@ -50,7 +50,8 @@ public record SearchSettings(
     }
 
     /** The assignment's calibration, weight-scale and requantization settings (CONTRACTS.md names). */
-    public record Quantization(String calibration, double percentile, String weightScales, String requant) {}
+    public record Quantization(String calibration, double percentile, String weightScales, String requant)
+            implements java.io.Serializable {}
 
     public record Variation(double crossoverProbability, boolean crossoverByLayer, int channelGroupSize,
                             double channelMutationProbability, double layerMutationProbability,

@@ -73,6 +73,11 @@ public final class CandidateTally {
         return activationStats.clone();
     }
 
+    /** This tally with the activation statistics gathered while it was scored. */
+    public CandidateTally withActivationStats(long[] stats) {
+        return new CandidateTally(candidate, samples, correct, lossUnits, sampleIds, scores, labels, stats.clone());
+    }
+
     /** The tally of both: sums, and per-sample rows merged by sample id. Commutative and associative. */
     public static CandidateTally merge(CandidateTally a, CandidateTally b) {
         if (a.candidate != b.candidate) {

@@ -1,5 +1,6 @@
 package io.bitsweep.search.problem;
 
+import io.bitsweep.eval.metrics.RocAuc;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.List;
@@ -25,6 +26,25 @@ public interface SearchProblem extends AutoCloseable {
 
     /** True if the metric is AUC (needs per-sample scores), false for top-1 accuracy. */
     boolean usesAuc();
+
+    /**
+     * The metric of a merged tally: top-1 accuracy, or the ROC AUC of the per-sample scores computed by the
+     * evaluators' {@link RocAuc}, as {@code bitsweep eval} computes it.
+     */
+    default double quality(CandidateTally t) {
+        if (!usesAuc()) {
+            return t.samples() == 0 ? 0 : (double) t.correct() / t.samples();
+        }
+        float[] s = t.scores();
+        byte[] l = t.labels();
+        double[] scores = new double[s.length];
+        int[] labels = new int[l.length];
+        for (int i = 0; i < s.length; i++) {
+            scores[i] = s[i];
+            labels[i] = l[i];
+        }
+        return RocAuc.of(scores, labels);
+    }
 
     /** The weight memory of the hardware target, for {@code memory-budget = target}. */
     long targetWeightMemoryBytes();

@@ -10,7 +10,8 @@ import io.bitsweep.search.config.SearchSettings;
  * Genome -> assignment JSON, exactly the schema {@code bitsweep eval --assignment} loads (CONTRACTS.md): every layer
  * listed, weights as one spec or one spec per output channel.
  */
-public final class AssignmentCodec {
+public final class AssignmentCodec implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String SCHEMA = "bitsweep.assignment/1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -37,7 +37,7 @@ class SearchCommandTest {
         r = run("search", "--config", ok.toString(), "--set", "population");
         assertTrue(r[1].contains("bad --set 'population'"), r[1]);
         r = run("search", "--config", ok.toString());
-        assertTrue(r[1].contains("bitsweep.search.evaluator: unknown evaluator 'nope' (allowed: simulated, synthetic)"), r[1]);
+        assertTrue(r[1].contains("bitsweep.search.evaluator: unknown evaluator 'nope' (allowed: exact, synthetic)"), r[1]);
         r = run("search", "--config", ok.toString(), "--resume");
         assertTrue(r[1].contains("--resume needs --out"), r[1]);
     }

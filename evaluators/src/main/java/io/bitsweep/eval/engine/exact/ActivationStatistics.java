@@ -44,6 +44,16 @@ public final class ActivationStatistics {
         public long elements() {
             return elements;
         }
+
+        /** Elements equal to the zero point: exact integer sums, so shards merge without rounding. */
+        public long zeros() {
+            return zeros;
+        }
+
+        /** Sum over elements of the magnitude bit length of {@code |q - zp|}. */
+        public long magnitudeBits() {
+            return magnitudeBits;
+        }
     }
 
     private final Map<String, Layer> layers = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.bitsweep.search.simulated;
+package io.bitsweep.search.exact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.bitsweep.search.simulated;
+package io.bitsweep.search.exact;
 
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;

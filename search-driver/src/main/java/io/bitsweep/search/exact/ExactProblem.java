@@ -1,0 +1,237 @@
+package io.bitsweep.search.exact;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.data.TaskKind;
+import io.bitsweep.eval.engine.fp.FloatEngine;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.Calibrator;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.hwsim.Target;
+import io.bitsweep.hwsim.Targets;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.CostModel;
+import io.bitsweep.search.problem.ProblemFactory;
+import io.bitsweep.search.problem.SearchProblem;
+import io.bitsweep.search.space.AssignmentCodec;
+import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.LayerInfo;
+import io.bitsweep.search.space.LayerSpace;
+import io.bitsweep.search.space.SearchSpace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code exact} evaluator: every candidate is the assignment {@code bitsweep eval --assignment} would load,
+ * quantized from the float model with activation ranges calibrated on the config's calibration split and run on the
+ * bit-exact integer engine; hw-sim puts cycles and energy on it, with the activation statistics gathered on the
+ * shards when the target is data-dependent. A front point's accuracy is what {@code eval --assignment} prints for
+ * the same samples.
+ */
+public final class ExactProblem implements SearchProblem {
+    private final SearchSettings settings;
+    private final Model model;
+    private final byte[] modelBytes;
+    private final Dataset data;
+    private final Target target;
+    private final int from;
+    private final int to;
+    private final int calibrationFrom;
+    private final int calibrationTo;
+    private final double floatQuality;
+
+    public static final class Factory implements ProblemFactory {
+        @Override
+        public String name() {
+            return "exact";
+        }
+
+        @Override
+        public SearchProblem open(SearchSettings settings) {
+            return new ExactProblem(settings);
+        }
+    }
+
+    ExactProblem(SearchSettings s) {
+        this.settings = s;
+        Path modelPath = resolve(s.model(), "model");
+        Path dataPath = resolve(s.data(), "data");
+        try {
+            this.modelBytes = Files.readAllBytes(modelPath);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model " + modelPath + ": " + e.getMessage(), e);
+        }
+        this.model = TfliteImporter.read(modelBytes, modelPath.toString());
+        this.data = Datasets.open(dataPath);
+        this.target = target(s);
+        this.from = s.evaluation().offset();
+        this.to = s.evaluation().end(data.size());
+        if (from >= to) {
+            throw new BitSweepException(SearchSettings.ROOT + ".splits.evaluation: offset " + from
+                    + " leaves no samples of the " + data.size() + " in " + dataPath);
+        }
+        this.calibrationFrom = s.calibration().offset();
+        this.calibrationTo = s.calibration().end(data.size());
+        if (calibrationFrom >= calibrationTo) {
+            throw new BitSweepException(SearchSettings.ROOT + ".splits.calibration: offset " + calibrationFrom
+                    + " leaves no samples of the " + data.size() + " in " + dataPath);
+        }
+        int modelInput = (int) model.input().elementCount();
+        if (modelInput != data.inputSize()) {
+            throw new BitSweepException("model " + modelPath + " takes " + modelInput + " input values but data "
+                    + dataPath + " gives " + data.inputSize() + " per sample: model and data do not match");
+        }
+        this.floatQuality = measureFloatQuality();
+        checkTheEngineRunsTheSpace(SearchSpace.of(s, layers()));
+    }
+
+    /**
+     * Quantizes the model once with every format the space allows in every layer (and, for per-channel layers, all
+     * of a layer's formats side by side), so that a format the exact engine cannot run is an error now, naming the
+     * layer and the format, rather than a failed Spark task in generation 3.
+     */
+    private void checkTheEngineRunsTheSpace(SearchSpace space) {
+        AssignmentCodec codec = codec(space);
+        Assignment base = Assignment.parse(codec.toJsonString(Genome.of(new byte[space.genomeLength()])), "search space");
+        Calibrator.Observations cal = calibration(base);
+        int widest = space.layers().stream()
+                .mapToInt(l -> Math.max(l.weights().size(), l.activations().size())).max().orElse(0);
+        List<Map<String, Assignment.Layer>> probes = new ArrayList<>();
+        for (int j = 0; j < widest; j++) {
+            Map<String, Assignment.Layer> layers = new LinkedHashMap<>();
+            for (LayerSpace ls : space.layers()) {
+                layers.put(ls.layer().name(), new Assignment.Layer(
+                        List.of(ls.weights().get(j % ls.weights().size())), false,
+                        ls.activations().get(j % ls.activations().size())));
+            }
+            probes.add(layers);
+        }
+        Map<String, Assignment.Layer> mixed = new LinkedHashMap<>();
+        for (LayerSpace ls : space.layers()) {
+            if (ls.granularity() == io.bitsweep.search.config.Granularity.PER_CHANNEL && ls.weights().size() > 1) {
+                List<String> perChannel = new ArrayList<>();
+                for (int c = 0; c < ls.layer().outChannels(); c++) {
+                    perChannel.add(ls.weights().get(c % ls.weights().size()));
+                }
+                mixed.put(ls.layer().name(), new Assignment.Layer(perChannel, true, null));
+            }
+        }
+        probes.add(mixed);
+        for (Map<String, Assignment.Layer> layers : probes) {
+            Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers,
+                    base.calibration(), base.weightScales(), base.requant());
+            try {
+                Quantizer.quantize(model, a, "search space", cal);
+            } catch (BitSweepException e) {
+                throw new BitSweepException(SearchSettings.ROOT + ".space: the exact evaluator cannot run this "
+                        + "search space: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private AssignmentCodec codec(SearchSpace space) {
+        return new AssignmentCodec(space, settings.quantization(), model.sha256());
+    }
+
+    private Calibrator.Observations calibration(Assignment a) {
+        return Calibrator.observe(model, data, calibrationFrom, calibrationTo, a.calibration().method());
+    }
+
+    private static Target target(SearchSettings s) {
+        Path file = Path.of(s.hwDir(), s.hwTarget() + ".conf");
+        Path repoFile = Path.of(System.getProperty("bitsweep.repo", ".")).resolve(file);
+        if (Files.isRegularFile(file)) {
+            return Targets.load(file.toString());
+        }
+        if (Files.isRegularFile(repoFile)) {
+            return Targets.load(repoFile.toString());
+        }
+        try {
+            return Targets.load(s.hwTarget());
+        } catch (IllegalArgumentException e) {
+            throw new BitSweepException(SearchSettings.ROOT + ".hw.target: " + e.getMessage(), e);
+        }
+    }
+
+    /** A local path; "assets:" prefixes resolve against the MLPerf Tiny assets directory. */
+    private static Path resolve(String location, String key) {
+        if (location.isBlank()) {
+            throw new BitSweepException(SearchSettings.ROOT + "." + key + ": missing (a path, or assets:<path>)");
+        }
+        Path p = location.startsWith("assets:") ? Assets.resolve(location.substring(7)) : Path.of(location);
+        if (!Files.exists(p)) {
+            throw new BitSweepException(SearchSettings.ROOT + "." + key + ": no such file or directory: " + p);
+        }
+        return p;
+    }
+
+    private double measureFloatQuality() {
+        ExactScorer.Shard all = scorer(null).loadShard(0, 1);
+        return quality(ExactScorer.score(0, FloatEngine.compile(model), all));
+    }
+
+    private String dataPathString() {
+        return resolve(settings.data(), "data").toString();
+    }
+
+    @Override
+    public List<LayerInfo> layers() {
+        return ModelLayers.of(model);
+    }
+
+    @Override
+    public byte[] modelBytes() {
+        return modelBytes.clone();
+    }
+
+    @Override
+    public String modelSha256() {
+        return model.sha256();
+    }
+
+    @Override
+    public String dataSha256() {
+        return data.sha256();
+    }
+
+    @Override
+    public double floatQuality() {
+        return floatQuality;
+    }
+
+    @Override
+    public boolean usesAuc() {
+        return data.kind() == TaskKind.AD;
+    }
+
+    @Override
+    public long targetWeightMemoryBytes() {
+        return new HwCostModel(model, SearchSpace.of(settings, layers()), target).weightCapacityBytes();
+    }
+
+    /** The scorer; with a null space it can load shards and score a given predictor, not candidates. */
+    @Override
+    public ExactScorer scorer(SearchSpace space) {
+        AssignmentCodec codec = space == null ? null : codec(space);
+        Assignment.CalibrationMethod method = space == null ? null
+                : Assignment.parse(codec.toJsonString(Genome.of(new byte[space.genomeLength()])), "search space").calibration().method();
+        return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo, codec, method,
+                model.sha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+    }
+
+    @Override
+    public CostModel costModel(SearchSpace space) {
+        return new HwCostModel(model, space, target);
+    }
+}

@@ -1,0 +1,148 @@
+package io.bitsweep.search.exact;
+
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.data.TaskKind;
+import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.metrics.Accuracy;
+import io.bitsweep.eval.metrics.AnomalyScore;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.Calibrator;
+import io.bitsweep.eval.quant.QuantizedModel;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.ShardScorer;
+import io.bitsweep.search.space.AssignmentCodec;
+import io.bitsweep.search.space.Genome;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Executor side of the {@code exact} evaluator. The shard's samples are read once (and cached by Spark). Each
+ * candidate's assignment, the JSON {@code bitsweep eval --assignment} loads, goes through the same path as that
+ * command ({@link Quantizer}, then {@link ExactPredictor}), once per task, and the bit-exact engine runs the shard.
+ * The float model's calibration pass runs once per executor JVM: its observations serve every candidate.
+ */
+final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
+    private static final long serialVersionUID = 1L;
+    /** Parsed models per executor JVM, by sha256: the broadcast bytes are parsed once, not once per task. */
+    private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
+    /** Calibration observations per executor JVM, by (model, data, split, method). */
+    private static final Map<String, Calibrator.Observations> CALIBRATIONS = new ConcurrentHashMap<>();
+
+    private final String data;
+    private final int from;
+    private final int to;
+    private final int calibrationFrom;
+    private final int calibrationTo;
+    private final AssignmentCodec codec;
+    private final Assignment.CalibrationMethod calibrationMethod;
+    private final String modelSha256;
+    private final List<String> statisticsLayers;
+
+    /** The samples of one shard: inputs[sample][window] in model input layout, labels, and their sample ids. */
+    record Shard(TaskKind kind, int[] ids, int[] labels, float[][][] inputs) {}
+
+    /**
+     * @param statisticsLayers the layers whose activation statistics are gathered (the cost model's layout), or
+     *                         null when the target does not use them: gathering costs a scan per layer output
+     */
+    ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, AssignmentCodec codec,
+                Assignment.CalibrationMethod calibrationMethod, String modelSha256, List<String> statisticsLayers) {
+        this.data = data;
+        this.from = from;
+        this.to = to;
+        this.calibrationFrom = calibrationFrom;
+        this.calibrationTo = calibrationTo;
+        this.codec = codec;
+        this.calibrationMethod = calibrationMethod;
+        this.modelSha256 = modelSha256;
+        this.statisticsLayers = statisticsLayers == null ? null : List.copyOf(statisticsLayers);
+    }
+
+    @Override
+    public Shard loadShard(int shard, int shardCount) {
+        Dataset ds = Datasets.open(Path.of(data));
+        int n = to - from;
+        int a = from + (int) ((long) n * shard / shardCount);
+        int b = from + (int) ((long) n * (shard + 1) / shardCount);
+        int[] ids = new int[b - a];
+        int[] labels = new int[b - a];
+        float[][][] inputs = new float[b - a][ds.inputsPerSample()][ds.inputSize()];
+        for (int s = a; s < b; s++) {
+            ids[s - a] = s;
+            labels[s - a] = ds.label(s);
+            for (int w = 0; w < ds.inputsPerSample(); w++) {
+                ds.input(s, w, inputs[s - a][w]);
+            }
+        }
+        return new Shard(ds.kind(), ids, labels, inputs);
+    }
+
+    @Override
+    public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population, Runnable candidateDone) {
+        Model model = MODELS.computeIfAbsent(modelSha256, k -> TfliteImporter.read(modelBytes, "broadcast model"));
+        Calibrator.Observations calibration = calibration(model);
+        CandidateTally[] out = new CandidateTally[population.length];
+        for (int i = 0; i < population.length; i++) {
+            QuantizedModel q = quantize(model, population[i], calibration);
+            ExactPredictor predictor = new ExactPredictor(q.withOptions(
+                    q.options().withStatistics(statisticsLayers != null)));
+            out[i] = score(i, predictor, shard);
+            if (statisticsLayers != null) {
+                out[i] = out[i].withActivationStats(
+                        HwCostModel.statistics(statisticsLayers, predictor.program().statistics()));
+            }
+            candidateDone.run();
+        }
+        return out;
+    }
+
+    /** The candidate's assignment JSON through the {@code eval --assignment} path. */
+    QuantizedModel quantize(Model model, Genome genome, Calibrator.Observations calibration) {
+        Assignment a = Assignment.parse(codec.toJsonString(genome), "candidate " + genome);
+        return Quantizer.quantize(model, a, "candidate", calibration);
+    }
+
+    Calibrator.Observations calibration(Model model) {
+        String key = modelSha256 + "|" + data + "|" + calibrationFrom + "|" + calibrationTo + "|" + calibrationMethod;
+        return CALIBRATIONS.computeIfAbsent(key, k -> Calibrator.observe(model, Datasets.open(Path.of(data)),
+                calibrationFrom, calibrationTo, calibrationMethod));
+    }
+
+    /** Runs the predictor over the shard: correct predictions and loss, or per-sample anomaly scores for AD. */
+    static CandidateTally score(int candidate, Predictor predictor, Shard shard) {
+        float[] result = new float[predictor.outputSize()];
+        int n = shard.ids().length;
+        long correct = 0;
+        long lossUnits = 0;
+        boolean ad = shard.kind() == TaskKind.AD;
+        float[] scores = new float[ad ? n : 0];
+        byte[] labels = new byte[ad ? n : 0];
+        for (int s = 0; s < n; s++) {
+            if (ad) {
+                AnomalyScore score = new AnomalyScore();
+                for (float[] window : shard.inputs()[s]) {
+                    predictor.predict(window, result);
+                    score.addWindow(window, result);
+                }
+                scores[s] = (float) score.score();
+                labels[s] = (byte) shard.labels()[s];
+                lossUnits += Math.round(score.score() / CandidateTally.LOSS_UNIT);
+            } else {
+                predictor.predict(shard.inputs()[s][0], result);
+                int label = shard.labels()[s];
+                correct += Accuracy.argmax(result) == label ? 1 : 0;
+                double p = Math.max(result[label], 1e-7);
+                lossUnits += Math.round(-Math.log(p) / CandidateTally.LOSS_UNIT);
+            }
+        }
+        return new CandidateTally(candidate, n, correct, lossUnits, ad ? shard.ids().clone() : new int[0], scores,
+                labels, new long[0]);
+    }
+}

@@ -1,0 +1,71 @@
+package io.bitsweep.search.exact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.search.SearchJob;
+import io.bitsweep.search.SearchListener;
+import io.bitsweep.search.cli.BitSweepCli;
+import io.bitsweep.search.config.SearchConfigLoader;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.nsga.Scored;
+import io.bitsweep.search.spark.SparkSessions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A short real search (IC ResNet-8, exact evaluator, local[2], 2 shards): every front point's best/&lt;id&gt;.json,
+ * given to {@code bitsweep eval --assignment} with the search's calibration and evaluation splits, prints exactly
+ * the accuracy the archive holds.
+ */
+class BestAssignmentsReproduceTest {
+    static final String IC = """
+            bitsweep.search {
+              model = "assets:models/ic/pretrainedResnet.tflite"
+              data = "assets:data/ic01"
+              hw.target = mpic
+              population = 6
+              generations = 1
+              shards = 2
+              splits.calibration { offset = 0, count = 16 }
+              splits.evaluation { offset = 0, count = 40 }
+              constraints.max-accuracy-drop = -1
+            }""";
+
+    @Test
+    void everyFrontPointReproducesWithEvalAssignment(@TempDir Path dir) {
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of(), null);
+        SparkSession spark = SparkSessions.create("local[2]", List.of(), false);
+        SearchJob.Result r;
+        try {
+            r = SearchJob.run(s, new SearchJob.Options(dir.resolve("run").toString(), false, null, false, spark),
+                    SearchListener.NONE);
+        } finally {
+            spark.stop();
+        }
+        assertTrue(r.archive().size() >= 2, "front of " + r.archive().size());
+        for (Scored p : r.archive().points()) {
+            CommandLine cl = BitSweepCli.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            cl.setOut(new PrintWriter(out));
+            cl.setErr(new PrintWriter(err));
+            int code = cl.execute("eval", "--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
+                    "--data", Assets.resolve("data/ic01").toString(), "--limit", "40", "--calibration-samples", "16",
+                    "--assignment", dir.resolve("run/best/" + p.id() + ".json").toString());
+            assertEquals(0, code, err.toString());
+            String expected = String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", p.evaluation().quality(),
+                    p.evaluation().correct(), p.evaluation().samples());
+            assertEquals(expected, out.toString().strip(), p.id());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.bitsweep.search.exact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.config.SearchConfigLoader;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.CostModel;
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.metrics.Evaluation;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.space.AssignmentCodec;
+import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.LayerInfo;
+import io.bitsweep.search.space.SearchSpace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exact evaluator on the real IC ResNet-8 and the first 40 ic01 images, without Spark. */
+class ExactProblemTest {
+    static final String IC = """
+            bitsweep.search {
+              model = "assets:models/ic/pretrainedResnet.tflite"
+              data = "assets:data/ic01"
+              hw.target = mpic
+              splits.calibration { offset = 0, count = 20 }
+              splits.evaluation { offset = 0, count = 40 }
+            }""";
+    static SearchSettings settings;
+    static ExactProblem problem;
+    static SearchSpace space;
+
+    @BeforeAll
+    static void open() {
+        settings = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of(), null);
+        problem = new ExactProblem(settings);
+        space = SearchSpace.of(settings, problem.layers());
+    }
+
+    @Test
+    void layersFollowTheContractNames() {
+        List<LayerInfo> layers = problem.layers();
+        assertEquals(new LayerInfo("conv_2d_0", 16, 27), layers.get(0));
+        assertEquals("fully_connected_0", layers.get(layers.size() - 1).name());
+        assertEquals(10, layers.get(layers.size() - 1).outChannels());
+        assertEquals(512 * 1024, problem.targetWeightMemoryBytes());
+    }
+
+    @Test
+    void int8WeightsKeepTheFloatAccuracyAndFewerBitsCostLess() {
+        Genome int8 = space.uniform("int8", "int8");
+        Genome int4 = space.uniform("int4", "int8");
+        Genome int2 = space.uniform("int2", "int8");
+        ExactScorer scorer = problem.scorer(space);
+        ExactScorer.Shard shard = scorer.loadShard(0, 1);
+        CandidateTally[] t = scorer.score(problem.modelBytes(), shard, new Genome[] {int8, int4, int2}, () -> { });
+        assertEquals(40, t[0].samples());
+        double float40 = problem.floatQuality();
+        assertTrue(Math.abs(t[0].correct() / 40.0 - float40) <= 1 / 40.0 + 1e-9, t[0].correct() + " vs " + float40);
+        assertTrue(t[2].correct() < t[0].correct(), "int2 everywhere must lose accuracy: " + t[2].correct());
+
+        CostModel costs = problem.costModel(space);
+        CostModel.Costs c8 = costs.costs(int8, new long[0]);
+        CostModel.Costs c4 = costs.costs(int4, new long[0]);
+        long weights = problem.layers().stream().mapToLong(l -> (long) l.outChannels() * l.weightsPerChannel()).sum();
+        assertTrue(c8.weightBits() >= 8.0 * weights && c8.weightBits() < 8.0 * weights * 1.1, "" + c8.weightBits());
+        assertTrue(c4.weightBits() < 0.6 * c8.weightBits());
+        assertTrue(c4.cycles() < c8.cycles() && c4.energyPj() < c8.energyPj());
+    }
+
+    @Test
+    void aCandidateScoresExactlyWhatEvalAssignmentGivesForItsJson(@TempDir Path dir) throws Exception {
+        Genome mixed = space.random(new java.util.SplittableRandom(5));
+        Genome a4 = space.uniform("int8", "int4");
+        ExactScorer scorer = problem.scorer(space);
+        CandidateTally[] t = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1), new Genome[] {mixed, a4},
+                () -> { });
+        AssignmentCodec codec = new AssignmentCodec(space, settings.quantization(), problem.modelSha256());
+        Path json = dir.resolve("mixed.json");
+        Files.writeString(json, codec.toJsonString(mixed));
+        Path data = Assets.resolve("data/ic01");
+        Model model = TfliteImporter.load(Assets.resolve("models/ic/pretrainedResnet.tflite"));
+        try (var p = Quantizer.predictor(model, Assignment.read(json), json.toString(), Datasets.open(data), 20)) {
+            Evaluation.Result r = Evaluation.run(p, Datasets.open(data), 40, false);
+            assertEquals(r.accuracy().correct(), t[0].correct(), "eval --assignment vs the search's tally");
+        }
+        // Activations are quantized now: int4 activations change the outputs (the loss), not only the cost.
+        CandidateTally int8 = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1),
+                new Genome[] {space.uniform("int8", "int8")}, () -> { })[0];
+        assertNotEquals(int8.lossSum(), t[1].lossSum());
+    }
+
+    @Test
+    void dataDependentTargetsGetActivationStatisticsFromTheShards() {
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC),
+                List.of("hw.target=stripes-16x16-os", "splits.evaluation.count=4"), null);
+        ExactProblem stripes = new ExactProblem(s);
+        SearchSpace sp = SearchSpace.of(s, stripes.layers());
+        Genome int8 = sp.uniform("int8", "int8");
+        ExactScorer scorer = stripes.scorer(sp);
+        ExactScorer.Shard[] shards = {scorer.loadShard(0, 2), scorer.loadShard(1, 2)};
+        CandidateTally merged = CandidateTally.merge(
+                scorer.score(stripes.modelBytes(), shards[0], new Genome[] {int8}, () -> { })[0],
+                scorer.score(stripes.modelBytes(), shards[1], new Genome[] {int8}, () -> { })[0]);
+        long[] stats = merged.activationStats();
+        assertEquals(HwCostModel.statisticsLayers(model()).size() * HwCostModel.STATS_PER_LAYER, stats.length);
+        assertTrue(stats[0] > 0 && stats[1] > 0 && stats[1] < stats[0], "elements, zeros: " + stats[0] + ", "
+                + stats[1]);
+        CostModel costs = stripes.costModel(sp);
+        // ReLU outputs are about half zeros and narrower than 8 bits: a bit-serial target is faster on real data.
+        assertTrue(costs.costs(int8, stats).cycles() < costs.costs(int8, new long[0]).cycles());
+        // The static MPIC target ignores them, and scorers for it do not gather them.
+        assertEquals(0, problem.scorer(space).score(problem.modelBytes(), scorer.loadShard(0, 2),
+                new Genome[] {space.uniform("int8", "int8")}, () -> { })[0].activationStats().length);
+    }
+
+    @Test
+    void aFormatTheExactEngineCannotRunIsAConfigErrorNamingLayerAndFormat() {
+        SearchSettings bad = SearchConfigLoader.load(ConfigFactory.parseString(IC),
+                List.of("space.default.weights=[int8, fp32]"), null);
+        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad)).getMessage();
+        assertTrue(msg.startsWith("bitsweep.search.space: the exact evaluator cannot run") && msg.contains("conv_2d_0")
+                && msg.contains("fp32"), msg);
+    }
+
+    static Model model() {
+        return TfliteImporter.read(problem.modelBytes(), "ic");
+    }
+
+    @Test
+    void unknownHardwareTargetIsNamed() {
+        SearchSettings bad = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of("hw.target=tpu9"), null);
+        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad)).getMessage();
+        assertTrue(msg.contains("bitsweep.search.hw.target") && msg.contains("tpu9") && msg.contains("mpic"), msg);
+    }
+
+    @Test
+    void modelAndDataThatDoNotMatchAreRefused() {
+        SearchSettings bad = SearchConfigLoader.load(ConfigFactory.parseString(IC),
+                List.of("data=\"assets:data/kws01\""), null);
+        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad)).getMessage();
+        assertTrue(msg.contains("do not match"), msg);
+    }
+}
