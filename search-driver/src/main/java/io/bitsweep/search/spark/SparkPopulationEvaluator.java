@@ -7,6 +7,7 @@ import io.bitsweep.search.space.Genome;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
@@ -30,12 +31,14 @@ import scala.jdk.javaapi.CollectionConverters;
  * every candidate on its shard and the tallies are reduced by candidate. Only the small tallies travel back.
  */
 public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkPopulationEvaluator.class);
     private final JavaSparkContext jsc;
     private final JavaRDD<S> shards;
     private final int shardCount;
     private final Broadcast<byte[]> model;
     private final ShardScorer<S> scorer;
     private final ProgressListener progress;
+    private final LongAccumulator scoringNanos;
 
     public SparkPopulationEvaluator(JavaSparkContext jsc, ShardScorer<S> scorer, byte[] modelBytes, int shardCount) {
         this.jsc = jsc;
@@ -48,6 +51,7 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         jsc.setJobDescription("load " + shardCount + " shards");
         this.shards = jsc.parallelize(ids, shardCount).map(i -> sc.loadShard(i, n)).persist(StorageLevel.MEMORY_ONLY());
         this.progress = new ProgressListener(jsc.sc().longAccumulator("bitsweep candidate evaluations"));
+        this.scoringNanos = jsc.sc().longAccumulator("bitsweep scoring nanoseconds");
         jsc.sc().addSparkListener(progress);
     }
 
@@ -63,12 +67,17 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
                 + shardCount + " shards", false);
         Broadcast<Genome[]> pop = jsc.broadcast(population);
         progress.start(evaluationsDone);
+        long start = System.nanoTime();
+        long scoringBefore = scoringNanos.value();
         try {
             Broadcast<byte[]> m = model;
             ShardScorer<S> sc = scorer;
             LongAccumulator done = progress.accumulator;
+            LongAccumulator scoring = scoringNanos;
             JavaPairRDD<Integer, CandidateTally> tallies = shards.flatMapToPair(shard -> {
+                long t0 = System.nanoTime();
                 CandidateTally[] t = sc.score(m.value(), shard, pop.value(), () -> done.add(1));
+                scoring.add(System.nanoTime() - t0);
                 List<Tuple2<Integer, CandidateTally>> out = new ArrayList<>(t.length);
                 for (CandidateTally ct : t) {
                     out.add(new Tuple2<>(ct.candidate(), ct));
@@ -83,6 +92,12 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
                     throw new IllegalStateException("no tally for candidate " + i + " of generation " + generation);
                 }
             }
+            double wall = (System.nanoTime() - start) / 1e9;
+            double run = progress.executorRunMillis() / 1e3;
+            double scored = (scoringNanos.value() - scoringBefore) / 1e9;
+            LOG.info(String.format(Locale.ROOT, "gen %d: %d candidates x %d shards in %.1f s; executor time %.1f s, "
+                    + "%.1f s of it scoring candidates (%.1f%%)", generation, population.length, shardCount, wall,
+                    run, scored, run > 0 ? 100 * scored / run : 0));
             return out;
         } finally {
             progress.stop();
@@ -107,6 +122,7 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         final LongAccumulator accumulator;
         private final Map<Long, Long> perTask = new HashMap<>();
         private long reported;
+        private long executorRunMillis;
         private LongConsumer sink;
 
         ProgressListener(LongAccumulator accumulator) {
@@ -116,7 +132,16 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         synchronized void start(LongConsumer sink) {
             this.perTask.clear();
             this.reported = 0;
+            this.executorRunMillis = 0;
             this.sink = sink;
+        }
+
+        /**
+         * Executor time of the tasks that ended since {@link #start} (Spark task metrics: deserialization, run and
+         * result serialization), the denominator of the scoring share the evaluator logs.
+         */
+        synchronized long executorRunMillis() {
+            return executorRunMillis;
         }
 
         synchronized void stop() {
@@ -138,6 +163,10 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
 
         @Override
         public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+            if (sink != null && end.taskMetrics() != null) {
+                executorRunMillis += end.taskMetrics().executorDeserializeTime()
+                        + end.taskMetrics().executorRunTime() + end.taskMetrics().resultSerializationTime();
+            }
             if (end.taskInfo().successful()) {
                 for (AccumulableInfo info : CollectionConverters.asJava(end.taskInfo().accumulables())) {
                     if (info.id() == accumulator.id() && info.update().isDefined()) {
