@@ -105,8 +105,8 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
 
     /** The candidate's assignment JSON through the {@code eval --assignment} path. */
     QuantizedModel quantize(Model model, Genome genome, Calibrator.Observations calibration) {
-        Assignment a = Assignment.parse(codec.toJsonString(genome), "candidate " + genome);
-        return Quantizer.quantize(model, a, "candidate", calibration);
+        Assignment a = Assignment.parse(codec.toJsonString(genome), "candidate assignment");
+        return Quantizer.quantize(model, a, "candidate assignment", calibration);
     }
 
     Calibrator.Observations calibration(Model model) {
