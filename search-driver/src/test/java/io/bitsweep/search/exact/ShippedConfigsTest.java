@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every config in conf/search loads, names a real target, and its rules fit its model's layers. */
+/** Every config in conf/search loads, uses the exact evaluator, names a real target, and its rules fit its model's layers. */
 class ShippedConfigsTest {
     static final Path CONF = Path.of(System.getProperty("bitsweep.repo", "..")).resolve("conf/search");
 
@@ -30,6 +30,7 @@ class ShippedConfigsTest {
         Model model = TfliteImporter.load(Assets.resolve(s.model().substring("assets:".length())));
         SearchSpace space = SearchSpace.of(s, ModelLayers.of(model));
         Targets.load(s.hwTarget());
+        assertEquals("exact", s.evaluator(), "the bit-exact engine scores every shipped search");
         for (LayerSpace ls : space.layers()) {
             ls.weights().forEach(NumberFormat::parse);
             ls.activations().forEach(NumberFormat::parse);
