@@ -65,6 +65,15 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Samples of the calibration split used (default: ${DEFAULT-VALUE}).")
     int calibrationSamples;
 
+    @Option(names = "--calibration-offset", paramLabel = "N", defaultValue = "0",
+            description = "First sample of the calibration split (default: ${DEFAULT-VALUE}); with --offset, "
+                    + "reproduces a search's splits.calibration / splits.evaluation.")
+    int calibrationOffset;
+
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+            description = "Evaluate from sample N on (default: ${DEFAULT-VALUE}), at most --limit samples.")
+    int offset;
+
     @Option(names = "--accumulator-bits", paramLabel = "N", defaultValue = "32",
             description = "Exact engine: accumulator width in bits, 8..32 (default: ${DEFAULT-VALUE}, TFLite's int32); "
                     + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
@@ -85,6 +94,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new BitSweepException("--limit must be at least 0, got " + limit);
         }
+        if (offset < 0) {
+            throw new BitSweepException("--offset must be at least 0, got " + offset);
+        }
         if (!Files.isRegularFile(model)) {
             throw new BitSweepException("model file " + model + " does not exist");
         }
@@ -94,7 +106,7 @@ public final class EvalCommand implements Callable<Integer> {
         Evaluation.Result result;
         long saturations = -1;
         try (Predictor predictor = openPredictor(dataset)) {
-            result = Evaluation.run(predictor, dataset, limit, saveOutputs != null);
+            result = Evaluation.run(predictor, dataset, offset, limit, saveOutputs != null);
             if (predictor instanceof ExactPredictor exact) {
                 saturations = exact.program().saturations();
             }
@@ -136,16 +148,28 @@ public final class EvalCommand implements Callable<Integer> {
             throw new BitSweepException("--assignment and --uniform run on the exact engine (allowed: --engine exact), "
                     + "got --engine " + engine);
         }
+        if (calibrationOffset < 0 || calibrationOffset >= calibration(dataset).size()) {
+            throw new BitSweepException("--calibration-offset must be in 0.." + (calibration(dataset).size() - 1)
+                    + ", got " + calibrationOffset);
+        }
         if (calibrationSamples < 1) {
             throw new BitSweepException("--calibration-samples must be at least 1, got " + calibrationSamples);
         }
         engine = "exact";
         Assignment a = assignment != null ? Assignment.read(assignment) : Assignment.parseUniform(uniform);
         String source = assignment != null ? assignment.toString() : "--uniform";
-        Dataset calibration = calibrationData != null ? Datasets.open(calibrationData) : dataset;
-        QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration,
-                calibrationSamples);
+        QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
+                calibrationOffset, calibrationSamples);
         return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
+    }
+
+    private Dataset calibrationSet;
+
+    private Dataset calibration(Dataset dataset) {
+        if (calibrationSet == null) {
+            calibrationSet = calibrationData != null ? Datasets.open(calibrationData) : dataset;
+        }
+        return calibrationSet;
     }
 
     /** The model's input (without its batch dimension) must hold exactly one model input of the data set. */

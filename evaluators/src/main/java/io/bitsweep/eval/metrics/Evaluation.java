@@ -47,7 +47,19 @@ public final class Evaluation {
      * @param keepOutputs whether {@link Result#outputs()} holds the raw outputs (else null)
      */
     public static Result run(Predictor predictor, Dataset data, int limit, boolean keepOutputs) {
-        int n = limit <= 0 ? data.size() : Math.min(limit, data.size());
+        return run(predictor, data, 0, limit, keepOutputs);
+    }
+
+    /**
+     * The same over samples {@code offset}, {@code offset + 1}, ...: the search's evaluation split, which need not
+     * start at the first sample.
+     */
+    public static Result run(Predictor predictor, Dataset data, int offset, int limit, boolean keepOutputs) {
+        if (offset < 0 || offset >= data.size()) {
+            throw new BitSweepException("offset " + offset + " is outside the " + data.size() + " samples");
+        }
+        int left = data.size() - offset;
+        int n = limit <= 0 ? left : Math.min(limit, left);
         int windows = data.inputsPerSample();
         int outSize = predictor.outputSize();
         boolean ad = data.kind() == TaskKind.AD;
@@ -75,10 +87,10 @@ public final class Evaluation {
         float[] in = new float[data.inputSize()];
         float[] out = new float[outSize];
         for (int i = 0; i < n; i++) {
-            labels[i] = data.label(i);
+            labels[i] = data.label(offset + i);
             AnomalyScore score = new AnomalyScore();
             for (int w = 0; w < windows; w++) {
-                data.input(i, w, in);
+                data.input(offset + i, w, in);
                 predictor.predict(in, out);
                 if (ad) {
                     score.addWindow(in, out);

@@ -17,8 +17,15 @@ public final class Quantizer {
 
     public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
             int calibrationSamples) {
-        return quantize(floatModel, assignment, source, Calibrator.observe(floatModel, calibration, 0,
-                Math.min(calibrationSamples, calibration.size()), assignment.calibration().method()));
+        return quantize(floatModel, assignment, source, calibration, 0, calibrationSamples);
+    }
+
+    /** The same, calibrated on samples {@code [calibrationOffset, calibrationOffset + calibrationSamples)}. */
+    public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
+            int calibrationOffset, int calibrationSamples) {
+        return quantize(floatModel, assignment, source, Calibrator.observe(floatModel, calibration, calibrationOffset,
+                Math.min(calibrationOffset + calibrationSamples, calibration.size()),
+                assignment.calibration().method()));
     }
 
     /**

@@ -36,8 +36,8 @@ class BestAssignmentsReproduceTest {
               population = 6
               generations = 1
               shards = 2
-              splits.calibration { offset = 0, count = 16 }
-              splits.evaluation { offset = 0, count = 40 }
+              splits.calibration { offset = 10, count = 16 }
+              splits.evaluation { offset = 20, count = 40 }
               constraints.max-accuracy-drop = -1
             }""";
 
@@ -60,7 +60,8 @@ class BestAssignmentsReproduceTest {
             cl.setOut(new PrintWriter(out));
             cl.setErr(new PrintWriter(err));
             int code = cl.execute("eval", "--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
-                    "--data", Assets.resolve("data/ic01").toString(), "--limit", "40", "--calibration-samples", "16",
+                    "--data", Assets.resolve("data/ic01").toString(), "--offset", "20", "--limit", "40",
+                    "--calibration-offset", "10", "--calibration-samples", "16",
                     "--assignment", dir.resolve("run/best/" + p.id() + ".json").toString());
             assertEquals(0, code, err.toString());
             String expected = String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", p.evaluation().quality(),

@@ -18,7 +18,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every config in conf/search loads, uses the exact evaluator, names a real target, and its rules fit its model's layers. */
+/**
+ * Every config in conf/search loads, uses the exact evaluator, names a real target, and its rules fit its model's
+ * layers.
+ */
 class ShippedConfigsTest {
     static final Path CONF = Path.of(System.getProperty("bitsweep.repo", "..")).resolve("conf/search");
 
