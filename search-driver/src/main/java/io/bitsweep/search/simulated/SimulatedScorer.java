@@ -1,7 +1,6 @@
 package io.bitsweep.search.simulated;
 
 import io.bitsweep.eval.data.Dataset;
-import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.fp.FloatEngine;
 import io.bitsweep.eval.metrics.Accuracy;
@@ -9,10 +8,10 @@ import io.bitsweep.eval.metrics.AnomalyScore;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.SearchSpace;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,7 +43,7 @@ final class SimulatedScorer implements ShardScorer<SimulatedScorer.Shard> {
 
     @Override
     public Shard loadShard(int shard, int shardCount) {
-        Dataset ds = Datasets.open(Path.of(data));
+        Dataset ds = SearchData.open(data);
         int n = to - from;
         int a = from + (int) ((long) n * shard / shardCount);
         int b = from + (int) ((long) n * (shard + 1) / shardCount);
