@@ -33,6 +33,8 @@ public final class BlockConv2d {
     private final boolean lanes;
     private final int[] segmentSums;
     private final long[] registers;
+    private final long registerMin;
+    private final long registerMax;
     private final int coutPadded;
     private final int[] inMantInt;
     private final int[] packed;          // [tap][ci][coutPadded]
@@ -66,6 +68,8 @@ public final class BlockConv2d {
             this.packedShift = null;
             this.segmentSums = null;
             this.registers = null;
+            this.registerMin = 0;
+            this.registerMax = 0;
             this.acc = new int[w.channels()];
             return;
         }
@@ -79,6 +83,8 @@ public final class BlockConv2d {
         this.packedShift = new int[taps * weightBlocksPerRow * coutPadded];
         this.segmentSums = new int[I.length()];
         this.registers = new long[coutPadded];
+        this.registerMax = (1L << (accumulator.bits() - 1)) - 1;
+        this.registerMin = -registerMax - 1;
         for (int c = 0; c < w.channels(); c++) {
             for (int t = 0; t < taps; t++) {
                 for (int ci = 0; ci < inC; ci++) {
@@ -235,8 +241,19 @@ public final class BlockConv2d {
                     int e = inExp[aExp + segIn[s]];
                     for (int j = 0; j < n; j++) {
                         int p = segmentSums[j];
+                        int shift = packedShift[shiftAt + j] + e;
+                        // the common case inline: an exact left shift that saturates nothing
+                        long r = registers[cb + j];
+                        if (shift >= 0 && shift < 32) {
+                            long t = (long) p << shift; // |p| < 2^29: no overflow
+                            long total = r + t;
+                            if (total >= registerMin && total <= registerMax && t >= registerMin && t <= registerMax) {
+                                registers[cb + j] = total;
+                                continue;
+                            }
+                        }
                         if (p != 0) {
-                            registers[cb + j] = accumulator.add(registers[cb + j], p, packedShift[shiftAt + j] + e);
+                            registers[cb + j] = accumulator.add(r, p, shift);
                         }
                     }
                 }
