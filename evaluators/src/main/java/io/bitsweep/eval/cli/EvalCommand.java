@@ -145,8 +145,7 @@ public final class EvalCommand implements Callable<Integer> {
         Dataset calibration = calibrationData != null ? Datasets.open(calibrationData) : dataset;
         QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration,
                 calibrationSamples);
-        return new ExactPredictor(new QuantizedModel(q.model(), q.codeRanges(), q.pruned(),
-                q.options().withAccumulatorBits(accumulatorBits)));
+        return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
     }
 
     /** The model's input (without its batch dimension) must hold exactly one model input of the data set. */

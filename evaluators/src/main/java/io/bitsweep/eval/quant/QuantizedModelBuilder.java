@@ -1,8 +1,11 @@
 package io.bitsweep.eval.quant;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.engine.exact.BlockLayer;
+import io.bitsweep.eval.engine.exact.BlockWeights;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.Rounding;
+import io.bitsweep.eval.format.BlockFormat;
 import io.bitsweep.eval.format.Granularity;
 import io.bitsweep.eval.format.IntFormat;
 import io.bitsweep.eval.format.Layout;
@@ -41,6 +44,8 @@ public final class QuantizedModelBuilder {
     private final Map<Integer, QuantParams> actQuant = new HashMap<>();
     private final Map<Integer, int[]> codeRanges = new LinkedHashMap<>();
     private final Map<String, boolean[]> pruned = new LinkedHashMap<>();
+    private final Map<String, BlockLayer> blockLayers = new LinkedHashMap<>();
+    private Map<Integer, NumberFormat> formats;
 
     private QuantizedModelBuilder(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
         this.f = floatModel;
@@ -65,7 +70,7 @@ public final class QuantizedModelBuilder {
     }
 
     private QuantizedModel build() {
-        Map<Integer, NumberFormat> formats = activationFormats(f, plan);
+        formats = activationFormats(f, plan);
         // activations first, in execution order, so pass-through ops can copy their input's parameters
         actQuant.put(f.input().index(), activation(f.input().index(), formats.get(f.input().index()), "model input"));
         for (Op op : f.ops()) {
@@ -101,7 +106,7 @@ public final class QuantizedModelBuilder {
                 f.outputIndices());
         Rounding r = usesPowerOfTwo() ? Rounding.SHIFT
                 : plan.assignment().requant() == Assignment.Requant.SINGLE ? Rounding.SINGLE : Rounding.DOUBLE;
-        return new QuantizedModel(q, codeRanges, pruned, ExactOptions.uniform(r));
+        return new QuantizedModel(q, codeRanges, pruned, blockLayers, ExactOptions.uniform(r));
     }
 
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */
@@ -118,11 +123,16 @@ public final class QuantizedModelBuilder {
         return "w=" + plan.assignment().defaultWeights() + ",a=" + plan.assignment().defaultActivations();
     }
 
-    /** Scale and zero point of an activation tensor from its calibrated range and its integer format. */
+    /**
+     * Scale and zero point of an activation tensor from its calibrated range and its integer format. A tensor in a
+     * block format is carried between layers as int8:asym and requantized into its block format by the block layers
+     * that read it (docs/BLOCK-ARITHMETIC.md).
+     */
     private QuantParams activation(int tensor, NumberFormat format, String where) {
-        if (!(format instanceof IntFormat fmt) || fmt.bits() > 8) {
+        NumberFormat carried = format instanceof BlockFormat ? NumberFormat.parse("int8:asym") : format;
+        if (!(carried instanceof IntFormat fmt) || fmt.bits() > 8) {
             throw new BitSweepException(where + ": activation format " + format.spec() + " is not supported by the "
-                    + "exact engine (allowed: int2..int8, with :asym or :pot)");
+                    + "exact engine (allowed: int2..int8, with :asym or :pot; bfp:...; mx...)");
         }
         Calibrator.Range r = ranges.get(tensor);
         int qmin = fmt.qmin();
@@ -158,16 +168,58 @@ public final class QuantizedModelBuilder {
 
     private void quantizeLayer(Op op) {
         QuantPlan.LayerPlan lp = plan.layers().get(op.name());
+        NumberFormat input = formats.get(op.input(0));
+        if (input instanceof BlockFormat || java.util.Arrays.stream(lp.weights()).anyMatch(
+                w -> w instanceof BlockFormat || w instanceof IntFormat i && i.bits() > 8)) {
+            blockLayers.put(op.name(), blockLayer(op, lp, input instanceof BlockFormat b ? b : null));
+            return;
+        }
+        Tensor w = f.weights(op);
+        int axis = Model.outputChannelAxis(op.type());
+        int channels = f.outputChannels(op);
+        IntWeights iw = intWeights(op, lp, 8);
+        if (iw.anyPruned()) {
+            pruned.put(op.name(), iw.pruned());
+        }
+        byte[] codes = new byte[iw.codes().length];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) iw.codes()[i];
+        }
+        long[] zps = new long[channels];
+        tensors.set(w.index(), new Tensor(w.index(), w.name(), w.shape(), DType.INT8,
+                new QuantParams(iw.scales(), zps, axis), codes));
+        f.bias(op).ifPresent(b -> {
+            float[] bf = b.dequantize();
+            float inScale = actQuant.get(op.input(0)).scale(0);
+            ByteBuffer bb = ByteBuffer.allocate(4 * channels).order(ByteOrder.LITTLE_ENDIAN);
+            for (int c = 0; c < channels; c++) {
+                double sc = (double) inScale * iw.scales()[c];
+                long q = iw.pruned()[c] ? 0 : Math.round(bf[c] / sc);
+                bb.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q)));
+            }
+            float[] bScales = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                bScales[c] = inScale * iw.scales()[c];
+            }
+            tensors.set(b.index(), new Tensor(b.index(), b.name(), b.shape(), DType.INT32,
+                    new QuantParams(bScales, new long[channels], 0), bb.array()));
+        });
+    }
+
+    /** Symmetric per-channel integer weights: codes in the weight tensor's C order, one scale per channel. */
+    private record IntWeights(int[] codes, float[] scales, boolean[] pruned, boolean anyPruned, int maxBits) {}
+
+    private IntWeights intWeights(Op op, QuantPlan.LayerPlan lp, int maxBits) {
         Tensor w = f.weights(op);
         int axis = Model.outputChannelAxis(op.type());
         int channels = f.outputChannels(op);
         float[] values = w.dequantize();
-        int[] shape = w.shape();
-        Layout layout = NumberFormat.parse("int8").layout(shape, new Granularity.PerChannel(axis));
+        Layout layout = NumberFormat.parse("int8").layout(w.shape(), new Granularity.PerChannel(axis));
         QuantizedTensor qt = QuantizedTensor.forLayout(layout);
         float[] scales = new float[channels];
         boolean[] skip = new boolean[channels];
         boolean anyPruned = false;
+        int bits = 2;
         for (int c = 0; c < channels; c++) {
             NumberFormat fc = lp.weights()[c];
             if (lp.isPruned(c)) {
@@ -177,41 +229,80 @@ public final class QuantizedModelBuilder {
                 zeroChannel(qt, layout, c);
                 continue;
             }
-            if (!(fc instanceof IntFormat ic) || ic.bits() > 8 || ic.asymmetric()) {
+            if (!(fc instanceof IntFormat ic) || ic.bits() > maxBits || ic.asymmetric()) {
                 throw new BitSweepException("layers." + op.name() + ".weights[" + c + "]: " + fc.spec()
-                        + " is not supported by the exact engine yet (allowed: int2..int8, int2..int8:pot, pruned)");
+                        + " is not supported by the exact engine here (allowed: int2..int" + maxBits
+                        + ", with :pot, pruned; one bfp/mx format for all channels)");
             }
+            bits = Math.max(bits, ic.bits());
             float[] src = plan.assignment().weightScales() == Assignment.WeightScales.MSE
                     ? mseClipped(values, layout, ic, c) : values;
             fc.quantize(src, layout, io.bitsweep.eval.format.Rounding.NEAREST, qt, c, c + 1);
             scales[c] = qt.scales[c] > 0 ? qt.scales[c] : 1f;
         }
-        if (anyPruned) {
-            pruned.put(op.name(), skip);
-        }
-        byte[] codes = new byte[qt.codes.length];
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = (byte) qt.codes[i];
-        }
-        long[] zps = new long[channels];
-        tensors.set(w.index(), new Tensor(w.index(), w.name(), shape, DType.INT8, new QuantParams(scales, zps, axis),
-                codes));
-        f.bias(op).ifPresent(b -> {
-            float[] bf = b.dequantize();
-            float inScale = actQuant.get(op.input(0)).scale(0);
-            ByteBuffer bb = ByteBuffer.allocate(4 * channels).order(ByteOrder.LITTLE_ENDIAN);
-            for (int c = 0; c < channels; c++) {
-                double s = (double) inScale * scales[c];
-                long q = skip[c] ? 0 : Math.round(bf[c] / s);
-                bb.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q)));
+        return new IntWeights(qt.codes, scales, skip, anyPruned, bits);
+    }
+
+    /**
+     * A layer on block arithmetic: weights as integer mantissas per channel along the reduction (conv: per tap
+     * along the input channels; FC: along the inputs; depthwise: along the taps), in one block format for all
+     * channels (pruned channels aside), or symmetric int2..int16 per channel (int9..int16 weights always run
+     * here: their products do not fit the int8 kernels' int32 lanes).
+     */
+    private BlockLayer blockLayer(Op op, QuantPlan.LayerPlan lp, BlockFormat input) {
+        Tensor w = f.weights(op);
+        int[] shape = w.shape();
+        int channels = f.outputChannels(op);
+        boolean depthwise = op.type() == OpType.DEPTHWISE_CONV_2D;
+        int rows = op.type() == OpType.CONV_2D ? shape[1] * shape[2] : 1;
+        int rowLength = op.type() == OpType.CONV_2D ? shape[3] : depthwise ? shape[1] * shape[2] : shape[1];
+        int reduction = rows * rowLength;
+        boolean[] skip = new boolean[channels];
+        BlockFormat block = null;
+        for (int c = 0; c < channels; c++) {
+            skip[c] = lp.isPruned(c);
+            if (lp.weights()[c] instanceof BlockFormat b) {
+                if (block != null && !block.equals(b)) {
+                    throw new BitSweepException("layers." + op.name() + ".weights[" + c + "]: " + b.spec()
+                            + " differs from " + block.spec() + " of another channel (allowed: one bfp/mx format "
+                            + "for all channels of a layer, and pruned)");
+                }
+                block = b;
             }
-            float[] bScales = new float[channels];
-            for (int c = 0; c < channels; c++) {
-                bScales[c] = inScale * scales[c];
+        }
+        float[] bias = f.bias(op).map(Tensor::dequantize).orElse(null);
+        float[] src = w.dequantize();
+        if (depthwise) { // [1][taps][C] -> [C][taps], so that every layout below is [channel][row][rowLength]
+            float[] t = new float[src.length];
+            for (int tap = 0; tap < reduction; tap++) {
+                for (int c = 0; c < channels; c++) {
+                    t[c * reduction + tap] = src[tap * channels + c];
+                }
             }
-            tensors.set(b.index(), new Tensor(b.index(), b.name(), b.shape(), DType.INT32,
-                    new QuantParams(bScales, new long[channels], 0), bb.array()));
-        });
+            src = t;
+        }
+        if (block != null) {
+            for (int c = 0; c < channels; c++) {
+                if (!skip[c] && !(lp.weights()[c] instanceof BlockFormat)) {
+                    throw new BitSweepException("layers." + op.name() + ".weights[" + c + "]: " + lp.weights()[c]
+                            .spec() + " next to " + block.spec() + " (allowed: one bfp/mx format for all channels "
+                            + "of a layer, and pruned)");
+                }
+            }
+            return new BlockLayer(BlockWeights.quantize(block, src, channels, rows, rowLength, skip), input,
+                    bias);
+        }
+        IntWeights iw = intWeights(op, lp, 16);
+        long[] mant = new long[channels * reduction];
+        double[] scales = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            scales[c] = iw.scales()[c];
+            for (int k = 0; k < reduction; k++) {
+                mant[c * reduction + k] = depthwise ? iw.codes()[k * channels + c] : iw.codes()[c * reduction + k];
+            }
+        }
+        return new BlockLayer(new BlockWeights(channels, rows, rowLength, Integer.MAX_VALUE, mant,
+                new int[channels * rows], scales, skip, iw.maxBits() - 1), input, bias);
     }
 
     private static void zeroChannel(QuantizedTensor qt, Layout layout, int c) {

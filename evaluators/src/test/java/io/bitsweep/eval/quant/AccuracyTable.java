@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * Prints the docs/ACCURACY.md table: every MLPerf Tiny task, float against uniform assignments on the exact engine,
  * calibrated on the first 32 samples. A measurement program, not a test: run with
- * {@code java -cp <test classpath> io.bitsweep.eval.quant.AccuracyTable}.
+ * {@code java -cp <test classpath> io.bitsweep.eval.quant.AccuracyTable [UNIFORM...]}; with arguments, only those
+ * uniform configurations are measured (no float or int8-model columns).
  */
 public final class AccuracyTable {
     private static final List<String> CONFIGS = List.of("w=int8,a=int8:asym", "w=int4,a=int8:asym",
@@ -23,6 +24,7 @@ public final class AccuracyTable {
             "w=mxint8,a=mxint8", "w=mxfp4_e2m1,a=mxfp4_e2m1");
 
     public static void main(String[] args) {
+        List<String> configs = args.length > 0 ? List.of(args) : CONFIGS;
         String[][] tasks = {
             {"IC", "models/ic/pretrainedResnet.tflite", "models/ic/pretrainedResnet_quant.tflite", "data/ic01"},
             {"KWS", "models/kws/kws_ref_model_fp32.tflite", "models/kws/kws_ref_model.tflite", "data/kws01"},
@@ -33,14 +35,16 @@ public final class AccuracyTable {
             Model model = TfliteImporter.load(Assets.resolve(t[1]));
             Dataset data = Datasets.open(Assets.resolve(t[3]));
             StringBuilder row = new StringBuilder("| " + t[0]);
-            row.append(" | ").append(line(Engines.open("float", Assets.resolve(t[1])), data));
-            row.append(" | ").append(line(Engines.open("exact", Assets.resolve(t[2])), data));
-            for (String c : CONFIGS) {
+            if (args.length == 0) {
+                row.append(" | ").append(line(Engines.open("float", Assets.resolve(t[1])), data));
+                row.append(" | ").append(line(Engines.open("exact", Assets.resolve(t[2])), data));
+            }
+            for (String c : configs) {
                 String cell;
                 try {
                     cell = line(Quantizer.predictor(model, Assignment.parseUniform(c), c, data, 32), data);
                 } catch (BitSweepException e) {
-                    cell = "n/a";
+                    cell = "n/a (" + e.getMessage() + ")";
                 }
                 row.append(" | ").append(cell);
             }

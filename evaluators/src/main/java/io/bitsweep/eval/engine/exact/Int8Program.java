@@ -35,22 +35,27 @@ public final class Int8Program {
     private final ActivationStatistics statistics;
     private final Map<Integer, int[]> codeRanges;
     private final Map<String, boolean[]> pruned;
+    private final Map<String, BlockLayer> blockLayers;
+    private final List<AlignedAccumulator> blockAccumulators = new ArrayList<>();
 
     /** An int8 TFLite model as it is. */
     public Int8Program(Model model, ExactOptions options) {
-        this(model, options, Map.of(), Map.of());
+        this(model, options, Map.of(), Map.of(), Map.of());
     }
 
     /**
      * @param codeRanges per activation tensor, the code range {@code {min, max}} of its format when narrower than
      *     int8 (e.g. {@code {-8, 7}} for int4); outputs are clamped to it
      * @param pruned per layer name, the output channels not to compute (they output the zero point)
+     * @param blockLayers per layer name, the layers that run on block arithmetic (docs/BLOCK-ARITHMETIC.md)
+     *     instead of the int8 kernels; their IR weights and bias are not used
      */
     public Int8Program(Model model, ExactOptions options, Map<Integer, int[]> codeRanges,
-            Map<String, boolean[]> pruned) {
+            Map<String, boolean[]> pruned, Map<String, BlockLayer> blockLayers) {
         this.model = model;
         this.codeRanges = codeRanges;
         this.pruned = pruned;
+        this.blockLayers = blockLayers;
         this.statistics = options.statistics() ? new ActivationStatistics() : null;
         this.buffers = new byte[model.tensors().size()][];
         this.input = model.input();
@@ -59,9 +64,18 @@ public final class Int8Program {
         int qout = output.index();
         for (Op op : model.ops()) {
             switch (op.type()) {
-                case CONV_2D -> compileConv(op, options);
-                case DEPTHWISE_CONV_2D -> compileDepthwise(op, options);
-                case FULLY_CONNECTED -> compileFullyConnected(op, options);
+                case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED -> {
+                    BlockLayer block = blockLayers.get(op.name());
+                    if (block != null) {
+                        compileBlock(op, block, options);
+                    } else if (op.type() == io.bitsweep.eval.model.OpType.CONV_2D) {
+                        compileConv(op, options);
+                    } else if (op.type() == io.bitsweep.eval.model.OpType.DEPTHWISE_CONV_2D) {
+                        compileDepthwise(op, options);
+                    } else {
+                        compileFullyConnected(op, options);
+                    }
+                }
                 case ADD -> compileAdd(op);
                 case AVERAGE_POOL_2D, MAX_POOL_2D -> compilePool(op);
                 case RESHAPE -> buffers[op.output()] = int8Buffer(op, op.input(0));
@@ -143,7 +157,8 @@ public final class Int8Program {
 
     /** Accumulator saturation events so far, summed over layers. */
     public long saturations() {
-        return outputStages.stream().mapToLong(OutputStage::saturations).sum();
+        return outputStages.stream().mapToLong(OutputStage::saturations).sum()
+                + blockAccumulators.stream().mapToLong(AlignedAccumulator::saturations).sum();
     }
 
     // ---- compilation -------------------------------------------------------------------------------------------
@@ -195,6 +210,79 @@ public final class Int8Program {
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
         steps.add(() -> k.run(x, y));
+    }
+
+    /** A conv, depthwise conv or FC layer on block arithmetic: integer mantissas, aligned accumulator. */
+    private void compileBlock(Op op, BlockLayer layer, ExactOptions options) {
+        Tensor in = int8Activation(op, model.input(op, 0));
+        Tensor out = int8Activation(op, model.output(op));
+        BlockWeights w = layer.weights();
+        BlockInputQuantizer iq = new BlockInputQuantizer(layer.input(), scale(in), zeroPoint(in));
+        int segment = Math.min(w.rowLength(), Math.min(iq.blockSize(), w.blockSize()));
+        int bits = BlockChannels.sumBits(iq.magnitudeBits(), w.magnitudeBits(), segment);
+        if (bits > 63) {
+            throw unsupported(op, "an exact block sum of these formats needs " + bits + " bits (allowed: at most 63; "
+                    + "mxfp8_e5m2 weights with mxfp8_e5m2 activations are too wide)");
+        }
+        AlignedAccumulator accumulator = new AlignedAccumulator(options.accumulatorBits());
+        blockAccumulators.add(accumulator);
+        BlockChannels ch = new BlockChannels(w, iq.operandScale(), layer.bias(), scale(out),
+                options.accumulatorBits());
+        byte[] x = int8Buffer(op, in.index());
+        byte[] y = int8Buffer(op, out.index());
+        boolean same;
+        int strideH;
+        int strideW;
+        int dilationH;
+        int dilationW;
+        io.bitsweep.eval.model.Activation act;
+        if (op.options() instanceof OpOptions.Conv o) {
+            same = o.padding() == io.bitsweep.eval.model.Padding.SAME;
+            strideH = o.strideH();
+            strideW = o.strideW();
+            dilationH = o.dilationH();
+            dilationW = o.dilationW();
+            act = o.activation();
+        } else if (op.options() instanceof OpOptions.DepthwiseConv o) {
+            same = o.padding() == io.bitsweep.eval.model.Padding.SAME;
+            strideH = o.strideH();
+            strideW = o.strideW();
+            dilationH = o.dilationH();
+            dilationW = o.dilationW();
+            act = o.activation();
+        } else {
+            if (in.elementCount() != w.rowLength() || out.elementCount() != w.channels()) {
+                throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ")");
+            }
+            ConvGeometry g = ConvGeometry.of(1, 1, w.rowLength(), 1, 1, 1, 1, 1, 1, false);
+            OutputStage stage = blockStage(ch, w, out, op.options().activation(), options.gemmRounding());
+            BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator, stage);
+            steps.add(() -> k.run(x, y));
+            return;
+        }
+        Tensor wt = model.weights(op);
+        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), wt.dim(1), wt.dim(2), strideH, strideW,
+                dilationH, dilationW, same);
+        checkOutput(op, out, g.outH(), g.outW(), w.channels());
+        if (op.options() instanceof OpOptions.DepthwiseConv o) {
+            BlockDepthwiseConv2d k = new BlockDepthwiseConv2d(g, o.depthMultiplier(), w, iq, ch, accumulator,
+                    blockStage(ch, w, out, act, options.kernelRounding()));
+            steps.add(() -> k.run(x, y));
+        } else {
+            BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator,
+                    blockStage(ch, w, out, act, options.gemmRounding()));
+            steps.add(() -> k.run(x, y));
+        }
+    }
+
+    /** Requantization of a block layer's accumulator (already saturated to its width, so 32 here). */
+    private OutputStage blockStage(BlockChannels ch, BlockWeights w, Tensor out, io.bitsweep.eval.model.Activation act,
+            Rounding rounding) {
+        int[] range = outputRange(out, act);
+        OutputStage stage = new OutputStage(ch.multipliers, w.channels(), zeroPoint(out), range[0], range[1],
+                rounding, 32);
+        outputStages.add(stage);
+        return stage;
     }
 
     private void compileAdd(Op op) {
