@@ -15,26 +15,16 @@ import java.util.List;
  * compute). A workload whose weights exceed the flash, or whose largest layer (input + output activations)
  * exceeds the RAM, is reported as a violated constraint, not an error.
  */
-public final class McuTarget implements Target {
+public final class McuTarget extends LayerwiseTarget<McuTarget.Settings> {
 
     /** The typed settings of an MCU target (see reference.conf). */
     public record Settings(String name, String description, double clockHz, PrecisionModes modes, double pjPerCycle,
-                           int elementwiseOpsPerCycle, long flashBytes, long ramBytes) {
+                           int elementwiseOpsPerCycle, long flashBytes, long ramBytes)
+            implements TargetSettings {
     }
-
-    private final Settings s;
 
     public McuTarget(Settings settings) {
-        this.s = settings;
-    }
-
-    public Settings settings() {
-        return s;
-    }
-
-    @Override
-    public String name() {
-        return s.name();
+        super(settings);
     }
 
     @Override
@@ -43,40 +33,29 @@ public final class McuTarget implements Target {
     }
 
     @Override
-    public String description() {
-        return s.description();
-    }
-
-    @Override
-    public double clockHz() {
-        return s.clockHz();
-    }
-
-    @Override
-    public SimulationReport simulate(Workload workload, ActivationStats stats, boolean idealMemory) {
-        List<LayerCost> costs = new ArrayList<>(workload.size());
-        long weightBytes = 0;
-        long peakAct = 0;
-        for (int i = 0; i < workload.size(); i++) {
-            Layer l = workload.layer(i);
-            costs.add(l.op().hasWeights() ? weighted(l) : elementWise(l));
-            weightBytes += SystolicTarget.bytes(l.weightStorageBits());
-            peakAct = Math.max(peakAct, SystolicTarget.bytes(l.inputActivationBits())
-                    + SystolicTarget.bytes(l.outputActivationBits()));
-        }
-        List<String> violations = new ArrayList<>();
-        if (weightBytes > s.flashBytes()) {
-            violations.add("weights need " + weightBytes + " B but flash holds " + s.flashBytes() + " B");
-        }
-        if (peakAct > s.ramBytes()) {
-            violations.add("activations need " + peakAct + " B but RAM holds " + s.ramBytes() + " B");
-        }
-        var footprint = new SimulationReport.Footprint(weightBytes, peakAct, s.flashBytes(), s.ramBytes(),
+    SimulationReport.Footprint footprint(long weightBytes, long peakActivationBytes) {
+        return new SimulationReport.Footprint(weightBytes, peakActivationBytes, s.flashBytes(), s.ramBytes(),
                 "flash", "RAM");
-        return new SimulationReport(s.name(), workload.name(), s.clockHz(), costs, footprint, violations);
     }
 
-    private LayerCost weighted(Layer l) {
+    /** No DRAM behind the chip: weights that exceed the flash or activations that exceed the RAM do not run. */
+    @Override
+    List<String> violations(SimulationReport.Footprint footprint) {
+        List<String> violations = new ArrayList<>();
+        if (footprint.weightBytes() > s.flashBytes()) {
+            violations.add("weights need " + footprint.weightBytes() + " B but flash holds " + s.flashBytes()
+                    + " B");
+        }
+        if (footprint.peakActivationBytes() > s.ramBytes()) {
+            violations.add("activations need " + footprint.peakActivationBytes() + " B but RAM holds "
+                    + s.ramBytes() + " B");
+        }
+        return violations;
+    }
+
+    /** Static timing with no DRAM: the activation statistics and the memory model do not apply. */
+    @Override
+    LayerCost weighted(Layer l, ActivationStats stats, boolean idealMemory) {
         if (l.isBfp()) {
             throw new HwSimException("layer " + l.name() + ": block floating point is not supported by target "
                     + s.name() + " (kind mcu)");
@@ -105,16 +84,17 @@ public final class McuTarget implements Target {
             peakRate = peakRate.max(m.macsPerCycle());
         }
         long compute = sumNum.add(sumDen).subtract(BigInteger.ONE).divide(sumDen).longValueExact();
-        long bytes = SystolicTarget.bytes(l.weightStorageBits()) + SystolicTarget.bytes(l.inputActivationBits())
-                + SystolicTarget.bytes(l.outputActivationBits());
+        long bytes = bytes(l.weightStorageBits()) + bytes(l.inputActivationBits())
+                + bytes(l.outputActivationBits());
         double util = compute == 0 ? 0 : macs / (compute * peakRate.doubleValue());
         return new LayerCost(l.name(), l.op(), macs, compute, 0, bytes, 0, compute * s.pjPerCycle(), 0, 0,
                 Math.min(1.0, util));
     }
 
-    private LayerCost elementWise(Layer l) {
-        long compute = SystolicTarget.ceilDiv(l.elementOps(), s.elementwiseOpsPerCycle());
-        long bytes = SystolicTarget.bytes(l.inputActivationBits()) + SystolicTarget.bytes(l.outputActivationBits());
+    @Override
+    LayerCost elementWise(Layer l, boolean idealMemory) {
+        long compute = ceilDiv(l.elementOps(), s.elementwiseOpsPerCycle());
+        long bytes = bytes(l.inputActivationBits()) + bytes(l.outputActivationBits());
         return new LayerCost(l.name(), l.op(), 0, compute, 0, bytes, 0, compute * s.pjPerCycle(), 0, 0, 0);
     }
 }

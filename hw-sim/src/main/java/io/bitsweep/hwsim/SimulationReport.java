@@ -1,6 +1,8 @@
 package io.bitsweep.hwsim;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The cost of a whole workload on a target: per-layer costs, totals, and the memory footprint against the target's
@@ -25,27 +27,15 @@ public record SimulationReport(String target, String workload, double clockHz, L
     }
 
     public long macs() {
-        long s = 0;
-        for (LayerCost l : layers) {
-            s += l.macs();
-        }
-        return s;
+        return sumLong(LayerCost::macs);
     }
 
     public long computeCycles() {
-        long s = 0;
-        for (LayerCost l : layers) {
-            s += l.computeCycles();
-        }
-        return s;
+        return sumLong(LayerCost::computeCycles);
     }
 
     public long stallCycles() {
-        long s = 0;
-        for (LayerCost l : layers) {
-            s += l.stallCycles();
-        }
-        return s;
+        return sumLong(LayerCost::stallCycles);
     }
 
     public long totalCycles() {
@@ -53,43 +43,23 @@ public record SimulationReport(String target, String workload, double clockHz, L
     }
 
     public long sramBytes() {
-        long s = 0;
-        for (LayerCost l : layers) {
-            s += l.sramBytes();
-        }
-        return s;
+        return sumLong(LayerCost::sramBytes);
     }
 
     public long dramBytes() {
-        long s = 0;
-        for (LayerCost l : layers) {
-            s += l.dramBytes();
-        }
-        return s;
+        return sumLong(LayerCost::dramBytes);
     }
 
     public double computePj() {
-        double s = 0;
-        for (LayerCost l : layers) {
-            s += l.computePj();
-        }
-        return s;
+        return sumDouble(LayerCost::computePj);
     }
 
     public double sramPj() {
-        double s = 0;
-        for (LayerCost l : layers) {
-            s += l.sramPj();
-        }
-        return s;
+        return sumDouble(LayerCost::sramPj);
     }
 
     public double dramPj() {
-        double s = 0;
-        for (LayerCost l : layers) {
-            s += l.dramPj();
-        }
-        return s;
+        return sumDouble(LayerCost::dramPj);
     }
 
     public double energyPj() {
@@ -109,5 +79,22 @@ public record SimulationReport(String target, String workload, double clockHz, L
             }
         }
         return null;
+    }
+
+    private long sumLong(ToLongFunction<LayerCost> field) {
+        long s = 0;
+        for (LayerCost l : layers) {
+            s += field.applyAsLong(l);
+        }
+        return s;
+    }
+
+    /** A plain left-to-right sum, as the totals have always been (a DoubleStream sum would compensate rounding). */
+    private double sumDouble(ToDoubleFunction<LayerCost> field) {
+        double s = 0;
+        for (LayerCost l : layers) {
+            s += field.applyAsDouble(l);
+        }
+        return s;
     }
 }

@@ -22,23 +22,22 @@ import java.util.List;
  * are optimal for their cost shape, which is what makes cycles monotone in every channel's width. Pruned channels
  * are not mapped at all.
  */
-public final class SystolicTarget implements Target {
+public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Settings> {
 
     /** The typed settings of a systolic target (see reference.conf for the meaning and units of each). */
     public record Settings(String name, String description, int rows, int cols, Dataflow dataflow, double clockHz,
                            PrecisionModes modes, boolean bfp, int alignCyclesPerBlock,
                            long ifmapSramBytes, long filterSramBytes, long ofmapSramBytes, double dramBytesPerCycle,
                            double sramPjPerByte, double dramPjPerByte, int vectorLanes, double vectorOpPj,
-                           boolean zeroSkip, boolean bitSerial) {
+                           boolean zeroSkip, boolean bitSerial) implements TargetSettings {
     }
 
     private static final int PSUM_BYTES = 4;
 
-    private final Settings s;
     private final int[] macsPerPe;
 
     public SystolicTarget(Settings settings) {
-        this.s = settings;
+        super(settings);
         List<PrecisionMode> modes = settings.modes().modes();
         this.macsPerPe = new int[modes.size()];
         for (int i = 0; i < modes.size(); i++) {
@@ -51,28 +50,9 @@ public final class SystolicTarget implements Target {
         }
     }
 
-    public Settings settings() {
-        return s;
-    }
-
-    @Override
-    public String name() {
-        return s.name();
-    }
-
     @Override
     public String kind() {
         return "systolic";
-    }
-
-    @Override
-    public String description() {
-        return s.description();
-    }
-
-    @Override
-    public double clockHz() {
-        return s.clockHz();
     }
 
     @Override
@@ -81,23 +61,19 @@ public final class SystolicTarget implements Target {
     }
 
     @Override
-    public SimulationReport simulate(Workload workload, ActivationStats stats, boolean idealMemory) {
-        List<LayerCost> costs = new ArrayList<>(workload.size());
-        long weightBytes = 0;
-        long peakAct = 0;
-        for (int i = 0; i < workload.size(); i++) {
-            Layer l = workload.layer(i);
-            costs.add(l.op().hasWeights() ? weighted(l, stats, idealMemory) : elementWise(l, idealMemory));
-            weightBytes += bytes(l.weightStorageBits());
-            peakAct = Math.max(peakAct, bytes(l.inputActivationBits()) + bytes(l.outputActivationBits()));
-        }
-        // An array with DRAM behind it never fails to fit: what does not fit its SRAM is re-fetched, at a cost.
-        var footprint = new SimulationReport.Footprint(weightBytes, peakAct, s.filterSramBytes(),
+    SimulationReport.Footprint footprint(long weightBytes, long peakActivationBytes) {
+        return new SimulationReport.Footprint(weightBytes, peakActivationBytes, s.filterSramBytes(),
                 s.ifmapSramBytes() + s.ofmapSramBytes(), "filter SRAM", "ifmap+ofmap SRAM");
-        return new SimulationReport(s.name(), workload.name(), s.clockHz(), costs, footprint, List.of());
     }
 
-    private LayerCost weighted(Layer l, ActivationStats stats, boolean idealMemory) {
+    /** An array with DRAM behind it never fails to fit: what does not fit its SRAM is re-fetched, at a cost. */
+    @Override
+    List<String> violations(SimulationReport.Footprint footprint) {
+        return List.of();
+    }
+
+    @Override
+    LayerCost weighted(Layer l, ActivationStats stats, boolean idealMemory) {
         if (l.isBfp() && !s.bfp()) {
             throw new HwSimException("layer " + l.name() + ": block floating point (block "
                     + Math.max(l.weightBlock(), l.actBlock()) + ") but target " + s.name() + " has no BFP mode");
@@ -252,7 +228,8 @@ public final class SystolicTarget implements Target {
         return new long[] {best[g], psum, peak};
     }
 
-    private LayerCost elementWise(Layer l, boolean idealMemory) {
+    @Override
+    LayerCost elementWise(Layer l, boolean idealMemory) {
         long ops = l.elementOps();
         long compute = ceilDiv(ops, s.vectorLanes());
         long bytes = bytes(l.inputActivationBits()) + bytes(l.outputActivationBits());
@@ -288,13 +265,5 @@ public final class SystolicTarget implements Target {
     /** ceil(n * f), exact when f == 1, and at least 1 so a fold never takes zero cycles. */
     private static long scaled(long n, double f) {
         return f == 1.0 ? n : Math.max(1, (long) Math.ceil(n * f));
-    }
-
-    static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
-    }
-
-    static long bytes(long bits) {
-        return (bits + 7) / 8;
     }
 }

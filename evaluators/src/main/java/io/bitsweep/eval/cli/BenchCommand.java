@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Images/s per thread: the exact engine (the int8 model, a w4a8 and a mixed per-channel "
-                + "2/4/8/pruned candidate from the float model) and our float engine against DJL-TFLite float and "
+                + "2/4/8/pruned candidate, bfp:m8:b16 and mxint8 candidates from the float model) and our float engine against DJL-TFLite float and "
                 + "int8, measured in one run.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -70,6 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
                 "w4a8", dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
         results.add(measure("exact-mixed", Quantizer.predictor(fm, Assignment.randomMixed(fm, 42), "mixed", dataset,
                 Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
+        results.add(measure("exact-bfp", Quantizer.predictor(fm, Assignment.parseUniform(
+                "w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
+        results.add(measure("exact-mxint8", Quantizer.predictor(fm, Assignment.parseUniform("w=mxint8,a=mxint8"),
+                "mxint8", dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
         double djlInt8 = results.get(1).perCpuSecond();
         double djlFloat = results.get(0).perCpuSecond();
         var out = spec.commandLine().getOut();

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,10 +35,15 @@ public record ShardManifest(String format, String source, String task, int sampl
     }
 
     public static ShardManifest read(Path dir) {
-        Path file = dir.resolve(NAME);
+        return read(new LocalShardStore(dir));
+    }
+
+    /** Reads and checks the manifest of a shard directory in {@code store}. */
+    public static ShardManifest read(ShardStore store) {
+        String file = store.describe(NAME);
         ShardManifest m;
-        try {
-            m = JSON.readValue(file.toFile(), ShardManifest.class);
+        try (InputStream in = Channels.newInputStream(store.open(NAME))) {
+            m = JSON.readValue(in, ShardManifest.class);
         } catch (IOException e) {
             throw new BitSweepException(file + ": not a valid shard manifest: " + e.getMessage().lines().findFirst().orElse(""), e);
         }

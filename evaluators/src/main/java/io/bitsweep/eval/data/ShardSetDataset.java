@@ -1,8 +1,10 @@
 package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -13,16 +15,16 @@ import java.util.List;
  * is checked against its recorded SHA-256 when it is loaded. Not thread-safe, like a {@link Dataset} in general.
  */
 public final class ShardSetDataset extends TinyDataset {
-    private final Path dir;
+    private final ShardStore store;
     private final ShardManifest manifest;
     /** starts[k] is the index of shard k's first sample; starts[shards] is the total. */
     private final int[] starts;
     private int loadedShard = -1;
     private TinyDataset loaded;
 
-    private ShardSetDataset(Path dir, ShardManifest manifest) {
+    private ShardSetDataset(ShardStore store, ShardManifest manifest) {
         super(manifest.layout());
-        this.dir = dir;
+        this.store = store;
         this.manifest = manifest;
         List<ShardManifest.Shard> shards = manifest.shards();
         starts = new int[shards.size() + 1];
@@ -32,14 +34,25 @@ public final class ShardSetDataset extends TinyDataset {
     }
 
     public static ShardSetDataset open(Path dir) {
-        ShardManifest manifest = ShardManifest.read(dir);
+        return open(new LocalShardStore(dir));
+    }
+
+    /** A shard directory wherever {@code store} keeps it; every listed shard must exist. */
+    public static ShardSetDataset open(ShardStore store) {
+        ShardManifest manifest = ShardManifest.read(store);
         for (ShardManifest.Shard s : manifest.shards()) {
-            if (!Files.isRegularFile(dir.resolve(s.file()))) {
-                throw new BitSweepException(dir.resolve(ShardManifest.NAME) + " lists " + s.file()
-                        + " but it does not exist in " + dir);
+            boolean exists;
+            try {
+                exists = store.exists(s.file());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot check " + store.describe(s.file()) + ": " + e.getMessage(), e);
+            }
+            if (!exists) {
+                throw new BitSweepException(store.describe(ShardManifest.NAME) + " lists " + s.file()
+                        + " but " + store.describe(s.file()) + " does not exist");
             }
         }
-        return new ShardSetDataset(dir, manifest);
+        return new ShardSetDataset(store, manifest);
     }
 
     public ShardManifest manifest() {
@@ -50,17 +63,18 @@ public final class ShardSetDataset extends TinyDataset {
         return manifest.shards().size();
     }
 
-    /** The path of shard k, e.g. for one Spark partition per shard. */
-    public Path shardFile(int k) {
-        return dir.resolve(manifest.shards().get(k).file());
-    }
-
     /** Shard k as its own data set (its sha256 is the shard's, not the set's). */
     public TinyDataset shard(int k) {
         ShardManifest.Shard s = manifest.shards().get(k);
-        TinyDataset d = ShardFiles.read(shardFile(k));
+        String name = store.describe(s.file());
+        TinyDataset d;
+        try (SeekableByteChannel ch = store.open(s.file())) {
+            d = ShardFiles.read(ch, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read shard " + name + ": " + e.getMessage(), e);
+        }
         if (d.size() != s.samples() || !d.sha256().equals(s.sha256()) || d.layout() != layout) {
-            throw new BitSweepException(shardFile(k) + " does not match " + dir.resolve(ShardManifest.NAME)
+            throw new BitSweepException(name + " does not match " + store.describe(ShardManifest.NAME)
                     + ": it has " + d.size() + " " + d.layout() + " samples with sha256 " + d.sha256()
                     + ", the manifest lists " + s.samples() + " " + layout + " samples with sha256 " + s.sha256());
         }

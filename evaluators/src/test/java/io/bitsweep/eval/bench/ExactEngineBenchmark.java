@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Images per second of one predictor on one thread on ResNet-8 (IC), all in one JMH run: the bit-exact engine on
  * the int8 TFLite model and on search candidates (uniform w4a8; mixed per-channel 2/4/8 with a few pruned
- * channels, from the float model), against DJL-TFLite on the float and the int8 model. docs/PERFORMANCE.md.
+ * channels; bfp:m8:b16 and mxint8 weights and activations, from the float model), against DJL-TFLite on the float and the int8 model. docs/PERFORMANCE.md.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -41,7 +41,7 @@ public class ExactEngineBenchmark {
     private static final String FLOAT = "models/ic/pretrainedResnet.tflite";
     private static final String INT8 = "models/ic/pretrainedResnet_quant.tflite";
 
-    @Param({"djl-float", "djl-int8", "exact-int8", "exact-w4a8", "exact-mixed"})
+    @Param({"djl-float", "djl-int8", "exact-int8", "exact-w4a8", "exact-mixed", "exact-bfp", "exact-mxint8"})
     public String engine;
 
     private Predictor predictor;
@@ -61,6 +61,10 @@ public class ExactEngineBenchmark {
             case "exact-w4a8" -> Quantizer.predictor(floatModel, Assignment.parseUniform("w=int4,a=int8:asym"),
                     "w4a8", data, 32);
             case "exact-mixed" -> Quantizer.predictor(floatModel, Assignment.randomMixed(floatModel, 42), "mixed", data, 32);
+            case "exact-bfp" -> Quantizer.predictor(floatModel, Assignment.parseUniform(
+                    "w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", data, 32);
+            case "exact-mxint8" -> Quantizer.predictor(floatModel, Assignment.parseUniform("w=mxint8,a=mxint8"),
+                    "mxint8", data, 32);
             default -> throw new IllegalArgumentException(engine);
         };
         out = new float[predictor.outputSize()];

@@ -3,7 +3,6 @@ package io.bitsweep.search.exact;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
-import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.fp.FloatEngine;
 import io.bitsweep.eval.model.Model;
@@ -14,6 +13,7 @@ import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.problem.ProblemFactory;
@@ -66,14 +66,14 @@ public final class ExactProblem implements SearchProblem {
     ExactProblem(SearchSettings s) {
         this.settings = s;
         Path modelPath = resolve(s.model(), "model");
-        Path dataPath = resolve(s.data(), "data");
+        String dataPath = SearchData.resolve(s.data(), SearchSettings.ROOT + ".data");
         try {
             this.modelBytes = Files.readAllBytes(modelPath);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model " + modelPath + ": " + e.getMessage(), e);
         }
         this.model = TfliteImporter.read(modelBytes, modelPath.toString());
-        this.data = Datasets.open(dataPath);
+        this.data = SearchData.open(dataPath);
         this.target = target(s);
         this.from = s.evaluation().offset();
         this.to = s.evaluation().end(data.size());
@@ -182,7 +182,7 @@ public final class ExactProblem implements SearchProblem {
     }
 
     private String dataPathString() {
-        return resolve(settings.data(), "data").toString();
+        return SearchData.resolve(settings.data(), SearchSettings.ROOT + ".data");
     }
 
     @Override

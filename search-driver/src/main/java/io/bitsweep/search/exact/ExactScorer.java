@@ -1,7 +1,6 @@
 package io.bitsweep.search.exact;
 
 import io.bitsweep.eval.data.Dataset;
-import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
@@ -13,11 +12,11 @@ import io.bitsweep.eval.quant.Calibrator;
 import io.bitsweep.eval.quant.QuantizedModel;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.AssignmentCodec;
 import io.bitsweep.search.space.Genome;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +66,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
 
     @Override
     public Shard loadShard(int shard, int shardCount) {
-        Dataset ds = Datasets.open(Path.of(data));
+        Dataset ds = SearchData.open(data);
         int n = to - from;
         int a = from + (int) ((long) n * shard / shardCount);
         int b = from + (int) ((long) n * (shard + 1) / shardCount);
@@ -111,7 +110,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
 
     Calibrator.Observations calibration(Model model) {
         String key = modelSha256 + "|" + data + "|" + calibrationFrom + "|" + calibrationTo + "|" + calibrationMethod;
-        return CALIBRATIONS.computeIfAbsent(key, k -> Calibrator.observe(model, Datasets.open(Path.of(data)),
+        return CALIBRATIONS.computeIfAbsent(key, k -> Calibrator.observe(model, SearchData.open(data),
                 calibrationFrom, calibrationTo, calibrationMethod));
     }
 

@@ -1,5 +1,8 @@
 package io.bitsweep.eval.engine.exact;
 
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * CONV_2D (and FULLY_CONNECTED, as a 1x1 conv on a 1x1 input) on block arithmetic (docs/BLOCK-ARITHMETIC.md),
  * NHWC, batch 1. Once per run the int8 input is requantized into the input operand, per pixel in blocks along the
@@ -8,6 +11,12 @@ package io.bitsweep.eval.engine.exact;
  * the {@link AlignedAccumulator}, which starts at the bias. The {@link OutputStage} requantizes the result.
  */
 public final class BlockConv2d {
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /**
+     * Widest exact segment sum (sign included) for the int-lane form: below 2^29 in magnitude, right shifts can be
+     * clamped to 30 and the rounding cannot overflow.
+     */
+    private static final int MAX_LANE_SUM_BITS = 30;
     private final ConvGeometry g;
     private final BlockWeights w;
     private final BlockInputQuantizer input;
@@ -20,6 +29,16 @@ public final class BlockConv2d {
     private final long[] inMant;
     private final int[] inExp;
     private final int[] acc;
+    /** Int-lane form, when every exact segment sum fits 30 bits (else the long form). */
+    private final boolean lanes;
+    private final int[] segmentSums;
+    private final long[] registers;
+    private final long registerMin;
+    private final long registerMax;
+    private final int coutPadded;
+    private final int[] inMantInt;
+    private final int[] packed;          // [tap][ci][coutPadded]
+    private final int[] packedShift;     // [tap][weight block][coutPadded]: weight exponent - lsb
 
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
             AlignedAccumulator accumulator, OutputStage stage) {
@@ -39,7 +58,44 @@ public final class BlockConv2d {
         int pixels = g.inH() * g.inW();
         this.inMant = new long[pixels * g.inC()];
         this.inExp = new int[pixels * inputBlocksPerPixel];
-        this.acc = new int[w.channels()];
+        int sumBits = BlockChannels.sumBits(input.magnitudeBits(), w.magnitudeBits(),
+                Math.min(g.inC(), Math.min(input.blockSize(), w.blockSize())));
+        if (sumBits > MAX_LANE_SUM_BITS) {
+            this.lanes = false;
+            this.coutPadded = w.channels();
+            this.inMantInt = null;
+            this.packed = null;
+            this.packedShift = null;
+            this.segmentSums = null;
+            this.registers = null;
+            this.registerMin = 0;
+            this.registerMax = 0;
+            this.acc = new int[w.channels()];
+            return;
+        }
+        this.lanes = true;
+        this.coutPadded = Int8Conv2d.ceilTo(w.channels(), I.length());
+        this.acc = new int[coutPadded];
+        this.inMantInt = new int[inMant.length];
+        int taps = w.rows();
+        int inC = g.inC();
+        this.packed = new int[taps * inC * coutPadded];
+        this.packedShift = new int[taps * weightBlocksPerRow * coutPadded];
+        this.segmentSums = new int[I.length()];
+        this.registers = new long[coutPadded];
+        this.registerMax = (1L << (accumulator.bits() - 1)) - 1;
+        this.registerMin = -registerMax - 1;
+        for (int c = 0; c < w.channels(); c++) {
+            for (int t = 0; t < taps; t++) {
+                for (int ci = 0; ci < inC; ci++) {
+                    packed[(t * inC + ci) * coutPadded + c] = (int) w.mantissas()[(c * taps + t) * inC + ci];
+                }
+                for (int b = 0; b < weightBlocksPerRow; b++) {
+                    packedShift[(t * weightBlocksPerRow + b) * coutPadded + c] =
+                            w.exponents()[(c * taps + t) * weightBlocksPerRow + b] - channels.lsb[c];
+                }
+            }
+        }
     }
 
     public AlignedAccumulator accumulator() {
@@ -53,6 +109,10 @@ public final class BlockConv2d {
 
     /** {@code in} is [inH][inW][inC], {@code out} is [outH][outW][cout]. */
     public void run(byte[] in, byte[] out) {
+        if (lanes) {
+            runLanes(in, out);
+            return;
+        }
         final int inC = g.inC();
         for (int p = 0, n = g.inH() * g.inW(); p < n; p++) {
             input.requantize(in, p * inC, inC, inMant, p * inC, inExp, p * inputBlocksPerPixel);
@@ -111,5 +171,96 @@ public final class BlockConv2d {
             }
         }
         return a;
+    }
+
+    /** The same arithmetic with the segment sums of 16 output channels at a time in int lanes. */
+    private void runLanes(byte[] in, byte[] out) {
+        final int inC = g.inC();
+        for (int p = 0, n = g.inH() * g.inW(); p < n; p++) {
+            input.requantize(in, p * inC, inC, inMantInt, p * inC, inExp, p * inputBlocksPerPixel);
+        }
+        final int cout = w.channels();
+        final int lanesN = I.length();
+        for (int oy = 0; oy < g.outH(); oy++) {
+            int iy0 = oy * g.strideH() - g.padTop();
+            for (int ox = 0; ox < g.outW(); ox++) {
+                int ix0 = ox * g.strideW() - g.padLeft();
+                for (int cb = 0; cb < coutPadded; cb += lanesN) {
+                    accumulateLanes(iy0, ix0, cb);
+                }
+                int outBase = (oy * g.outW() + ox) * cout;
+                stage.apply(acc, out, outBase, cout);
+                for (int c = 0; c < cout; c++) {
+                    if (w.pruned()[c]) {
+                        out[outBase + c] = (byte) stage.outputZeroPoint();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One output pixel, output channels {@code [cb, cb + lanes)}, into {@code acc}: the exact segment sums in int
+     * lanes, each aligned into its channel's register by {@link AlignedAccumulator#add}.
+     */
+    private void accumulateLanes(int iy0, int ix0, int cb) {
+        final int inC = g.inC();
+        final int segments = seg.count();
+        final int[] segStart = seg.start();
+        final int[] segEnd = seg.end();
+        final int[] segIn = seg.inputBlock();
+        final int[] segW = seg.weightBlock();
+        int n = Math.min(I.length(), w.channels() - cb);
+        for (int j = 0; j < n; j++) {
+            registers[cb + j] = channels.bias[cb + j];
+        }
+        for (int ky = 0; ky < g.kH(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kW(); kx++) {
+                int ix = ix0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int pixel = iy * g.inW() + ix;
+                int aOff = pixel * inC;
+                int aExp = pixel * inputBlocksPerPixel;
+                int tap = ky * g.kW() + kx;
+                int wOff = tap * inC * coutPadded + cb;
+                int sOff = tap * weightBlocksPerRow * coutPadded + cb;
+                for (int s = 0; s < segments; s++) {
+                    IntVector sum = IntVector.zero(I);
+                    for (int i = segStart[s], end = segEnd[s]; i < end; i++) {
+                        sum = sum.add(IntVector.fromArray(I, packed, wOff + i * coutPadded)
+                                .mul(inMantInt[aOff + i]));
+                    }
+                    sum.intoArray(segmentSums, 0);
+                    int shiftAt = sOff + segW[s] * coutPadded;
+                    int e = inExp[aExp + segIn[s]];
+                    for (int j = 0; j < n; j++) {
+                        int p = segmentSums[j];
+                        int shift = packedShift[shiftAt + j] + e;
+                        // the common case inline: an exact left shift that saturates nothing
+                        long r = registers[cb + j];
+                        if (shift >= 0 && shift < 32) {
+                            long t = (long) p << shift; // |p| < 2^29: no overflow
+                            long total = r + t;
+                            if (total >= registerMin && total <= registerMax && t >= registerMin && t <= registerMax) {
+                                registers[cb + j] = total;
+                                continue;
+                            }
+                        }
+                        if (p != 0) {
+                            registers[cb + j] = accumulator.add(r, p, shift);
+                        }
+                    }
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            acc[cb + j] = (int) registers[cb + j];
+        }
     }
 }

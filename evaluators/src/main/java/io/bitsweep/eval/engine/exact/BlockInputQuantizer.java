@@ -90,25 +90,39 @@ public final class BlockInputQuantizer {
 
     /**
      * Requantizes {@code n} codes {@code in[from..from+n)} as consecutive blocks into {@code mant[to..]}, writing
-     * one exponent per block into {@code exp[expAt..]}; padding-free rows only (a row is one pixel's channels or
-     * one window's taps). Returns the number of blocks written.
+     * one exponent per block into {@code exp[expAt..]} (a row is one pixel's channels or one window's taps).
      */
-    public int requantize(byte[] in, int from, int n, long[] mant, int to, int[] exp, int expAt) {
+    public void requantize(byte[] in, int from, int n, long[] mant, int to, int[] exp, int expAt) {
         int b = Math.min(blockSize, n);
-        int blocks = 0;
-        for (int lo = 0; lo < n; lo += b, blocks++) {
+        for (int lo = 0, blk = expAt; lo < n; lo += b, blk++) {
             int hi = Math.min(n, lo + b);
-            int maxMag = 0;
-            for (int i = lo; i < hi; i++) {
-                maxMag = Math.max(maxMag, Math.abs(in[from + i] - zeroPoint));
-            }
-            int row = rowOfMax[maxMag] * 256 + 128;
+            int row = blockRow(in, from + lo, from + hi, exp, blk);
             for (int i = lo; i < hi; i++) {
                 mant[to + i] = mantissas[row + in[from + i]];
             }
-            exp[expAt + blocks] = exponentOfMax[maxMag];
         }
-        return blocks;
+    }
+
+    /** As {@link #requantize(byte[], int, int, long[], int, int[], int)} into int mantissas (narrow formats). */
+    public void requantize(byte[] in, int from, int n, int[] mant, int to, int[] exp, int expAt) {
+        int b = Math.min(blockSize, n);
+        for (int lo = 0, blk = expAt; lo < n; lo += b, blk++) {
+            int hi = Math.min(n, lo + b);
+            int row = blockRow(in, from + lo, from + hi, exp, blk);
+            for (int i = lo; i < hi; i++) {
+                mant[to + i] = (int) mantissas[row + in[from + i]];
+            }
+        }
+    }
+
+    /** The block's exponent into {@code exp[blk]}; returns the offset of code 0 in its mantissa row. */
+    private int blockRow(byte[] in, int lo, int hi, int[] exp, int blk) {
+        int maxMag = 0;
+        for (int i = lo; i < hi; i++) {
+            maxMag = Math.max(maxMag, Math.abs(in[i] - zeroPoint));
+        }
+        exp[blk] = exponentOfMax[maxMag];
+        return rowOfMax[maxMag] * 256 + 128;
     }
 
     public int zeroPoint() {

@@ -8,28 +8,13 @@ import jdk.incubator.vector.FloatVector;
  * contiguous run of output channels: the inner step is a broadcast FMA over a vector of output channels, with the
  * accumulator held in a register across the whole receptive field. Padding positions are skipped.
  */
-final class Conv2dKernel implements Kernel {
-    private final float[] in;
-    private final float[] out;
+final class Conv2dKernel extends ChannelBlockedConvKernel {
     private final float[] weights;
-    private final float[] bias;
-    private final Window g;
-    private final int cin;
-    private final int cout;
-    private final float lo;
-    private final float hi;
 
     /** @param tfliteWeights [Cout][kh][kw][Cin] as in the file; @param bias length Cout or null */
     Conv2dKernel(float[] in, float[] out, float[] tfliteWeights, float[] bias, Window g, int cin, int cout,
                  Activation act) {
-        this.in = in;
-        this.out = out;
-        this.g = g;
-        this.cin = cin;
-        this.cout = cout;
-        this.bias = bias == null ? new float[cout] : bias;
-        this.lo = act.min();
-        this.hi = act.max();
+        super(in, out, bias, g, cin, cout, act, cout);
         int taps = g.kh() * g.kw() * cin;
         this.weights = new float[taps * cout];
         for (int co = 0; co < cout; co++) {
@@ -39,27 +24,9 @@ final class Conv2dKernel implements Kernel {
         }
     }
 
+    /** The accumulator stays in one register across the whole receptive field. */
     @Override
-    public void run() {
-        int wideEnd = cout - cout % Vectors.WIDE.length();
-        int narrowEnd = wideEnd + (cout - wideEnd) / Vectors.NARROW.length() * Vectors.NARROW.length();
-        for (int oy = 0; oy < g.outH(); oy++) {
-            for (int ox = 0; ox < g.outW(); ox++) {
-                for (int co = 0; co < wideEnd; co += Vectors.WIDE.length()) {
-                    wideBlock(oy, ox, co);
-                }
-                if (narrowEnd > wideEnd) {
-                    narrowBlock(oy, ox, wideEnd);
-                }
-                for (int co = narrowEnd; co < cout; co++) {
-                    scalarChannel(oy, ox, co);
-                }
-            }
-        }
-    }
-
-    /** Output channels [co, co + lanes) of pixel (oy, ox), with the accumulator in one register. */
-    private void wideBlock(int oy, int ox, int co) {
+    void wideBlock(int oy, int ox, int co) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.WIDE, bias, co);
@@ -84,8 +51,9 @@ final class Conv2dKernel implements Kernel {
         acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + co);
     }
 
-    /** As {@link #wideBlock} with {@link Vectors#NARROW} (a copy, because the species must be a constant). */
-    private void narrowBlock(int oy, int ox, int co) {
+    /** A copy of {@link #wideBlock} with {@link Vectors#NARROW}: the species must be a constant. */
+    @Override
+    void narrowBlock(int oy, int ox, int co) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.NARROW, bias, co);
@@ -110,7 +78,8 @@ final class Conv2dKernel implements Kernel {
         acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + co);
     }
 
-    private void scalarChannel(int oy, int ox, int co) {
+    @Override
+    void scalarChannel(int oy, int ox, int co) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         float acc = bias[co];

@@ -7,54 +7,21 @@ import jdk.incubator.vector.FloatVector;
  * DEPTHWISE_CONV_2D, NHWC, weights [1][kh][kw][Cout] as in the file; output channel c reads input channel
  * c / multiplier. With multiplier 1 (all MLPerf Tiny models) the channels are vectorized; padding is skipped.
  */
-final class DepthwiseConv2dKernel implements Kernel {
-    private final float[] in;
-    private final float[] out;
+final class DepthwiseConv2dKernel extends ChannelBlockedConvKernel {
     private final float[] weights;
-    private final float[] bias;
-    private final Window g;
-    private final int cin;
-    private final int cout;
     private final int multiplier;
-    private final float lo;
-    private final float hi;
 
     DepthwiseConv2dKernel(float[] in, float[] out, float[] weights, float[] bias, Window g, int cin, int cout,
                           Activation act) {
-        this.in = in;
-        this.out = out;
+        // The block methods assume input channel = output channel, i.e. multiplier 1; otherwise all is scalar.
+        super(in, out, bias, g, cin, cout, act, cout / cin == 1 ? cout : 0);
         this.weights = weights;
-        this.bias = bias == null ? new float[cout] : bias;
-        this.g = g;
-        this.cin = cin;
-        this.cout = cout;
         this.multiplier = cout / cin;
-        this.lo = act.min();
-        this.hi = act.max();
     }
 
+    /** Only used with multiplier 1, so input channel = output channel. */
     @Override
-    public void run() {
-        int wideEnd = multiplier == 1 ? cout - cout % Vectors.WIDE.length() : 0;
-        int narrowEnd = multiplier == 1
-                ? wideEnd + (cout - wideEnd) / Vectors.NARROW.length() * Vectors.NARROW.length() : 0;
-        for (int oy = 0; oy < g.outH(); oy++) {
-            for (int ox = 0; ox < g.outW(); ox++) {
-                for (int c = 0; c < wideEnd; c += Vectors.WIDE.length()) {
-                    wideBlock(oy, ox, c);
-                }
-                if (narrowEnd > wideEnd) {
-                    narrowBlock(oy, ox, wideEnd);
-                }
-                for (int c = narrowEnd; c < cout; c++) {
-                    scalarChannel(oy, ox, c);
-                }
-            }
-        }
-    }
-
-    /** Channels [c, c + lanes) of pixel (oy, ox); only used with multiplier 1, so input channel = output channel. */
-    private void wideBlock(int oy, int ox, int c) {
+    void wideBlock(int oy, int ox, int c) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.WIDE, bias, c);
@@ -76,8 +43,9 @@ final class DepthwiseConv2dKernel implements Kernel {
         acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + c);
     }
 
-    /** As {@link #wideBlock} with {@link Vectors#NARROW} (a copy, because the species must be a constant). */
-    private void narrowBlock(int oy, int ox, int c) {
+    /** A copy of {@link #wideBlock} with {@link Vectors#NARROW}: the species must be a constant. */
+    @Override
+    void narrowBlock(int oy, int ox, int c) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.NARROW, bias, c);
@@ -99,7 +67,8 @@ final class DepthwiseConv2dKernel implements Kernel {
         acc.max(lo).min(hi).intoArray(out, (oy * g.outW() + ox) * cout + c);
     }
 
-    private void scalarChannel(int oy, int ox, int c) {
+    @Override
+    void scalarChannel(int oy, int ox, int c) {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         float acc = bias[c];
