@@ -51,8 +51,6 @@ _HEAVY = ("genome", "assignment")
 # Objective key (run.json) -> the column holding its value, and whether users read it "higher is better".
 _OBJECTIVE_COLUMNS = {"accuracy": "quality", "auc": "quality", "weight-bits": "weight_bits", "cycles": "cycles",
                       "energy": "energy_pj"}
-# The origin the search gives the all-int8 baseline: the objective scales its hypervolume is normalised by.
-_INT8_BASELINE = "baseline:w=int8,a=int8"
 
 
 class RunStoreError(ValueError):
@@ -330,16 +328,14 @@ class Run:
     # --- hypervolume ----------------------------------------------------------------------------------------------
 
     def objective_scales(self) -> dict[str, float]:
-        """Per objective, the value that normalises to 1.0: the all-int8 baseline's (accuracy/auc: 1.0), as the
-        search normalises its hypervolume. Raises MissingDataError if generation 0 has no all-int8 baseline."""
-        b = self.baselines()
-        b = b[b.origin == _INT8_BASELINE]
-        if self.generations[0] != 0 or b.empty:
-            raise MissingDataError(f"{self.path}: no '{_INT8_BASELINE}' candidate in generation 0, so the search's "
-                                   f"hypervolume normalisation is unknown")
-        row = b.iloc[0]
-        return {o: 1.0 if o in ("accuracy", "auc") else float(row[_OBJECTIVE_COLUMNS[o]]) or 1.0
-                for o in self.objectives}
+        """Per objective, the value that normalises to 1.0, exactly as the search normalised its hypervolume (the
+        uniform int8 model's cost; 1.0 for accuracy/auc), read from a complete generation's summary.json."""
+        file = self.path / "generations" / f"gen={self.generations[0]:05d}" / "summary.json"
+        if not file.is_file():
+            raise MissingDataError(f"{file} is missing, so the search's hypervolume normalisation is unknown "
+                                   f"(the run was written by an older BitSweep)")
+        scales = json.loads(file.read_text())["objective_scales"]
+        return {o: float(scales[o]) for o in self.objectives}
 
     def objective_matrix(self, df: pd.DataFrame, normalised: bool = True) -> np.ndarray:
         """The minimised objectives of rows of a table (quality -> 1 - quality), optionally normalised."""

@@ -1,5 +1,9 @@
 package io.bitsweep.search;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.config.SearchSettings;
@@ -36,6 +40,8 @@ import java.util.TreeSet;
  * end with the same archive as an uninterrupted run.
  */
 public final class SearchRun {
+    private static final ObjectMapper SUMMARY_JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     /** How many fresh draws a child gets before a genome seen before is accepted (and its evaluation reused). */
     private static final int DUPLICATE_RETRIES = 8;
 
@@ -159,7 +165,7 @@ public final class SearchRun {
                 settings.archiveTruncation() == SearchSettings.ArchiveTruncation.HYPERVOLUME);
         double hv = fronts.hypervolume(archive.points());
         hypervolumes.add(hv);
-        persist(g, evaluationRows);
+        persist(g, evaluationRows, hv);
         listener.generationFinished(new GenerationSummary(g, settings.generations(), batch.length,
                 children.size() - batch.length, archive.size(), hv, qualityMetric, bestByBudget(),
                 (System.nanoTime() - t0) / 1e9));
@@ -252,12 +258,38 @@ public final class SearchRun {
         return out;
     }
 
-    private void persist(int g, List<ScoredTable.Row> evaluationRows) {
+    private void persist(int g, List<ScoredTable.Row> evaluationRows, double hypervolume) {
         Map<Scored, Fronts.Order> order = fronts.order(population);
         List<ScoredTable.Row> pop = population.stream()
                 .map(s -> row(s, order.get(s).rank(), order.get(s).crowding(), false)).toList();
         List<ScoredTable.Row> arch = archive.points().stream().map(s -> row(s, 0, 0, false)).toList();
-        store.writeGeneration(g, pop, evaluationRows, arch);
+        store.writeGeneration(g, pop, evaluationRows, arch, summaryJson(g, hypervolume));
+    }
+
+    /**
+     * The generation's hypervolume and what it is measured in (objective scales, reference point), so that readers
+     * such as the notebooks use the search's own normalisation instead of reconstructing it.
+     */
+    private String summaryJson(int g, double hypervolume) {
+        ObjectNode root = SUMMARY_JSON.createObjectNode();
+        root.put("schema", "bitsweep.generation/1");
+        root.put("generation", g);
+        root.put("hypervolume", hypervolume);
+        root.put("archive_size", archive.size());
+        ObjectNode scales = root.putObject("objective_scales");
+        ObjectNode reference = root.putObject("hypervolume_reference");
+        double[] s = fronts.scales();
+        double[] ref = fronts.reference();
+        for (int i = 0; i < s.length; i++) {
+            String key = settings.objectives().get(i).key();
+            scales.put(key, s[i]);
+            reference.put(key, ref[i]);
+        }
+        try {
+            return SUMMARY_JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ScoredTable.Row row(Scored s, int rank, double crowding, boolean reused) {

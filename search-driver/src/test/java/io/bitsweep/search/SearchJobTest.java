@@ -11,6 +11,8 @@ import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.nsga.Scored;
 import io.bitsweep.search.spark.SparkSessions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bitsweep.search.store.RunStore;
 import io.bitsweep.search.store.ScoredTable;
 import java.nio.file.Files;
@@ -58,9 +60,14 @@ class SearchJobTest {
         assertEquals(4, lines.size());
         assertTrue(lines.get(0).line().startsWith("gen 0/3: 12 evaluated, front "), lines.get(0).line());
         for (int g = 0; g < 4; g++) {
-            for (String f : List.of("population.parquet", "evaluations.parquet", "archive.parquet", "_COMPLETE")) {
+            for (String f : List.of("population.parquet", "evaluations.parquet", "archive.parquet", "summary.json",
+                    "_COMPLETE")) {
                 assertTrue(Files.exists(out.resolve(RunStore.generationDir(g)).resolve(f)), g + "/" + f);
             }
+            JsonNode summary = new ObjectMapper().readTree(
+                    out.resolve(RunStore.generationDir(g)).resolve(RunStore.SUMMARY).toFile());
+            assertEquals(lines.get(g).hypervolume(), summary.get("hypervolume").asDouble(), "gen " + g);
+            assertEquals(g, summary.get("generation").asInt());
         }
         assertTrue(Files.exists(out.resolve("run.json")));
         assertTrue(Files.size(out.resolve("front.png")) > 1000);

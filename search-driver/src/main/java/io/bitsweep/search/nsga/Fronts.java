@@ -96,6 +96,16 @@ public final class Fronts {
                 .orElseThrow().scored;
     }
 
+    /** Per objective, the value that normalises to 1.0 (what the hypervolume is measured in). */
+    public double[] scales() {
+        return scales.clone();
+    }
+
+    /** The hypervolume reference point, in normalised objectives. */
+    public double[] reference() {
+        return reference.clone();
+    }
+
     /** Hypervolume of the (normalised) points that dominate the reference point; 0 when none does. */
     public double hypervolume(List<Scored> front) {
         List<double[]> inside = new ArrayList<>();

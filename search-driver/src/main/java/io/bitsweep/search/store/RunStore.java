@@ -24,6 +24,7 @@ import org.apache.hadoop.fs.Path;
 public final class RunStore {
     public static final String RUN_JSON = "run.json";
     public static final String COMPLETE = "_COMPLETE";
+    public static final String SUMMARY = "summary.json";
 
     private final Configuration conf;
     private final FileSystem fs;
@@ -109,13 +110,14 @@ public final class RunStore {
         }
     }
 
-    /** The three tables of one generation, then its _COMPLETE marker. */
+    /** The three tables of one generation and its summary.json, then its _COMPLETE marker. */
     public void writeGeneration(int generation, List<ScoredTable.Row> population, List<ScoredTable.Row> evaluations,
-                                List<ScoredTable.Row> archive) {
+                                List<ScoredTable.Row> archive, String summaryJson) {
         String dir = generationDir(generation);
         writeTable(dir + "/population.parquet", population);
         writeTable(dir + "/evaluations.parquet", evaluations);
         writeTable(dir + "/archive.parquet", archive);
+        writeText(dir + "/" + SUMMARY, summaryJson);
         writeText(dir + "/" + COMPLETE, "");
     }
 
