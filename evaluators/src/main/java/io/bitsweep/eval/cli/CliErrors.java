@@ -62,7 +62,8 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("error: " + ex.getMessage().replace('\n', ' ') + " (see '"
+            String msg = ex.getMessage().replace('\n', ' ').replaceFirst("^Error: ", "");
+            err.println("error: " + msg + " (see '"
                     + cmd.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
