@@ -51,4 +51,22 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
         }
         return ex.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.replace('\n', ' '));
     }
+
+    /**
+     * The same policy for command-line mistakes picocli finds while parsing (a missing required option, mutually
+     * exclusive options): one line naming the options and where the help is, picocli's usage exit code (2), no
+     * usage dump.
+     */
+    public static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            String msg = ex.getMessage().replace('\n', ' ').replaceFirst("^Error: ", "");
+            err.println("error: " + msg + " (see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
+    }
 }

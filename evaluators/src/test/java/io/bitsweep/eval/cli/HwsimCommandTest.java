@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.model.Op;
+import io.bitsweep.eval.tflite.TfliteImporter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -27,6 +32,7 @@ class HwsimCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
@@ -71,6 +77,98 @@ class HwsimCommandTest {
         Run badConf = run("--model", MODEL, "--target", conf.toString());
         assertTrue(badConf.err().contains("bad.conf") && badConf.err().contains("target.rows = 0"), badConf.err());
         assertFalse(badConf.err().contains("\tat "), "no stack trace");
+    }
+
+    /** conv_2d_1 with every other channel pruned and the rest int8; everything else int8. */
+    private static String halfPrunedConv1() {
+        Model m = TfliteImporter.load(Path.of(MODEL));
+        Op conv1 = m.quantizableLayers().stream().filter(op -> op.name().equals("conv_2d_1")).findFirst().orElseThrow();
+        int channels = m.outputChannels(conv1);
+        String formats = IntStream.range(0, channels).mapToObj(c -> c % 2 == 0 ? "\"pruned\"" : "\"int8\"")
+                .collect(Collectors.joining(", "));
+        return "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_1\": {\"weights\": [" + formats
+                + "], \"activations\": \"int4:asym\"}}}";
+    }
+
+    @Test
+    void anAssignmentWithPrunedChannelsCostsLessThanUniform(@TempDir Path dir) throws Exception {
+        Path defaults = dir.resolve("defaults.json");
+        Files.writeString(defaults, "{\"schema\": \"bitsweep.assignment/1\"}");
+        Path pruned = dir.resolve("pruned.json");
+        Files.writeString(pruned, halfPrunedConv1());
+        for (String target : List.of("systolic-16x16-os", "mpic")) {
+            Run uniform = run("--model", MODEL, "--target", target, "--uniform", "int8");
+            Run int8 = run("--model", MODEL, "--target", target, "--assignment", defaults.toString());
+            Run mixed = run("--model", MODEL, "--target", target, "--assignment", pruned.toString());
+            assertEquals(0, mixed.exit(), mixed.err());
+            assertTrue(mixed.out().contains("assignment " + pruned), mixed.out());
+            // An assignment of all defaults (int8) is the uniform int8 workload.
+            assertEquals(totalLine(uniform.out()), totalLine(int8.out()), target);
+            assertTrue(totalCycles(mixed.out()) < totalCycles(uniform.out()), target + ": " + totalLine(mixed.out()));
+            assertTrue(macs(mixed.out()) < macs(uniform.out()), target);
+            assertTrue(layerMacs(mixed.out(), "conv_2d_1") * 2 == layerMacs(uniform.out(), "conv_2d_1"), target);
+        }
+    }
+
+    @Test
+    void dataGivesDataDependentTargetsActivationStatistics() {
+        String data = Assets.resolve("data/ic01").toString();
+        Run stripesStatic = run("--model", MODEL, "--target", "stripes-16x16-os");
+        assertTrue(stripesStatic.err().contains("data-dependent but no --data was given: static cost"),
+                stripesStatic.err());
+        Run stripesData = run("--model", MODEL, "--target", "stripes-16x16-os", "--data", data, "--limit", "2");
+        assertEquals(0, stripesData.exit(), stripesData.err());
+        assertTrue(stripesData.err().contains("activation statistics of 2 samples"), stripesData.err());
+        // ReLU outputs are about half zeros and narrower than 8 bits: fewer cycles than the static array.
+        assertTrue(totalCycles(stripesData.out()) < totalCycles(stripesStatic.out()),
+                totalLine(stripesData.out()) + " vs " + totalLine(stripesStatic.out()));
+        Run mpicStatic = run("--model", MODEL, "--target", "mpic");
+        Run mpicData = run("--model", MODEL, "--target", "mpic", "--data", data, "--limit", "2");
+        assertEquals(0, mpicData.exit(), mpicData.err());
+        assertTrue(mpicData.err().contains("not data-dependent"), mpicData.err());
+        assertEquals(totalLine(mpicStatic.out()), totalLine(mpicData.out()));
+    }
+
+    @Test
+    void badAssignmentsAreOneLineErrors(@TempDir Path dir) throws Exception {
+        Path unknown = dir.resolve("unknown.json");
+        Files.writeString(unknown, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_99\": "
+                + "{\"weights\": \"int4\"}}}");
+        Run r = run("--model", MODEL, "--target", "mpic", "--assignment", unknown.toString());
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertOneLine(r, "layers.conv_2d_99: unknown layer");
+        Path channels = dir.resolve("channels.json");
+        Files.writeString(channels, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": "
+                + "{\"weights\": [\"int8\", \"pruned\"]}}}");
+        r = run("--model", MODEL, "--target", "mpic", "--assignment", channels.toString());
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertOneLine(r, "layers.conv_2d_0.weights: 2 channel formats for 16 output channels");
+        r = run("--model", MODEL, "--target", "mpic", "--assignment", channels.toString(), "--uniform", "int8");
+        assertTrue(r.exit() != 0);
+        assertOneLine(r, "--assignment=A.json, --uniform=SPEC are mutually exclusive");
+        assertFalse(r.err().contains("Error:") || r.err().contains("Usage:"), r.err());
+        r = run("--model", MODEL, "--target", "mpic", "--limit", "3");
+        assertTrue(r.exit() != 0);
+        assertOneLine(r, "--limit needs --data");
+    }
+
+    private static void assertOneLine(Run r, String expected) {
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    private static String totalLine(String table) {
+        return table.lines().filter(l -> l.startsWith("total ")).findFirst().orElseThrow(
+                () -> new AssertionError("no total line in " + table));
+    }
+
+    private static long macs(String table) {
+        return Long.parseLong(totalLine(table).trim().split("\\s+")[1]);
+    }
+
+    private static long layerMacs(String table, String layer) {
+        String line = table.lines().filter(l -> l.startsWith(layer + " ")).findFirst().orElseThrow();
+        return Long.parseLong(line.trim().split("\\s+")[2]);
     }
 
     private static long totalCycles(String table) {

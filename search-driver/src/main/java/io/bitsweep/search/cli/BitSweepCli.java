@@ -31,6 +31,7 @@ public final class BitSweepCli {
         BitSweepCli root = new BitSweepCli();
         CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler(new CliErrors(() -> root.verbose));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         return cl;
     }
 

@@ -128,6 +128,34 @@ class ExactProblemTest {
     }
 
     @Test
+    void hwsimAssignmentCostsExactlyWhatTheSearchCostModelGivesForItsJson(@TempDir Path dir) throws Exception {
+        AssignmentCodec codec = new AssignmentCodec(space, settings.quantization(), problem.modelSha256());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 3; i++) {
+            Genome g = space.random(random);
+            Path json = dir.resolve("a" + i + ".json");
+            Files.writeString(json, codec.toJsonString(g));
+            for (String target : List.of("mpic", "systolic-16x16-ws", "bfp-16x16-os")) {
+                CostModel.Costs c = new HwCostModel(model(), space, io.bitsweep.hwsim.Targets.load(target))
+                        .costs(g, new long[0]);
+                Path csv = dir.resolve(target + i + ".csv");
+                java.io.StringWriter err = new java.io.StringWriter();
+                picocli.CommandLine cl = new picocli.CommandLine(new io.bitsweep.eval.cli.HwsimCommand());
+                cl.setErr(new java.io.PrintWriter(err));
+                cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+                cl.setExecutionExceptionHandler(new io.bitsweep.eval.cli.CliErrors(() -> false));
+                int exit = cl.execute("--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
+                        "--target", target, "--assignment", json.toString(), "--csv", csv.toString());
+                assertEquals(0, exit, err.toString());
+                String[] total = Files.readAllLines(csv).stream().filter(l -> l.startsWith("total,")).findFirst()
+                        .orElseThrow().split(",");
+                assertEquals(c.cycles(), Long.parseLong(total[5]), target + " total_cycles, genome " + i);
+                assertEquals(c.energyPj(), Double.parseDouble(total[8]), 0.0005, target + " energy_pj, genome " + i);
+            }
+        }
+    }
+
+    @Test
     void aFormatTheExactEngineCannotRunIsAConfigErrorNamingLayerAndFormat() {
         SearchSettings bad = SearchConfigLoader.load(ConfigFactory.parseString(IC),
                 List.of("space.default.weights=[int8, fp32]"), null);
