@@ -1,6 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,6 +40,14 @@ public final class BlockConv2d {
     private final int[] inMantInt;
     private final int[] packed;          // [tap][ci][coutPadded]
     private final int[] packedShift;     // [tap][weight block][coutPadded]: weight exponent - lsb
+    /**
+     * Fast path: every aligned term of an output below 2^fastTermBits in magnitude, so that the sum of their
+     * magnitudes over all taps and segments fits 30 bits (0 when no such bound exists: always the exact path).
+     */
+    private final int fastTermBits;
+    private final int[] fastSums;
+    private final int[] fastMagnitudes;
+    private final int[] fastViolations;
 
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
             AlignedAccumulator accumulator, OutputStage stage) {
@@ -71,6 +80,10 @@ public final class BlockConv2d {
             this.registerMin = 0;
             this.registerMax = 0;
             this.acc = new int[w.channels()];
+            this.fastTermBits = 0;
+            this.fastSums = null;
+            this.fastMagnitudes = null;
+            this.fastViolations = null;
             return;
         }
         this.lanes = true;
@@ -85,6 +98,10 @@ public final class BlockConv2d {
         this.registers = new long[coutPadded];
         this.registerMax = (1L << (accumulator.bits() - 1)) - 1;
         this.registerMin = -registerMax - 1;
+        this.fastTermBits = Math.max(0, MAX_LANE_SUM_BITS - BlockChannels.ceilLog2(taps * seg.count()));
+        this.fastSums = new int[I.length()];
+        this.fastMagnitudes = new int[I.length()];
+        this.fastViolations = new int[I.length()];
         for (int c = 0; c < w.channels(); c++) {
             for (int t = 0; t < taps; t++) {
                 for (int ci = 0; ci < inC; ci++) {
@@ -186,7 +203,9 @@ public final class BlockConv2d {
             for (int ox = 0; ox < g.outW(); ox++) {
                 int ix0 = ox * g.strideW() - g.padLeft();
                 for (int cb = 0; cb < coutPadded; cb += lanesN) {
-                    accumulateLanes(iy0, ix0, cb);
+                    if (!accumulateFast(iy0, ix0, cb)) {
+                        accumulateLanes(iy0, ix0, cb);
+                    }
                 }
                 int outBase = (oy * g.outW() + ox) * cout;
                 stage.apply(acc, out, outBase, cout);
@@ -197,6 +216,92 @@ public final class BlockConv2d {
                 }
             }
         }
+    }
+
+    /**
+     * One output pixel, output channels {@code [cb, cb + lanes)}, into {@code acc}, when that is provably the same as
+     * {@link #accumulateLanes}: the segment sums are aligned in int lanes (left shifts exact, right shifts rounded to
+     * nearest with ties away from zero, as {@link AlignedAccumulator#add}) and summed without saturation. That equals
+     * the sequential saturating adds when no aligned term and no partial sum leaves the register, which holds when
+     * every term is below 2^fastTermBits (so the lane sums cannot overflow) and |bias| + Σ|term| fits the register.
+     * Returns false, having written nothing, when a lane fails either test; the caller then runs the exact path.
+     */
+    private boolean accumulateFast(int iy0, int ix0, int cb) {
+        if (fastTermBits == 0) {
+            return false;
+        }
+        final int inC = g.inC();
+        final int segments = seg.count();
+        final int[] segStart = seg.start();
+        final int[] segEnd = seg.end();
+        final int[] segIn = seg.inputBlock();
+        final int[] segW = seg.weightBlock();
+        final int termBits = fastTermBits;
+        final int termLimit = 1 << termBits;
+        // the running lane sums live in arrays, not in loop-carried vectors: C2 on JDK 17 fails to keep vectors
+        // that are phis of this loop nest unboxed and then allocates a box per operation
+        java.util.Arrays.fill(fastSums, 0);
+        java.util.Arrays.fill(fastMagnitudes, 0);
+        java.util.Arrays.fill(fastViolations, 0);
+        for (int ky = 0; ky < g.kH(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kW(); kx++) {
+                int ix = ix0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int pixel = iy * g.inW() + ix;
+                int aOff = pixel * inC;
+                int aExp = pixel * inputBlocksPerPixel;
+                int tap = ky * g.kW() + kx;
+                int wOff = tap * inC * coutPadded + cb;
+                int sOff = tap * weightBlocksPerRow * coutPadded + cb;
+                for (int s = 0; s < segments; s++) {
+                    IntVector sum = IntVector.zero(I);
+                    for (int i = segStart[s], end = segEnd[s]; i < end; i++) {
+                        sum = sum.add(IntVector.fromArray(I, packed, wOff + i * coutPadded)
+                                .mul(inMantInt[aOff + i]));
+                    }
+                    IntVector shift = IntVector.fromArray(I, packedShift, sOff + segW[s] * coutPadded)
+                            .add(inExp[aExp + segIn[s]]);
+                    IntVector left = shift.max(0);
+                    // |sum| < 2^29: a right shift of 30 rounds every sum to 0, as a longer one would
+                    IntVector right = shift.neg().max(0).min(MAX_LANE_SUM_BITS);
+                    IntVector magnitude = sum.abs();
+                    IntVector half = IntVector.broadcast(I, 1).lanewise(VectorOperators.LSHL, right)
+                            .lanewise(VectorOperators.ASHR, 1);
+                    IntVector aligned = magnitude.lanewise(VectorOperators.LSHL, left).add(half)
+                            .lanewise(VectorOperators.ASHR, right);
+                    // a nonzero sum whose left shift exceeds termBits, or whose magnitude reaches the limit
+                    // (2^termBits >> left) before its left shift, leaves the fast path: negative lanes
+                    IntVector outOfRange = left.neg().add(termBits)
+                            .or(IntVector.broadcast(I, termLimit).lanewise(VectorOperators.ASHR, left)
+                                    .sub(1).sub(magnitude));
+                    IntVector.fromArray(I, fastViolations, 0)
+                            .or(outOfRange.and(magnitude.or(magnitude.neg()))).intoArray(fastViolations, 0);
+                    IntVector sign = sum.lanewise(VectorOperators.ASHR, 31);
+                    IntVector.fromArray(I, fastSums, 0)
+                            .add(aligned.lanewise(VectorOperators.XOR, sign).sub(sign)).intoArray(fastSums, 0);
+                    IntVector.fromArray(I, fastMagnitudes, 0).add(aligned).intoArray(fastMagnitudes, 0);
+                }
+            }
+        }
+        if (IntVector.fromArray(I, fastViolations, 0).reduceLanes(VectorOperators.OR) < 0) {
+            return false;
+        }
+        int n = Math.min(I.length(), w.channels() - cb);
+        for (int j = 0; j < n; j++) {
+            if (Math.abs(channels.bias[cb + j]) + fastMagnitudes[j] > registerMax) {
+                return false;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            acc[cb + j] = (int) (channels.bias[cb + j] + fastSums[j]);
+        }
+        return true;
     }
 
     /**
