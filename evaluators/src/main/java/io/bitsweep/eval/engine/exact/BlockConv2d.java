@@ -1,6 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,6 +40,19 @@ public final class BlockConv2d {
     private final int[] inMantInt;
     private final int[] packed;          // [tap][ci][coutPadded]
     private final int[] packedShift;     // [tap][weight block][coutPadded]: weight exponent - lsb
+    /**
+     * Fast path: every aligned term of an output below 2^fastTermBits in magnitude, so that the sum of their
+     * magnitudes over all taps and segments fits 30 bits (0 when no such bound exists: always the exact path).
+     */
+    private final int fastTermBits;
+    private final int[] fastSums;
+    private final int[] fastMagnitudes;
+    private final int[] fastViolations;
+    /** Output pixels per call of the fast path. */
+    private static final int PIXELS = 4;
+    private final int[][] pixelAcc;
+    private final int[] tapPixel = new int[PIXELS];
+    private int lastPixels = 1;
 
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
             AlignedAccumulator accumulator, OutputStage stage) {
@@ -57,7 +71,7 @@ public final class BlockConv2d {
         this.weightBlocksPerRow = w.blocksPerRow();
         int pixels = g.inH() * g.inW();
         this.inMant = new long[pixels * g.inC()];
-        this.inExp = new int[pixels * inputBlocksPerPixel];
+        this.inExp = new int[(pixels + 1) * inputBlocksPerPixel]; // + the zero pixel's (unused by the sums)
         int sumBits = BlockChannels.sumBits(input.magnitudeBits(), w.magnitudeBits(),
                 Math.min(g.inC(), Math.min(input.blockSize(), w.blockSize())));
         if (sumBits > MAX_LANE_SUM_BITS) {
@@ -71,20 +85,30 @@ public final class BlockConv2d {
             this.registerMin = 0;
             this.registerMax = 0;
             this.acc = new int[w.channels()];
+            this.fastTermBits = 0;
+            this.fastSums = null;
+            this.fastMagnitudes = null;
+            this.fastViolations = null;
+            this.pixelAcc = null;
             return;
         }
         this.lanes = true;
         this.coutPadded = Int8Conv2d.ceilTo(w.channels(), I.length());
         this.acc = new int[coutPadded];
-        this.inMantInt = new int[inMant.length];
+        this.inMantInt = new int[inMant.length + g.inC()]; // + one all-zero pixel for padding taps
         int taps = w.rows();
         int inC = g.inC();
         this.packed = new int[taps * inC * coutPadded];
         this.packedShift = new int[taps * weightBlocksPerRow * coutPadded];
-        this.segmentSums = new int[I.length()];
+        this.segmentSums = new int[PIXELS * I.length()];
         this.registers = new long[coutPadded];
         this.registerMax = (1L << (accumulator.bits() - 1)) - 1;
         this.registerMin = -registerMax - 1;
+        this.fastTermBits = Math.max(0, MAX_LANE_SUM_BITS - BlockChannels.ceilLog2(taps * seg.count()));
+        this.fastSums = new int[PIXELS * I.length()];
+        this.fastMagnitudes = new int[PIXELS * I.length()];
+        this.fastViolations = new int[PIXELS * I.length()];
+        this.pixelAcc = new int[PIXELS][coutPadded];
         for (int c = 0; c < w.channels(); c++) {
             for (int t = 0; t < taps; t++) {
                 for (int ci = 0; ci < inC; ci++) {
@@ -104,7 +128,7 @@ public final class BlockConv2d {
 
     /** The saturated accumulators of the last output pixel computed (before requantization); for tests. */
     int[] lastAccumulators() {
-        return acc;
+        return lanes ? pixelAcc[lastPixels - 1] : acc;
     }
 
     /** {@code in} is [inH][inW][inC], {@code out} is [outH][outW][cout]. */
@@ -173,7 +197,10 @@ public final class BlockConv2d {
         return a;
     }
 
-    /** The same arithmetic with the segment sums of 16 output channels at a time in int lanes. */
+    /**
+     * The same arithmetic with the segment sums of 16 output channels at a time in int lanes, for {@value #PIXELS}
+     * output pixels of a row at a time (one weight load serves all of them).
+     */
     private void runLanes(byte[] in, byte[] out) {
         final int inC = g.inC();
         for (int p = 0, n = g.inH() * g.inW(); p < n; p++) {
@@ -183,20 +210,142 @@ public final class BlockConv2d {
         final int lanesN = I.length();
         for (int oy = 0; oy < g.outH(); oy++) {
             int iy0 = oy * g.strideH() - g.padTop();
-            for (int ox = 0; ox < g.outW(); ox++) {
-                int ix0 = ox * g.strideW() - g.padLeft();
+            for (int ox = 0; ox < g.outW(); ox += PIXELS) {
+                int pixels = Math.min(PIXELS, g.outW() - ox);
                 for (int cb = 0; cb < coutPadded; cb += lanesN) {
-                    accumulateLanes(iy0, ix0, cb);
+                    if (!accumulateFast(iy0, ox, pixels, cb)) {
+                        for (int p = 0; p < pixels; p++) {
+                            accumulateLanes(iy0, (ox + p) * g.strideW() - g.padLeft(), cb);
+                            System.arraycopy(acc, cb, pixelAcc[p], cb, lanesN);
+                        }
+                    }
                 }
-                int outBase = (oy * g.outW() + ox) * cout;
-                stage.apply(acc, out, outBase, cout);
-                for (int c = 0; c < cout; c++) {
-                    if (w.pruned()[c]) {
-                        out[outBase + c] = (byte) stage.outputZeroPoint();
+                lastPixels = pixels;
+                for (int p = 0; p < pixels; p++) {
+                    int outBase = (oy * g.outW() + ox + p) * cout;
+                    stage.apply(pixelAcc[p], out, outBase, cout);
+                    for (int c = 0; c < cout; c++) {
+                        if (w.pruned()[c]) {
+                            out[outBase + c] = (byte) stage.outputZeroPoint();
+                        }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Output pixels {@code ox .. ox + pixels - 1} of a row (pixels <= {@value #PIXELS}), output channels {@code [cb,
+     * cb + lanes)}, into {@code pixelAcc}, when that is provably the same as {@link #accumulateLanes}: the segment
+     * sums are aligned in int lanes (left shifts exact, right shifts rounded to nearest with ties away from zero, as
+     * {@link AlignedAccumulator#add}) and summed without saturation. That equals the sequential saturating adds when
+     * no aligned term and no partial sum leaves the register, which holds when every term is below 2^fastTermBits
+     * (so the lane sums cannot overflow) and |bias| + Σ|term| fits the register. Padding taps (and the pixels past
+     * {@code pixels}) read an all-zero pixel: a zero sum adds nothing, as a skipped tap. Returns false, having written
+     * nothing, when a lane fails either test; the caller then runs the exact path.
+     */
+    private boolean accumulateFast(int iy0, int ox, int pixels, int cb) {
+        if (fastTermBits == 0) {
+            return false;
+        }
+        final int inC = g.inC();
+        final int segments = seg.count();
+        final int[] segStart = seg.start();
+        final int[] segEnd = seg.end();
+        final int[] segIn = seg.inputBlock();
+        final int[] segW = seg.weightBlock();
+        final int zeroPixel = g.inH() * g.inW();
+        final int lanesN = I.length();
+        // the running lane sums live in arrays, not in loop-carried vectors: C2 on JDK 17 fails to keep vectors
+        // that are phis of this loop nest unboxed and then allocates a box per operation
+        java.util.Arrays.fill(fastSums, 0);
+        java.util.Arrays.fill(fastMagnitudes, 0);
+        java.util.Arrays.fill(fastViolations, 0);
+        for (int ky = 0; ky < g.kH(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            boolean rowInside = iy >= 0 && iy < g.inH();
+            for (int kx = 0; kx < g.kW(); kx++) {
+                for (int p = 0; p < PIXELS; p++) {
+                    int ix = (ox + p) * g.strideW() - g.padLeft() + kx * g.dilationW();
+                    boolean inside = rowInside && p < pixels && ix >= 0 && ix < g.inW();
+                    tapPixel[p] = inside ? iy * g.inW() + ix : zeroPixel;
+                }
+                int a0 = tapPixel[0] * inC;
+                int a1 = tapPixel[1] * inC;
+                int a2 = tapPixel[2] * inC;
+                int a3 = tapPixel[3] * inC;
+                int tap = ky * g.kW() + kx;
+                int wOff = tap * inC * coutPadded + cb;
+                int sOff = tap * weightBlocksPerRow * coutPadded + cb;
+                for (int s = 0; s < segments; s++) {
+                    IntVector sum0 = IntVector.zero(I);
+                    IntVector sum1 = IntVector.zero(I);
+                    IntVector sum2 = IntVector.zero(I);
+                    IntVector sum3 = IntVector.zero(I);
+                    for (int i = segStart[s], end = segEnd[s]; i < end; i++) {
+                        IntVector wv = IntVector.fromArray(I, packed, wOff + i * coutPadded);
+                        sum0 = sum0.add(wv.mul(inMantInt[a0 + i]));
+                        sum1 = sum1.add(wv.mul(inMantInt[a1 + i]));
+                        sum2 = sum2.add(wv.mul(inMantInt[a2 + i]));
+                        sum3 = sum3.add(wv.mul(inMantInt[a3 + i]));
+                    }
+                    sum0.intoArray(segmentSums, 0);
+                    sum1.intoArray(segmentSums, lanesN);
+                    sum2.intoArray(segmentSums, 2 * lanesN);
+                    sum3.intoArray(segmentSums, 3 * lanesN);
+                    int shiftAt = sOff + segW[s] * coutPadded;
+                    for (int p = 0; p < PIXELS; p++) {
+                        alignInto(p * lanesN, shiftAt, inExp[tapPixel[p] * inputBlocksPerPixel + segIn[s]]);
+                    }
+                }
+            }
+        }
+        int n = Math.min(lanesN, w.channels() - cb);
+        for (int p = 0; p < pixels; p++) {
+            if (IntVector.fromArray(I, fastViolations, p * lanesN).reduceLanes(VectorOperators.OR) < 0) {
+                return false;
+            }
+            for (int j = 0; j < n; j++) {
+                if (Math.abs(channels.bias[cb + j]) + fastMagnitudes[p * lanesN + j] > registerMax) {
+                    return false;
+                }
+            }
+        }
+        for (int p = 0; p < pixels; p++) {
+            for (int j = 0; j < n; j++) {
+                pixelAcc[p][cb + j] = (int) (channels.bias[cb + j] + fastSums[p * lanesN + j]);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Aligns one vector of exact segment sums by its per-lane shifts and adds the terms, their magnitudes and the
+     * lanes that leave the fast path (negative) into the running arrays at {@code at}.
+     */
+    private void alignInto(int at, int shiftAt, int inputExponent) {
+        final int termBits = fastTermBits;
+        IntVector sum = IntVector.fromArray(I, segmentSums, at);
+        IntVector shift = IntVector.fromArray(I, packedShift, shiftAt).add(inputExponent);
+        IntVector left = shift.max(0);
+        // |sum| < 2^29: a right shift of 30 rounds every sum to 0, as a longer one would
+        IntVector right = shift.neg().max(0).min(MAX_LANE_SUM_BITS);
+        IntVector magnitude = sum.abs();
+        IntVector half = IntVector.broadcast(I, 1).lanewise(VectorOperators.LSHL, right)
+                .lanewise(VectorOperators.ASHR, 1);
+        IntVector aligned = magnitude.lanewise(VectorOperators.LSHL, left).add(half)
+                .lanewise(VectorOperators.ASHR, right);
+        // a nonzero sum whose left shift exceeds termBits, or whose magnitude reaches the limit
+        // (2^termBits >> left) before its left shift, leaves the fast path: negative lanes
+        IntVector outOfRange = left.neg().add(termBits)
+                .or(IntVector.broadcast(I, 1 << termBits).lanewise(VectorOperators.ASHR, left)
+                        .sub(1).sub(magnitude));
+        IntVector.fromArray(I, fastViolations, at)
+                .or(outOfRange.and(magnitude.or(magnitude.neg()))).intoArray(fastViolations, at);
+        IntVector sign = sum.lanewise(VectorOperators.ASHR, 31);
+        IntVector.fromArray(I, fastSums, at)
+                .add(aligned.lanewise(VectorOperators.XOR, sign).sub(sign)).intoArray(fastSums, at);
+        IntVector.fromArray(I, fastMagnitudes, at).add(aligned).intoArray(fastMagnitudes, at);
     }
 
     /**

@@ -137,6 +137,11 @@ public final class Int8Program {
         return buffers[int8Output];
     }
 
+    /** Every tensor's int8 buffer after the last run (null for tensors without one); for bit-exactness tests. */
+    byte[][] tensorBuffers() {
+        return buffers;
+    }
+
     /** Quantizes a float input with the int8 input tensor's parameters (TFLite's AffineQuantize). */
     public void quantizeInput(float[] x, byte[] q) {
         Tensor t = model.tensor(int8Input);
