@@ -207,10 +207,15 @@ class Run:
         return self.table("archive", generation, heavy=heavy)
 
     def baselines(self) -> pd.DataFrame:
-        """The uniform baselines of generation 0 (origin ``baseline:w=int8,a=int8``, ...), with column ``baseline``."""
+        """The uniform baselines of generation 0 (origin ``baseline:w=int8,a=int8``, ...), with column ``baseline``.
+
+        ``baseline`` names integer formats by width only (origin ``baseline:w=int8,a=int8:asym`` is baseline
+        ``w=int8,a=int8``: a variant changes neither memory nor cycles), so the int8/int4 baselines have one name
+        whatever variants a config's space uses."""
         ev = self.evaluations(self.generations[0])
         b = ev[ev.origin.str.startswith("baseline:")].copy()
-        b["baseline"] = b.origin.str.removeprefix("baseline:")
+        b["baseline"] = (b.origin.str.removeprefix("baseline:")
+                         .str.replace(r"\b(int\d+):[a-z]+\b", r"\1", regex=True))
         return b.reset_index(drop=True)
 
     # --- the front ------------------------------------------------------------------------------------------------
@@ -361,7 +366,7 @@ class Run:
         """Per objective, the value that normalises to 1.0: the all-int8 baseline's (accuracy/auc: 1.0), as the
         search normalises its hypervolume. Raises MissingDataError if generation 0 has no all-int8 baseline."""
         b = self.baselines()
-        b = b[b.origin == _INT8_BASELINE]
+        b = b[b.baseline == _INT8_BASELINE.removeprefix("baseline:")]
         if self.generations[0] != 0 or b.empty:
             raise MissingDataError(f"{self.path}: no '{_INT8_BASELINE}' candidate in generation 0, so the search's "
                                    f"hypervolume normalisation is unknown")
