@@ -4,7 +4,7 @@ A run directory (docs/RUN-STORE.md, written by ``bitsweep search``) holds::
 
     run.json                                  provenance: resolved config, seed, versions, model/data sha256
     generations/gen=00007/{population,evaluations,archive}.parquet, _COMPLETE
-    front.csv, front.png, report.html, best/<point-id>.json
+    front.csv, front.png, report.html, best/<point-id>.json, best/<point-id>.hwsim.csv
 
 Only generations with a ``_COMPLETE`` marker are read: a generation directory without it is being written (or its
 run was killed while writing it) and is skipped with an :class:`IncompleteRunWarning`.
@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 __all__ = [
     "RunStoreError", "NotARunError", "NoCompleteGenerationError", "MissingDataError", "IncompleteRunWarning",
     "Run", "load_run", "load_runs", "runs_from_env", "fronts", "hypervolumes", "summary", "bits_per_element",
-    "ENV_VAR",
+    "ENV_VAR", "LAYER_COST_COLUMNS",
 ]
 
 ENV_VAR = "BITSWEEP_RUNS"
@@ -63,6 +63,11 @@ class NotARunError(RunStoreError):
 
 class NoCompleteGenerationError(RunStoreError):
     """The run has no generation with a _COMPLETE marker yet."""
+
+
+LAYER_COST_COLUMNS = ["layer", "op", "macs", "compute_cycles", "stall_cycles", "total_cycles", "sram_bytes",
+                      "dram_bytes", "energy_pj"]
+"""The columns of best/<id>.hwsim.csv (hw-sim's CsvReporter, `bitsweep hwsim --csv`)."""
 
 
 class MissingDataError(RunStoreError):
@@ -200,10 +205,15 @@ class Run:
         return self.table("archive", generation, heavy=heavy)
 
     def baselines(self) -> pd.DataFrame:
-        """The uniform baselines of generation 0 (origin ``baseline:w=int8,a=int8``, ...), with column ``baseline``."""
+        """The uniform baselines of generation 0 (origin ``baseline:w=int8,a=int8``, ...), with column ``baseline``.
+
+        ``baseline`` names integer formats by width only (origin ``baseline:w=int8,a=int8:asym`` is baseline
+        ``w=int8,a=int8``: a variant changes neither memory nor cycles), so the int8/int4 baselines have one name
+        whatever variants a config's space uses."""
         ev = self.evaluations(self.generations[0])
         b = ev[ev.origin.str.startswith("baseline:")].copy()
-        b["baseline"] = b.origin.str.removeprefix("baseline:")
+        b["baseline"] = (b.origin.str.removeprefix("baseline:")
+                         .str.replace(r"\b(int\d+):[a-z]+\b", r"\1", regex=True))
         return b.reset_index(drop=True)
 
     # --- the front ------------------------------------------------------------------------------------------------
@@ -295,10 +305,33 @@ class Run:
         return base.join(share.add_prefix("share_"))
 
     def layer_costs(self, point_id: str) -> pd.DataFrame:
-        """Per-layer cycles and energy of one point, if the run store holds them (it does not yet)."""
-        raise MissingDataError(
-            f"{self.path}: the run store holds cycles and energy per candidate only (columns cycles, energy_pj), "
-            f"not per layer, so the per-layer costs of '{point_id}' cannot be shown")
+        """Per-layer hardware costs of one front point, from best/<id>.hwsim.csv (hw-sim's CSV).
+
+        One row per costed layer in execution order, columns layer, op, macs, compute_cycles, stall_cycles,
+        total_cycles, sram_bytes, dram_bytes, energy_pj (the file's ``total`` row is dropped: it is their sum, and
+        the point's ``cycles`` / ``energy_pj``). Raises MissingDataError when the run has no such file: a run
+        still in progress (written at the end), a point not on the final front, a cost model without per-layer
+        costs, or a run written before BitSweep stored them.
+        """
+        file = self.path / "best" / f"{point_id}.hwsim.csv"
+        if not file.is_file():
+            raise MissingDataError(f"{file}: no per-layer costs for '{point_id}': {self._why_no_layer_costs(point_id)}")
+        df = pd.read_csv(file, dtype={"layer": str, "op": str}, keep_default_na=False)
+        if list(df.columns) != LAYER_COST_COLUMNS or df.empty or df.layer.iloc[-1] != "total":
+            raise RunStoreError(f"{file}: not a hw-sim per-layer CSV (expected the columns "
+                                f"{','.join(LAYER_COST_COLUMNS)} and a last row 'total')")
+        return df.iloc[:-1].reset_index(drop=True)
+
+    def _why_no_layer_costs(self, point_id: str) -> str:
+        if not self.finished:
+            return "the run has not finished (best/ is written with the final front)"
+        if point_id not in set(self.front().id):
+            return "per-layer costs are stored for the final front's points only"
+        if any((self.path / "best").glob("*.hwsim.csv")):
+            return ("the search wrote none for it (a point evaluated before --resume on a data-dependent target; "
+                    "see docs/RUN-STORE.md)")
+        return ("this run stores cycles and energy per candidate only (written by a BitSweep before per-layer "
+                "costs were stored, or by a problem without a hardware model); rerun the search to get them")
 
     @cached_property
     def _assignment_table(self) -> pd.DataFrame:

@@ -157,10 +157,52 @@ def test_bfp_formats_have_amortised_bits(runs_dir):
         assert not math.isnan(br.bits_per_element(s)), s
 
 
-def test_layer_costs_say_what_is_missing(runs_dir):
+@pytest.mark.parametrize("name", ("ic-channel-wise", "ic-layer-wise", "ic-bfp"))
+def test_layer_costs_of_every_front_point_sum_to_its_costs(cli_runs_dir, name):
+    run = load(cli_runs_dir / name)
+    front = run.front()
+    for p in front.itertuples():
+        layers = run.layer_costs(p.id)
+        assert list(layers.columns) == br.LAYER_COST_COLUMNS
+        assert len(layers) > 10 and "total" not in set(layers.layer), p.id
+        assert set(layers.op) <= {"conv", "depthwise", "fc", "add", "pool"}, p.id
+        assert (layers.total_cycles == layers.compute_cycles + layers.stall_cycles).all(), p.id
+        # front.csv prints cycles and energy with one decimal; each layer's energy has three
+        assert layers.total_cycles.sum() == p.cycles, p.id
+        assert layers.energy_pj.sum() == pytest.approx(p.energy_pj, abs=0.05 + 0.0005 * len(layers)), p.id
+        total = pd.read_csv(run.path / "best" / f"{p.id}.hwsim.csv").iloc[-1]
+        assert total.layer == "total" and total.total_cycles == p.cycles, p.id
+
+
+def test_layer_costs_of_a_run_without_them_say_why(runs_dir):
+    # The synthetic problem has no hardware model, like a run written before per-layer costs were stored.
     run = load(runs_dir / "channel-wise")
-    with pytest.raises(br.MissingDataError, match="not per layer"):
+    with pytest.raises(br.MissingDataError, match=r"hwsim\.csv.*per candidate only.*rerun the search"):
         run.layer_costs(run.front().id.iloc[0])
+
+
+def test_layer_costs_of_a_point_off_the_front(runs_dir):
+    run = load(runs_dir / "channel-wise")
+    off = sorted(set(run.evaluations().id) - set(run.front().id))[0]
+    with pytest.raises(br.MissingDataError, match="final front's points only"):
+        run.layer_costs(off)
+
+
+def test_layer_costs_of_an_unfinished_run(runs_dir):
+    with pytest.warns(br.IncompleteRunWarning):
+        run = br.load_run(runs_dir / "interrupted")
+    with pytest.raises(br.MissingDataError, match="has not finished"):
+        run.layer_costs(run.front().id.iloc[0])
+
+
+def test_a_corrupt_layer_costs_file_is_named(cli_runs_dir, tmp_path):
+    dst = tmp_path / "ic-channel-wise"
+    shutil.copytree(cli_runs_dir / "ic-channel-wise", dst)
+    run = load(dst)
+    point = run.front().id.iloc[0]
+    (dst / "best" / f"{point}.hwsim.csv").write_text("layer,cycles\nconv_2d_0,12\n")
+    with pytest.raises(br.RunStoreError, match=r"hwsim\.csv: not a hw-sim per-layer CSV"):
+        run.layer_costs(point)
 
 
 def test_not_a_run_directory(tmp_path):

@@ -83,7 +83,7 @@ public final class SearchJob {
                 try (SparkPopulationEvaluator<?> evaluator = evaluator(session, problem, space, settings.shards())) {
                     SearchRun run = new SearchRun(settings, problem, evaluator, store, recording);
                     ParetoArchive archive = run.run(options.resume());
-                    new FrontReport(store, run.codec(), problem.usesAuc() ? "auc" : "accuracy")
+                    new FrontReport(store, run.codec(), problem.usesAuc() ? "auc" : "accuracy", run::layerCostsCsv)
                             .write(archive.points(), summaries);
                     return new Result(archive, run.hypervolumes(), store);
                 }

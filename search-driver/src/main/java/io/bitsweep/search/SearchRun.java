@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -42,6 +43,7 @@ import java.util.TreeSet;
 public final class SearchRun {
     private static final ObjectMapper SUMMARY_JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchRun.class);
     /** How many fresh draws a child gets before a genome seen before is accepted (and its evaluation reused). */
     private static final int DUPLICATE_RETRIES = 8;
 
@@ -61,6 +63,8 @@ public final class SearchRun {
     private final String qualityMetric;
 
     private final Map<Genome, Evaluation> evaluated = new HashMap<>();
+    /** The summed activation statistics of every genome evaluated in this JVM (not those loaded on resume). */
+    private final Map<Genome, long[]> activationStats = new HashMap<>();
     private final List<Double> hypervolumes = new ArrayList<>();
     private List<Scored> population = List.of();
     private ParetoArchive archive = ParetoArchive.empty();
@@ -103,6 +107,21 @@ public final class SearchRun {
 
     public List<Double> hypervolumes() {
         return List.copyOf(hypervolumes);
+    }
+
+    /**
+     * One point's per-layer costs as hw-sim's CSV, from the cost model and the activation statistics its evaluation
+     * used; empty if the cost model has none, or if it needs statistics of a point evaluated before a resume.
+     */
+    public Optional<String> layerCostsCsv(Scored point) {
+        Genome g = point.candidate().genome();
+        long[] stats = activationStats.get(g);
+        Optional<String> csv = costModel.layerCostsCsv(g, stats);
+        if (csv.isEmpty() && stats == null && costModel.layerCostsCsv(g, new long[0]).isPresent()) {
+            LOG.warn("no per-layer costs for front point {}: it was evaluated before --resume and the target's "
+                    + "costs depend on activation statistics the run store does not keep", point.id());
+        }
+        return csv;
     }
 
     public ParetoArchive archive() {
@@ -149,6 +168,7 @@ public final class SearchRun {
             CandidateTally[] tallies = evaluator.evaluate(g, batch, listener::evaluationsDone);
             for (int i = 0; i < batch.length; i++) {
                 evaluated.put(batch[i], evaluation(batch[i], tallies[i]));
+                activationStats.put(batch[i], tallies[i].activationStats());
             }
         }
         List<ScoredTable.Row> evaluationRows = new ArrayList<>();

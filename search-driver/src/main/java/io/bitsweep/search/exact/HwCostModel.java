@@ -10,14 +10,19 @@ import io.bitsweep.eval.hw.LayerPrecisions;
 import io.bitsweep.eval.hw.WorkloadAdapter;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.hwsim.ActivationStats;
+import io.bitsweep.hwsim.CsvReporter;
 import io.bitsweep.hwsim.SimulationReport;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.SearchSpace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Costs a candidate with hw-sim: {@link WorkloadAdapter} turns the model and the candidate's formats into a workload,
@@ -72,9 +77,27 @@ public final class HwCostModel implements CostModel {
                 weightBits += f.packedBits(channelLayout(f, perChannel));
             }
         }
-        SimulationReport r = target.simulate(WorkloadAdapter.build(model, precisions(genome)),
-                activationStats(activationStats), false);
+        SimulationReport r = simulate(genome, activationStats);
         return new Costs(weightBits, (long) Math.ceil(weightBits / 8), r.totalCycles(), r.energyPj());
+    }
+
+    @Override
+    public Optional<String> layerCostsCsv(Genome genome, long[] activationStats) {
+        if (activationStats == null && target.dataDependent()) {
+            return Optional.empty();
+        }
+        StringBuilder csv = new StringBuilder();
+        try {
+            new CsvReporter().write(simulate(genome, activationStats == null ? new long[0] : activationStats), csv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
+        }
+        return Optional.of(csv.toString());
+    }
+
+    private SimulationReport simulate(Genome genome, long[] activationStats) {
+        return target.simulate(WorkloadAdapter.build(model, precisions(genome)), activationStats(activationStats),
+                false);
     }
 
     /** One channel's weights as a vector: one scale for integer formats, blocks along it for block formats. */

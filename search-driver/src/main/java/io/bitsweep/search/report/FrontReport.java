@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -18,17 +20,30 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The end-of-run outputs: front.csv (one row per archive point), best/<id>.json (each point's assignment, loadable by
- * {@code bitsweep eval --assignment}), front.png (quality against weight memory) and a plain report.html.
+ * {@code bitsweep eval --assignment}), best/<id>.hwsim.csv (its per-layer hw-sim costs), front.png (quality against
+ * weight memory) and a plain report.html.
  */
 public final class FrontReport {
     private final RunStore store;
     private final AssignmentCodec codec;
     private final String qualityMetric;
+    private final Function<Scored, Optional<String>> layerCostsCsv;
 
-    public FrontReport(RunStore store, AssignmentCodec codec, String qualityMetric) {
+    /**
+     * @param layerCostsCsv a point's per-layer costs as hw-sim's CSV, computed as its archived cycles and energy
+     *                      were ({@link io.bitsweep.search.SearchRun#layerCostsCsv}); empty: no file for it
+     */
+    public FrontReport(RunStore store, AssignmentCodec codec, String qualityMetric,
+                       Function<Scored, Optional<String>> layerCostsCsv) {
         this.store = store;
         this.codec = codec;
         this.qualityMetric = qualityMetric;
+        this.layerCostsCsv = layerCostsCsv;
+    }
+
+    /** The per-layer costs file of a front point, relative to the run directory. */
+    public static String layerCostsPath(String id) {
+        return "best/" + id + ".hwsim.csv";
     }
 
     /** The archive in the order users read it: smallest weight memory first, then id. */
@@ -41,6 +56,7 @@ public final class FrontReport {
         List<Scored> front = ordered(archive);
         for (Scored s : front) {
             store.writeText("best/" + s.id() + ".json", codec.toJsonString(s.candidate().genome()));
+            layerCostsCsv.apply(s).ifPresent(csv -> store.writeText(layerCostsPath(s.id()), csv));
         }
         store.writeText("front.csv", csv(front));
         store.writeBytes("front.png", png(front));
