@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issue's cluster determinism test: a small search submitted through {@code SparkSubmit} to a real standalone
- * master with 2 workers (1 core each) writes the same front.csv and byte-identical generation Parquet files as the
+ * master with 2 workers (1 core each) writes the same front.csv and generation Parquet files (every byte before the
+ * footer, see docs/RUN-STORE.md) as the
  * same search, same seed, under {@code local[2]} in this JVM. It goes through the CLI and the shipped config only, so
  * it holds for whichever evaluator the config selects.
  *
