@@ -54,8 +54,8 @@ public record SearchSettings(
             implements java.io.Serializable {}
 
     public record Variation(double crossoverProbability, boolean crossoverByLayer, int channelGroupSize,
-                            double channelMutationProbability, double layerMutationProbability,
-                            double randomInitialShare) {}
+                            double channelMutationProbability, double activationMutationProbability,
+                            double layerMutationProbability, double randomInitialShare) {}
 
     public enum ArchiveTruncation { CROWDING, HYPERVOLUME }
 
@@ -90,6 +90,7 @@ public record SearchSettings(
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
                             atLeast(c, "variation.channel-group-size", 1),
                             fraction(c, "variation.channel-mutation-probability", true),
+                            fraction(c, "variation.activation-mutation-probability", true),
                             fraction(c, "variation.layer-mutation-probability", false),
                             fraction(c, "variation.random-initial-share", false)),
                     atLeast(c, "archive.max-size", 2),

@@ -14,12 +14,15 @@ public final class Variation {
     private final SearchSpace space;
     private final SearchSettings.Variation settings;
     private final double channelRate;
+    private final double activationRate;
 
     public Variation(SearchSpace space, SearchSettings.Variation settings) {
         this.space = space;
         this.settings = settings;
         this.channelRate = settings.channelMutationProbability() >= 0 ? settings.channelMutationProbability()
                 : 1.0 / space.genomeLength();
+        this.activationRate = settings.activationMutationProbability() >= 0 ? settings.activationMutationProbability()
+                : 1.0 / space.layers().size();
     }
 
     public Genome crossover(Genome a, Genome b, SplittableRandom rnd) {
@@ -56,7 +59,7 @@ public final class Variation {
                     genes[at] = (byte) redraw(genes[at], ls.weights().size(), rnd);
                 }
             }
-            if (rnd.nextDouble() < channelRate) {
+            if (rnd.nextDouble() < activationRate) {
                 genes[ls.activationGene()] = (byte) redraw(genes[ls.activationGene()], ls.activations().size(), rnd);
             }
         }

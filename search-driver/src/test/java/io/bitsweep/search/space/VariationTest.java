@@ -1,0 +1,44 @@
+package io.bitsweep.search.space;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.config.SearchConfigLoader;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.exact.ModelLayers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Mutation on the real IC ResNet-8 per-channel space (hundreds of weight genes, ten activation genes). */
+class VariationTest {
+    static final Path CONF = Path.of(System.getProperty("bitsweep.repo", "..")).resolve("conf/search");
+
+    @Test
+    void activationFormatsMoveAboutOncePerChildWhateverTheChannelCount() {
+        SearchSettings s = SearchConfigLoader.load(CONF.resolve("ic-resnet8-mpic.conf"), List.of(), null);
+        SearchSpace space = SearchSpace.of(s, ModelLayers.of(TfliteImporter.load(Assets.resolve(
+                s.model().substring("assets:".length())))));
+        assertTrue(space.genomeLength() > 20 * space.layers().size(), "a per-channel genome: " + space.genomeLength());
+        Variation variation = new Variation(space, s.variation());
+        Genome parent = space.uniform("int8", "int8:asym");
+        SplittableRandom rnd = new SplittableRandom(7);
+        int children = 2000;
+        int activationChanged = 0;
+        for (int i = 0; i < children; i++) {
+            Genome child = variation.mutate(parent, rnd);
+            for (LayerSpace ls : space.layers()) {
+                if (child.gene(ls.activationGene()) != parent.gene(ls.activationGene())) {
+                    activationChanged++;
+                    break;
+                }
+            }
+        }
+        // Default rate 1/layers: P(some activation moves) = 1 - (1 - 1/L)^L, about 0.65 for L = 10. At the channel
+        // rate (1 / genome length) it would be about 0.015.
+        double share = activationChanged / (double) children;
+        assertTrue(share > 0.5 && share < 0.8, "share of children with a new activation format: " + share);
+    }
+}
