@@ -1,53 +1,19 @@
 package io.bitsweep.eval.format;
 
 /** {@code fp32}: no quantization; values pass through unchanged (NaN and infinities included). Codes are the raw bits. */
-public final class Fp32Format extends NumberFormat {
+public final class Fp32Format extends ElementwiseFormat {
     Fp32Format() {
-        super("fp32");
+        super("fp32", 32, 1f);
     }
 
     @Override
-    public int elementBits() {
-        return 32;
+    int encode(float value) {
+        return Float.floatToRawIntBits(value);
     }
 
     @Override
-    public int groupOverheadBits() {
-        return 0;
-    }
-
-    @Override
-    public double bitsPerElement() {
-        return 32;
-    }
-
-    @Override
-    public Layout layout(int[] shape, Granularity granularity) {
-        return granularity instanceof Granularity.PerChannel c ? Layout.perChannel(shape, c.axis()) : Layout.perTensor(shape);
-    }
-
-    @Override
-    void process(float[] src, Layout layout, Rounding rounding, int from, int to, float[] dst, QuantizedTensor out) {
-        int step = layout.elementStride();
-        for (int g = from; g < to; g++) {
-            int base = layout.base(g);
-            int len = layout.runLength(g);
-            for (int r = 0, runs = layout.runs(); r < runs; r++) {
-                for (int t = 0, i = base + r * layout.runStride(); t < len; t++, i += step) {
-                    if (dst != null) {
-                        dst[i] = src[i];
-                    }
-                    if (out != null) {
-                        out.codes[i] = Float.floatToRawIntBits(src[i]);
-                    }
-                }
-            }
-            if (out != null) {
-                out.scales[g] = 1f;
-                out.zeroPoints[g] = 0;
-                out.exponents[g] = 0;
-            }
-        }
+    float quantizeDequantize(float value) {
+        return value;
     }
 
     @Override

@@ -12,7 +12,7 @@ package io.bitsweep.eval.format;
  * both may work on a range of groups, so a caller can quantize each channel of a tensor with its own format.
  * Inputs must be finite (except for fp32). Equality, hash code and toString are those of the canonical spec string.
  */
-public abstract sealed class NumberFormat permits IntFormat, BlockFormat, PrunedFormat, Fp32Format {
+public abstract sealed class NumberFormat permits IntFormat, BlockFormat, ElementwiseFormat {
     private final String spec;
 
     NumberFormat(String spec) {
