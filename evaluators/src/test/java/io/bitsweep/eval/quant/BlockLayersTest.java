@@ -1,44 +1,24 @@
 package io.bitsweep.eval.quant;
 
+import static io.bitsweep.eval.quant.IcResNet8.correct;
+import static io.bitsweep.eval.quant.IcResNet8.floatCorrect;
+import static io.bitsweep.eval.quant.IcResNet8.ic;
+import static io.bitsweep.eval.quant.IcResNet8.ic01;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.assets.Assets;
-import io.bitsweep.eval.data.Dataset;
-import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.engine.Predictor;
-import io.bitsweep.eval.engine.fp.FloatEngine;
-import io.bitsweep.eval.metrics.Evaluation;
-import io.bitsweep.eval.model.Model;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** BFP and MX layers of the float IC model (ResNet-8) on the exact engine, on the real CIFAR-10 samples. */
 class BlockLayersTest {
-    static Model ic;
-    static Dataset ic01;
-    static int floatCorrect;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void load() {
-        ic = TfliteImporter.load(Assets.resolve("models/ic/pretrainedResnet.tflite"));
-        ic01 = Datasets.open(Assets.resolve("data/ic01"));
-        floatCorrect = correct(FloatEngine.compile(ic));
-    }
-
-    private static int correct(Predictor p) {
-        return (int) Evaluation.run(p, ic01, 0, false).accuracy().correct();
-    }
 
     private static int uniform(String spec) {
         return correct(Quantizer.predictor(ic, Assignment.parseUniform(spec), "--uniform", ic01,
