@@ -173,8 +173,7 @@ public final class Int8Program {
         Tensor in = int8Activation(op, model.input(op, 0));
         Tensor w = model.weights(op);
         Tensor out = int8Activation(op, model.output(op));
-        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(),
-                o.strideW(), o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        ConvGeometry g = windowGeometry(op, in, w);
         checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
         OutputStage stage = stage(op, in, w, out, o.activation(), options.gemmRounding(), options);
         Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage,
@@ -189,8 +188,7 @@ public final class Int8Program {
         Tensor in = int8Activation(op, model.input(op, 0));
         Tensor w = model.weights(op);
         Tensor out = int8Activation(op, model.output(op));
-        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(),
-                o.strideW(), o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        ConvGeometry g = windowGeometry(op, in, w);
         checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
         OutputStage stage = stage(op, in, w, out, o.activation(), options.kernelRounding(), options);
         Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
@@ -235,39 +233,18 @@ public final class Int8Program {
                 options.accumulatorBits());
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
-        boolean same;
-        int strideH;
-        int strideW;
-        int dilationH;
-        int dilationW;
-        io.bitsweep.eval.model.Activation act;
-        if (op.options() instanceof OpOptions.Conv o) {
-            same = o.padding() == io.bitsweep.eval.model.Padding.SAME;
-            strideH = o.strideH();
-            strideW = o.strideW();
-            dilationH = o.dilationH();
-            dilationW = o.dilationW();
-            act = o.activation();
-        } else if (op.options() instanceof OpOptions.DepthwiseConv o) {
-            same = o.padding() == io.bitsweep.eval.model.Padding.SAME;
-            strideH = o.strideH();
-            strideW = o.strideW();
-            dilationH = o.dilationH();
-            dilationW = o.dilationW();
-            act = o.activation();
-        } else {
+        io.bitsweep.eval.model.Activation act = op.options().activation();
+        if (!(op.options() instanceof OpOptions.Conv || op.options() instanceof OpOptions.DepthwiseConv)) {
             if (in.elementCount() != w.rowLength() || out.elementCount() != w.channels()) {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ")");
             }
             ConvGeometry g = ConvGeometry.of(1, 1, w.rowLength(), 1, 1, 1, 1, 1, 1, false);
-            OutputStage stage = blockStage(ch, w, out, op.options().activation(), options.gemmRounding());
+            OutputStage stage = blockStage(ch, w, out, act, options.gemmRounding());
             BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator, stage);
             steps.add(() -> k.run(x, y));
             return;
         }
-        Tensor wt = model.weights(op);
-        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), wt.dim(1), wt.dim(2), strideH, strideW,
-                dilationH, dilationW, same);
+        ConvGeometry g = windowGeometry(op, in, model.weights(op));
         checkOutput(op, out, g.outH(), g.outW(), w.channels());
         if (op.options() instanceof OpOptions.DepthwiseConv o) {
             BlockDepthwiseConv2d k = new BlockDepthwiseConv2d(g, o.depthMultiplier(), w, iq, ch, accumulator,
@@ -278,6 +255,17 @@ public final class Int8Program {
                     blockStage(ch, w, out, act, options.gemmRounding()));
             steps.add(() -> k.run(x, y));
         }
+    }
+
+    /** The sliding-window geometry of a CONV_2D or DEPTHWISE_CONV_2D op: input [1,H,W,C], weights [*,kh,kw,*]. */
+    private static ConvGeometry windowGeometry(Op op, Tensor in, Tensor w) {
+        if (op.options() instanceof OpOptions.Conv o) {
+            return ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(), o.strideW(),
+                    o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        }
+        OpOptions.DepthwiseConv o = (OpOptions.DepthwiseConv) op.options();
+        return ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(), o.strideW(),
+                o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
     }
 
     /** Requantization of a block layer's accumulator (already saturated to its width, so 32 here). */
