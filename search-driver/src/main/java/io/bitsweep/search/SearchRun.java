@@ -23,6 +23,7 @@ import io.bitsweep.search.space.InitialPopulation;
 import io.bitsweep.search.space.SearchSpace;
 import io.bitsweep.search.space.Variation;
 import io.bitsweep.search.store.RunStore;
+import io.bitsweep.search.store.SeedAssignments;
 import io.bitsweep.search.store.ScoredTable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -193,9 +194,21 @@ public final class SearchRun {
 
     private List<Candidate> initial() {
         List<Candidate> out = new ArrayList<>();
-        List<InitialPopulation.Seeded> seeded = InitialPopulation.create(space, settings, draws);
+        List<InitialPopulation.Seeded> seeded = InitialPopulation.create(space, settings, draws, seeds());
         for (int i = 0; i < seeded.size(); i++) {
             out.add(new Candidate(Candidate.id(0, i), 0, i, seeded.get(i).genome(), seeded.get(i).origin(), null, null));
+        }
+        return out;
+    }
+
+    /** The {@code init-from} assignments as genomes of this space; an assignment that does not fit is an error. */
+    private List<InitialPopulation.Seeded> seeds() {
+        List<InitialPopulation.Seeded> out = new ArrayList<>();
+        for (SeedAssignments.Seed s : SeedAssignments.read(settings.initFrom(), new org.apache.hadoop.conf.Configuration())) {
+            out.add(new InitialPopulation.Seeded(codec.toGenome(s.assignment(), "init-from " + s.source()), "init:" + s.source()));
+        }
+        if (!out.isEmpty()) {
+            LOG.info("generation 0 starts from {} init-from assignment(s)", out.size());
         }
         return out;
     }

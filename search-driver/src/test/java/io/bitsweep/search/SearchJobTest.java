@@ -141,4 +141,51 @@ class SearchJobTest {
         assertTrue(e.getMessage().contains("bitsweep.search.seed (was 7, now 8)"), e.getMessage());
         assertFalse(e.getMessage().contains("generations"), e.getMessage());
     }
+
+    @Test
+    void initFromAnotherRunEvaluatesItsWholeFrontAndKeepsOrBeatsIt(@TempDir Path dir) throws Exception {
+        Path layerWise = dir.resolve("layerwise");
+        SearchJob.Result lw = run(settings("space.default.granularity=per-layer", "generations=3",
+                "archive.max-size=64"), layerWise, false, SearchListener.NONE);
+        SearchJob.Result cw = run(settings("generations=2", "archive.max-size=64",
+                "init-from=[\"" + layerWise + "\"]"), dir.resolve("channelwise"), false, SearchListener.NONE);
+
+        List<ScoredTable.Row> gen0 = cw.store().readTable(0, "evaluations");
+        for (Scored p : lw.archive().points()) {
+            ScoredTable.Row seeded = gen0.stream()
+                    .filter(r -> r.candidate().origin().equals("init:layerwise/" + p.id())).findFirst()
+                    .orElseThrow(() -> new AssertionError("front point " + p.id() + " not in generation 0"));
+            // The same assignment on the same problem scores the same, so nothing of the seed's front is lost...
+            assertEquals(p.evaluation(), seeded.evaluation(), p.id());
+            // ...and the warm-started archive holds, for each seed point, a point at least as good in every objective.
+            assertTrue(cw.archive().points().stream().anyMatch(q -> weaklyDominates(q, p)), p.id());
+        }
+        assertTrue(gen0.size() >= 12, "population filled up behind the seeds: " + gen0.size());
+    }
+
+    private static boolean weaklyDominates(Scored a, Scored b) {
+        for (int i = 0; i < a.objectives().length; i++) {
+            if (a.objectives()[i] > b.objectives()[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void initFromAnAssignmentOutsideTheSpaceNamesLayerAndAllowedFormats(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"schema\": \"bitsweep.assignment/1\", \"defaults\": {\"weights\": \"int8\", "
+                + "\"activations\": \"int8\"}, \"layers\": {\"fully_connected_0\": {\"weights\": \"int2\"}}}");
+        BitSweepException e = assertThrows(BitSweepException.class, () -> run(
+                settings("init-from=[\"" + bad + "\"]"), dir.resolve("run"), false, SearchListener.NONE));
+        assertEquals("init-from bad.json: fully_connected_0.weights 'int2' is not in this search space (allowed: "
+                + "int8, int4)", e.getMessage());
+
+        BitSweepException missing = assertThrows(BitSweepException.class, () -> run(
+                settings("init-from=[\"" + dir.resolve("nothing") + "\"]"), dir.resolve("run2"), false,
+                SearchListener.NONE));
+        assertTrue(missing.getMessage().contains("is neither a run directory with a front.csv nor an assignment JSON"),
+                missing.getMessage());
+    }
 }

@@ -17,6 +17,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import com.typesafe.config.ConfigUtil;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a config key (path relative to bitsweep.search), e.g. --set population=32. Repeatable.")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--init-from", paramLabel = "RUN|FILE", description = "Warm start: a run directory (its front) or an assignment JSON whose genomes join generation 0; sets bitsweep.search.init-from. Repeatable.")
+    List<String> initFrom = new ArrayList<>();
+
     @Option(names = "--no-progress", description = "No progress bar (summary lines only).")
     boolean noProgress;
 
@@ -55,7 +59,12 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SearchSettings settings = SearchConfigLoader.load(config, sets, seed);
+        List<String> overrides = new ArrayList<>(sets);
+        if (!initFrom.isEmpty()) {
+            overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
+                    .collect(java.util.stream.Collectors.joining(",", "[", "]")));
+        }
+        SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
         if (out == null) {
             if (resume) {
                 throw new IllegalArgumentException("--resume needs --out DIR (the run to continue)");

@@ -40,6 +40,7 @@ public record SearchSettings(
         int archiveMaxSize,
         ArchiveTruncation archiveTruncation,
         double hypervolumeReference,
+        List<String> initFrom,
         Config config) {
 
     public static final String ROOT = "bitsweep.search";
@@ -96,6 +97,7 @@ public record SearchSettings(
                     atLeast(c, "archive.max-size", 2),
                     ArchiveTruncation.valueOf(oneOf(c, "archive.truncation", "crowding", "hypervolume").toUpperCase()),
                     positive(c, "hypervolume-reference"),
+                    List.copyOf(c.getStringList("init-from")),
                     config.getConfig(ROOT).atPath(ROOT));
         } catch (ConfigException e) {
             throw new BitSweepException(e.getMessage(), e);

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.search.config.SearchSettings;
+import java.util.List;
 
 /**
  * Genome -> assignment JSON, exactly the schema {@code bitsweep eval --assignment} loads (CONTRACTS.md): every layer
- * listed, weights as one spec or one spec per output channel.
+ * listed, weights as one spec or one spec per output channel; and back, for assignments that seed a search.
  */
 public final class AssignmentCodec implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -61,6 +64,58 @@ public final class AssignmentCodec implements java.io.Serializable {
         root.put("weight_scales", quantization.weightScales());
         root.put("requant", quantization.requant());
         return root;
+    }
+
+    /**
+     * The genome of an assignment, if it lies in this space: every layer's weight and activation formats among the
+     * layer's allowed ones (spelled as the config spells them), and one format for all channels of a per-layer
+     * layer. Calibration, weight-scale and requantization settings are this search's, whatever the assignment says.
+     *
+     * @throws BitSweepException naming {@code source}, the first layer that does not fit and its allowed formats
+     */
+    public Genome toGenome(Assignment a, String source) {
+        if (modelSha256 != null && a.modelSha256() != null && !a.modelSha256().equalsIgnoreCase(modelSha256)) {
+            throw new BitSweepException(source + ": model_sha256 " + a.modelSha256()
+                    + " is not the searched model's (" + modelSha256 + ")");
+        }
+        for (String named : a.layers().keySet()) {
+            if (space.layers().stream().noneMatch(ls -> ls.layer().name().equals(named))) {
+                throw new BitSweepException(source + ": layer '" + named + "' is not a quantizable layer of the model");
+            }
+        }
+        byte[] genes = new byte[space.genomeLength()];
+        for (LayerSpace ls : space.layers()) {
+            String name = ls.layer().name();
+            Assignment.Layer entry = a.layers().get(name);
+            List<String> weights = entry == null || entry.weights() == null ? List.of(a.defaultWeights()) : entry.weights();
+            int channels = ls.layer().outChannels();
+            if (weights.size() != 1 && weights.size() != channels) {
+                throw new BitSweepException(source + ": " + name + ".weights has " + weights.size()
+                        + " formats; the layer has " + channels + " output channels");
+            }
+            for (int gene = 0; gene < ls.weightGenes(); gene++) {
+                String first = weights.get(weights.size() == 1 ? 0 : gene * ls.channelsPerGene());
+                for (int c = gene * ls.channelsPerGene(); c < (gene + 1) * ls.channelsPerGene() && weights.size() > 1; c++) {
+                    if (!weights.get(c).equals(first)) {
+                        throw new BitSweepException(source + ": " + name + " has per-channel weight formats, but this "
+                                + "search gives the layer one format (granularity per-layer)");
+                    }
+                }
+                genes[ls.weightOffset() + gene] = (byte) index(ls.weights(), first, source, name + ".weights");
+            }
+            String act = entry == null || entry.activations() == null ? a.defaultActivations() : entry.activations();
+            genes[ls.activationGene()] = (byte) index(ls.activations(), act, source, name + ".activations");
+        }
+        return Genome.wrap(genes);
+    }
+
+    private static int index(List<String> allowed, String spec, String source, String field) {
+        int i = allowed.indexOf(spec);
+        if (i < 0) {
+            throw new BitSweepException(source + ": " + field + " '" + spec + "' is not in this search space (allowed: "
+                    + String.join(", ", allowed) + ")");
+        }
+        return i;
     }
 
     public String toJsonString(Genome g) {

@@ -9,21 +9,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Generation 0: the uniform baselines a user would try by hand (all int8, all int4 weights, ... and each activation
- * format), the same with first and last layer kept at the first (widest) format, then random genomes.
+ * Generation 0: the seeds a user gave ({@code init-from}), then the uniform baselines a user would try by hand (all
+ * int8, all int4 weights, ... and each activation format), the same with first and last layer kept at the first
+ * (widest) format, then random genomes.
  */
 public final class InitialPopulation {
     private InitialPopulation() {}
 
-    /** A genome and a short word on where it came from ("baseline:w=int4,a=int8", "random"). */
+    /** A genome and a short word on where it came from ("baseline:w=int4,a=int8", "random", "init:run/id"). */
     public record Seeded(Genome genome, String origin) {}
 
-    public static List<Seeded> create(SearchSpace space, SearchSettings settings, Draws draws) {
-        int size = settings.population();
-        int baselineSlots = (int) Math.round(size * (1 - settings.variation().randomInitialShare()));
+    /**
+     * @param seeds genomes that must be evaluated (a warm start): all of them are kept, even beyond the population
+     *              size (generation 0 then has one candidate per distinct seed); they take the random genomes' slots
+     */
+    public static List<Seeded> create(SearchSpace space, SearchSettings settings, Draws draws, List<Seeded> seeds) {
         Map<Genome, String> chosen = new LinkedHashMap<>();
+        seeds.forEach(s -> chosen.putIfAbsent(s.genome(), s.origin()));
+        int size = Math.max(settings.population(), chosen.size());
+        int baselineSlots = (int) Math.round(settings.population() * (1 - settings.variation().randomInitialShare()));
+        int baselinesEnd = Math.min(size, chosen.size() + baselineSlots);
         for (Map.Entry<Genome, String> b : baselines(space).entrySet()) {
-            if (chosen.size() >= baselineSlots) {
+            if (chosen.size() >= baselinesEnd) {
                 break;
             }
             chosen.putIfAbsent(b.getKey(), b.getValue());

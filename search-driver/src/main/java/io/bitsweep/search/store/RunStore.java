@@ -42,9 +42,13 @@ public final class RunStore {
 
     /** @param location a local path or a URI such as hdfs://nn/runs/x or s3a://bucket/runs/x */
     public static RunStore at(String location, Configuration conf) {
-        URI uri = URI.create(location.contains("://") ? location
-                : java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString());
-        return new RunStore(conf, new Path(uri));
+        return new RunStore(conf, path(location));
+    }
+
+    /** A location as a Hadoop path: URIs as they are, local paths made absolute. */
+    public static Path path(String location) {
+        return new Path(URI.create(location.contains("://") ? location
+                : java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString()));
     }
 
     public String location() {
