@@ -136,7 +136,7 @@ class SearchJobTest {
         Path out = dir.resolve("run");
         run(settings("generations=1"), out, false, SearchListener.NONE);
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> run(settings("generations=1", "population=14", "seed=8"), out, true, SearchListener.NONE));
+                () -> run(settings("generations=3", "population=14", "seed=8"), out, true, SearchListener.NONE));
         assertTrue(e.getMessage().contains("bitsweep.search.population (was 12, now 14)"), e.getMessage());
         assertTrue(e.getMessage().contains("bitsweep.search.seed (was 7, now 8)"), e.getMessage());
         assertFalse(e.getMessage().contains("generations"), e.getMessage());
@@ -187,5 +187,28 @@ class SearchJobTest {
                 SearchListener.NONE));
         assertTrue(missing.getMessage().contains("is neither a run directory with a front.csv nor an assignment JSON"),
                 missing.getMessage());
+    }
+
+    @Test
+    void runStoreOnAnotherHadoopSchemeExtendsAndWarmStartsLikeOnLocalDisk(@TempDir Path dir) throws Exception {
+        SearchSettings s = settings("generations=2");
+        run(s, dir.resolve("local"), false, SearchListener.NONE);
+        String remote = io.bitsweep.search.data.ForeignSchemeFileSystem.uri(dir.resolve("remote"));
+        SearchJob.run(settings("generations=1"), new SearchJob.Options(remote, false, null, false, spark),
+                SearchListener.NONE);
+        // A finished run extended by --resume with more generations (the one key a resume may change) ends as if
+        // it had been asked for them from the start.
+        SearchJob.Result resumed = SearchJob.run(s, new SearchJob.Options(remote, true, null, false, spark),
+                SearchListener.NONE);
+        assertTrue(resumed.store().location().startsWith("bsfs:/"), resumed.store().location());
+        assertEquals(Files.readString(dir.resolve("local/front.csv")), Files.readString(dir.resolve("remote/front.csv")));
+        for (String t : List.of("population", "evaluations", "archive")) {
+            assertEquals(RunStore.at(dir.resolve("local").toString(), new org.apache.hadoop.conf.Configuration())
+                    .readTable(1, t), resumed.store().readTable(1, t), t);
+        }
+        SearchJob.Result warm = run(settings("generations=1", "init-from=[\"" + remote + "\"]"), dir.resolve("warm"),
+                false, SearchListener.NONE);
+        assertTrue(warm.store().readTable(0, "evaluations").stream()
+                .anyMatch(r -> r.candidate().origin().startsWith("init:remote/")));
     }
 }

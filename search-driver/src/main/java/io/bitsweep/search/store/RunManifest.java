@@ -54,6 +54,12 @@ public final class RunManifest {
      * Refuses to resume {@code stored} (the existing run.json) with different settings or inputs, naming every key
      * that differs.
      */
+    /**
+     * The one key a resumed run may change: how many generations to run. It only says where the loop stops (no
+     * generation's candidates depend on it), so a finished run can be extended with {@code --set generations=N}.
+     */
+    static final String EXTENDABLE = SearchSettings.ROOT + ".generations";
+
     public static void checkResumable(String stored, String location, SearchSettings settings, String modelSha256,
                                       String dataSha256) {
         JsonNode old;
@@ -72,6 +78,9 @@ public final class RunManifest {
         keys.addAll(now.keySet());
         List<String> differ = new ArrayList<>();
         for (String k : keys) {
+            if (k.equals(EXTENDABLE)) {
+                continue;
+            }
             if (!String.valueOf(before.get(k)).equals(String.valueOf(now.get(k)))) {
                 differ.add(k + " (was " + before.get(k) + ", now " + now.get(k) + ")");
             }

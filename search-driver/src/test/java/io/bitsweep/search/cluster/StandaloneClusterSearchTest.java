@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The application is what a user submits without the shade profile: a jar of search-driver's classes, with the
  * project's other modules passed by {@code --jars}; third-party jars come from SPARK_HOME/jars (the whole test
  * classpath, so Spark's own and ours). {@code -Dbitsweep.cluster.app-jar=search-driver/target/...-shaded.jar} submits
- * the shaded jar instead (docs/CLUSTER.md).
+ * the shaded jar instead (docs/CLUSTER.md), and {@code -Dbitsweep.cluster.spark-jars=DIR} makes SPARK_HOME/jars
+ * exactly the jars in DIR: CI gives it Spark's own closure (src/test/spark-distribution/pom.xml), as a Spark binary
+ * distribution has it, so the shaded run shows the jar carries everything BitSweep needs beyond Spark.
  */
 class StandaloneClusterSearchTest {
     static final Path REPO = Path.of(System.getProperty("bitsweep.repo", "..")).toAbsolutePath().normalize();
@@ -110,10 +112,23 @@ class StandaloneClusterSearchTest {
                 || s.contains(File.separator + "search-driver");
     }
 
-    /** Every third-party jar of the test classpath (Spark and its dependencies, and ours). */
-    static List<Path> sparkHomeJars() {
-        return testClasspath().stream()
-                .filter(p -> p.toString().endsWith(".jar") && Files.isRegularFile(p) && !isProjectModule(p)).toList();
+    /** The jars of {@code bitsweep.cluster.spark-jars} if given, else every third-party jar of the test classpath. */
+    static List<Path> sparkHomeJars() throws java.io.IOException {
+        String dir = System.getProperty("bitsweep.cluster.spark-jars", "");
+        if (dir.isBlank()) {
+            return testClasspath().stream()
+                    .filter(p -> p.toString().endsWith(".jar") && Files.isRegularFile(p) && !isProjectModule(p)).toList();
+        }
+        List<Path> jars;
+        try (var files = Files.list(Path.of(dir))) {
+            jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+        String sparkCore = "spark-core_2.13-" + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ".jar";
+        assertTrue(jars.stream().anyMatch(p -> p.getFileName().toString().equals(sparkCore)),
+                () -> dir + " has no " + sparkCore + ": spark-distribution/pom.xml and the build disagree on Spark");
+        assertTrue(jars.stream().noneMatch(p -> p.getFileName().toString().matches("(picocli|config|jmetal|api|xchart)-.*")),
+                () -> dir + " holds BitSweep's own dependencies: " + jars);
+        return jars;
     }
 
     /** hw-sim and evaluators as jars for --jars: the reactor's jar if packaged, else a jar of its classes. */

@@ -55,6 +55,15 @@ class SearchDataTest {
     }
 
     @Test
+    void shardDirectoryOnAnotherHadoopScheme() {
+        String uri = ForeignSchemeFileSystem.uri(shards);
+        TinyDataset viaHadoop = SearchData.open(SearchData.resolve(uri, "bitsweep.search.data"));
+        assertEquals(200, viaHadoop.size());
+        assertEquals(source.sha256(), viaHadoop.sha256());
+        assertSameSamples(source, viaHadoop, 0);
+    }
+
+    @Test
     void oneShardFileOnAFileUri() {
         TinyDataset third = SearchData.open(shards.resolve("shard-00002.arrow").toUri().toString());
         assertEquals(64, third.size());
