@@ -64,7 +64,7 @@ public final class SearchRun {
     private final String qualityMetric;
 
     private final Map<Genome, Evaluation> evaluated = new HashMap<>();
-    /** The summed activation statistics of every genome evaluated in this JVM (not those loaded on resume). */
+    /** The summed activation statistics of every genome evaluated, in this JVM or (on resume) read from the store. */
     private final Map<Genome, long[]> activationStats = new HashMap<>();
     private final List<Double> hypervolumes = new ArrayList<>();
     private List<Scored> population = List.of();
@@ -112,15 +112,15 @@ public final class SearchRun {
 
     /**
      * One point's per-layer costs as hw-sim's CSV, from the cost model and the activation statistics its evaluation
-     * used; empty if the cost model has none, or if it needs statistics of a point evaluated before a resume.
+     * used; empty if the cost model has none, or if it needs statistics a resumed-from store did not keep.
      */
     public Optional<String> layerCostsCsv(Scored point) {
         Genome g = point.candidate().genome();
         long[] stats = activationStats.get(g);
         Optional<String> csv = costModel.layerCostsCsv(g, stats);
         if (csv.isEmpty() && stats == null && costModel.layerCostsCsv(g, new long[0]).isPresent()) {
-            LOG.warn("no per-layer costs for front point {}: it was evaluated before --resume and the target's "
-                    + "costs depend on activation statistics the run store does not keep", point.id());
+            LOG.warn("no per-layer costs for front point {}: the target's costs depend on activation statistics, and "
+                    + "the run store it was resumed from predates their activation_stats column", point.id());
         }
         return csv;
     }
@@ -326,15 +326,21 @@ public final class SearchRun {
     }
 
     private ScoredTable.Row row(Scored s, int rank, double crowding, boolean reused) {
+        long[] stats = activationStats.getOrDefault(s.candidate().genome(), new long[0]);
         return new ScoredTable.Row(s.candidate(), s.evaluation(), qualityMetric,
-                codec.toJsonString(s.candidate().genome()), rank, crowding, reused);
+                codec.toJsonString(s.candidate().genome()), rank, crowding, reused,
+                java.util.Arrays.stream(stats).boxed().toList());
     }
 
     /** Rebuilds the loop's state from the store: the survivors, the archive and every evaluation so far. */
     private void restore(int last) {
         for (int g = 0; g <= last; g++) {
             for (ScoredTable.Row r : store.readTable(g, "evaluations")) {
-                evaluated.putIfAbsent(space.check(r.candidate().genome()), r.evaluation());
+                Genome genome = space.check(r.candidate().genome());
+                evaluated.putIfAbsent(genome, r.evaluation());
+                if (!r.activationStats().isEmpty()) { // empty: none kept, or a store written before the column
+                    activationStats.putIfAbsent(genome, r.activationStats().stream().mapToLong(Long::longValue).toArray());
+                }
             }
             hypervolumes.add(fronts.hypervolume(rows(store.readTable(g, "archive"))));
         }

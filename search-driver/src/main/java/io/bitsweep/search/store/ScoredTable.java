@@ -29,9 +29,18 @@ import org.apache.parquet.schema.MessageTypeParser;
  * Hadoop's FileSystem, so any URI it knows works (file://, hdfs://, s3a://).
  */
 public final class ScoredTable {
-    /** One table row: a candidate, its evaluation, and the table-specific columns. */
+    /**
+     * One table row: a candidate, its evaluation, and the table-specific columns. {@code activationStats} are the
+     * candidate's summed activation statistics in the scorer's layout (empty when the evaluator keeps none).
+     */
     public record Row(Candidate candidate, Evaluation evaluation, String qualityMetric, String assignmentJson,
-                      int rank, double crowdingDistance, boolean reused) {}
+                      int rank, double crowdingDistance, boolean reused, List<Long> activationStats) {
+        public Row {
+            activationStats = List.copyOf(activationStats);
+        }
+    }
+
+    static final String ACTIVATION_STATS = "activation_stats";
 
     static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
             message bitsweep_candidate {
@@ -57,6 +66,7 @@ public final class ScoredTable {
               required double crowding_distance;
               required boolean reused;
               required binary assignment (STRING);
+              repeated int64 activation_stats;
             }
             """);
 
@@ -100,6 +110,9 @@ public final class ScoredTable {
                         .append("crowding_distance", r.crowdingDistance())
                         .append("reused", r.reused())
                         .append("assignment", r.assignmentJson());
+                for (long v : r.activationStats()) {
+                    g.append(ACTIVATION_STATS, v);
+                }
                 w.write(g);
             }
         }
@@ -119,9 +132,23 @@ public final class ScoredTable {
                         g.getLong("memory_bytes", 0), g.getDouble("cycles", 0), g.getDouble("energy_pj", 0),
                         g.getDouble("constraint_violation", 0));
                 rows.add(new Row(c, e, g.getString("quality_metric", 0), g.getString("assignment", 0),
-                        g.getInteger("rank", 0), g.getDouble("crowding_distance", 0), g.getBoolean("reused", 0)));
+                        g.getInteger("rank", 0), g.getDouble("crowding_distance", 0), g.getBoolean("reused", 0),
+                        activationStats(g)));
             }
         }
         return rows;
+    }
+
+    /** The statistics column; empty in run stores written before it existed. */
+    private static List<Long> activationStats(Group g) {
+        if (!g.getType().containsField(ACTIVATION_STATS)) {
+            return List.of();
+        }
+        int n = g.getFieldRepetitionCount(ACTIVATION_STATS);
+        List<Long> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(g.getLong(ACTIVATION_STATS, i));
+        }
+        return out;
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A short real search (IC ResNet-8, exact evaluator, local[2], 2 shards) on the data-dependent Stripes target, whose
  * cycles and energy depend on the activation statistics the shards gathered: every front point's
- * best/&lt;id&gt;.hwsim.csv sums, layer by layer, to exactly the cycles and energy the archive holds for it.
+ * best/&lt;id&gt;.hwsim.csv sums, layer by layer, to exactly the cycles and energy the archive holds for it, also for
+ * points evaluated before a resume (their statistics are read back from the run store's activation_stats column).
  */
 class LayerCostsFileTest {
     static final String IC = """
@@ -46,12 +47,18 @@ class LayerCostsFileTest {
         SparkSession spark = SparkSessions.create("local[2]", List.of(), false);
         SearchJob.Result r;
         try {
-            r = SearchJob.run(s, new SearchJob.Options(dir.resolve("run").toString(), false, null, false, spark),
+            SearchJob.run(s, new SearchJob.Options(dir.resolve("run").toString(), false, null, false, spark),
+                    SearchListener.NONE);
+            // Extended by a resume: the generation-0 points' statistics come back from the run store.
+            r = SearchJob.run(SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of("generations=2"), null),
+                    new SearchJob.Options(dir.resolve("run").toString(), true, null, false, spark),
                     SearchListener.NONE);
         } finally {
             spark.stop();
         }
         assertTrue(r.archive().size() >= 2, "front of " + r.archive().size());
+        assertTrue(r.archive().points().stream().anyMatch(p -> p.candidate().generation() == 0),
+                "no front point from before the resume");
         Set<Double> cycles = new HashSet<>();
         for (Scored p : r.archive().points()) {
             List<String> lines = Files.readAllLines(dir.resolve("run/best/" + p.id() + ".hwsim.csv"));
