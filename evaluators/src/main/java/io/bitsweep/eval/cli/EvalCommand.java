@@ -132,6 +132,11 @@ public final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d-bit accumulators, %d saturations%n",
                     accumulatorBits, saturations);
         }
+        if (residualFusions != null) {
+            spec.commandLine().getErr().println("eval: residual fusion: " + (residualFusions.isEmpty() ? "no ADD fused"
+                    : residualFusions.entrySet().stream().map(e -> e.getKey() + " into " + e.getValue())
+                            .collect(java.util.stream.Collectors.joining(", "))));
+        }
         return 0;
     }
 
@@ -173,8 +178,14 @@ public final class EvalCommand implements Callable<Integer> {
         String source = assignment != null ? assignment.toString() : "--uniform";
         QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
+        if (a.fusion() == Assignment.Fusion.RESIDUAL) {
+            residualFusions = q.residualFusions();
+        }
         return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
     }
+
+    /** With fusion on: the ADDs fused, and into which layer (reported on stderr). */
+    private java.util.Map<String, String> residualFusions;
 
     private Dataset calibrationSet;
 
