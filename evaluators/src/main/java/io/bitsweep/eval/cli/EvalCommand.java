@@ -57,6 +57,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Quantize the float model uniformly, e.g. w=int4,a=int8, and run it on the exact engine.")
     String uniform;
 
+    @Option(names = "--fusion", paramLabel = "none|residual",
+            description = "With --assignment/--uniform: fuse residual ADDs into the accumulator of the conv feeding "
+                    + "them (residual) or not (none); overrides the assignment's \"fusion\" key (default: the "
+                    + "assignment's, else none).")
+    String fusion;
+
     @Option(names = "--calibration-data", paramLabel = "DIR|SHARDS",
             description = "Calibration split for --assignment/--uniform (default: the first samples of --data).")
     Path calibrationData;
@@ -126,6 +132,11 @@ public final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d-bit accumulators, %d saturations%n",
                     accumulatorBits, saturations);
         }
+        if (residualFusions != null) {
+            spec.commandLine().getErr().println("eval: residual fusion: " + (residualFusions.isEmpty() ? "no ADD fused"
+                    : residualFusions.entrySet().stream().map(e -> e.getKey() + " into " + e.getValue())
+                            .collect(java.util.stream.Collectors.joining(", "))));
+        }
         return 0;
     }
 
@@ -135,6 +146,10 @@ public final class EvalCommand implements Callable<Integer> {
             throw new BitSweepException("--accumulator-bits must be in 8..32, got " + accumulatorBits);
         }
         if (assignment == null && uniform == null) {
+            if (fusion != null) {
+                throw new BitSweepException("--fusion applies to a float model quantized by --assignment or --uniform "
+                        + "(an int8 model runs as it is)");
+            }
             if (engine.equals("exact")) {
                 return new ExactPredictor(TfliteImporter.load(model),
                         ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
@@ -157,11 +172,20 @@ public final class EvalCommand implements Callable<Integer> {
         }
         engine = "exact";
         Assignment a = assignment != null ? Assignment.read(assignment) : Assignment.parseUniform(uniform);
+        if (fusion != null) {
+            a = a.withFusion(Assignment.parseFusion(fusion, "--fusion"));
+        }
         String source = assignment != null ? assignment.toString() : "--uniform";
         QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
+        if (a.fusion() == Assignment.Fusion.RESIDUAL) {
+            residualFusions = q.residualFusions();
+        }
         return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
     }
+
+    /** With fusion on: the ADDs fused, and into which layer (reported on stderr). */
+    private java.util.Map<String, String> residualFusions;
 
     private Dataset calibrationSet;
 

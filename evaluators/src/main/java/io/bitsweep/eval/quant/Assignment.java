@@ -17,11 +17,13 @@ import java.util.Set;
 /**
  * A quantization assignment as CONTRACTS.md defines it ({@code bitsweep.assignment/1}): per layer, the weight
  * format of every output channel (one spec for all, or one per channel) and the output activation format; defaults
- * for everything not named; calibration, weight-scale and requantization methods. Spec strings are kept as written
- * here and checked against the model by {@link QuantPlan#resolve}. Immutable.
+ * for everything not named; calibration, weight-scale and requantization methods; which residual ADDs are fused
+ * into the accumulator of the conv feeding them. Spec strings are kept as written here and checked against the model
+ * by {@link QuantPlan#resolve}. Immutable.
  */
 public record Assignment(String modelSha256, String defaultWeights, String defaultActivations,
-        Map<String, Layer> layers, Calibration calibration, WeightScales weightScales, Requant requant) {
+        Map<String, Layer> layers, Calibration calibration, WeightScales weightScales, Requant requant,
+        Fusion fusion) {
 
     public static final String SCHEMA = "bitsweep.assignment/1";
 
@@ -38,8 +40,33 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
 
     public enum Requant { DOUBLE, SINGLE }
 
+    /**
+     * The {@code fusion} key: {@code none} (default) requantizes a residual ADD as TFLite's int8 ADD does, after
+     * its inputs were quantized; {@code residual} adds the shortcut into the accumulator of the CONV_2D,
+     * DEPTHWISE_CONV_2D or FULLY_CONNECTED that feeds the ADD and requantizes once (docs/ASSIGNMENT.md).
+     */
+    public enum Fusion { NONE, RESIDUAL }
+
     public Assignment {
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+        java.util.Objects.requireNonNull(fusion, "fusion");
+    }
+
+    /** Without residual fusion ({@code fusion: none}), as every assignment before the key existed. */
+    public Assignment(String modelSha256, String defaultWeights, String defaultActivations, Map<String, Layer> layers,
+            Calibration calibration, WeightScales weightScales, Requant requant) {
+        this(modelSha256, defaultWeights, defaultActivations, layers, calibration, weightScales, requant, Fusion.NONE);
+    }
+
+    /** This assignment with the {@code fusion} key set to {@code f}. */
+    public Assignment withFusion(Fusion f) {
+        return new Assignment(modelSha256, defaultWeights, defaultActivations, layers, calibration, weightScales,
+                requant, f);
+    }
+
+    /** Parses a {@code fusion} value ({@code none}, {@code residual}); {@code what} names it in the error. */
+    public static Fusion parseFusion(String value, String what) {
+        return choice(Fusion.class, value, what);
     }
 
     /** Every layer with the same weight and activation formats, minmax calibration and scales, double rounding. */
@@ -118,7 +145,7 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
             throw new BitSweepException(source + ": an assignment must be a JSON object");
         }
         allowOnly(root, source, "", Set.of("schema", "model_sha256", "defaults", "layers", "calibration",
-                "weight_scales", "requant"));
+                "weight_scales", "requant", "fusion"));
         String schema = text(root, "schema", source, SCHEMA);
         if (!SCHEMA.equals(schema)) {
             throw new BitSweepException(source + ": schema '" + schema + "' is not supported (allowed: " + SCHEMA + ")");
@@ -190,7 +217,10 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
         Requant rq = root.has("requant")
                 ? choice(Requant.class, text(root, "requant", source, null), source, "requant")
                 : Requant.DOUBLE;
-        return new Assignment(sha, dw, da, layers, cal, ws, rq);
+        Fusion fusion = root.has("fusion")
+                ? choice(Fusion.class, text(root, "fusion", source, "none or residual"), source, "fusion")
+                : Fusion.NONE;
+        return new Assignment(sha, dw, da, layers, cal, ws, rq, fusion);
     }
 
     private static JsonNode object(JsonNode n, String source, String field) {
@@ -220,6 +250,11 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
     }
 
     private static <E extends Enum<E>> E choice(Class<E> type, String value, String source, String field) {
+        return choice(type, value, source + ": " + field);
+    }
+
+    /** The constant named {@code value} (any case), else a one-line error {@code <what> '<value>' is not allowed}. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String value, String what) {
         for (E e : type.getEnumConstants()) {
             if (e.name().equalsIgnoreCase(value)) {
                 return e;
@@ -229,8 +264,8 @@ public record Assignment(String modelSha256, String defaultWeights, String defau
         for (E e : type.getEnumConstants()) {
             allowed.add(e.name().toLowerCase(java.util.Locale.ROOT));
         }
-        throw new BitSweepException(source + ": " + field + " '" + value + "' is not allowed (allowed: "
-                + String.join(", ", allowed) + ")");
+        throw new BitSweepException(what + " '" + value + "' is not allowed (allowed: " + String.join(", ", allowed)
+                + ")");
     }
 
     private static String firstLine(String s) {

@@ -32,7 +32,8 @@ import java.util.Map;
  * pooling and reshape outputs sharing their input's parameters, softmax output at 1/256 with zero point -128.
  *
  * <p>BN is already folded and ReLU fused into the preceding conv in TFLite float models, so each conv+BN+ReLU
- * unit has one quantization point (its output, after the ReLU) — the fusion of Geng et al. for those units.
+ * unit has one quantization point (its output, after the ReLU) — the fusion of Geng et al. for those units. With
+ * {@code fusion: residual}, residual ADDs are fused into the int8 layer feeding them ({@link ResidualFusion}).
  */
 public final class QuantizedModelBuilder {
     private static final float[] WEIGHT_CLIP_GRID = clipGrid();
@@ -106,7 +107,9 @@ public final class QuantizedModelBuilder {
                 f.outputIndices());
         Rounding r = usesPowerOfTwo() ? Rounding.SHIFT
                 : plan.assignment().requant() == Assignment.Requant.SINGLE ? Rounding.SINGLE : Rounding.DOUBLE;
-        return new QuantizedModel(q, codeRanges, pruned, blockLayers, ExactOptions.uniform(r));
+        Map<String, String> fusions = plan.assignment().fusion() == Assignment.Fusion.RESIDUAL
+                ? ResidualFusion.fusions(f, blockLayers.keySet()) : Map.of();
+        return new QuantizedModel(q, codeRanges, pruned, blockLayers, fusions, ExactOptions.uniform(r));
     }
 
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */
@@ -120,7 +123,8 @@ public final class QuantizedModelBuilder {
     }
 
     private String describe() {
-        return "w=" + plan.assignment().defaultWeights() + ",a=" + plan.assignment().defaultActivations();
+        return "w=" + plan.assignment().defaultWeights() + ",a=" + plan.assignment().defaultActivations()
+                + (plan.assignment().fusion() == Assignment.Fusion.RESIDUAL ? ",fusion=residual" : "");
     }
 
     /**

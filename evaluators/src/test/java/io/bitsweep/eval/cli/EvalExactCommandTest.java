@@ -66,6 +66,26 @@ class EvalExactCommandTest {
         assertTrue(r.err().contains("32-bit accumulators, 0 saturations"), r.err());
     }
 
+    @Test
+    void fusionOptionFusesResidualAddsAndRejectsUnknownValues() {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int8,a=int8:asym",
+                "--limit", "5", "--fusion", "residual");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("accuracy: "), r.out());
+        assertTrue(r.err().contains("eval: residual fusion: add_0 into conv_2d_2, add_1 into conv_2d_5, add_2 into "
+                + "conv_2d_8"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int8,a=int8:asym",
+                "--fusion", "add");
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--fusion 'add' is not allowed (allowed: none, residual)"),
+                r.err());
+        r = CliRun.run(new EvalCommand(), "--model", Assets.resolve("models/ic/pretrainedResnet_quant.tflite")
+                .toString(), "--data", data, "--engine", "exact", "--fusion", "residual");
+        assertTrue(r.oneLineError() && r.err().contains("--fusion applies to a float model"), r.err());
+    }
+
     private static ByteBuffer bytes(ByteBuffer b) {
         return b.duplicate().rewind();
     }

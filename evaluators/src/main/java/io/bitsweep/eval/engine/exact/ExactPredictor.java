@@ -18,7 +18,8 @@ public final class ExactPredictor implements Predictor {
 
     /** A float model quantized by an assignment. */
     public ExactPredictor(io.bitsweep.eval.quant.QuantizedModel q) {
-        this(new Int8Program(q.model(), q.options(), q.codeRanges(), q.pruned(), q.blockLayers()));
+        this(new Int8Program(q.model(), q.options(), q.codeRanges(), q.pruned(), q.blockLayers(),
+                q.residualFusions()));
     }
 
     private ExactPredictor(Int8Program program) {

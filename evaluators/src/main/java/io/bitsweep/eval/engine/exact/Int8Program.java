@@ -38,9 +38,15 @@ public final class Int8Program {
     private final Map<String, BlockLayer> blockLayers;
     private final List<AlignedAccumulator> blockAccumulators = new ArrayList<>();
 
+    /**
+     * A residual ADD fused into the layer feeding it: the layer writes the ADD's output, with the ADD's fused
+     * activation, and adds {@code shortcut} (the ADD's other input) into its accumulators.
+     */
+    private record FusedAdd(Op add, Tensor shortcut) {}
+
     /** An int8 TFLite model as it is. */
     public Int8Program(Model model, ExactOptions options) {
-        this(model, options, Map.of(), Map.of(), Map.of());
+        this(model, options, Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     /**
@@ -49,9 +55,13 @@ public final class Int8Program {
      * @param pruned per layer name, the output channels not to compute (they output the zero point)
      * @param blockLayers per layer name, the layers that run on block arithmetic (docs/BLOCK-ARITHMETIC.md)
      *     instead of the int8 kernels; their IR weights and bias are not used
+     * @param residualFusions per ADD name, the int8 CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED layer (without
+     *     fused activation, its output read by nothing else) whose accumulator the ADD's other input is added into,
+     *     with one requantization to the ADD's output (docs/ASSIGNMENT.md, "Residual fusion"); the layer runs at
+     *     the ADD's place and its own output tensor is never computed
      */
     public Int8Program(Model model, ExactOptions options, Map<Integer, int[]> codeRanges,
-            Map<String, boolean[]> pruned, Map<String, BlockLayer> blockLayers) {
+            Map<String, boolean[]> pruned, Map<String, BlockLayer> blockLayers, Map<String, String> residualFusions) {
         this.model = model;
         this.codeRanges = codeRanges;
         this.pruned = pruned;
@@ -62,21 +72,28 @@ public final class Int8Program {
         this.output = model.output();
         int qin = input.index();
         int qout = output.index();
+        java.util.Set<String> fusedLayers = new java.util.HashSet<>(residualFusions.values());
         for (Op op : model.ops()) {
+            if (fusedLayers.contains(op.name())) {
+                continue; // compiled at its ADD, which may read a shortcut computed after this layer's own place
+            }
             switch (op.type()) {
                 case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED -> {
                     BlockLayer block = blockLayers.get(op.name());
                     if (block != null) {
                         compileBlock(op, block, options);
-                    } else if (op.type() == io.bitsweep.eval.model.OpType.CONV_2D) {
-                        compileConv(op, options);
-                    } else if (op.type() == io.bitsweep.eval.model.OpType.DEPTHWISE_CONV_2D) {
-                        compileDepthwise(op, options);
                     } else {
-                        compileFullyConnected(op, options);
+                        compileIntLayer(op, options, null);
                     }
                 }
-                case ADD -> compileAdd(op);
+                case ADD -> {
+                    String fused = residualFusions.get(op.name());
+                    if (fused != null) {
+                        compileFusedAdd(op, fused, options);
+                    } else {
+                        compileAdd(op);
+                    }
+                }
                 case AVERAGE_POOL_2D, MAX_POOL_2D -> compilePool(op);
                 case RESHAPE -> buffers[op.output()] = int8Buffer(op, op.input(0));
                 case SOFTMAX -> compileSoftmax(op);
@@ -137,8 +154,11 @@ public final class Int8Program {
         return buffers[int8Output];
     }
 
-    /** Every tensor's int8 buffer after the last run (null for tensors without one); for bit-exactness tests. */
-    byte[][] tensorBuffers() {
+    /**
+     * Every tensor's int8 buffer after the last run (null for tensors without one, e.g. the output of a layer
+     * fused into a residual ADD); for bit-exactness tests. The arrays are the program's own: do not write them.
+     */
+    public byte[][] tensorBuffers() {
         return buffers;
     }
 
@@ -168,51 +188,68 @@ public final class Int8Program {
 
     // ---- compilation -------------------------------------------------------------------------------------------
 
-    private void compileConv(Op op, ExactOptions options) {
-        OpOptions.Conv o = (OpOptions.Conv) op.options();
+    /**
+     * A CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED layer on the int8 kernels; with {@code fused}, it writes the
+     * fused ADD's output instead of its own. Pruned channels are then still accumulated (their weights and bias are
+     * zero, so the accumulator is 0 and the output is the requantized shortcut) instead of set to the zero point.
+     */
+    private void compileIntLayer(Op op, ExactOptions options, FusedAdd fused) {
         Tensor in = int8Activation(op, model.input(op, 0));
         Tensor w = model.weights(op);
-        Tensor out = int8Activation(op, model.output(op));
-        ConvGeometry g = windowGeometry(op, in, w);
-        checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
-        OutputStage stage = stage(op, in, w, out, o.activation(), options.gemmRounding(), options);
-        Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage,
-                pruned.get(op.name()));
+        Op producer = fused == null ? op : fused.add();
+        Tensor out = int8Activation(producer, model.output(producer));
+        io.bitsweep.eval.model.Activation act = producer.options().activation();
+        Tensor shortcut = fused == null ? null : fused.shortcut();
+        boolean[] skipped = fused == null ? pruned.get(op.name()) : null;
         byte[] x = int8Buffer(op, in.index());
-        byte[] y = int8Buffer(op, out.index());
-        steps.add(() -> k.run(x, y));
-    }
-
-    private void compileDepthwise(Op op, ExactOptions options) {
-        OpOptions.DepthwiseConv o = (OpOptions.DepthwiseConv) op.options();
-        Tensor in = int8Activation(op, model.input(op, 0));
-        Tensor w = model.weights(op);
-        Tensor out = int8Activation(op, model.output(op));
-        ConvGeometry g = windowGeometry(op, in, w);
-        checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
-        OutputStage stage = stage(op, in, w, out, o.activation(), options.kernelRounding(), options);
-        Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
-                zeroPoint(in), stage, pruned.get(op.name()));
-        byte[] x = int8Buffer(op, in.index());
-        byte[] y = int8Buffer(op, out.index());
-        steps.add(() -> k.run(x, y));
-    }
-
-    private void compileFullyConnected(Op op, ExactOptions options) {
-        OpOptions.FullyConnected o = (OpOptions.FullyConnected) op.options();
-        Tensor in = int8Activation(op, model.input(op, 0));
-        Tensor w = model.weights(op);
-        Tensor out = int8Activation(op, model.output(op));
-        if (in.elementCount() != w.dim(1) || out.elementCount() != w.dim(0)) {
-            throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ", weights " + w.describe()
-                    + ")");
+        byte[] y = int8Buffer(producer, out.index());
+        if (op.options() instanceof OpOptions.Conv) {
+            ConvGeometry g = windowGeometry(op, in, w);
+            checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
+            OutputStage stage = stage(op, in, w, out, act, options.gemmRounding(), options, shortcut);
+            Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage, skipped);
+            steps.add(() -> k.run(x, y));
+        } else if (op.options() instanceof OpOptions.DepthwiseConv o) {
+            ConvGeometry g = windowGeometry(op, in, w);
+            checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
+            OutputStage stage = stage(op, in, w, out, act, options.kernelRounding(), options, shortcut);
+            Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
+                    zeroPoint(in), stage, skipped);
+            steps.add(() -> k.run(x, y));
+        } else {
+            if (in.elementCount() != w.dim(1) || out.elementCount() != w.dim(0)) {
+                throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ", weights "
+                        + w.describe() + ")");
+            }
+            OutputStage stage = stage(op, in, w, out, act, options.gemmRounding(), options, shortcut);
+            Int8FullyConnected k = new Int8FullyConnected(w.dim(1), w.dim(0), int8Weights(op, w), bias(op),
+                    zeroPoint(in), stage, skipped);
+            steps.add(() -> k.run(x, y));
         }
-        OutputStage stage = stage(op, in, w, out, o.activation(), options.gemmRounding(), options);
-        Int8FullyConnected k = new Int8FullyConnected(w.dim(1), w.dim(0), int8Weights(op, w), bias(op),
-                zeroPoint(in), stage, pruned.get(op.name()));
-        byte[] x = int8Buffer(op, in.index());
-        byte[] y = int8Buffer(op, out.index());
-        steps.add(() -> k.run(x, y));
+    }
+
+    /** A residual ADD fused into the int8 layer {@code layerName} that produces one of its inputs. */
+    private void compileFusedAdd(Op add, String layerName, ExactOptions options) {
+        Op layer = model.op(layerName).orElseThrow(() -> unsupported(add, "fused layer " + layerName
+                + " is not in the model"));
+        Tensor a = int8Activation(add, model.input(add, 0));
+        Tensor b = int8Activation(add, model.input(add, 1));
+        Tensor out = int8Activation(add, model.output(add));
+        boolean first = a.index() == layer.output();
+        if (!layer.type().isQuantizable() || blockLayers.containsKey(layerName) || (!first && b.index() != layer.output())
+                || a.index() == b.index()) {
+            throw unsupported(add, "cannot fuse " + layerName + " (allowed: an int8 CONV_2D, DEPTHWISE_CONV_2D or "
+                    + "FULLY_CONNECTED producing exactly one of the ADD's inputs)");
+        }
+        if (layer.options().activation() != io.bitsweep.eval.model.Activation.NONE) {
+            throw unsupported(add, "cannot fuse " + layerName + ": its fused activation "
+                    + layer.options().activation() + " sits between its accumulator and the ADD (allowed: NONE)");
+        }
+        Tensor shortcut = first ? b : a;
+        if (shortcut.elementCount() != out.elementCount() || model.output(layer).elementCount() != out.elementCount()) {
+            throw unsupported(add, "broadcasting ADD is not supported (" + a.describe() + " + " + b.describe() + ")");
+        }
+        compileIntLayer(layer, options, new FusedAdd(add, shortcut));
     }
 
     /** A conv, depthwise conv or FC layer on block arithmetic: integer mantissas, aligned accumulator. */
@@ -338,9 +375,13 @@ public final class Int8Program {
         });
     }
 
-    /** Per-channel requantization: effective scale {@code in_scale * w_scale[c] / out_scale}, computed in double. */
+    /**
+     * Per-channel requantization: effective scale {@code in_scale * w_scale[c] / out_scale}, computed in double.
+     * With a {@code shortcut} (a fused residual ADD, else null), its codes are added into the accumulators first,
+     * rescaled by {@code shortcut_scale / (in_scale * w_scale[c])}, also computed in double.
+     */
     private OutputStage stage(Op op, Tensor in, Tensor w, Tensor out, io.bitsweep.eval.model.Activation act,
-            Rounding rounding, ExactOptions options) {
+            Rounding rounding, ExactOptions options, Tensor shortcut) {
         QuantParams wq = quant(w, op.name() + " weights");
         int channels = model.outputChannels(op);
         if (wq.isPerChannel() && wq.count() != channels) {
@@ -354,9 +395,18 @@ public final class Int8Program {
             }
             m[c] = QuantizedMultiplier.of((double) scale(in) * (double) wq.scale(c) / (double) scale(out));
         }
+        ResidualInput residual = null;
+        if (shortcut != null) {
+            QuantizedMultiplier[] toAcc = new QuantizedMultiplier[channels];
+            for (int c = 0; c < channels; c++) {
+                double accScale = (double) scale(in) * (double) wq.scale(wq.isPerChannel() ? c : 0);
+                toAcc[c] = QuantizedMultiplier.of((double) scale(shortcut) / accScale);
+            }
+            residual = new ResidualInput(int8Buffer(op, shortcut.index()), zeroPoint(shortcut), toAcc);
+        }
         int[] range = outputRange(out, act);
         OutputStage stage = new OutputStage(m, channels, zeroPoint(out), range[0], range[1], rounding,
-                options.accumulatorBits());
+                options.accumulatorBits(), residual);
         outputStages.add(stage);
         return stage;
     }
