@@ -51,8 +51,8 @@ public record SearchSettings(
     }
 
     /** The assignment's calibration, weight-scale and requantization settings (CONTRACTS.md names). */
-    public record Quantization(String calibration, double percentile, String weightScales, String requant)
-            implements java.io.Serializable {}
+    public record Quantization(String calibration, double percentile, String weightScales, String requant,
+                               String fusion) implements java.io.Serializable {}
 
     public record Variation(double crossoverProbability, boolean crossoverByLayer, int channelGroupSize,
                             double channelMutationProbability, double activationMutationProbability,
@@ -85,7 +85,8 @@ public record SearchSettings(
                             oneOf(c, "quantization.calibration", "minmax", "percentile", "mse"),
                             percentile(c),
                             oneOf(c, "quantization.weight-scales", "minmax", "mse"),
-                            oneOf(c, "quantization.requant", "double", "single")),
+                            oneOf(c, "quantization.requant", "double", "single"),
+                            oneOf(c, "quantization.fusion", "none", "residual")),
                     new Variation(
                             fraction(c, "variation.crossover-probability", false),
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),

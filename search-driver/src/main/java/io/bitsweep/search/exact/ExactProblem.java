@@ -130,7 +130,7 @@ public final class ExactProblem implements SearchProblem {
         probes.add(mixed);
         for (Map<String, Assignment.Layer> layers : probes) {
             Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers,
-                    base.calibration(), base.weightScales(), base.requant());
+                    base.calibration(), base.weightScales(), base.requant(), base.fusion());
             try {
                 Quantizer.quantize(model, a, "search space", cal);
             } catch (BitSweepException e) {

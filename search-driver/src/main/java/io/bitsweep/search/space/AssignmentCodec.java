@@ -63,6 +63,9 @@ public final class AssignmentCodec implements java.io.Serializable {
         }
         root.put("weight_scales", quantization.weightScales());
         root.put("requant", quantization.requant());
+        if (!quantization.fusion().equals("none")) {
+            root.put("fusion", quantization.fusion());
+        }
         return root;
     }
 

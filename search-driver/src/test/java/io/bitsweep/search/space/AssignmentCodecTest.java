@@ -23,7 +23,7 @@ class AssignmentCodecTest {
     }
 
     static AssignmentCodec codec(SearchSpace space) {
-        return new AssignmentCodec(space, new SearchSettings.Quantization("minmax", 99.99, "mse", "double"), "ab12");
+        return new AssignmentCodec(space, new SearchSettings.Quantization("minmax", 99.99, "mse", "double", "none"), "ab12");
     }
 
     @Test
@@ -37,6 +37,16 @@ class AssignmentCodecTest {
                 assertEquals(g, codec.toGenome(Assignment.parse(codec.toJsonString(g), "a.json"), "a.json"), config);
             }
         }
+    }
+
+    @Test
+    void theFusionSettingReachesTheAssignment() {
+        SearchSpace space = space("ic-resnet8-mpic.conf");
+        Genome g = space.uniform("int8", "int8:asym");
+        AssignmentCodec fused = new AssignmentCodec(space,
+                new SearchSettings.Quantization("minmax", 99.99, "mse", "double", "residual"), null);
+        assertEquals(Assignment.Fusion.RESIDUAL, Assignment.parse(fused.toJsonString(g), "f.json").fusion());
+        assertEquals(Assignment.Fusion.NONE, Assignment.parse(codec(space).toJsonString(g), "n.json").fusion());
     }
 
     @Test
