@@ -70,6 +70,10 @@ class SearchJobTest {
             assertEquals(g, summary.get("generation").asInt());
         }
         assertTrue(Files.exists(out.resolve("run.json")));
+        try (var files = Files.walk(out)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".crc")).toList(),
+                    "no checksum side files in a run directory");
+        }
         assertTrue(Files.size(out.resolve("front.png")) > 1000);
         assertTrue(Files.readString(out.resolve("report.html")).contains("best/"));
         List<String> csv = Files.readAllLines(out.resolve("front.csv"));
@@ -210,5 +214,23 @@ class SearchJobTest {
                 false, SearchListener.NONE);
         assertTrue(warm.store().readTable(0, "evaluations").stream()
                 .anyMatch(r -> r.candidate().origin().startsWith("init:remote/")));
+    }
+
+    @Test
+    void resumesARunCreatedBeforeAKeyExistedOnlyIfTheKeyIsAtItsDefault(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        run(settings("generations=1"), out, false, SearchListener.NONE);
+        // As if the run predates quantization.fusion: its run.json has no such key.
+        com.fasterxml.jackson.databind.node.ObjectNode runJson =
+                (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) runJson.path("config").path("bitsweep").path("search")
+                .path("quantization")).remove("fusion");
+        Files.writeString(out.resolve("run.json"), runJson.toString());
+
+        BitSweepException e = assertThrows(BitSweepException.class, () -> run(
+                settings("generations=2", "quantization.fusion=residual"), out, true, SearchListener.NONE));
+        assertTrue(e.getMessage().endsWith("differs in bitsweep.search.quantization.fusion (was null, now \"residual\")"),
+                e.getMessage());
+        assertEquals(2, run(settings("generations=2"), out, true, SearchListener.NONE).hypervolumes().size());
     }
 }

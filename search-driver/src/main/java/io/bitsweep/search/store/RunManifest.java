@@ -76,10 +76,14 @@ public final class RunManifest {
         Map<String, String> now = flatten(settings.config().root().render(ConfigRenderOptions.concise()));
         Set<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(now.keySet());
+        Map<String, String> defaults = referenceDefaults();
         List<String> differ = new ArrayList<>();
         for (String k : keys) {
             if (k.equals(EXTENDABLE)) {
                 continue;
+            }
+            if (!before.containsKey(k) && now.get(k).equals(defaults.get(k))) {
+                continue; // a key added to reference.conf after the run was created, at its default: same search
             }
             if (!String.valueOf(before.get(k)).equals(String.valueOf(now.get(k)))) {
                 differ.add(k + " (was " + before.get(k) + ", now " + now.get(k) + ")");
@@ -90,6 +94,12 @@ public final class RunManifest {
         }
         checkSha(old, "model", modelSha256, location);
         checkSha(old, "data", dataSha256, location);
+    }
+
+    /** reference.conf's values, flattened like {@link #flatten}. */
+    private static Map<String, String> referenceDefaults() {
+        return flatten(ConfigFactory.parseResources(RunManifest.class.getClassLoader(), "reference.conf").resolve()
+                .root().render(ConfigRenderOptions.concise()));
     }
 
     private static void checkSha(JsonNode old, String what, String now, String location) {

@@ -14,6 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * A run directory (ARCHITECTURE.md "Run store") on any Hadoop FileSystem:
@@ -42,7 +43,20 @@ public final class RunStore {
 
     /** @param location a local path or a URI such as hdfs://nn/runs/x or s3a://bucket/runs/x */
     public static RunStore at(String location, Configuration conf) {
-        return new RunStore(conf, path(location));
+        return new RunStore(withoutLocalChecksums(conf), path(location));
+    }
+
+    /**
+     * On file:// Hadoop's default LocalFileSystem writes a hidden .crc beside every file and then refuses to read a
+     * file edited by anything else (a user fixing run.json, a notebook, cp without the .crc): "Checksum error". A run
+     * directory is for people and tools to read, so it is written by the raw local file system (uncached, so that
+     * the JVM's shared checksummed instance is left as it is). Other schemes keep their own integrity checks.
+     */
+    private static Configuration withoutLocalChecksums(Configuration conf) {
+        Configuration c = new Configuration(conf);
+        c.setClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class);
+        c.setBoolean("fs.file.impl.disable.cache", true);
+        return c;
     }
 
     /** A location as a Hadoop path: URIs as they are, local paths made absolute. */
@@ -159,7 +173,6 @@ public final class RunStore {
             if (!fs.rename(tmp, target)) {
                 throw new IOException("rename " + tmp + " -> " + target + " failed");
             }
-            fs.delete(new Path(tmp.getParent(), "." + tmp.getName() + ".crc"), false);
         } catch (IOException e) {
             try {
                 fs.delete(tmp, false);
