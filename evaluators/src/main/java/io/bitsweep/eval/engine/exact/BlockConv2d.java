@@ -54,6 +54,12 @@ public final class BlockConv2d {
     private final int[] maxLaneShift;
     private final int[] fastSums;
     private final int[] fastMagnitudes;
+    /**
+     * Whether the fast path must sum the term magnitudes for the register test. The terms it accepts sum to less
+     * than 2^30 in magnitude (each below 2^fastTermBits, at most 2^(30 - fastTermBits) of them), so when every
+     * |bias| + 2^30 - 1 fits the register no partial sum can saturate and the test is skipped.
+     */
+    private final boolean trackMagnitudes;
     private final int[] fastViolations;
     /** Output pixels per call of the fast path. */
     private static final int PIXELS = 4;
@@ -97,6 +103,7 @@ public final class BlockConv2d {
             this.maxLaneShift = null;
             this.fastSums = null;
             this.fastMagnitudes = null;
+            this.trackMagnitudes = true;
             this.fastViolations = null;
             this.pixelAcc = null;
             return;
@@ -117,6 +124,11 @@ public final class BlockConv2d {
         this.fastSafeShift = fastTermBits - sumBits;
         this.fastSums = new int[PIXELS * I.length()];
         this.fastMagnitudes = new int[PIXELS * I.length()];
+        long maxAbsBias = 0;
+        for (long b : channels.bias) {
+            maxAbsBias = Math.max(maxAbsBias, Math.abs(b));
+        }
+        this.trackMagnitudes = maxAbsBias + (1L << MAX_LANE_SUM_BITS) - 1 > registerMax;
         this.fastViolations = new int[PIXELS * I.length()];
         this.pixelAcc = new int[PIXELS][coutPadded];
         for (int c = 0; c < w.channels(); c++) {
@@ -331,7 +343,8 @@ public final class BlockConv2d {
                 return false;
             }
             for (int j = 0; j < n; j++) {
-                if (Math.abs(channels.bias[cb + j]) + fastMagnitudes[p * lanesN + j] > registerMax) {
+                if (trackMagnitudes
+                        && Math.abs(channels.bias[cb + j]) + fastMagnitudes[p * lanesN + j] > registerMax) {
                     return false;
                 }
             }
@@ -345,8 +358,8 @@ public final class BlockConv2d {
     }
 
     /**
-     * Aligns one vector of exact segment sums by its per-lane shifts and adds the terms and their magnitudes into
-     * the running arrays at {@code at}; with {@code checkRange}, also marks the lanes that leave the fast path
+     * Aligns one vector of exact segment sums by its per-lane shifts and adds the terms (and, if tracked, their
+     * magnitudes) into the running arrays at {@code at}; with {@code checkRange}, also marks the lanes that leave the fast path
      * (negative). Without it the caller has shown that no lane can (every left shift at most fastSafeShift).
      */
     private void alignInto(int at, int shiftAt, int inputExponent, boolean checkRange) {
@@ -373,7 +386,9 @@ public final class BlockConv2d {
         IntVector sign = sum.lanewise(VectorOperators.ASHR, 31);
         IntVector.fromArray(I, fastSums, at)
                 .add(aligned.lanewise(VectorOperators.XOR, sign).sub(sign)).intoArray(fastSums, at);
-        IntVector.fromArray(I, fastMagnitudes, at).add(aligned).intoArray(fastMagnitudes, at);
+        if (trackMagnitudes) {
+            IntVector.fromArray(I, fastMagnitudes, at).add(aligned).intoArray(fastMagnitudes, at);
+        }
     }
 
     /**
