@@ -52,6 +52,8 @@ public final class BlockConv2d {
     private final int fastSafeShift;
     /** Per (tap, weight block, block of output lanes): the largest weight shift of those lanes' real channels. */
     private final int[] maxLaneShift;
+    /** As {@link #maxLaneShift}, the smallest. */
+    private final int[] minLaneShift;
     private final int[] fastSums;
     private final int[] fastMagnitudes;
     /**
@@ -101,6 +103,7 @@ public final class BlockConv2d {
             this.fastTermBits = 0;
             this.fastSafeShift = -1;
             this.maxLaneShift = null;
+            this.minLaneShift = null;
             this.fastSums = null;
             this.fastMagnitudes = null;
             this.trackMagnitudes = true;
@@ -144,13 +147,17 @@ public final class BlockConv2d {
         }
         int laneBlocks = coutPadded / I.length();
         this.maxLaneShift = new int[taps * weightBlocksPerRow * laneBlocks];
+        this.minLaneShift = new int[maxLaneShift.length];
         for (int tb = 0; tb < taps * weightBlocksPerRow; tb++) {
             for (int lb = 0; lb < laneBlocks; lb++) {
                 int max = Integer.MIN_VALUE;
+                int min = Integer.MAX_VALUE;
                 for (int c = lb * I.length(), end = Math.min(w.channels(), c + I.length()); c < end; c++) {
                     max = Math.max(max, packedShift[tb * coutPadded + c]);
+                    min = Math.min(min, packedShift[tb * coutPadded + c]);
                 }
                 maxLaneShift[tb * laneBlocks + lb] = max;
+                minLaneShift[tb * laneBlocks + lb] = min;
             }
         }
     }
@@ -328,11 +335,17 @@ public final class BlockConv2d {
                     sum2.intoArray(segmentSums, 2 * lanesN);
                     sum3.intoArray(segmentSums, 3 * lanesN);
                     int shiftAt = sOff + segW[s] * coutPadded;
-                    int maxShift = maxLaneShift[(tap * weightBlocksPerRow + segW[s]) * laneBlocks + cb / lanesN];
+                    int lanesAt = (tap * weightBlocksPerRow + segW[s]) * laneBlocks + cb / lanesN;
+                    int maxShift = maxLaneShift[lanesAt];
+                    int minShift = minLaneShift[lanesAt];
                     for (int p = 0; p < PIXELS; p++) {
                         int e = inExp[tapPixel[p] * inputBlocksPerPixel + segIn[s]];
-                        // the per-lane range test only where the largest shift of these lanes could need it
-                        alignInto(p * lanesN, shiftAt, e, Math.max(0, maxShift + e) > fastSafeShift);
+                        if (!trackMagnitudes && minShift + e >= 0 && maxShift + e <= fastSafeShift) {
+                            addShiftedLeft(p * lanesN, shiftAt, e);
+                        } else {
+                            // the per-lane range test only where the largest shift of these lanes could need it
+                            alignInto(p * lanesN, shiftAt, e, Math.max(0, maxShift + e) > fastSafeShift);
+                        }
                     }
                 }
             }
@@ -355,6 +368,17 @@ public final class BlockConv2d {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #alignInto} when every lane's shift is a left shift of at most fastSafeShift and magnitudes are not
+     * tracked: each term is the segment sum shifted left, exactly, with its sign, and cannot leave the fast path.
+     */
+    private void addShiftedLeft(int at, int shiftAt, int inputExponent) {
+        IntVector shift = IntVector.fromArray(I, packedShift, shiftAt).add(inputExponent);
+        IntVector.fromArray(I, fastSums, at)
+                .add(IntVector.fromArray(I, segmentSums, at).lanewise(VectorOperators.LSHL, shift))
+                .intoArray(fastSums, at);
     }
 
     /**
