@@ -13,9 +13,12 @@ import io.bitsweep.eval.tflite.TfliteImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,13 +27,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bitsweep bench}: single-thread images/s of our engines against DJL-TFLite in one run, on real inputs.
  * Prints one line per engine: images/s and ms/image by wall clock and by thread CPU time, and the CPU-time
- * ratios against DJL int8 and DJL float.
- * A quick figure, not a JMH measurement (the JMH benchmark is ExactEngineBenchmark).
+ * ratios against DJL int8 and DJL float and the CPU-time ratio to the exact int8 engine ("-" when that engine was
+ * not run). All engines run in one JVM, one after the other, as in a Spark executor that evaluates several kinds
+ * of candidates. A quick figure, not a JMH measurement (the JMH benchmark is ExactEngineBenchmark).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Images/s per thread: the exact engine (the int8 model, a w4a8 and a mixed per-channel "
-                + "2/4/8/pruned candidate, bfp:m8:b16 and mxint8 candidates from the float model) and our float engine against DJL-TFLite float and "
-                + "int8, measured in one run.")
+                + "2/4/8/pruned candidate, bfp:m8:b16 and mxint8 candidates from the float model) and our float engine "
+                + "against DJL-TFLite float and int8, measured one after the other in one JVM.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,6 +52,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Timed seconds per engine, after as long a warm-up (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--engines", split = ",", paramLabel = "NAME[,NAME...]",
+            description = "Run only these engines, in the listed order (default: all of djl-float, djl-int8, float, "
+                    + "exact-int8, exact-w4a8, exact-mixed, exact-bfp, exact-mxint8, in that order).")
+    List<String> engines;
+
+    /** Every engine bench knows, in its default order (the option's description lists them too). */
+    static final List<String> ENGINE_NAMES = List.of("djl-float", "djl-int8", "float", "exact-int8", "exact-w4a8",
+            "exact-mixed", "exact-bfp", "exact-mxint8");
+
     @Override
     public Integer call() {
         if (!(seconds > 0)) {
@@ -58,37 +71,57 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new BitSweepException("model file " + m + " does not exist");
             }
         }
+        List<String> selected = engines == null ? ENGINE_NAMES : engines;
+        for (String e : selected) {
+            if (!ENGINE_NAMES.contains(e)) {
+                throw new BitSweepException("--engines: unknown engine '" + e + "' (allowed: "
+                        + String.join(", ", ENGINE_NAMES) + ")");
+            }
+        }
         Dataset dataset = Datasets.open(data);
         float[][] inputs = Throughput.inputs(dataset, 64);
-        List<Throughput.Result> results = new ArrayList<>();
-        results.add(measure("djl-float", "djl", floatModel, inputs));
-        results.add(measure("djl-int8", "djl", int8Model, inputs));
-        results.add(measure("float", "float", floatModel, inputs));
-        results.add(measure("exact-int8", "exact", int8Model, inputs));
-        Model fm = TfliteImporter.load(floatModel);
-        results.add(measure("exact-w4a8", Quantizer.predictor(fm, Assignment.parseUniform("w=int4,a=int8:asym"),
-                "w4a8", dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
-        results.add(measure("exact-mixed", Quantizer.predictor(fm, Assignment.randomMixed(fm, 42), "mixed", dataset,
-                Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
-        results.add(measure("exact-bfp", Quantizer.predictor(fm, Assignment.parseUniform(
-                "w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
-        results.add(measure("exact-mxint8", Quantizer.predictor(fm, Assignment.parseUniform("w=mxint8,a=mxint8"),
-                "mxint8", dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES), inputs));
-        double djlInt8 = results.get(1).perCpuSecond();
-        double djlFloat = results.get(0).perCpuSecond();
+        Map<String, Throughput.Result> results = new LinkedHashMap<>();
+        Model fm = selected.stream().anyMatch(e -> e.startsWith("exact-") && !e.equals("exact-int8"))
+                ? TfliteImporter.load(floatModel) : null; // the candidates' source
+        for (String e : selected) {
+            Predictor predictor = switch (e) {
+                case "djl-float" -> Engines.open("djl", floatModel);
+                case "djl-int8" -> Engines.open("djl", int8Model);
+                case "float" -> Engines.open("float", floatModel);
+                case "exact-int8" -> Engines.open("exact", int8Model);
+                case "exact-w4a8" -> candidate(fm, Assignment.parseUniform("w=int4,a=int8:asym"), "w4a8",
+                        dataset);
+                case "exact-mixed" -> candidate(fm, Assignment.randomMixed(fm, 42), "mixed",
+                        dataset);
+                case "exact-bfp" -> candidate(fm, Assignment.parseUniform("w=bfp:m8:b16,a=bfp:m8:b16"),
+                        "bfp", dataset);
+                case "exact-mxint8" -> candidate(fm, Assignment.parseUniform("w=mxint8,a=mxint8"),
+                        "mxint8", dataset);
+                default -> throw new IllegalStateException(e);
+            };
+            results.put(e, measure(e, predictor, inputs));
+        }
         var out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%-12s %10s %10s %12s %12s %11s %12s%n", "engine", "images/s", "ms/image",
-                "cpu-images/s", "cpu-ms/image", "x djl-int8", "x djl-float");
-        for (Throughput.Result r : results) {
-            out.printf(Locale.ROOT, "%-12s %10.1f %10.3f %12.1f %12.3f %11.2f %12.2f%n", r.name(), r.perSecond(),
+        out.printf(Locale.ROOT, "%-12s %10s %10s %12s %12s %11s %12s %12s%n", "engine", "images/s", "ms/image",
+                "cpu-images/s", "cpu-ms/image", "x djl-int8", "x djl-float", "time/int8");
+        for (Throughput.Result r : results.values()) {
+            out.printf(Locale.ROOT, "%-12s %10.1f %10.3f %12.1f %12.3f %11s %12s %12s%n", r.name(), r.perSecond(),
                     r.millisPerInference(), r.perCpuSecond(), r.cpuMillisPerInference(),
-                    r.perCpuSecond() / djlInt8, r.perCpuSecond() / djlFloat);
+                    ratio(r.perCpuSecond(), results.get("djl-int8"), Throughput.Result::perCpuSecond),
+                    ratio(r.perCpuSecond(), results.get("djl-float"), Throughput.Result::perCpuSecond),
+                    ratio(r.cpuMillisPerInference(), results.get("exact-int8"), Throughput.Result::cpuMillisPerInference));
         }
         return 0;
     }
 
-    private Throughput.Result measure(String name, String engine, Path model, float[][] inputs) {
-        return measure(name, Engines.open(engine, model), inputs);
+    private static Predictor candidate(Model floatModel, Assignment assignment, String name, Dataset dataset) {
+        return Quantizer.predictor(floatModel, assignment, name, dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+    }
+
+    /** {@code value / reference(r)} with two decimals, "-" when the reference engine did not run. */
+    private static String ratio(double value, Throughput.Result reference,
+            ToDoubleFunction<Throughput.Result> of) {
+        return reference == null ? "-" : String.format(Locale.ROOT, "%.2f", value / of.applyAsDouble(reference));
     }
 
     private Throughput.Result measure(String name, Predictor predictor, float[][] inputs) {

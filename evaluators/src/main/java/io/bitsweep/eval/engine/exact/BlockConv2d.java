@@ -45,8 +45,23 @@ public final class BlockConv2d {
      * magnitudes over all taps and segments fits 30 bits (0 when no such bound exists: always the exact path).
      */
     private final int fastTermBits;
+    /**
+     * Largest alignment left shift at which no exact segment sum (|sum| <= 2^(sumBits-1) < 2^sumBits) can leave the
+     * fast path: fastTermBits - sumBits (negative when there is none).
+     */
+    private final int fastSafeShift;
+    /** Per (tap, weight block, block of output lanes): the largest weight shift of those lanes' real channels. */
+    private final int[] maxLaneShift;
+    /** As {@link #maxLaneShift}, the smallest. */
+    private final int[] minLaneShift;
     private final int[] fastSums;
     private final int[] fastMagnitudes;
+    /**
+     * Whether the fast path must sum the term magnitudes for the register test. The terms it accepts sum to less
+     * than 2^30 in magnitude (each below 2^fastTermBits, at most 2^(30 - fastTermBits) of them), so when every
+     * |bias| + 2^30 - 1 fits the register no partial sum can saturate and the test is skipped.
+     */
+    private final boolean trackMagnitudes;
     private final int[] fastViolations;
     /** Output pixels per call of the fast path. */
     private static final int PIXELS = 4;
@@ -86,8 +101,12 @@ public final class BlockConv2d {
             this.registerMax = 0;
             this.acc = new int[w.channels()];
             this.fastTermBits = 0;
+            this.fastSafeShift = -1;
+            this.maxLaneShift = null;
+            this.minLaneShift = null;
             this.fastSums = null;
             this.fastMagnitudes = null;
+            this.trackMagnitudes = true;
             this.fastViolations = null;
             this.pixelAcc = null;
             return;
@@ -105,8 +124,14 @@ public final class BlockConv2d {
         this.registerMax = (1L << (accumulator.bits() - 1)) - 1;
         this.registerMin = -registerMax - 1;
         this.fastTermBits = Math.max(0, MAX_LANE_SUM_BITS - BlockChannels.ceilLog2(taps * seg.count()));
+        this.fastSafeShift = fastTermBits - sumBits;
         this.fastSums = new int[PIXELS * I.length()];
         this.fastMagnitudes = new int[PIXELS * I.length()];
+        long maxAbsBias = 0;
+        for (long b : channels.bias) {
+            maxAbsBias = Math.max(maxAbsBias, Math.abs(b));
+        }
+        this.trackMagnitudes = maxAbsBias + (1L << MAX_LANE_SUM_BITS) - 1 > registerMax;
         this.fastViolations = new int[PIXELS * I.length()];
         this.pixelAcc = new int[PIXELS][coutPadded];
         for (int c = 0; c < w.channels(); c++) {
@@ -118,6 +143,21 @@ public final class BlockConv2d {
                     packedShift[(t * weightBlocksPerRow + b) * coutPadded + c] =
                             w.exponents()[(c * taps + t) * weightBlocksPerRow + b] - channels.lsb[c];
                 }
+            }
+        }
+        int laneBlocks = coutPadded / I.length();
+        this.maxLaneShift = new int[taps * weightBlocksPerRow * laneBlocks];
+        this.minLaneShift = new int[maxLaneShift.length];
+        for (int tb = 0; tb < taps * weightBlocksPerRow; tb++) {
+            for (int lb = 0; lb < laneBlocks; lb++) {
+                int max = Integer.MIN_VALUE;
+                int min = Integer.MAX_VALUE;
+                for (int c = lb * I.length(), end = Math.min(w.channels(), c + I.length()); c < end; c++) {
+                    max = Math.max(max, packedShift[tb * coutPadded + c]);
+                    min = Math.min(min, packedShift[tb * coutPadded + c]);
+                }
+                maxLaneShift[tb * laneBlocks + lb] = max;
+                minLaneShift[tb * laneBlocks + lb] = min;
             }
         }
     }
@@ -256,6 +296,7 @@ public final class BlockConv2d {
         final int[] segW = seg.weightBlock();
         final int zeroPixel = g.inH() * g.inW();
         final int lanesN = I.length();
+        final int laneBlocks = coutPadded / lanesN;
         // the running lane sums live in arrays, not in loop-carried vectors: C2 on JDK 17 fails to keep vectors
         // that are phis of this loop nest unboxed and then allocates a box per operation
         java.util.Arrays.fill(fastSums, 0);
@@ -294,8 +335,17 @@ public final class BlockConv2d {
                     sum2.intoArray(segmentSums, 2 * lanesN);
                     sum3.intoArray(segmentSums, 3 * lanesN);
                     int shiftAt = sOff + segW[s] * coutPadded;
+                    int lanesAt = (tap * weightBlocksPerRow + segW[s]) * laneBlocks + cb / lanesN;
+                    int maxShift = maxLaneShift[lanesAt];
+                    int minShift = minLaneShift[lanesAt];
                     for (int p = 0; p < PIXELS; p++) {
-                        alignInto(p * lanesN, shiftAt, inExp[tapPixel[p] * inputBlocksPerPixel + segIn[s]]);
+                        int e = inExp[tapPixel[p] * inputBlocksPerPixel + segIn[s]];
+                        if (!trackMagnitudes && minShift + e >= 0 && maxShift + e <= fastSafeShift) {
+                            addShiftedLeft(p * lanesN, shiftAt, e);
+                        } else {
+                            // the per-lane range test only where the largest shift of these lanes could need it
+                            alignInto(p * lanesN, shiftAt, e, Math.max(0, maxShift + e) > fastSafeShift);
+                        }
                     }
                 }
             }
@@ -306,7 +356,8 @@ public final class BlockConv2d {
                 return false;
             }
             for (int j = 0; j < n; j++) {
-                if (Math.abs(channels.bias[cb + j]) + fastMagnitudes[p * lanesN + j] > registerMax) {
+                if (trackMagnitudes
+                        && Math.abs(channels.bias[cb + j]) + fastMagnitudes[p * lanesN + j] > registerMax) {
                     return false;
                 }
             }
@@ -320,11 +371,22 @@ public final class BlockConv2d {
     }
 
     /**
-     * Aligns one vector of exact segment sums by its per-lane shifts and adds the terms, their magnitudes and the
-     * lanes that leave the fast path (negative) into the running arrays at {@code at}.
+     * {@link #alignInto} when every lane's shift is a left shift of at most fastSafeShift and magnitudes are not
+     * tracked: each term is the segment sum shifted left, exactly, with its sign, and cannot leave the fast path.
      */
-    private void alignInto(int at, int shiftAt, int inputExponent) {
-        final int termBits = fastTermBits;
+    private void addShiftedLeft(int at, int shiftAt, int inputExponent) {
+        IntVector shift = IntVector.fromArray(I, packedShift, shiftAt).add(inputExponent);
+        IntVector.fromArray(I, fastSums, at)
+                .add(IntVector.fromArray(I, segmentSums, at).lanewise(VectorOperators.LSHL, shift))
+                .intoArray(fastSums, at);
+    }
+
+    /**
+     * Aligns one vector of exact segment sums by its per-lane shifts and adds the terms (and, if tracked, their
+     * magnitudes) into the running arrays at {@code at}; with {@code checkRange}, also marks the lanes that leave the fast path
+     * (negative). Without it the caller has shown that no lane can (every left shift at most fastSafeShift).
+     */
+    private void alignInto(int at, int shiftAt, int inputExponent, boolean checkRange) {
         IntVector sum = IntVector.fromArray(I, segmentSums, at);
         IntVector shift = IntVector.fromArray(I, packedShift, shiftAt).add(inputExponent);
         IntVector left = shift.max(0);
@@ -335,17 +397,22 @@ public final class BlockConv2d {
                 .lanewise(VectorOperators.ASHR, 1);
         IntVector aligned = magnitude.lanewise(VectorOperators.LSHL, left).add(half)
                 .lanewise(VectorOperators.ASHR, right);
-        // a nonzero sum whose left shift exceeds termBits, or whose magnitude reaches the limit
-        // (2^termBits >> left) before its left shift, leaves the fast path: negative lanes
-        IntVector outOfRange = left.neg().add(termBits)
-                .or(IntVector.broadcast(I, 1 << termBits).lanewise(VectorOperators.ASHR, left)
-                        .sub(1).sub(magnitude));
-        IntVector.fromArray(I, fastViolations, at)
-                .or(outOfRange.and(magnitude.or(magnitude.neg()))).intoArray(fastViolations, at);
+        if (checkRange) {
+            // a nonzero sum whose left shift exceeds termBits, or whose magnitude reaches the limit
+            // (2^termBits >> left) before its left shift, leaves the fast path: negative lanes
+            final int termBits = fastTermBits;
+            IntVector outOfRange = left.neg().add(termBits)
+                    .or(IntVector.broadcast(I, 1 << termBits).lanewise(VectorOperators.ASHR, left)
+                            .sub(1).sub(magnitude));
+            IntVector.fromArray(I, fastViolations, at)
+                    .or(outOfRange.and(magnitude.or(magnitude.neg()))).intoArray(fastViolations, at);
+        }
         IntVector sign = sum.lanewise(VectorOperators.ASHR, 31);
         IntVector.fromArray(I, fastSums, at)
                 .add(aligned.lanewise(VectorOperators.XOR, sign).sub(sign)).intoArray(fastSums, at);
-        IntVector.fromArray(I, fastMagnitudes, at).add(aligned).intoArray(fastMagnitudes, at);
+        if (trackMagnitudes) {
+            IntVector.fromArray(I, fastMagnitudes, at).add(aligned).intoArray(fastMagnitudes, at);
+        }
     }
 
     /**
