@@ -227,7 +227,7 @@ public final class ExactProblem implements SearchProblem {
         Assignment.CalibrationMethod method = space == null ? null
                 : Assignment.parse(codec.toJsonString(Genome.of(new byte[space.genomeLength()])), "search space").calibration().method();
         return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo, codec, method,
-                model.sha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+                model.sha256(), dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
     }
 
     @Override

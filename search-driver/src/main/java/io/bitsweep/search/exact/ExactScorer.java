@@ -31,7 +31,11 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private static final long serialVersionUID = 1L;
     /** Parsed models per executor JVM, by sha256: the broadcast bytes are parsed once, not once per task. */
     private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
-    /** Calibration observations per executor JVM, by (model, data, split, method). */
+    /**
+     * Calibration observations per executor JVM, by (model sha256, data sha256, split, method): by content, not by
+     * location, so two searches in one JVM (a notebook's Spark session) never share observations of different data
+     * that was written to the same path.
+     */
     private static final Map<String, Calibrator.Observations> CALIBRATIONS = new ConcurrentHashMap<>();
 
     private final String data;
@@ -42,6 +46,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final AssignmentCodec codec;
     private final Assignment.CalibrationMethod calibrationMethod;
     private final String modelSha256;
+    private final String dataSha256;
     private final List<String> statisticsLayers;
 
     /** The samples of one shard: inputs[sample][window] in model input layout, labels, and their sample ids. */
@@ -52,7 +57,8 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      *                         null when the target does not use them: gathering costs a scan per layer output
      */
     ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, AssignmentCodec codec,
-                Assignment.CalibrationMethod calibrationMethod, String modelSha256, List<String> statisticsLayers) {
+                Assignment.CalibrationMethod calibrationMethod, String modelSha256, String dataSha256,
+                List<String> statisticsLayers) {
         this.data = data;
         this.from = from;
         this.to = to;
@@ -61,6 +67,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         this.codec = codec;
         this.calibrationMethod = calibrationMethod;
         this.modelSha256 = modelSha256;
+        this.dataSha256 = dataSha256;
         this.statisticsLayers = statisticsLayers == null ? null : List.copyOf(statisticsLayers);
     }
 
@@ -109,7 +116,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     }
 
     Calibrator.Observations calibration(Model model) {
-        String key = modelSha256 + "|" + data + "|" + calibrationFrom + "|" + calibrationTo + "|" + calibrationMethod;
+        String key = modelSha256 + "|" + dataSha256 + "|" + calibrationFrom + "|" + calibrationTo + "|" + calibrationMethod;
         return CALIBRATIONS.computeIfAbsent(key, k -> Calibrator.observe(model, SearchData.open(data),
                 calibrationFrom, calibrationTo, calibrationMethod));
     }

@@ -182,4 +182,40 @@ class ExactProblemTest {
         String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad)).getMessage();
         assertTrue(msg.contains("do not match"), msg);
     }
+
+    /** A local MLPerf Tiny data directory holding ic01's samples {@code from..from+count-1}. */
+    static void writeIcSubset(Path dir, int from, int count) throws Exception {
+        Path ic01 = Assets.dir().resolve("data/ic01");
+        List<String> lines = Files.readAllLines(ic01.resolve("y_labels.csv")).subList(from, from + count);
+        if (Files.exists(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        for (String line : lines) {
+            String file = line.substring(0, line.indexOf(','));
+            Files.copy(ic01.resolve(file), dir.resolve(file));
+        }
+        Files.write(dir.resolve("y_labels.csv"), lines);
+    }
+
+    @Test
+    void calibrationIsCachedByDataContentNotByLocation(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> sets = List.of("data=\"" + data + "\"", "splits.calibration.count=8", "splits.evaluation.count=8");
+        Model model = TfliteImporter.load(Assets.resolve("models/ic/pretrainedResnet.tflite"));
+
+        writeIcSubset(data, 0, 16);
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC), sets, null);
+        ExactScorer first = new ExactProblem(s).scorer(space);
+        var firstObservations = first.calibration(model);
+        assertTrue(firstObservations == first.calibration(model), "cached within one data set");
+
+        writeIcSubset(data, 16, 16); // other images at the same path, e.g. a data set regenerated in place
+        ExactScorer second = new ExactProblem(s).scorer(space);
+        assertTrue(firstObservations != second.calibration(model), "observations of other data reused");
+    }
 }
