@@ -52,10 +52,6 @@ public final class SearchJob {
             SparkSession session = options.session() != null ? options.session()
                     : SparkSessions.create(options.master(), registrators(factory), options.verbose());
             try {
-                if (!hasRun) {
-                    store.writeText(RunStore.RUN_JSON, RunManifest.create(settings, problem.modelSha256(),
-                            problem.dataSha256(), BuildInfo.version(), session.version()));
-                }
                 SearchSpace space = SearchSpace.of(settings, problem.layers());
                 List<GenerationSummary> summaries = new ArrayList<>();
                 SearchListener recording = new SearchListener() {
@@ -82,6 +78,11 @@ public final class SearchJob {
                 };
                 try (SparkPopulationEvaluator<?> evaluator = evaluator(session, problem, space, settings.shards())) {
                     SearchRun run = new SearchRun(settings, problem, evaluator, store, recording);
+                    if (!hasRun) {
+                        run.seeds(); // a bad init-from is refused before the run directory exists
+                        store.writeText(RunStore.RUN_JSON, RunManifest.create(settings, problem.modelSha256(),
+                                problem.dataSha256(), BuildInfo.version(), session.version()));
+                    }
                     ParetoArchive archive = run.run(options.resume());
                     new FrontReport(store, run.codec(), problem.usesAuc() ? "auc" : "accuracy", run::layerCostsCsv)
                             .write(archive.points(), summaries);

@@ -68,6 +68,7 @@ public final class SearchRun {
     private final Map<Genome, long[]> activationStats = new HashMap<>();
     private final List<Double> hypervolumes = new ArrayList<>();
     private List<Scored> population = List.of();
+    private List<InitialPopulation.Seeded> seeds;
     private ParetoArchive archive = ParetoArchive.empty();
 
     public SearchRun(SearchSettings settings, SearchProblem problem, PopulationEvaluator evaluator, RunStore store,
@@ -201,8 +202,18 @@ public final class SearchRun {
         return out;
     }
 
-    /** The {@code init-from} assignments as genomes of this space; an assignment that does not fit is an error. */
-    private List<InitialPopulation.Seeded> seeds() {
+    /**
+     * The {@code init-from} assignments as genomes of this space, read once; an assignment that cannot be read or
+     * does not fit is an error. A new run calls it before it writes anything, so a bad seed leaves no run directory.
+     */
+    public List<InitialPopulation.Seeded> seeds() {
+        if (seeds == null) {
+            seeds = readSeeds();
+        }
+        return seeds;
+    }
+
+    private List<InitialPopulation.Seeded> readSeeds() {
         List<InitialPopulation.Seeded> out = new ArrayList<>();
         for (SeedAssignments.Seed s : SeedAssignments.read(settings.initFrom(), new org.apache.hadoop.conf.Configuration())) {
             out.add(new InitialPopulation.Seeded(codec.toGenome(s.assignment(), "init-from " + s.source()), "init:" + s.source()));

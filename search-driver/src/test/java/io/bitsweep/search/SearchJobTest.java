@@ -185,6 +185,7 @@ class SearchJobTest {
                 settings("init-from=[\"" + bad + "\"]"), dir.resolve("run"), false, SearchListener.NONE));
         assertEquals("init-from bad.json: fully_connected_0.weights 'int2' is not in this search space (allowed: "
                 + "int8, int4)", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("run")), "a refused start leaves no run directory to trip over");
 
         BitSweepException missing = assertThrows(BitSweepException.class, () -> run(
                 settings("init-from=[\"" + dir.resolve("nothing") + "\"]"), dir.resolve("run2"), false,

@@ -40,5 +40,15 @@ class SearchCommandTest {
         assertTrue(r[1].contains("bitsweep.search.evaluator: unknown evaluator 'nope' (allowed: exact, synthetic)"), r[1]);
         r = run("search", "--config", ok.toString(), "--resume");
         assertTrue(r[1].contains("--resume needs --out"), r[1]);
+
+        // --init-from becomes the init-from key, so its values are quoted whatever the path holds.
+        Path synthetic = Files.writeString(dir.resolve("syn.conf"), "bitsweep.search { evaluator = synthetic, "
+                + "data = \"synthetic:24\", population = 4, generations = 1, shards = 1 }\n");
+        Path corrupt = Files.writeString(dir.resolve("a, b=[c].json"), "{not json");
+        r = run("search", "--config", synthetic.toString(), "--master", "local[1]", "--out",
+                dir.resolve("run").toString(), "--init-from", corrupt.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[1].startsWith("error: " + corrupt + ": not a readable JSON assignment"), r[1]);
+        assertEquals(1, r[1].strip().lines().count(), r[1]);
     }
 }
