@@ -372,8 +372,12 @@ public final class BlockConv2d {
                     int shiftAt = sOff + segW[s] * coutPadded;
                     for (int p = 0; p < PIXELS; p++) {
                         int e = inExp[tapPixel[p] * inputBlocksPerPixel + segIn[s]];
-                        // the per-lane range test only where the largest shift of these lanes could need it
-                        alignInto(p * lanesN, shiftAt, e, Math.max(0, maxShift + e) > fastSafeShift);
+                        if (preShift(tapPixel[p], segIn[s], minShift, maxShift) >= 0) {
+                            addShiftedLeft(p * lanesN, shiftAt, e);
+                        } else {
+                            // the per-lane range test only where the largest shift of these lanes could need it
+                            alignInto(p * lanesN, shiftAt, e, Math.max(0, maxShift + e) > fastSafeShift);
+                        }
                     }
                 }
             }
@@ -414,6 +418,15 @@ public final class BlockConv2d {
 
     private void addTerm(int at, IntVector term) {
         IntVector.fromArray(I, fastSums, at).add(term).intoArray(fastSums, at);
+    }
+
+    /**
+     * {@link #alignInto} for a pixel that {@link #preShift} accepts, in a segment aligned lane by lane (another
+     * pixel was not accepted): each term is the segment sum shifted left, exactly, and cannot leave the fast path.
+     */
+    private void addShiftedLeft(int at, int shiftAt, int inputExponent) {
+        IntVector shift = IntVector.fromArray(I, packedShift, shiftAt).add(inputExponent);
+        addTerm(at, IntVector.fromArray(I, segmentSums, at).lanewise(VectorOperators.LSHL, shift));
     }
 
     /**
