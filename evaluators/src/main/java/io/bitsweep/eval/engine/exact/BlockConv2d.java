@@ -73,6 +73,8 @@ public final class BlockConv2d {
     private static final int PIXELS = 4;
     private final int[][] pixelAcc;
     private final int[] tapPixel = new int[PIXELS];
+    /** The pruned output channels (they output the zero point). */
+    private final int[] prunedChannels;
     private int lastPixels = 1;
 
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
@@ -86,6 +88,7 @@ public final class BlockConv2d {
         this.input = input;
         this.channels = channels;
         this.seg = BlockChannels.Segments.of(g.inC(), input.blockSize(), w.blockSize());
+        this.prunedChannels = java.util.stream.IntStream.range(0, w.channels()).filter(c -> w.pruned()[c]).toArray();
         this.accumulator = accumulator;
         this.stage = stage;
         this.inputBlocksPerPixel = BlockWeights.blocksPerRow(input.blockSize(), g.inC());
@@ -236,10 +239,8 @@ public final class BlockConv2d {
                 }
                 int outBase = (oy * g.outW() + ox) * cout;
                 stage.apply(acc, out, outBase, cout);
-                for (int c = 0; c < cout; c++) {
-                    if (w.pruned()[c]) {
-                        out[outBase + c] = (byte) stage.outputZeroPoint();
-                    }
+                for (int c : prunedChannels) {
+                    out[outBase + c] = (byte) stage.outputZeroPoint();
                 }
             }
         }
@@ -282,10 +283,8 @@ public final class BlockConv2d {
                 for (int p = 0; p < pixels; p++) {
                     int outBase = (oy * g.outW() + ox + p) * cout;
                     stage.apply(pixelAcc[p], out, outBase, cout);
-                    for (int c = 0; c < cout; c++) {
-                        if (w.pruned()[c]) {
-                            out[outBase + c] = (byte) stage.outputZeroPoint();
-                        }
+                    for (int c : prunedChannels) {
+                        out[outBase + c] = (byte) stage.outputZeroPoint();
                     }
                 }
             }
@@ -318,7 +317,9 @@ public final class BlockConv2d {
         // the running lane sums live in arrays, not in loop-carried vectors: C2 on JDK 17 fails to keep vectors
         // that are phis of this loop nest unboxed and then allocates a box per operation
         java.util.Arrays.fill(fastSums, 0);
-        java.util.Arrays.fill(fastMagnitudes, 0);
+        if (trackMagnitudes) {
+            java.util.Arrays.fill(fastMagnitudes, 0);
+        }
         java.util.Arrays.fill(fastViolations, 0);
         for (int ky = 0; ky < g.kH(); ky++) {
             int iy = iy0 + ky * g.dilationH();
