@@ -170,7 +170,7 @@ public final class BlockInputQuantizer {
 
     /** The block's exponent into {@code exp[blk]}; returns the offset of code 0 in its mantissa row. */
     private int blockRow(byte[] in, int lo, int hi, int[] exp, int blk) {
-        int maxMag = maxMagnitude(in, lo, hi);
+        int maxMag = maxMagnitudeVector(in, lo, hi);
         exp[blk] = exponentOfMax[maxMag];
         return rowOfMax[maxMag] * 256 + 128;
     }
