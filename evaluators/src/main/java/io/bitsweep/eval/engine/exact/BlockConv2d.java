@@ -41,6 +41,12 @@ public final class BlockConv2d {
     private final int[] packed;          // [tap][ci][coutPadded]
     private final int[] packedShift;     // [tap][weight block][coutPadded]: weight exponent - lsb
     /**
+     * As {@link #packed}, each weight shifted left by its lane's weight shift above the smallest of its lane block
+     * ({@link #minLaneShift}); 0 in a lane block whose shifts spread more than fastSafeShift (which never takes the
+     * pre-shifted form, see {@link #accumulateFast}).
+     */
+    private final int[] packedPreShifted;
+    /**
      * Fast path: every aligned term of an output below 2^fastTermBits in magnitude, so that the sum of their
      * magnitudes over all taps and segments fits 30 bits (0 when no such bound exists: always the exact path).
      */
@@ -67,6 +73,8 @@ public final class BlockConv2d {
     private static final int PIXELS = 4;
     private final int[][] pixelAcc;
     private final int[] tapPixel = new int[PIXELS];
+    /** The pruned output channels (they output the zero point). */
+    private final int[] prunedChannels;
     private int lastPixels = 1;
 
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
@@ -80,6 +88,7 @@ public final class BlockConv2d {
         this.input = input;
         this.channels = channels;
         this.seg = BlockChannels.Segments.of(g.inC(), input.blockSize(), w.blockSize());
+        this.prunedChannels = java.util.stream.IntStream.range(0, w.channels()).filter(c -> w.pruned()[c]).toArray();
         this.accumulator = accumulator;
         this.stage = stage;
         this.inputBlocksPerPixel = BlockWeights.blocksPerRow(input.blockSize(), g.inC());
@@ -95,6 +104,7 @@ public final class BlockConv2d {
             this.inMantInt = null;
             this.packed = null;
             this.packedShift = null;
+            this.packedPreShifted = null;
             this.segmentSums = null;
             this.registers = null;
             this.registerMin = 0;
@@ -160,6 +170,20 @@ public final class BlockConv2d {
                 minLaneShift[tb * laneBlocks + lb] = min;
             }
         }
+        this.packedPreShifted = new int[packed.length];
+        int weightBlock = Math.min(w.blockSize(), inC);
+        for (int t = 0; t < taps; t++) {
+            for (int ci = 0; ci < inC; ci++) {
+                int tb = t * weightBlocksPerRow + ci / weightBlock;
+                for (int c = 0; c < w.channels(); c++) {
+                    int lanesAt = tb * laneBlocks + c / I.length();
+                    if (maxLaneShift[lanesAt] - minLaneShift[lanesAt] <= fastSafeShift) {
+                        int at = (t * inC + ci) * coutPadded + c;
+                        packedPreShifted[at] = packed[at] << (packedShift[tb * coutPadded + c] - minLaneShift[lanesAt]);
+                    }
+                }
+            }
+        }
     }
 
     public AlignedAccumulator accumulator() {
@@ -215,10 +239,8 @@ public final class BlockConv2d {
                 }
                 int outBase = (oy * g.outW() + ox) * cout;
                 stage.apply(acc, out, outBase, cout);
-                for (int c = 0; c < cout; c++) {
-                    if (w.pruned()[c]) {
-                        out[outBase + c] = (byte) stage.outputZeroPoint();
-                    }
+                for (int c : prunedChannels) {
+                    out[outBase + c] = (byte) stage.outputZeroPoint();
                 }
             }
         }
@@ -242,10 +264,7 @@ public final class BlockConv2d {
      * output pixels of a row at a time (one weight load serves all of them).
      */
     private void runLanes(byte[] in, byte[] out) {
-        final int inC = g.inC();
-        for (int p = 0, n = g.inH() * g.inW(); p < n; p++) {
-            input.requantize(in, p * inC, inC, inMantInt, p * inC, inExp, p * inputBlocksPerPixel);
-        }
+        input.requantizeRows(in, g.inH() * g.inW(), g.inC(), inMantInt, inExp);
         final int cout = w.channels();
         final int lanesN = I.length();
         for (int oy = 0; oy < g.outH(); oy++) {
@@ -264,10 +283,8 @@ public final class BlockConv2d {
                 for (int p = 0; p < pixels; p++) {
                     int outBase = (oy * g.outW() + ox + p) * cout;
                     stage.apply(pixelAcc[p], out, outBase, cout);
-                    for (int c = 0; c < cout; c++) {
-                        if (w.pruned()[c]) {
-                            out[outBase + c] = (byte) stage.outputZeroPoint();
-                        }
+                    for (int c : prunedChannels) {
+                        out[outBase + c] = (byte) stage.outputZeroPoint();
                     }
                 }
             }
@@ -300,7 +317,9 @@ public final class BlockConv2d {
         // the running lane sums live in arrays, not in loop-carried vectors: C2 on JDK 17 fails to keep vectors
         // that are phis of this loop nest unboxed and then allocates a box per operation
         java.util.Arrays.fill(fastSums, 0);
-        java.util.Arrays.fill(fastMagnitudes, 0);
+        if (trackMagnitudes) {
+            java.util.Arrays.fill(fastMagnitudes, 0);
+        }
         java.util.Arrays.fill(fastViolations, 0);
         for (int ky = 0; ky < g.kH(); ky++) {
             int iy = iy0 + ky * g.dilationH();
@@ -319,28 +338,42 @@ public final class BlockConv2d {
                 int wOff = tap * inC * coutPadded + cb;
                 int sOff = tap * weightBlocksPerRow * coutPadded + cb;
                 for (int s = 0; s < segments; s++) {
+                    int lanesAt = (tap * weightBlocksPerRow + segW[s]) * laneBlocks + cb / lanesN;
+                    int maxShift = maxLaneShift[lanesAt];
+                    int minShift = minLaneShift[lanesAt];
+                    int k0 = preShift(tapPixel[0], segIn[s], minShift, maxShift);
+                    int k1 = preShift(tapPixel[1], segIn[s], minShift, maxShift);
+                    int k2 = preShift(tapPixel[2], segIn[s], minShift, maxShift);
+                    int k3 = preShift(tapPixel[3], segIn[s], minShift, maxShift);
+                    boolean preShifted = (k0 | k1 | k2 | k3) >= 0;
+                    int[] weights = preShifted ? packedPreShifted : packed;
                     IntVector sum0 = IntVector.zero(I);
                     IntVector sum1 = IntVector.zero(I);
                     IntVector sum2 = IntVector.zero(I);
                     IntVector sum3 = IntVector.zero(I);
                     for (int i = segStart[s], end = segEnd[s]; i < end; i++) {
-                        IntVector wv = IntVector.fromArray(I, packed, wOff + i * coutPadded);
+                        IntVector wv = IntVector.fromArray(I, weights, wOff + i * coutPadded);
                         sum0 = sum0.add(wv.mul(inMantInt[a0 + i]));
                         sum1 = sum1.add(wv.mul(inMantInt[a1 + i]));
                         sum2 = sum2.add(wv.mul(inMantInt[a2 + i]));
                         sum3 = sum3.add(wv.mul(inMantInt[a3 + i]));
+                    }
+                    if (preShifted) {
+                        // Σ (m_w << (wShift - minShift)) · m_in, shifted by minShift + e_in: the exact aligned term
+                        addTerm(0, sum0.lanewise(VectorOperators.LSHL, k0));
+                        addTerm(lanesN, sum1.lanewise(VectorOperators.LSHL, k1));
+                        addTerm(2 * lanesN, sum2.lanewise(VectorOperators.LSHL, k2));
+                        addTerm(3 * lanesN, sum3.lanewise(VectorOperators.LSHL, k3));
+                        continue;
                     }
                     sum0.intoArray(segmentSums, 0);
                     sum1.intoArray(segmentSums, lanesN);
                     sum2.intoArray(segmentSums, 2 * lanesN);
                     sum3.intoArray(segmentSums, 3 * lanesN);
                     int shiftAt = sOff + segW[s] * coutPadded;
-                    int lanesAt = (tap * weightBlocksPerRow + segW[s]) * laneBlocks + cb / lanesN;
-                    int maxShift = maxLaneShift[lanesAt];
-                    int minShift = minLaneShift[lanesAt];
                     for (int p = 0; p < PIXELS; p++) {
                         int e = inExp[tapPixel[p] * inputBlocksPerPixel + segIn[s]];
-                        if (!trackMagnitudes && minShift + e >= 0 && maxShift + e <= fastSafeShift) {
+                        if (preShift(tapPixel[p], segIn[s], minShift, maxShift) >= 0) {
                             addShiftedLeft(p * lanesN, shiftAt, e);
                         } else {
                             // the per-lane range test only where the largest shift of these lanes could need it
@@ -371,14 +404,30 @@ public final class BlockConv2d {
     }
 
     /**
-     * {@link #alignInto} when every lane's shift is a left shift of at most fastSafeShift and magnitudes are not
-     * tracked: each term is the segment sum shifted left, exactly, with its sign, and cannot leave the fast path.
+     * The left shift of input pixel {@code pixel}'s segment sum over pre-shifted weights ({@link #packedPreShifted}):
+     * {@code minShift + e_in} when every lane's shift {@code wShift + e_in} is a left shift of at most fastSafeShift
+     * and magnitudes are not tracked, so that each term is exact and cannot leave the fast path; 0 for the all-zero
+     * padding pixel (its sums are 0); else -1 (the segment is aligned lane by lane).
+     */
+    private int preShift(int pixel, int inputBlock, int minShift, int maxShift) {
+        if (pixel == g.inH() * g.inW()) {
+            return 0;
+        }
+        int e = inExp[pixel * inputBlocksPerPixel + inputBlock];
+        return !trackMagnitudes && minShift + e >= 0 && maxShift + e <= fastSafeShift ? minShift + e : -1;
+    }
+
+    private void addTerm(int at, IntVector term) {
+        IntVector.fromArray(I, fastSums, at).add(term).intoArray(fastSums, at);
+    }
+
+    /**
+     * {@link #alignInto} for a pixel that {@link #preShift} accepts, in a segment aligned lane by lane (another
+     * pixel was not accepted): each term is the segment sum shifted left, exactly, and cannot leave the fast path.
      */
     private void addShiftedLeft(int at, int shiftAt, int inputExponent) {
         IntVector shift = IntVector.fromArray(I, packedShift, shiftAt).add(inputExponent);
-        IntVector.fromArray(I, fastSums, at)
-                .add(IntVector.fromArray(I, segmentSums, at).lanewise(VectorOperators.LSHL, shift))
-                .intoArray(fastSums, at);
+        addTerm(at, IntVector.fromArray(I, segmentSums, at).lanewise(VectorOperators.LSHL, shift));
     }
 
     /**

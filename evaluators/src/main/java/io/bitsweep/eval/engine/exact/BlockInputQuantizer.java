@@ -3,6 +3,11 @@ package io.bitsweep.eval.engine.exact;
 import io.bitsweep.eval.format.BlockFormat;
 import io.bitsweep.eval.format.ElementType;
 import io.bitsweep.eval.format.Rounding;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Requantizes int8 affine activation codes (value {@code (q - zp) · s}) into the integer operand of a block layer:
@@ -20,9 +25,14 @@ import io.bitsweep.eval.format.Rounding;
  * mantissas (a block can only take a handful of distinct exponents, one per binade of |q - zp| · s).
  */
 public final class BlockInputQuantizer {
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** As many codes as {@link #I} has lanes, widened to them for the block maximum. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(I.length() * 8));
     private final int[] exponentOfMax = new int[256];
     private final int[] rowOfMax = new int[256];
     private final long[] mantissas;
+    /** {@link #mantissas} as ints, for the int-lane kernels (null when a mantissa does not fit an int). */
+    private final int[] intMantissas;
     private final int blockSize;
     private final double operandScale;
     private final int magnitudeBits;
@@ -39,6 +49,7 @@ public final class BlockInputQuantizer {
             for (int q = -128; q < 128; q++) {
                 mantissas[q + 128] = q - zeroPoint;
             }
+            this.intMantissas = toInts(mantissas);
             this.blockSize = Integer.MAX_VALUE;
             this.operandScale = scale;
             this.magnitudeBits = 8;
@@ -63,9 +74,21 @@ public final class BlockInputQuantizer {
                 mantissas[row * 256 + q + 128] = BlockMantissas.mantissa(e, e.encode(v));
             }
         }
+        this.intMantissas = toInts(mantissas);
         this.blockSize = format.blockSize();
         this.operandScale = 1.0;
         this.magnitudeBits = BlockMantissas.magnitudeBits(e);
+    }
+
+    private static int[] toInts(long[] values) {
+        int[] ints = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != (int) values[i]) {
+                return null;
+            }
+            ints[i] = (int) values[i];
+        }
+        return ints;
     }
 
     /** The activation value of {@code q - zp = k}: float32 of the exact product. */
@@ -103,24 +126,51 @@ public final class BlockInputQuantizer {
         }
     }
 
-    /** As {@link #requantize(byte[], int, int, long[], int, int[], int)} into int mantissas (narrow formats). */
-    public void requantize(byte[] in, int from, int n, int[] mant, int to, int[] exp, int expAt) {
-        int b = Math.min(blockSize, n);
-        for (int lo = 0, blk = expAt; lo < n; lo += b, blk++) {
-            int hi = Math.min(n, lo + b);
-            int row = blockRow(in, from + lo, from + hi, exp, blk);
-            for (int i = lo; i < hi; i++) {
-                mant[to + i] = (int) mantissas[row + in[from + i]];
+    /**
+     * As {@link #requantize(byte[], int, int, long[], int, int[], int)} into int mantissas (narrow formats, whose
+     * mantissas all fit an int), for {@code rows} consecutive rows of {@code rowLength} codes from {@code in[0]}:
+     * row r's mantissas go to {@code mant[r · rowLength..]} and its exponents to {@code exp[r · blocksPerRow..]}.
+     */
+    public void requantizeRows(byte[] in, int rows, int rowLength, int[] mant, int[] exp) {
+        int b = Math.min(blockSize, rowLength);
+        int blocksPerRow = (rowLength + b - 1) / b;
+        int[] table = intMantissas;
+        for (int r = 0; r < rows; r++) {
+            int from = r * rowLength;
+            for (int lo = 0, blk = r * blocksPerRow; lo < rowLength; lo += b, blk++) {
+                int hi = Math.min(rowLength, lo + b);
+                int maxMag = maxMagnitudeVector(in, from + lo, from + hi);
+                exp[blk] = exponentOfMax[maxMag];
+                int row = rowOfMax[maxMag] * 256 + 128;
+                for (int i = from + lo; i < from + hi; i++) {
+                    mant[i] = table[row + in[i]];
+                }
             }
         }
     }
 
-    /** The block's exponent into {@code exp[blk]}; returns the offset of code 0 in its mantissa row. */
-    private int blockRow(byte[] in, int lo, int hi, int[] exp, int blk) {
+    /** max |q - zp| over {@code in[lo..hi)}: whole vectors of codes, then the rest one by one. */
+    private int maxMagnitudeVector(byte[] in, int lo, int hi) {
+        int maxMag = 0;
+        int i = lo;
+        for (int n = B.length(); i + n <= hi; i += n) {
+            maxMag = Math.max(maxMag, ((IntVector) ByteVector.fromArray(B, in, i).convertShape(VectorOperators.B2I,
+                    I, 0)).sub(zeroPoint).abs().reduceLanes(VectorOperators.MAX));
+        }
+        return Math.max(maxMag, maxMagnitude(in, i, hi));
+    }
+
+    private int maxMagnitude(byte[] in, int lo, int hi) {
         int maxMag = 0;
         for (int i = lo; i < hi; i++) {
             maxMag = Math.max(maxMag, Math.abs(in[i] - zeroPoint));
         }
+        return maxMag;
+    }
+
+    /** The block's exponent into {@code exp[blk]}; returns the offset of code 0 in its mantissa row. */
+    private int blockRow(byte[] in, int lo, int hi, int[] exp, int blk) {
+        int maxMag = maxMagnitudeVector(in, lo, hi);
         exp[blk] = exponentOfMax[maxMag];
         return rowOfMax[maxMag] * 256 + 128;
     }
