@@ -4,8 +4,8 @@ import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.engine.Predictor;
 
 /**
- * Single-thread throughput of a {@link Predictor} over real inputs: warm up for a while, then count inferences in
- * a timed window, cycling through the data set's (preloaded) inputs. The figure is images per second per thread,
+ * Single-thread throughput of {@link Predictor}s over real inputs: warm up for a while, then count inferences in
+ * timed windows, cycling through the data set's (preloaded) inputs. The figure is images per second per thread,
  * by wall clock and by the calling thread's CPU time (the fairer figure on a shared, loaded machine; DJL's native
  * interpreter runs on the calling thread, so its CPU time is counted too).
  */
@@ -44,12 +44,39 @@ public final class Throughput {
         return xs;
     }
 
-    public static Result measure(String name, Predictor p, float[][] inputs, double warmupSeconds, double seconds) {
-        float[] out = new float[p.outputSize()];
-        run(p, inputs, out, (long) (warmupSeconds * 1e9));
-        long cpu0 = CPU.getCurrentThreadCpuTime();
-        long[] r = run(p, inputs, out, (long) (seconds * 1e9));
-        return new Result(name, r[0], r[1], CPU.getCurrentThreadCpuTime() - cpu0);
+    /** A predictor under measurement and its name in the results. */
+    public record Engine(String name, Predictor predictor) {}
+
+    /**
+     * Warms every engine up for {@code warmupSeconds}, one after the other, then runs {@code rounds} rounds in which
+     * each engine in turn runs for {@code seconds / rounds}; an engine's result sums its slices. Interleaving puts
+     * every engine under the same machine conditions: on a shared 2-core machine the speed of one engine drifted by
+     * 25% between consecutive runs, so engines timed one block after the other gave ratios that moved with the
+     * neighbours' load rather than with the engines.
+     */
+    public static java.util.List<Result> measureInterleaved(java.util.List<Engine> engines, float[][] inputs,
+                                                           double warmupSeconds, double seconds, int rounds) {
+        float[][] outs = new float[engines.size()][];
+        for (int e = 0; e < engines.size(); e++) {
+            outs[e] = new float[engines.get(e).predictor().outputSize()];
+            run(engines.get(e).predictor(), inputs, outs[e], (long) (warmupSeconds * 1e9));
+        }
+        long[][] totals = new long[engines.size()][3];
+        long slice = (long) (seconds * 1e9 / rounds);
+        for (int r = 0; r < rounds; r++) {
+            for (int e = 0; e < engines.size(); e++) {
+                long cpu0 = CPU.getCurrentThreadCpuTime();
+                long[] done = run(engines.get(e).predictor(), inputs, outs[e], slice);
+                totals[e][0] += done[0];
+                totals[e][1] += done[1];
+                totals[e][2] += CPU.getCurrentThreadCpuTime() - cpu0;
+            }
+        }
+        java.util.List<Result> results = new java.util.ArrayList<>();
+        for (int e = 0; e < engines.size(); e++) {
+            results.add(new Result(engines.get(e).name(), totals[e][0], totals[e][1], totals[e][2]));
+        }
+        return results;
     }
 
     private static long[] run(Predictor p, float[][] inputs, float[] out, long budgetNanos) {

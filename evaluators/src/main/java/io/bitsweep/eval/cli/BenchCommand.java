@@ -28,13 +28,15 @@ import picocli.CommandLine.Spec;
  * {@code bitsweep bench}: single-thread images/s of our engines against DJL-TFLite in one run, on real inputs.
  * Prints one line per engine: images/s and ms/image by wall clock and by thread CPU time, and the CPU-time
  * ratios against DJL int8 and DJL float and the CPU-time ratio to the exact int8 engine ("-" when that engine was
- * not run). All engines run in one JVM, one after the other, as in a Spark executor that evaluates several kinds
- * of candidates. A quick figure, not a JMH measurement (the JMH benchmark is ExactEngineBenchmark).
+ * not run). All engines run in one JVM, as in a Spark executor that evaluates several kinds of candidates: each
+ * warms up in turn, then the timed seconds are split into rounds that visit every engine, so that the ratios do not
+ * move with the machine's load between one engine's window and the next. A quick figure, not a JMH measurement (the
+ * JMH benchmark is ExactEngineBenchmark).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Images/s per thread: the exact engine (the int8 model, a w4a8 and a mixed per-channel "
                 + "2/4/8/pruned candidate, bfp:m8:b16 and mxint8 candidates from the float model) and our float engine "
-                + "against DJL-TFLite float and int8, measured one after the other in one JVM.")
+                + "against DJL-TFLite float and int8, in one JVM, interleaved.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,6 +54,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Timed seconds per engine, after as long a warm-up (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--rounds", defaultValue = "8", paramLabel = "N",
+            description = "The timed seconds are split into N rounds that visit the engines in turn, so that all "
+                    + "engines see the same machine conditions (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--engines", split = ",", paramLabel = "NAME[,NAME...]",
             description = "Run only these engines, in the listed order (default: all of djl-float, djl-int8, float, "
                     + "exact-int8, exact-w4a8, exact-mixed, exact-bfp, exact-mxint8, in that order).")
@@ -65,6 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (!(seconds > 0)) {
             throw new BitSweepException("--seconds must be positive, got " + seconds);
+        }
+        if (rounds < 1) {
+            throw new BitSweepException("--rounds must be at least 1, got " + rounds);
         }
         for (Path m : List.of(floatModel, int8Model)) {
             if (!Files.isRegularFile(m)) {
@@ -80,26 +90,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Dataset dataset = Datasets.open(data);
         float[][] inputs = Throughput.inputs(dataset, 64);
-        Map<String, Throughput.Result> results = new LinkedHashMap<>();
         Model fm = selected.stream().anyMatch(e -> e.startsWith("exact-") && !e.equals("exact-int8"))
                 ? TfliteImporter.load(floatModel) : null; // the candidates' source
-        for (String e : selected) {
-            Predictor predictor = switch (e) {
-                case "djl-float" -> Engines.open("djl", floatModel);
-                case "djl-int8" -> Engines.open("djl", int8Model);
-                case "float" -> Engines.open("float", floatModel);
-                case "exact-int8" -> Engines.open("exact", int8Model);
-                case "exact-w4a8" -> candidate(fm, Assignment.parseUniform("w=int4,a=int8:asym"), "w4a8",
-                        dataset);
-                case "exact-mixed" -> candidate(fm, Assignment.randomMixed(fm, 42), "mixed",
-                        dataset);
-                case "exact-bfp" -> candidate(fm, Assignment.parseUniform("w=bfp:m8:b16,a=bfp:m8:b16"),
-                        "bfp", dataset);
-                case "exact-mxint8" -> candidate(fm, Assignment.parseUniform("w=mxint8,a=mxint8"),
-                        "mxint8", dataset);
-                default -> throw new IllegalStateException(e);
-            };
-            results.put(e, measure(e, predictor, inputs));
+        List<Throughput.Engine> opened = new ArrayList<>();
+        Map<String, Throughput.Result> results = new LinkedHashMap<>();
+        try {
+            for (String e : selected) {
+                opened.add(new Throughput.Engine(e, open(e, fm, dataset)));
+            }
+            for (Throughput.Result r : Throughput.measureInterleaved(opened, inputs, seconds, seconds, rounds)) {
+                results.put(r.name(), r);
+            }
+        } finally {
+            opened.forEach(e -> e.predictor().close());
         }
         var out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%-12s %10s %10s %12s %12s %11s %12s %12s%n", "engine", "images/s", "ms/image",
@@ -114,6 +117,20 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private Predictor open(String engine, Model fm, Dataset dataset) {
+        return switch (engine) {
+            case "djl-float" -> Engines.open("djl", floatModel);
+            case "djl-int8" -> Engines.open("djl", int8Model);
+            case "float" -> Engines.open("float", floatModel);
+            case "exact-int8" -> Engines.open("exact", int8Model);
+            case "exact-w4a8" -> candidate(fm, Assignment.parseUniform("w=int4,a=int8:asym"), "w4a8", dataset);
+            case "exact-mixed" -> candidate(fm, Assignment.randomMixed(fm, 42), "mixed", dataset);
+            case "exact-bfp" -> candidate(fm, Assignment.parseUniform("w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", dataset);
+            case "exact-mxint8" -> candidate(fm, Assignment.parseUniform("w=mxint8,a=mxint8"), "mxint8", dataset);
+            default -> throw new IllegalStateException(engine);
+        };
+    }
+
     private static Predictor candidate(Model floatModel, Assignment assignment, String name, Dataset dataset) {
         return Quantizer.predictor(floatModel, assignment, name, dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
     }
@@ -122,11 +139,5 @@ public final class BenchCommand implements Callable<Integer> {
     private static String ratio(double value, Throughput.Result reference,
             ToDoubleFunction<Throughput.Result> of) {
         return reference == null ? "-" : String.format(Locale.ROOT, "%.2f", value / of.applyAsDouble(reference));
-    }
-
-    private Throughput.Result measure(String name, Predictor predictor, float[][] inputs) {
-        try (Predictor p = predictor) {
-            return Throughput.measure(name, p, inputs, seconds, seconds);
-        }
     }
 }

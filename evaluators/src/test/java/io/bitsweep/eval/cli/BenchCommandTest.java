@@ -22,15 +22,21 @@ class BenchCommandTest {
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("--engines") && r.err().contains("'exact-int4'"), r.err());
         assertTrue(r.err().contains(String.join(", ", BenchCommand.ENGINE_NAMES)), r.err());
+
+        r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
+                "--rounds", "0");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--rounds must be at least 1, got 0"), r.err());
     }
 
     @Test
     void runsOnlyTheSelectedEnginesAndLeavesMissingReferencesBlank() {
         CliRun r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
-                "--engines", "exact-int8", "--seconds", "0.05");
+                "--engines", "exact-int8,exact-w4a8", "--seconds", "0.05", "--rounds", "3");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().strip().lines().toList();
-        assertEquals(2, lines.size(), r.out());
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(2).startsWith("exact-w4a8"), lines.get(2));
         assertTrue(lines.get(0).strip().endsWith("time/int8"), lines.get(0));
         String[] row = lines.get(1).strip().split("\\s+");
         assertEquals("exact-int8", row[0]);
