@@ -41,8 +41,7 @@ public final class SearchConfigLoader {
 
     /** As {@link #load(Path, List, Long)} for an already parsed (unresolved) config; tests use it. */
     public static SearchSettings load(Config fileConfig, List<String> sets, Long seed) {
-        Config reference = ConfigFactory.parseResources(SearchConfigLoader.class.getClassLoader(), "reference.conf")
-                .resolve();
+        Config reference = reference();
         Config user = fileConfig;
         for (String set : sets) {
             user = override(set).withFallback(user);
@@ -59,6 +58,11 @@ public final class SearchConfigLoader {
         }
         rejectUnknownKeys(resolved, reference);
         return SearchSettings.from(resolved);
+    }
+
+    /** The defaults: every reference.conf on the class path, resolved. */
+    public static Config reference() {
+        return ConfigFactory.parseResources(SearchConfigLoader.class.getClassLoader(), "reference.conf").resolve();
     }
 
     private static Config override(String set) {

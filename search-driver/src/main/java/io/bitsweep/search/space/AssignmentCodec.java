@@ -96,15 +96,16 @@ public final class AssignmentCodec implements java.io.Serializable {
                 throw new BitSweepException(source + ": " + name + ".weights has " + weights.size()
                         + " formats; the layer has " + channels + " output channels");
             }
+            List<String> perChannel = weights.size() == 1 ? java.util.Collections.nCopies(channels, weights.get(0))
+                    : weights;
             for (int gene = 0; gene < ls.weightGenes(); gene++) {
-                String first = weights.get(weights.size() == 1 ? 0 : gene * ls.channelsPerGene());
-                for (int c = gene * ls.channelsPerGene(); c < (gene + 1) * ls.channelsPerGene() && weights.size() > 1; c++) {
-                    if (!weights.get(c).equals(first)) {
-                        throw new BitSweepException(source + ": " + name + " has per-channel weight formats, but this "
-                                + "search gives the layer one format (granularity per-layer)");
-                    }
+                int from = gene * ls.channelsPerGene();
+                String format = perChannel.get(from);
+                if (perChannel.subList(from, from + ls.channelsPerGene()).stream().anyMatch(f -> !f.equals(format))) {
+                    throw new BitSweepException(source + ": " + name + " has per-channel weight formats, but this "
+                            + "search gives the layer one format (granularity per-layer)");
                 }
-                genes[ls.weightOffset() + gene] = (byte) index(ls.weights(), first, source, name + ".weights");
+                genes[ls.weightOffset() + gene] = (byte) index(ls.weights(), format, source, name + ".weights");
             }
             String act = entry == null || entry.activations() == null ? a.defaultActivations() : entry.activations();
             genes[ls.activationGene()] = (byte) index(ls.activations(), act, source, name + ".activations");

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import java.io.IOException;
 import java.time.Instant;
@@ -98,8 +99,7 @@ public final class RunManifest {
 
     /** reference.conf's values, flattened like {@link #flatten}. */
     private static Map<String, String> referenceDefaults() {
-        return flatten(ConfigFactory.parseResources(RunManifest.class.getClassLoader(), "reference.conf").resolve()
-                .root().render(ConfigRenderOptions.concise()));
+        return flatten(SearchConfigLoader.reference().root().render(ConfigRenderOptions.concise()));
     }
 
     private static void checkSha(JsonNode old, String what, String now, String location) {
