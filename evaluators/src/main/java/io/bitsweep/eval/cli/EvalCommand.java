@@ -9,7 +9,7 @@ import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
 import io.bitsweep.eval.model.Tensor;
 import io.bitsweep.eval.quant.Assignment;
-import io.bitsweep.eval.quant.QuantizedModel;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
@@ -176,7 +176,7 @@ public final class EvalCommand implements Callable<Integer> {
             a = a.withFusion(Assignment.parseFusion(fusion, "--fusion"));
         }
         String source = assignment != null ? assignment.toString() : "--uniform";
-        QuantizedModel q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
+        ProgramSpec q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
         if (a.fusion() == Assignment.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();

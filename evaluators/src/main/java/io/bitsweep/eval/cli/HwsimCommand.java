@@ -12,7 +12,7 @@ import io.bitsweep.eval.io.AtomicFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.QuantPlan;
-import io.bitsweep.eval.quant.QuantizedModel;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.ActivationStats;
@@ -159,7 +159,7 @@ public final class HwsimCommand implements Callable<Integer> {
             return ActivationStats.NONE;
         }
         Dataset ds = Datasets.open(data);
-        QuantizedModel q = Quantizer.quantize(m, a, source, ds, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+        ProgramSpec q = Quantizer.quantize(m, a, source, ds, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
         int n = limit > 0 ? Math.min(limit, ds.size()) : ds.size();
         ActivationStatsLayout layout = new ActivationStatsLayout(m);
         long[] sums;

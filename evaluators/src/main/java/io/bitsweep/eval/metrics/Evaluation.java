@@ -80,38 +80,48 @@ public final class Evaluation {
             }
             outputs = new float[(int) count];
         }
-        byte[] rawOutputs = null;
         int[] labels = new int[n];
         int[] predicted = ad ? null : new int[n];
         double[] scores = ad ? new double[n] : null;
-        float[] in = new float[data.inputSize()];
-        float[] out = new float[outSize];
-        for (int i = 0; i < n; i++) {
-            labels[i] = data.label(offset + i);
-            AnomalyScore score = new AnomalyScore();
-            for (int w = 0; w < windows; w++) {
-                data.input(offset + i, w, in);
-                predictor.predict(in, out);
-                if (ad) {
-                    score.addWindow(in, out);
-                } else {
-                    predicted[i] = Accuracy.argmax(out);
-                }
-                if (outputs != null) {
-                    System.arraycopy(out, 0, outputs, (i * windows + w) * outSize, outSize);
-                    byte[] raw = predictor.rawOutput();
-                    if (raw != null) {
-                        if (rawOutputs == null) {
-                            rawOutputs = new byte[outputs.length];
-                        }
-                        System.arraycopy(raw, 0, rawOutputs, (i * windows + w) * outSize, outSize);
-                    }
-                }
-            }
+        KeptOutputs kept = keepOutputs ? new KeptOutputs(offset, windows, outSize, outputs) : null;
+        SampleScoring.run(predictor, data, offset, offset + n, kept, (s, o) -> {
+            labels[s - offset] = o.label();
             if (ad) {
-                scores[i] = score.score();
+                scores[s - offset] = o.anomalyScore();
+            } else {
+                predicted[s - offset] = o.predicted();
+            }
+        });
+        return new Result(data.kind(), labels, predicted, scores, outputs, outputShape,
+                kept == null ? null : kept.raw);
+    }
+
+    /** Every output in sample order, and the raw int8 outputs too when the predictor gives them. */
+    private static final class KeptOutputs implements SampleScoring.Outputs {
+        private final int offset;
+        private final int windows;
+        private final int outSize;
+        private final float[] outputs;
+        private byte[] raw;
+
+        KeptOutputs(int offset, int windows, int outSize, float[] outputs) {
+            this.offset = offset;
+            this.windows = windows;
+            this.outSize = outSize;
+            this.outputs = outputs;
+        }
+
+        @Override
+        public void window(int sample, int window, float[] output, Predictor predictor) {
+            int at = ((sample - offset) * windows + window) * outSize;
+            System.arraycopy(output, 0, outputs, at, outSize);
+            byte[] r = predictor.rawOutput();
+            if (r != null) {
+                if (raw == null) {
+                    raw = new byte[outputs.length];
+                }
+                System.arraycopy(r, 0, raw, at, outSize);
             }
         }
-        return new Result(data.kind(), labels, predicted, scores, outputs, outputShape, rawOutputs);
     }
 }

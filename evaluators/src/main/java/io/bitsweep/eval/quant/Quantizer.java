@@ -2,6 +2,7 @@ package io.bitsweep.eval.quant;
 
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.format.IntFormat;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
@@ -15,13 +16,13 @@ public final class Quantizer {
 
     private Quantizer() {}
 
-    public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
+    public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
             int calibrationSamples) {
         return quantize(floatModel, assignment, source, calibration, 0, calibrationSamples);
     }
 
     /** The same, calibrated on samples {@code [calibrationOffset, calibrationOffset + calibrationSamples)}. */
-    public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
+    public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
             int calibrationOffset, int calibrationSamples) {
         return quantize(floatModel, assignment, source, Calibrator.observe(floatModel, calibration, calibrationOffset,
                 Math.min(calibrationOffset + calibrationSamples, calibration.size()),
@@ -32,12 +33,12 @@ public final class Quantizer {
      * The same, from observations made once for many assignments (the search calibrates once per run and shard):
      * the result equals {@link #quantize(Model, Assignment, String, Dataset, int)} on the same samples.
      */
-    public static QuantizedModel quantize(Model floatModel, Assignment assignment, String source,
+    public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source,
             Calibrator.Observations calibration) {
         QuantPlan plan = QuantPlan.resolve(assignment, floatModel, source);
         Map<Integer, Integer> levels = new HashMap<>();
-        QuantizedModelBuilder.activationFormats(floatModel, plan).forEach((t, f) -> levels.put(t, levels(f)));
-        return QuantizedModelBuilder.build(floatModel, plan, calibration.ranges(assignment.calibration(), levels));
+        ProgramSpecBuilder.activationFormats(floatModel, plan).forEach((t, f) -> levels.put(t, levels(f)));
+        return ProgramSpecBuilder.build(floatModel, plan, calibration.ranges(assignment.calibration(), levels));
     }
 
     public static ExactPredictor predictor(Model floatModel, Assignment assignment, String source,

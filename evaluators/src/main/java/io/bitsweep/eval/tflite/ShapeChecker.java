@@ -4,6 +4,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.Tensor;
 import java.util.Arrays;
@@ -99,8 +100,9 @@ final class ShapeChecker {
 
     private void expectOutput(Op op, Tensor in, Tensor out, int kh, int kw, Padding padding, int sh, int sw, int dh,
                               int dw, int channels) {
-        int ho = padding.outputSize(in.dim(1), kh, sh, dh);
-        int wo = padding.outputSize(in.dim(2), kw, sw, dw);
+        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), kh, kw, sh, sw, dh, dw, padding);
+        int ho = g.outH();
+        int wo = g.outW();
         int[] expected = {in.dim(0), ho, wo, channels};
         if (ho < 1 || wo < 1 || !Arrays.equals(expected, out.shape())) {
             mismatch(op, "input " + shape(in) + " with kernel " + kh + "x" + kw + ", stride " + sh + "x" + sw + ", "

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -51,9 +52,9 @@ class QuantizerTest {
                  "calibration": {"method": "percentile", "percentile": 99.99}, "weight_scales": "mse",
                  "requant": "single"}
                 """.formatted(ic.sha256(), perChannel));
-        QuantizedModel q = Quantizer.quantize(ic, Assignment.read(a), a.toString(), ic01, 32);
-        assertTrue(q.pruned().get("conv_2d_0")[13]);
-        assertFalse(q.pruned().get("conv_2d_0")[0]);
+        ProgramSpec q = Quantizer.quantize(ic, Assignment.read(a), a.toString(), ic01, 32);
+        assertTrue(q.op("conv_2d_0").isPruned(13));
+        assertFalse(q.op("conv_2d_0").isPruned(0));
         int acc = correct(new ExactPredictor(q));
         assertTrue(acc > floatCorrect - 20, acc + " vs float " + floatCorrect);
     }

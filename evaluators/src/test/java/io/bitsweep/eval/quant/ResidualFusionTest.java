@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.engine.exact.QuantizedMultiplier;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.Model;
@@ -34,7 +35,7 @@ class ResidualFusionTest {
 
     @Test
     void fusesEachResNet8AddIntoTheLastProducedConvWithoutActivation() {
-        QuantizedModel q = quantize("w=int8,a=int8:asym", Assignment.Fusion.RESIDUAL, Assignment.Requant.DOUBLE);
+        ProgramSpec q = quantize("w=int8,a=int8:asym", Assignment.Fusion.RESIDUAL, Assignment.Requant.DOUBLE);
         // add_0 = relu(conv_2d_0) + conv_2d_2: conv_2d_0 has a ReLU and a second reader; add_1, add_2 take two
         // activation-free convs, and the 1x1 shortcut conv (conv_2d_5, conv_2d_8) is the later one
         assertEquals(Map.of("add_0", "conv_2d_2", "add_1", "conv_2d_5", "add_2", "conv_2d_8"), q.residualFusions());
@@ -61,8 +62,8 @@ class ResidualFusionTest {
                 withBlockLayers(Assignment.Fusion.RESIDUAL), withBlockLayers(Assignment.Fusion.NONE));
     }
 
-    private static void checkAgainstReference(String what, QuantizedModel fused, QuantizedModel plain) {
-        Assignment.Requant requant = fused.options().gemmRounding() == io.bitsweep.eval.engine.exact.Rounding.SINGLE
+    private static void checkAgainstReference(String what, ProgramSpec fused, ProgramSpec plain) {
+        Assignment.Requant requant = fused.options().gemmRounding() == io.bitsweep.eval.engine.exact.RequantRounding.SINGLE
                 ? Assignment.Requant.SINGLE : Assignment.Requant.DOUBLE;
         ExactPredictor p = new ExactPredictor(fused);
         ExactPredictor unfused = new ExactPredictor(plain);
@@ -115,7 +116,7 @@ class ResidualFusionTest {
     }
 
     /** int8 except conv_2d_2 (BFP weights) and conv_2d_5 (MXINT8 weights): block-arithmetic layers. */
-    private static QuantizedModel withBlockLayers(Assignment.Fusion fusion) {
+    private static ProgramSpec withBlockLayers(Assignment.Fusion fusion) {
         Assignment a = Assignment.parse("""
                 {"schema": "bitsweep.assignment/1", "defaults": {"weights": "int8", "activations": "int8:asym"},
                  "layers": {"conv_2d_2": {"weights": "bfp:m8:b16"}, "conv_2d_5": {"weights": "mxint8"}}}""",
@@ -123,7 +124,7 @@ class ResidualFusionTest {
         return Quantizer.quantize(ic, a, "a.json", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
     }
 
-    private static QuantizedModel quantize(String uniform, Assignment.Fusion fusion, Assignment.Requant requant) {
+    private static ProgramSpec quantize(String uniform, Assignment.Fusion fusion, Assignment.Requant requant) {
         Assignment u = Assignment.parseUniform(uniform);
         Assignment a = new Assignment(null, u.defaultWeights(), u.defaultActivations(), Map.of(), u.calibration(),
                 u.weightScales(), requant, fusion);
@@ -136,7 +137,7 @@ class ResidualFusionTest {
      * (nearest, ties away from zero), one requantization (double: SaturatingRoundingDoublingHighMul's ties up, then
      * ties away from zero; single: ties up), output zero point, ReLU and code-range clamp.
      */
-    private static byte[] reference(QuantizedModel q, Op add, Op layer, byte[][] buffers,
+    private static byte[] reference(ProgramSpec q, Op add, Op layer, byte[][] buffers,
             Assignment.Requant requant) {
         Model m = q.model();
         Tensor in = m.input(layer, 0);
@@ -154,10 +155,10 @@ class ResidualFusionTest {
         int zpB = (int) shortcut.quant().orElseThrow().zeroPoint(0);
         float sOut = out.quant().orElseThrow().scale(0);
         int zpOut = (int) out.quant().orElseThrow().zeroPoint(0);
-        int[] codes = q.codeRanges().get(out.index());
+        ProgramSpec.CodeRange codes = q.op(add.name()).outputCodes();
         assertEquals(Activation.RELU, add.options().activation());
-        int lo = Math.max(codes[0], zpOut);
-        int hi = codes[1];
+        int lo = Math.max(codes.min(), zpOut);
+        int hi = codes.max();
         OpOptions.Conv o = (OpOptions.Conv) layer.options();
         int inH = in.dim(1), inW = in.dim(2), inC = in.dim(3);
         int cout = w.dim(0), kh = w.dim(1), kw = w.dim(2);

@@ -1,15 +1,15 @@
 package io.bitsweep.search.exact;
 
 import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
-import io.bitsweep.eval.metrics.Accuracy;
-import io.bitsweep.eval.metrics.AnomalyScore;
+import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Calibrator;
-import io.bitsweep.eval.quant.QuantizedModel;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.data.SearchData;
@@ -50,7 +50,32 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final List<String> statisticsLayers;
 
     /** The samples of one shard: inputs[sample][window] in model input layout, labels, and their sample ids. */
-    record Shard(TaskKind kind, int[] ids, int[] labels, float[][][] inputs) {}
+    record Shard(TaskKind kind, int[] ids, int[] labels, float[][][] inputs) implements LabelledSamples {
+        @Override
+        public int size() {
+            return ids.length;
+        }
+
+        @Override
+        public int label(int sample) {
+            return labels[sample];
+        }
+
+        @Override
+        public int inputsPerSample() {
+            return inputs.length == 0 ? 1 : inputs[0].length;
+        }
+
+        @Override
+        public int inputSize() {
+            return inputs.length == 0 ? 0 : inputs[0][0].length;
+        }
+
+        @Override
+        public void input(int sample, int window, float[] dst) {
+            System.arraycopy(inputs[sample][window], 0, dst, 0, dst.length);
+        }
+    }
 
     /**
      * @param statisticsLayers the layers whose activation statistics are gathered (the cost model's layout), or
@@ -96,7 +121,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         Calibrator.Observations calibration = calibration(model);
         CandidateTally[] out = new CandidateTally[population.length];
         for (int i = 0; i < population.length; i++) {
-            QuantizedModel q = quantize(model, population[i], calibration);
+            ProgramSpec q = quantize(model, population[i], calibration);
             ExactPredictor predictor = new ExactPredictor(q.withOptions(
                     q.options().withStatistics(statisticsLayers != null)));
             out[i] = score(i, predictor, shard);
@@ -110,7 +135,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     }
 
     /** The candidate's assignment JSON through the {@code eval --assignment} path. */
-    QuantizedModel quantize(Model model, Genome genome, Calibrator.Observations calibration) {
+    ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration) {
         Assignment a = Assignment.parse(codec.toJsonString(genome), "candidate assignment");
         return Quantizer.quantize(model, a, "candidate assignment", calibration);
     }
@@ -121,34 +146,27 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
                 calibrationFrom, calibrationTo, calibrationMethod));
     }
 
-    /** Runs the predictor over the shard: correct predictions and loss, or per-sample anomaly scores for AD. */
+    /**
+     * Runs the predictor over the shard ({@link SampleScoring}, as {@code bitsweep eval} does): correct predictions
+     * and loss, or per-sample anomaly scores for AD.
+     */
     static CandidateTally score(int candidate, Predictor predictor, Shard shard) {
-        float[] result = new float[predictor.outputSize()];
-        int n = shard.ids().length;
-        long correct = 0;
-        long lossUnits = 0;
+        int n = shard.size();
         boolean ad = shard.kind() == TaskKind.AD;
         float[] scores = new float[ad ? n : 0];
         byte[] labels = new byte[ad ? n : 0];
-        for (int s = 0; s < n; s++) {
+        long[] correctAndLoss = new long[2];
+        SampleScoring.run(predictor, shard, 0, n, null, (s, o) -> {
             if (ad) {
-                AnomalyScore score = new AnomalyScore();
-                for (float[] window : shard.inputs()[s]) {
-                    predictor.predict(window, result);
-                    score.addWindow(window, result);
-                }
-                scores[s] = (float) score.score();
-                labels[s] = (byte) shard.labels()[s];
-                lossUnits += Math.round(score.score() / CandidateTally.LOSS_UNIT);
+                scores[s] = (float) o.anomalyScore();
+                labels[s] = (byte) o.label();
+                correctAndLoss[1] += Math.round(o.anomalyScore() / CandidateTally.LOSS_UNIT);
             } else {
-                predictor.predict(shard.inputs()[s][0], result);
-                int label = shard.labels()[s];
-                correct += Accuracy.argmax(result) == label ? 1 : 0;
-                double p = Math.max(result[label], 1e-7);
-                lossUnits += Math.round(-Math.log(p) / CandidateTally.LOSS_UNIT);
+                correctAndLoss[0] += o.correct() ? 1 : 0;
+                correctAndLoss[1] += Math.round(o.crossEntropy() / CandidateTally.LOSS_UNIT);
             }
-        }
-        return new CandidateTally(candidate, n, correct, lossUnits, ad ? shard.ids().clone() : new int[0], scores,
-                labels, new long[0]);
+        });
+        return new CandidateTally(candidate, n, correctAndLoss[0], correctAndLoss[1],
+                ad ? shard.ids().clone() : new int[0], scores, labels, new long[0]);
     }
 }

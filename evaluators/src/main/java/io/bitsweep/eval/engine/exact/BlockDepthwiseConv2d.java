@@ -1,5 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
+import io.bitsweep.eval.model.ConvGeometry;
+
 /**
  * DEPTHWISE_CONV_2D on block arithmetic (docs/BLOCK-ARITHMETIC.md), NHWC, batch 1. The reduction of an output
  * channel is its kH·kW window, so blocks run along the taps: per output pixel and channel the window's int8 codes

@@ -8,7 +8,7 @@ package io.bitsweep.eval.engine.exact;
  * @param accumulatorBits accumulator width, 8..32; below 32 the final accumulator saturates (counted)
  * @param statistics gather activation statistics for hw-sim while running
  */
-public record ExactOptions(Rounding gemmRounding, Rounding kernelRounding, int accumulatorBits, boolean statistics) {
+public record ExactOptions(RequantRounding gemmRounding, RequantRounding kernelRounding, int accumulatorBits, boolean statistics) {
 
     /**
      * Desktop TFLite 2.6.2 on x86 as DJL runs it: conv and fully connected go through ruy, which rounds once;
@@ -16,11 +16,11 @@ public record ExactOptions(Rounding gemmRounding, Rounding kernelRounding, int a
      * sample of the four MLPerf Tiny int8 models; double rounding for the GEMM ops breaks 40% of the rows.)
      */
     public static ExactOptions tflite() {
-        return new ExactOptions(Rounding.SINGLE, Rounding.DOUBLE, 32, false);
+        return new ExactOptions(RequantRounding.SINGLE, RequantRounding.DOUBLE, 32, false);
     }
 
     /** Every requantization with the given rounding (an assignment's {@code requant: double | single}). */
-    public static ExactOptions uniform(Rounding rounding) {
+    public static ExactOptions uniform(RequantRounding rounding) {
         return new ExactOptions(rounding, rounding, 32, false);
     }
 

@@ -5,30 +5,30 @@ import io.bitsweep.eval.model.Model;
 
 /**
  * The bit-exact engine as a {@link Predictor}: quantizes the float input with the model's int8 input parameters,
- * runs the {@link Int8Program}, keeps the raw int8 output and dequantizes it.
+ * runs the {@link IntegerProgram}, keeps the raw int8 output and dequantizes it.
  */
 public final class ExactPredictor implements Predictor {
-    private final Int8Program program;
+    private final IntegerProgram program;
     private final byte[] in;
     private final byte[] raw;
 
+    /** An int8 model as it is. */
     public ExactPredictor(Model model, ExactOptions options) {
-        this(new Int8Program(model, options));
+        this(ProgramSpec.of(model, options));
     }
 
-    /** A float model quantized by an assignment. */
-    public ExactPredictor(io.bitsweep.eval.quant.QuantizedModel q) {
-        this(new Int8Program(q.model(), q.options(), q.codeRanges(), q.pruned(), q.blockLayers(),
-                q.residualFusions()));
+    /** A program spec, e.g. a float model quantized by an assignment. */
+    public ExactPredictor(ProgramSpec spec) {
+        this(new IntegerProgram(spec));
     }
 
-    private ExactPredictor(Int8Program program) {
+    private ExactPredictor(IntegerProgram program) {
         this.program = program;
         this.in = new byte[program.inputBytes()];
         this.raw = new byte[program.outputBytes()];
     }
 
-    public Int8Program program() {
+    public IntegerProgram program() {
         return program;
     }
 

@@ -1,5 +1,6 @@
 package io.bitsweep.eval.engine.exact;
 
+import io.bitsweep.eval.model.ConvGeometry;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 

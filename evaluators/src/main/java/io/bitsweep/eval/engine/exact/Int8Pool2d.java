@@ -1,5 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
+import io.bitsweep.eval.model.ConvGeometry;
+
 /**
  * AVERAGE_POOL_2D and MAX_POOL_2D on int8, NHWC, batch 1, as TFLite's optimized int8 kernels on x86: the average
  * divides the window sum by the number of in-bounds taps (padding skipped), rounding half away from zero with C

@@ -16,7 +16,7 @@ public final class OutputStage {
     private final int outputZeroPoint;
     private final int activationMin;
     private final int activationMax;
-    private final Rounding rounding;
+    private final RequantRounding rounding;
     private final int accumulatorBits;
     private final long accumulatorMin;
     private final long accumulatorMax;
@@ -29,7 +29,7 @@ public final class OutputStage {
      *     accumulator (bias included) to a signed {@code accumulatorBits}-bit range and count the event
      */
     public OutputStage(QuantizedMultiplier[] multipliers, int channels, int outputZeroPoint, int activationMin,
-            int activationMax, Rounding rounding, int accumulatorBits) {
+            int activationMax, RequantRounding rounding, int accumulatorBits) {
         this(multipliers, channels, outputZeroPoint, activationMin, activationMax, rounding, accumulatorBits, null);
     }
 
@@ -39,7 +39,7 @@ public final class OutputStage {
      *     shortcut too
      */
     public OutputStage(QuantizedMultiplier[] multipliers, int channels, int outputZeroPoint, int activationMin,
-            int activationMax, Rounding rounding, int accumulatorBits, ResidualInput residual) {
+            int activationMax, RequantRounding rounding, int accumulatorBits, ResidualInput residual) {
         if (residual != null && residual.channels() != channels) {
             throw new IllegalArgumentException(residual.channels() + " shortcut multipliers for " + channels
                     + " channels");

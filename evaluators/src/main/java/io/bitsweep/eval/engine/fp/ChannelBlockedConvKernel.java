@@ -1,5 +1,6 @@
 package io.bitsweep.eval.engine.fp;
 
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Activation;
 
 /**
@@ -16,7 +17,7 @@ abstract class ChannelBlockedConvKernel implements Kernel {
     final float[] in;
     final float[] out;
     final float[] bias;
-    final Window g;
+    final ConvGeometry g;
     final int cin;
     final int cout;
     final float lo;
@@ -29,7 +30,7 @@ abstract class ChannelBlockedConvKernel implements Kernel {
      * @param bias length Cout, or null for none
      * @param vectorChannels how many leading output channels the block methods may cover (the rest are scalar)
      */
-    ChannelBlockedConvKernel(float[] in, float[] out, float[] bias, Window g, int cin, int cout, Activation act,
+    ChannelBlockedConvKernel(float[] in, float[] out, float[] bias, ConvGeometry g, int cin, int cout, Activation act,
                              int vectorChannels) {
         this.in = in;
         this.out = out;

@@ -1,5 +1,6 @@
 package io.bitsweep.eval.engine.fp;
 
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Activation;
 import jdk.incubator.vector.FloatVector;
 
@@ -12,10 +13,10 @@ final class Conv2dKernel extends ChannelBlockedConvKernel {
     private final float[] weights;
 
     /** @param tfliteWeights [Cout][kh][kw][Cin] as in the file; @param bias length Cout or null */
-    Conv2dKernel(float[] in, float[] out, float[] tfliteWeights, float[] bias, Window g, int cin, int cout,
+    Conv2dKernel(float[] in, float[] out, float[] tfliteWeights, float[] bias, ConvGeometry g, int cin, int cout,
                  Activation act) {
         super(in, out, bias, g, cin, cout, act, cout);
-        int taps = g.kh() * g.kw() * cin;
+        int taps = g.kH() * g.kW() * cin;
         this.weights = new float[taps * cout];
         for (int co = 0; co < cout; co++) {
             for (int t = 0; t < taps; t++) {
@@ -30,18 +31,18 @@ final class Conv2dKernel extends ChannelBlockedConvKernel {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.WIDE, bias, co);
-        for (int ky = 0; ky < g.kh(); ky++) {
+        for (int ky = 0; ky < g.kH(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
                 continue;
             }
-            for (int kx = 0; kx < g.kw(); kx++) {
+            for (int kx = 0; kx < g.kW(); kx++) {
                 int ix = x0 + kx * g.dilationW();
                 if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
                 int inBase = (iy * g.inW() + ix) * cin;
-                int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
+                int wBase = ((ky * g.kW() + kx) * cin) * cout + co;
                 for (int ci = 0; ci < cin; ci++) {
                     FloatVector w = FloatVector.fromArray(Vectors.WIDE, weights, wBase + ci * cout);
                     acc = w.fma(FloatVector.broadcast(Vectors.WIDE, in[inBase + ci]), acc);
@@ -57,18 +58,18 @@ final class Conv2dKernel extends ChannelBlockedConvKernel {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.NARROW, bias, co);
-        for (int ky = 0; ky < g.kh(); ky++) {
+        for (int ky = 0; ky < g.kH(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
                 continue;
             }
-            for (int kx = 0; kx < g.kw(); kx++) {
+            for (int kx = 0; kx < g.kW(); kx++) {
                 int ix = x0 + kx * g.dilationW();
                 if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
                 int inBase = (iy * g.inW() + ix) * cin;
-                int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
+                int wBase = ((ky * g.kW() + kx) * cin) * cout + co;
                 for (int ci = 0; ci < cin; ci++) {
                     FloatVector w = FloatVector.fromArray(Vectors.NARROW, weights, wBase + ci * cout);
                     acc = w.fma(FloatVector.broadcast(Vectors.NARROW, in[inBase + ci]), acc);
@@ -83,18 +84,18 @@ final class Conv2dKernel extends ChannelBlockedConvKernel {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         float acc = bias[co];
-        for (int ky = 0; ky < g.kh(); ky++) {
+        for (int ky = 0; ky < g.kH(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
                 continue;
             }
-            for (int kx = 0; kx < g.kw(); kx++) {
+            for (int kx = 0; kx < g.kW(); kx++) {
                 int ix = x0 + kx * g.dilationW();
                 if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
                 int inBase = (iy * g.inW() + ix) * cin;
-                int wBase = ((ky * g.kw() + kx) * cin) * cout + co;
+                int wBase = ((ky * g.kW() + kx) * cin) * cout + co;
                 for (int ci = 0; ci < cin; ci++) {
                     acc += in[inBase + ci] * weights[wBase + ci * cout];
                 }

@@ -1,5 +1,6 @@
 package io.bitsweep.eval.engine.fp;
 
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Activation;
 import jdk.incubator.vector.FloatVector;
 
@@ -11,7 +12,7 @@ final class DepthwiseConv2dKernel extends ChannelBlockedConvKernel {
     private final float[] weights;
     private final int multiplier;
 
-    DepthwiseConv2dKernel(float[] in, float[] out, float[] weights, float[] bias, Window g, int cin, int cout,
+    DepthwiseConv2dKernel(float[] in, float[] out, float[] weights, float[] bias, ConvGeometry g, int cin, int cout,
                           Activation act) {
         // The block methods assume input channel = output channel, i.e. multiplier 1; otherwise all is scalar.
         super(in, out, bias, g, cin, cout, act, cout / cin == 1 ? cout : 0);
@@ -25,18 +26,18 @@ final class DepthwiseConv2dKernel extends ChannelBlockedConvKernel {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.WIDE, bias, c);
-        for (int ky = 0; ky < g.kh(); ky++) {
+        for (int ky = 0; ky < g.kH(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
                 continue;
             }
-            for (int kx = 0; kx < g.kw(); kx++) {
+            for (int kx = 0; kx < g.kW(); kx++) {
                 int ix = x0 + kx * g.dilationW();
                 if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
                 FloatVector x = FloatVector.fromArray(Vectors.WIDE, in, (iy * g.inW() + ix) * cin + c);
-                FloatVector w = FloatVector.fromArray(Vectors.WIDE, weights, (ky * g.kw() + kx) * cout + c);
+                FloatVector w = FloatVector.fromArray(Vectors.WIDE, weights, (ky * g.kW() + kx) * cout + c);
                 acc = x.fma(w, acc);
             }
         }
@@ -49,18 +50,18 @@ final class DepthwiseConv2dKernel extends ChannelBlockedConvKernel {
         int y0 = oy * g.strideH() - g.padTop();
         int x0 = ox * g.strideW() - g.padLeft();
         FloatVector acc = FloatVector.fromArray(Vectors.NARROW, bias, c);
-        for (int ky = 0; ky < g.kh(); ky++) {
+        for (int ky = 0; ky < g.kH(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
                 continue;
             }
-            for (int kx = 0; kx < g.kw(); kx++) {
+            for (int kx = 0; kx < g.kW(); kx++) {
                 int ix = x0 + kx * g.dilationW();
                 if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
                 FloatVector x = FloatVector.fromArray(Vectors.NARROW, in, (iy * g.inW() + ix) * cin + c);
-                FloatVector w = FloatVector.fromArray(Vectors.NARROW, weights, (ky * g.kw() + kx) * cout + c);
+                FloatVector w = FloatVector.fromArray(Vectors.NARROW, weights, (ky * g.kW() + kx) * cout + c);
                 acc = x.fma(w, acc);
             }
         }
@@ -73,17 +74,17 @@ final class DepthwiseConv2dKernel extends ChannelBlockedConvKernel {
         int x0 = ox * g.strideW() - g.padLeft();
         float acc = bias[c];
         int ci = c / multiplier;
-        for (int ky = 0; ky < g.kh(); ky++) {
+        for (int ky = 0; ky < g.kH(); ky++) {
             int iy = y0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
                 continue;
             }
-            for (int kx = 0; kx < g.kw(); kx++) {
+            for (int kx = 0; kx < g.kW(); kx++) {
                 int ix = x0 + kx * g.dilationW();
                 if (ix < 0 || ix >= g.inW()) {
                     continue;
                 }
-                acc += in[(iy * g.inW() + ix) * cin + ci] * weights[(ky * g.kw() + kx) * cout + c];
+                acc += in[(iy * g.inW() + ix) * cin + ci] * weights[(ky * g.kW() + kx) * cout + c];
             }
         }
         out[(oy * g.outW() + ox) * cout + c] = Math.min(Math.max(acc, lo), hi);

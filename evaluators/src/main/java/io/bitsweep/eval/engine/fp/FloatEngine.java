@@ -1,10 +1,12 @@
 package io.bitsweep.eval.engine.fp;
 
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
+import io.bitsweep.eval.model.OpType;
 import io.bitsweep.eval.model.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +103,7 @@ public final class FloatEngine implements Predictor {
         Tensor inT = model.input(op, 0);
         Tensor outT = model.output(op);
         float[] in = buffer(inT.index());
-        if (op.type() == io.bitsweep.eval.model.OpType.RESHAPE) {
+        if (op.type() == OpType.RESHAPE) {
             buffers[outT.index()] = in; // same NHWC-flattened data, new shape
             return;
         }
@@ -110,16 +112,16 @@ public final class FloatEngine implements Predictor {
             case CONV_2D -> {
                 OpOptions.Conv o = (OpOptions.Conv) op.options();
                 Tensor w = model.weights(op);
-                Window g = Window.of(inT, outT, w.dim(1), w.dim(2), o.padding(), o.strideH(), o.strideW(),
-                        o.dilationH(), o.dilationW());
+                ConvGeometry g = ConvGeometry.of(inT, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
+                        o.dilationW(), o.padding());
                 yield new Conv2dKernel(in, out, w.dequantize(), constant(op.input(2)), g, inT.dim(3), w.dim(0),
                         o.activation());
             }
             case DEPTHWISE_CONV_2D -> {
                 OpOptions.DepthwiseConv o = (OpOptions.DepthwiseConv) op.options();
                 Tensor w = model.weights(op);
-                Window g = Window.of(inT, outT, w.dim(1), w.dim(2), o.padding(), o.strideH(), o.strideW(),
-                        o.dilationH(), o.dilationW());
+                ConvGeometry g = ConvGeometry.of(inT, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(),
+                        o.dilationW(), o.padding());
                 yield new DepthwiseConv2dKernel(in, out, w.dequantize(), constant(op.input(2)), g, inT.dim(3),
                         w.dim(3), o.activation());
             }
@@ -131,9 +133,10 @@ public final class FloatEngine implements Predictor {
             }
             case AVERAGE_POOL_2D, MAX_POOL_2D -> {
                 OpOptions.Pool o = (OpOptions.Pool) op.options();
-                Window g = Window.of(inT, outT, o.filterH(), o.filterW(), o.padding(), o.strideH(), o.strideW(), 1, 1);
+                ConvGeometry g = ConvGeometry.of(inT, o.filterH(), o.filterW(), o.strideH(), o.strideW(), 1, 1,
+                        o.padding());
                 yield new PoolKernel(in, out, g, inT.dim(3),
-                        op.type() == io.bitsweep.eval.model.OpType.AVERAGE_POOL_2D, o.activation());
+                        op.type() == OpType.AVERAGE_POOL_2D, o.activation());
             }
             case ADD -> ElementwiseKernels.add(in, buffer(op.input(1)), out, op.options().activation());
             case SOFTMAX -> ElementwiseKernels.softmax(in, out, inT.dim(-1), ((OpOptions.Softmax) op.options()).beta());

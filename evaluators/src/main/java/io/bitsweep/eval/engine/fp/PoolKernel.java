@@ -1,5 +1,6 @@
 package io.bitsweep.eval.engine.fp;
 
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Activation;
 
 /**
@@ -9,14 +10,14 @@ import io.bitsweep.eval.model.Activation;
 final class PoolKernel implements Kernel {
     private final float[] in;
     private final float[] out;
-    private final Window g;
+    private final ConvGeometry g;
     private final int channels;
     private final boolean average;
     private final float lo;
     private final float hi;
     private final float[] acc;
 
-    PoolKernel(float[] in, float[] out, Window g, int channels, boolean average, Activation act) {
+    PoolKernel(float[] in, float[] out, ConvGeometry g, int channels, boolean average, Activation act) {
         this.in = in;
         this.out = out;
         this.g = g;
@@ -35,8 +36,8 @@ final class PoolKernel implements Kernel {
                 int count = 0;
                 int y0 = oy * g.strideH() - g.padTop();
                 int x0 = ox * g.strideW() - g.padLeft();
-                for (int iy = Math.max(y0, 0); iy < Math.min(y0 + g.kh(), g.inH()); iy++) {
-                    for (int ix = Math.max(x0, 0); ix < Math.min(x0 + g.kw(), g.inW()); ix++) {
+                for (int iy = Math.max(y0, 0); iy < Math.min(y0 + g.kH(), g.inH()); iy++) {
+                    for (int ix = Math.max(x0, 0); ix < Math.min(x0 + g.kW(), g.inW()); ix++) {
                         int base = (iy * g.inW() + ix) * channels;
                         for (int c = 0; c < channels; c++) {
                             acc[c] = average ? acc[c] + in[base + c] : Math.max(acc[c], in[base + c]);

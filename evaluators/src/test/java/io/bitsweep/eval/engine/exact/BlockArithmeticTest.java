@@ -8,6 +8,8 @@ import io.bitsweep.eval.format.Granularity;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.Rounding;
+import io.bitsweep.eval.model.ConvGeometry;
+import io.bitsweep.eval.model.Padding;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -67,9 +69,9 @@ class BlockArithmeticTest {
             BlockInputQuantizer iq = new BlockInputQuantizer(af, scale, zp);
             BlockChannels ch = new BlockChannels(bw, iq.operandScale(), bias, outScale, bits);
             AlignedAccumulator accumulator = new AlignedAccumulator(bits);
-            OutputStage stage = new OutputStage(ch.multipliers, channels, 0, -128, 127, io.bitsweep.eval.engine.exact
-                    .Rounding.DOUBLE, 32);
-            BlockConv2d fc = new BlockConv2d(ConvGeometry.of(1, 1, n, 1, 1, 1, 1, 1, 1, false), bw, iq, ch,
+            OutputStage stage = new OutputStage(ch.multipliers, channels, 0, -128, 127, RequantRounding.DOUBLE,
+                    32);
+            BlockConv2d fc = new BlockConv2d(ConvGeometry.of(1, 1, n, 1, 1, 1, 1, 1, 1, Padding.VALID), bw, iq, ch,
                     accumulator, stage);
             fc.run(x, new byte[channels]);
 

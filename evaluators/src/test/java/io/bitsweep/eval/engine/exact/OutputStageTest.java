@@ -12,7 +12,7 @@ class OutputStageTest {
     void perChannelRequantizationEqualsFixedPoint() {
         SplittableRandom rnd = new SplittableRandom(3);
         int channels = 37; // 4 vectors of 8 and a scalar tail
-        for (Rounding r : new Rounding[] {Rounding.SINGLE, Rounding.DOUBLE}) {
+        for (RequantRounding r : new RequantRounding[] {RequantRounding.SINGLE, RequantRounding.DOUBLE}) {
             for (int trial = 0; trial < 300; trial++) {
                 QuantizedMultiplier[] m = new QuantizedMultiplier[channels];
                 for (int c = 0; c < channels; c++) {
@@ -39,7 +39,7 @@ class OutputStageTest {
     @Test
     void narrowAccumulatorSaturatesAndCounts() {
         QuantizedMultiplier[] m = {QuantizedMultiplier.of(1.0 / 256)};
-        OutputStage stage = new OutputStage(m, 3, 0, -128, 127, Rounding.DOUBLE, 16);
+        OutputStage stage = new OutputStage(m, 3, 0, -128, 127, RequantRounding.DOUBLE, 16);
         byte[] out = new byte[3];
         stage.apply(new int[] {40000, -40000, 1000}, out, 0, 3);
         assertEquals(2, stage.saturations());
@@ -52,10 +52,10 @@ class OutputStageTest {
     void powerOfTwoRequantizationIsARoundingShift() {
         for (int x = -1000; x <= 1000; x++) {
             // multiplier 2^30 with shift -3 is the real factor 2^-4
-            assertEquals(FixedPoint.roundingDivideByPot(x, 4), Rounding.SHIFT.apply(x, 1 << 30, -3));
-            assertEquals(x * 2, Rounding.SHIFT.apply(x, 1 << 30, 2));
+            assertEquals(FixedPoint.roundingDivideByPot(x, 4), RequantRounding.SHIFT.apply(x, 1 << 30, -3));
+            assertEquals(x * 2, RequantRounding.SHIFT.apply(x, 1 << 30, 2));
         }
         // not a power of two: falls back to double rounding
-        assertEquals(Rounding.DOUBLE.apply(12345, 1518500250, -2), Rounding.SHIFT.apply(12345, 1518500250, -2));
+        assertEquals(RequantRounding.DOUBLE.apply(12345, 1518500250, -2), RequantRounding.SHIFT.apply(12345, 1518500250, -2));
     }
 }

@@ -40,7 +40,7 @@ class ResidualInputTest {
         // shortcut rescaled by 2^8 into accumulator units: 25600, -25600, 1280
         ResidualInput r = new ResidualInput(shortcut, 0, new QuantizedMultiplier[] {QuantizedMultiplier.of(256.0)});
         OutputStage stage = new OutputStage(new QuantizedMultiplier[] {QuantizedMultiplier.of(1.0 / 256)}, 1, 0,
-                -128, 127, Rounding.DOUBLE, 16, r);
+                -128, 127, RequantRounding.DOUBLE, 16, r);
         byte[] out = new byte[3];
         stage.apply(new int[] {10_000}, 0, out, 0, 1); // 35600 > 2^15 - 1: saturates to 32767 -> 128 -> 127
         stage.apply(new int[] {-10_000}, 0, out, 1, 1); // -35600 -> -32768 -> -128

@@ -6,7 +6,7 @@ package io.bitsweep.eval.engine.exact;
  * conv and fully connected layers (ruy) rounds once. A bit-exact engine must pick, per op, the one the reference
  * build runs; {@link ExactOptions#tflite()} does.
  */
-public enum Rounding {
+public enum RequantRounding {
     /** TFLite reference: SaturatingRoundingDoublingHighMul then RoundingDivideByPOT (half away from zero twice). */
     DOUBLE,
     /** {@code TFLITE_SINGLE_ROUNDING} and ruy's output stage: one 64-bit rounding, half up. */

@@ -4,7 +4,8 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.exact.BlockLayer;
 import io.bitsweep.eval.engine.exact.BlockWeights;
 import io.bitsweep.eval.engine.exact.ExactOptions;
-import io.bitsweep.eval.engine.exact.Rounding;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.engine.exact.RequantRounding;
 import io.bitsweep.eval.format.BlockFormat;
 import io.bitsweep.eval.format.Granularity;
 import io.bitsweep.eval.format.IntFormat;
@@ -26,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Post-training quantization of a float model into a {@link QuantizedModel}, as TFLite's converter would lay it
- * out: symmetric per-channel weights (each channel in its own format: int2..int8, {@code :pot}, or pruned), int32
+ * Post-training quantization of a float model into the {@link ProgramSpec} the exact engine runs, laid out as
+ * TFLite's converter would lay out an int8 model: symmetric per-channel weights (each channel in its own format: int2..int8, {@code :pot}, or pruned), int32
  * biases at scale {@code in_scale * w_scale[c]}, activations with a scale and zero point from calibrated ranges,
  * pooling and reshape outputs sharing their input's parameters, softmax output at 1/256 with zero point -128.
  *
@@ -35,7 +36,7 @@ import java.util.Map;
  * unit has one quantization point (its output, after the ReLU) — the fusion of Geng et al. for those units. With
  * {@code fusion: residual}, residual ADDs are fused into the int8 layer feeding them ({@link ResidualFusion}).
  */
-public final class QuantizedModelBuilder {
+public final class ProgramSpecBuilder {
     private static final float[] WEIGHT_CLIP_GRID = clipGrid();
 
     private final Model f;
@@ -43,19 +44,20 @@ public final class QuantizedModelBuilder {
     private final Map<Integer, Calibrator.Range> ranges;
     private final List<Tensor> tensors = new ArrayList<>();
     private final Map<Integer, QuantParams> actQuant = new HashMap<>();
-    private final Map<Integer, int[]> codeRanges = new LinkedHashMap<>();
-    private final Map<String, boolean[]> pruned = new LinkedHashMap<>();
+    /** Per activation tensor, the code range of its format; pass-through ops share their input's. */
+    private final Map<Integer, ProgramSpec.CodeRange> codeRanges = new HashMap<>();
+    private final Map<String, boolean[]> pruned = new HashMap<>();
     private final Map<String, BlockLayer> blockLayers = new LinkedHashMap<>();
     private Map<Integer, NumberFormat> formats;
 
-    private QuantizedModelBuilder(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
+    private ProgramSpecBuilder(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
         this.f = floatModel;
         this.plan = plan;
         this.ranges = ranges;
     }
 
-    public static QuantizedModel build(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
-        return new QuantizedModelBuilder(floatModel, plan, ranges).build();
+    public static ProgramSpec build(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
+        return new ProgramSpecBuilder(floatModel, plan, ranges).build();
     }
 
     /** The activation format of every observed tensor: the layer's for quantizable outputs, else the default. */
@@ -70,7 +72,7 @@ public final class QuantizedModelBuilder {
         return m;
     }
 
-    private QuantizedModel build() {
+    private ProgramSpec build() {
         formats = activationFormats(f, plan);
         // activations first, in execution order, so pass-through ops can copy their input's parameters
         actQuant.put(f.input().index(), activation(f.input().index(), formats.get(f.input().index()), "model input"));
@@ -82,7 +84,7 @@ public final class QuantizedModelBuilder {
                     yield actQuant.get(op.input(0));
                 }
                 case SOFTMAX -> {
-                    codeRanges.put(out, new int[] {-128, 127});
+                    codeRanges.put(out, ProgramSpec.CodeRange.INT8);
                     yield QuantParams.perTensor(1f / 256, -128);
                 }
                 case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD -> activation(out, formats.get(out), op.name());
@@ -105,17 +107,25 @@ public final class QuantizedModelBuilder {
         }
         Model q = new Model(f.source() + " [" + describe() + "]", f.sha256(), tensors, f.ops(), f.inputIndices(),
                 f.outputIndices());
-        Rounding r = usesPowerOfTwo() ? Rounding.SHIFT
-                : plan.assignment().requant() == Assignment.Requant.SINGLE ? Rounding.SINGLE : Rounding.DOUBLE;
+        RequantRounding r = usesPowerOfTwo() ? RequantRounding.SHIFT
+                : plan.assignment().requant() == Assignment.Requant.SINGLE ? RequantRounding.SINGLE
+                : RequantRounding.DOUBLE;
         Map<String, String> fusions = plan.assignment().fusion() == Assignment.Fusion.RESIDUAL
                 ? ResidualFusion.fusions(f, blockLayers.keySet()) : Map.of();
-        return new QuantizedModel(q, codeRanges, pruned, blockLayers, fusions, ExactOptions.uniform(r));
+        Map<String, ProgramSpec.OpSpec> ops = new LinkedHashMap<>();
+        for (Op op : f.ops()) {
+            QuantPlan.LayerPlan lp = plan.layers().get(op.name());
+            ops.put(op.name(), new ProgramSpec.OpSpec(lp == null ? null : java.util.Arrays.asList(lp.weights()),
+                    formats.get(op.output()), codeRanges.get(op.output()), pruned.get(op.name()),
+                    blockLayers.get(op.name()), fusions.get(op.name())));
+        }
+        return new ProgramSpec(q, ExactOptions.uniform(r), ops);
     }
 
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */
     private boolean usesPowerOfTwo() {
         return plan.layers().values().stream().anyMatch(l -> isPot(l.activations())
-                || java.util.Arrays.stream(l.weights()).anyMatch(QuantizedModelBuilder::isPot));
+                || java.util.Arrays.stream(l.weights()).anyMatch(ProgramSpecBuilder::isPot));
     }
 
     private static boolean isPot(NumberFormat f) {
@@ -158,7 +168,7 @@ public final class QuantizedModelBuilder {
             }
             zp = 0;
         }
-        codeRanges.put(tensor, new int[] {qmin, qmax});
+        codeRanges.put(tensor, new ProgramSpec.CodeRange(qmin, qmax));
         return QuantParams.perTensor(scale, zp);
     }
 

@@ -1,28 +1,36 @@
 package io.bitsweep.eval.engine.exact;
 
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
+import io.bitsweep.eval.model.OpType;
+import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.QuantParams;
 import io.bitsweep.eval.model.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * A fully int8 TFLite model compiled into a sequence of integer kernels, with the weights laid out once and one
- * byte buffer per activation tensor (RESHAPE aliases its input's buffer). Runs one input at a time; not
- * thread-safe (it owns its buffers and kernel scratch). A float model input or output is supported through a
- * QUANTIZE / DEQUANTIZE op at the edge, which the caller's {@link #quantizeInput} / {@link #dequantizeOutput} do.
+ * A {@link ProgramSpec} compiled into the exact engine's integer kernels: int8 convolutions, depthwise convolutions
+ * and fully connected layers (with pruned channels and narrow code ranges), layers on block arithmetic, residual
+ * ADDs fused into the accumulator of the layer feeding them, and TFLite's int8 ADD, pooling, softmax and
+ * requantization. The weights are laid out once and there is one byte buffer per activation tensor (RESHAPE aliases
+ * its input's buffer). Runs one input at a time; not thread-safe (it owns its buffers and kernel scratch). A float
+ * model input or output is supported through a QUANTIZE / DEQUANTIZE op at the edge, which the caller's
+ * {@link #quantizeInput} / {@link #dequantizeOutput} do.
  */
-public final class Int8Program {
+public final class IntegerProgram {
     /** One compiled op. */
     interface Step {
         void run();
     }
 
+    private final ProgramSpec spec;
     private final Model model;
     private final byte[][] buffers;
     private final List<Step> steps = new ArrayList<>();
@@ -33,9 +41,6 @@ public final class Int8Program {
     private final int int8Output;
 
     private final ActivationStatistics statistics;
-    private final Map<Integer, int[]> codeRanges;
-    private final Map<String, boolean[]> pruned;
-    private final Map<String, BlockLayer> blockLayers;
     private final List<AlignedAccumulator> blockAccumulators = new ArrayList<>();
 
     /**
@@ -44,42 +49,29 @@ public final class Int8Program {
      */
     private record FusedAdd(Op add, Tensor shortcut) {}
 
-    /** An int8 TFLite model as it is. */
-    public Int8Program(Model model, ExactOptions options) {
-        this(model, options, Map.of(), Map.of(), Map.of(), Map.of());
+    /** An int8 model as it is. */
+    public IntegerProgram(Model model, ExactOptions options) {
+        this(ProgramSpec.of(model, options));
     }
 
-    /**
-     * @param codeRanges per activation tensor, the code range {@code {min, max}} of its format when narrower than
-     *     int8 (e.g. {@code {-8, 7}} for int4); outputs are clamped to it
-     * @param pruned per layer name, the output channels not to compute (they output the zero point)
-     * @param blockLayers per layer name, the layers that run on block arithmetic (docs/BLOCK-ARITHMETIC.md)
-     *     instead of the int8 kernels; their IR weights and bias are not used
-     * @param residualFusions per ADD name, the int8 CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED layer (without
-     *     fused activation, its output read by nothing else) whose accumulator the ADD's other input is added into,
-     *     with one requantization to the ADD's output (docs/ASSIGNMENT.md, "Residual fusion"); the layer runs at
-     *     the ADD's place and its own output tensor is never computed
-     */
-    public Int8Program(Model model, ExactOptions options, Map<Integer, int[]> codeRanges,
-            Map<String, boolean[]> pruned, Map<String, BlockLayer> blockLayers, Map<String, String> residualFusions) {
-        this.model = model;
-        this.codeRanges = codeRanges;
-        this.pruned = pruned;
-        this.blockLayers = blockLayers;
+    public IntegerProgram(ProgramSpec spec) {
+        this.spec = spec;
+        this.model = spec.model();
+        ExactOptions options = spec.options();
         this.statistics = options.statistics() ? new ActivationStatistics() : null;
         this.buffers = new byte[model.tensors().size()][];
         this.input = model.input();
         this.output = model.output();
         int qin = input.index();
         int qout = output.index();
-        java.util.Set<String> fusedLayers = new java.util.HashSet<>(residualFusions.values());
+        Set<String> fusedLayers = spec.fusedLayers();
         for (Op op : model.ops()) {
             if (fusedLayers.contains(op.name())) {
                 continue; // compiled at its ADD, which may read a shortcut computed after this layer's own place
             }
             switch (op.type()) {
                 case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED -> {
-                    BlockLayer block = blockLayers.get(op.name());
+                    BlockLayer block = spec.op(op.name()).block();
                     if (block != null) {
                         compileBlock(op, block, options);
                     } else {
@@ -87,7 +79,7 @@ public final class Int8Program {
                     }
                 }
                 case ADD -> {
-                    String fused = residualFusions.get(op.name());
+                    String fused = spec.op(op.name()).fusedLayer();
                     if (fused != null) {
                         compileFusedAdd(op, fused, options);
                     } else {
@@ -117,7 +109,7 @@ public final class Int8Program {
                     int8Activation(op, model.input(op, 0));
                 }
             }
-            if (statistics != null && (op.type().isQuantizable() || op.type() == io.bitsweep.eval.model.OpType.ADD)) {
+            if (statistics != null && (op.type().isQuantizable() || op.type() == OpType.ADD)) {
                 byte[] y = buffers[op.output()];
                 int zp = zeroPoint(model.output(op));
                 String name = op.name();
@@ -129,6 +121,11 @@ public final class Int8Program {
         if (buffers[int8Input] == null) {
             buffers[int8Input] = new byte[(int) model.tensor(int8Input).elementCount()];
         }
+    }
+
+    /** What this program was compiled from. */
+    public ProgramSpec spec() {
+        return spec;
     }
 
     public Model model() {
@@ -198,21 +195,21 @@ public final class Int8Program {
         Tensor w = model.weights(op);
         Op producer = fused == null ? op : fused.add();
         Tensor out = int8Activation(producer, model.output(producer));
-        io.bitsweep.eval.model.Activation act = producer.options().activation();
+        int[] range = outputRange(producer, out, producer.options().activation());
         Tensor shortcut = fused == null ? null : fused.shortcut();
-        boolean[] skipped = fused == null ? pruned.get(op.name()) : null;
+        boolean[] skipped = fused == null ? spec.op(op.name()).pruned() : null;
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(producer, out.index());
         if (op.options() instanceof OpOptions.Conv) {
             ConvGeometry g = windowGeometry(op, in, w);
             checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
-            OutputStage stage = stage(op, in, w, out, act, options.gemmRounding(), options, shortcut);
+            OutputStage stage = stage(op, in, w, out, range, options.gemmRounding(), options, shortcut);
             Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage, skipped);
             steps.add(() -> k.run(x, y));
         } else if (op.options() instanceof OpOptions.DepthwiseConv o) {
             ConvGeometry g = windowGeometry(op, in, w);
             checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
-            OutputStage stage = stage(op, in, w, out, act, options.kernelRounding(), options, shortcut);
+            OutputStage stage = stage(op, in, w, out, range, options.kernelRounding(), options, shortcut);
             Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
                     zeroPoint(in), stage, skipped);
             steps.add(() -> k.run(x, y));
@@ -221,7 +218,7 @@ public final class Int8Program {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ", weights "
                         + w.describe() + ")");
             }
-            OutputStage stage = stage(op, in, w, out, act, options.gemmRounding(), options, shortcut);
+            OutputStage stage = stage(op, in, w, out, range, options.gemmRounding(), options, shortcut);
             Int8FullyConnected k = new Int8FullyConnected(w.dim(1), w.dim(0), int8Weights(op, w), bias(op),
                     zeroPoint(in), stage, skipped);
             steps.add(() -> k.run(x, y));
@@ -236,12 +233,12 @@ public final class Int8Program {
         Tensor b = int8Activation(add, model.input(add, 1));
         Tensor out = int8Activation(add, model.output(add));
         boolean first = a.index() == layer.output();
-        if (!layer.type().isQuantizable() || blockLayers.containsKey(layerName) || (!first && b.index() != layer.output())
+        if (!layer.type().isQuantizable() || spec.op(layerName).block() != null || (!first && b.index() != layer.output())
                 || a.index() == b.index()) {
             throw unsupported(add, "cannot fuse " + layerName + " (allowed: an int8 CONV_2D, DEPTHWISE_CONV_2D or "
                     + "FULLY_CONNECTED producing exactly one of the ADD's inputs)");
         }
-        if (layer.options().activation() != io.bitsweep.eval.model.Activation.NONE) {
+        if (layer.options().activation() != Activation.NONE) {
             throw unsupported(add, "cannot fuse " + layerName + ": its fused activation "
                     + layer.options().activation() + " sits between its accumulator and the ADD (allowed: NONE)");
         }
@@ -270,13 +267,12 @@ public final class Int8Program {
                 options.accumulatorBits());
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
-        io.bitsweep.eval.model.Activation act = op.options().activation();
         if (!(op.options() instanceof OpOptions.Conv || op.options() instanceof OpOptions.DepthwiseConv)) {
             if (in.elementCount() != w.rowLength() || out.elementCount() != w.channels()) {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ")");
             }
-            ConvGeometry g = ConvGeometry.of(1, 1, w.rowLength(), 1, 1, 1, 1, 1, 1, false);
-            OutputStage stage = blockStage(ch, w, out, act, options.gemmRounding());
+            ConvGeometry g = ConvGeometry.of(1, 1, w.rowLength(), 1, 1, 1, 1, 1, 1, Padding.VALID);
+            OutputStage stage = blockStage(ch, w, op, out, options.gemmRounding());
             BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator, stage);
             steps.add(() -> k.run(x, y));
             return;
@@ -285,11 +281,11 @@ public final class Int8Program {
         checkOutput(op, out, g.outH(), g.outW(), w.channels());
         if (op.options() instanceof OpOptions.DepthwiseConv o) {
             BlockDepthwiseConv2d k = new BlockDepthwiseConv2d(g, o.depthMultiplier(), w, iq, ch, accumulator,
-                    blockStage(ch, w, out, act, options.kernelRounding()));
+                    blockStage(ch, w, op, out, options.kernelRounding()));
             steps.add(() -> k.run(x, y));
         } else {
             BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator,
-                    blockStage(ch, w, out, act, options.gemmRounding()));
+                    blockStage(ch, w, op, out, options.gemmRounding()));
             steps.add(() -> k.run(x, y));
         }
     }
@@ -297,18 +293,18 @@ public final class Int8Program {
     /** The sliding-window geometry of a CONV_2D or DEPTHWISE_CONV_2D op: input [1,H,W,C], weights [*,kh,kw,*]. */
     private static ConvGeometry windowGeometry(Op op, Tensor in, Tensor w) {
         if (op.options() instanceof OpOptions.Conv o) {
-            return ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(), o.strideW(),
-                    o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
+            return ConvGeometry.of(in, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(), o.dilationW(),
+                    o.padding());
         }
         OpOptions.DepthwiseConv o = (OpOptions.DepthwiseConv) op.options();
-        return ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), w.dim(1), w.dim(2), o.strideH(), o.strideW(),
-                o.dilationH(), o.dilationW(), o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        return ConvGeometry.of(in, w.dim(1), w.dim(2), o.strideH(), o.strideW(), o.dilationH(), o.dilationW(),
+                o.padding());
     }
 
     /** Requantization of a block layer's accumulator (already saturated to its width, so 32 here). */
-    private OutputStage blockStage(BlockChannels ch, BlockWeights w, Tensor out, io.bitsweep.eval.model.Activation act,
-            Rounding rounding) {
-        int[] range = outputRange(out, act);
+    private OutputStage blockStage(BlockChannels ch, BlockWeights w, Op op, Tensor out,
+            RequantRounding rounding) {
+        int[] range = outputRange(op, out, op.options().activation());
         OutputStage stage = new OutputStage(ch.multipliers, w.channels(), zeroPoint(out), range[0], range[1],
                 rounding, 32);
         outputStages.add(stage);
@@ -323,7 +319,7 @@ public final class Int8Program {
             throw unsupported(op, "broadcasting ADD is not supported (" + a.describe() + " + " + b.describe() + ")");
         }
         Int8Add k = new Int8Add(scale(a), zeroPoint(a), scale(b), zeroPoint(b), scale(out), zeroPoint(out),
-                outputRange(out, op.options().activation()));
+                outputRange(op, out, op.options().activation()));
         byte[] x1 = int8Buffer(op, a.index());
         byte[] x2 = int8Buffer(op, b.index());
         byte[] y = int8Buffer(op, out.index());
@@ -337,11 +333,10 @@ public final class Int8Program {
         if (scale(in) != scale(out) || zeroPoint(in) != zeroPoint(out)) {
             throw unsupported(op, "pooling with different input and output quantization is not supported");
         }
-        ConvGeometry g = ConvGeometry.of(in.dim(1), in.dim(2), in.dim(3), o.filterH(), o.filterW(), o.strideH(),
-                o.strideW(), 1, 1, o.padding() == io.bitsweep.eval.model.Padding.SAME);
+        ConvGeometry g = ConvGeometry.of(in, o.filterH(), o.filterW(), o.strideH(), o.strideW(), 1, 1, o.padding());
         checkOutput(op, out, g.outH(), g.outW(), in.dim(3));
         int[] range = ActivationRange.int8(o.activation(), scale(out), zeroPoint(out));
-        Int8Pool2d k = new Int8Pool2d(op.type() == io.bitsweep.eval.model.OpType.AVERAGE_POOL_2D
+        Int8Pool2d k = new Int8Pool2d(op.type() == OpType.AVERAGE_POOL_2D
                 ? Int8Pool2d.Kind.AVERAGE : Int8Pool2d.Kind.MAX, g, range[0], range[1]);
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
@@ -364,7 +359,7 @@ public final class Int8Program {
         QuantizedMultiplier m = QuantizedMultiplier.of((double) scale(in) / scale(out));
         int inZp = zeroPoint(in);
         int outZp = zeroPoint(out);
-        Rounding r = options.kernelRounding();
+        RequantRounding r = options.kernelRounding();
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
         steps.add(() -> {
@@ -380,8 +375,8 @@ public final class Int8Program {
      * With a {@code shortcut} (a fused residual ADD, else null), its codes are added into the accumulators first,
      * rescaled by {@code shortcut_scale / (in_scale * w_scale[c])}, also computed in double.
      */
-    private OutputStage stage(Op op, Tensor in, Tensor w, Tensor out, io.bitsweep.eval.model.Activation act,
-            Rounding rounding, ExactOptions options, Tensor shortcut) {
+    private OutputStage stage(Op op, Tensor in, Tensor w, Tensor out, int[] range,
+            RequantRounding rounding, ExactOptions options, Tensor shortcut) {
         QuantParams wq = quant(w, op.name() + " weights");
         int channels = model.outputChannels(op);
         if (wq.isPerChannel() && wq.count() != channels) {
@@ -404,18 +399,18 @@ public final class Int8Program {
             }
             residual = new ResidualInput(int8Buffer(op, shortcut.index()), zeroPoint(shortcut), toAcc);
         }
-        int[] range = outputRange(out, act);
+        
         OutputStage stage = new OutputStage(m, channels, zeroPoint(out), range[0], range[1], rounding,
                 options.accumulatorBits(), residual);
         outputStages.add(stage);
         return stage;
     }
 
-    /** The fused activation's clamp, narrowed to the tensor's code range if it has one. */
-    private int[] outputRange(Tensor out, io.bitsweep.eval.model.Activation act) {
+    /** The fused activation's clamp, narrowed to the code range of the producer's output format if it has one. */
+    private int[] outputRange(Op producer, Tensor out, Activation act) {
         int[] r = ActivationRange.int8(act, scale(out), zeroPoint(out));
-        int[] code = codeRanges.get(out.index());
-        return code == null ? r : new int[] {Math.max(r[0], code[0]), Math.min(r[1], code[1])};
+        ProgramSpec.CodeRange code = spec.op(producer.name()).outputCodes();
+        return code == null ? r : new int[] {Math.max(r[0], code.min()), Math.min(r[1], code.max())};
     }
 
     private int[] bias(Op op) {
