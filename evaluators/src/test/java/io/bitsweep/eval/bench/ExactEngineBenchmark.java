@@ -52,7 +52,7 @@ public class ExactEngineBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Dataset data = Datasets.open(Assets.resolve("data/ic01"));
-        inputs = Throughput.inputs(data, 64);
+        inputs = Datasets.firstInputs(data, 64);
         Model floatModel = TfliteImporter.load(Assets.resolve(FLOAT));
         predictor = switch (engine) {
             case "djl-float" -> Engines.open("djl", Assets.resolve(FLOAT));

@@ -7,17 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.assets.Assets;
-import io.bitsweep.eval.cli.CliErrors;
-import io.bitsweep.eval.cli.InspectCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Bad model files give one-line errors that name the file and what is wrong. */
 class TfliteImporterBadInputTest {
@@ -91,19 +86,5 @@ class TfliteImporterBadInputTest {
         Path file = dir.resolve("nope.tflite");
         BitSweepException e = assertThrows(BitSweepException.class, () -> TfliteImporter.load(file));
         assertEquals("model file " + file + " not found", e.getMessage());
-    }
-
-    @Test
-    void inspectPrintsOneErrorLineAndExitsNonZero() throws Exception {
-        Path file = dir.resolve("text.tflite");
-        Files.writeString(file, "this is not a model at all");
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new InspectCommand());
-        cl.setExecutionExceptionHandler(new CliErrors(() -> false));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute("--model", file.toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, code);
-        assertEquals("error: model " + file + " is not a TFLite model (file identifier is not \"TFL3\")",
-                err.toString().strip());
     }
 }

@@ -1,13 +1,5 @@
 package io.bitsweep.search.cli;
 
-import io.bitsweep.eval.cli.CliErrors;
-import io.bitsweep.eval.cli.BenchCommand;
-import io.bitsweep.eval.cli.DataCommand;
-import io.bitsweep.eval.cli.EvalCommand;
-import io.bitsweep.eval.cli.FetchAssetsCommand;
-import io.bitsweep.eval.cli.HwsimCommand;
-import io.bitsweep.eval.cli.InspectCommand;
-import io.bitsweep.eval.cli.QuantizeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

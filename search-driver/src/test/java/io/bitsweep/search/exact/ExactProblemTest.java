@@ -140,10 +140,10 @@ class ExactProblemTest {
                         .costs(g, new long[0]);
                 Path csv = dir.resolve(target + i + ".csv");
                 java.io.StringWriter err = new java.io.StringWriter();
-                picocli.CommandLine cl = new picocli.CommandLine(new io.bitsweep.eval.cli.HwsimCommand());
+                picocli.CommandLine cl = new picocli.CommandLine(new io.bitsweep.search.cli.HwsimCommand());
                 cl.setErr(new java.io.PrintWriter(err));
                 cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
-                cl.setExecutionExceptionHandler(new io.bitsweep.eval.cli.CliErrors(() -> false));
+                cl.setExecutionExceptionHandler(new io.bitsweep.search.cli.CliErrors(() -> false));
                 int exit = cl.execute("--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
                         "--target", target, "--assignment", json.toString(), "--csv", csv.toString());
                 assertEquals(0, exit, err.toString());

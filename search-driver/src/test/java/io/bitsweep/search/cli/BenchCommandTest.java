@@ -1,4 +1,4 @@
-package io.bitsweep.eval.cli;
+package io.bitsweep.search.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

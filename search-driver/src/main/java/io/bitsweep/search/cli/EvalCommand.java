@@ -1,4 +1,4 @@
-package io.bitsweep.eval.cli;
+package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.data.Dataset;

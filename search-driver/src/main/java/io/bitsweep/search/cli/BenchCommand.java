@@ -1,7 +1,7 @@
-package io.bitsweep.eval.cli;
+package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.bench.Throughput;
+import io.bitsweep.search.bench.Throughput;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Engines;
@@ -89,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Dataset dataset = Datasets.open(data);
-        float[][] inputs = Throughput.inputs(dataset, 64);
+        float[][] inputs = Datasets.firstInputs(dataset, 64);
         Model fm = selected.stream().anyMatch(e -> e.startsWith("exact-") && !e.equals("exact-int8"))
                 ? TfliteImporter.load(floatModel) : null; // the candidates' source
         List<Throughput.Engine> opened = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.bitsweep.eval.hw;
+package io.bitsweep.search.hw;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;

@@ -1,13 +1,13 @@
-package io.bitsweep.eval.cli;
+package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
-import io.bitsweep.eval.hw.ActivationStatsLayout;
-import io.bitsweep.eval.hw.LayerPrecisions;
-import io.bitsweep.eval.hw.WorkloadAdapter;
+import io.bitsweep.search.hw.ActivationStatsLayout;
+import io.bitsweep.search.hw.LayerPrecisions;
+import io.bitsweep.search.hw.WorkloadAdapter;
 import io.bitsweep.eval.io.AtomicFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;

@@ -1,13 +1,13 @@
-package io.bitsweep.eval.assets;
+package io.bitsweep.search.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bitsweep.eval.assets.AssetManifest;
+import io.bitsweep.eval.assets.Assets;
 import com.sun.net.httpserver.HttpServer;
-import io.bitsweep.eval.cli.CliErrors;
-import io.bitsweep.eval.cli.FetchAssetsCommand;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -29,7 +29,7 @@ import picocli.CommandLine;
  * fetch-assets against a real HTTP server on 127.0.0.1 (the JDK's com.sun.net.httpserver) that serves copies of a
  * few real asset files in GitHub's raw layout, /<repo>/<commit>/<path>, with one file served corrupted.
  */
-class FetchAssetsTest {
+class FetchAssetsCommandTest {
     /** Real files from the bundled manifest: two models, a license, labels; ic01's labels are served corrupted. */
     private static final List<String> FILES = List.of("LICENSE.md", "models/kws/kws_ref_model.tflite",
             "models/ad/ad01_int8.tflite", "data/kws01/y_labels.csv", "data/ic01/y_labels.csv");

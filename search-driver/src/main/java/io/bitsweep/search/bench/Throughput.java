@@ -1,6 +1,5 @@
-package io.bitsweep.eval.bench;
+package io.bitsweep.search.bench;
 
-import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.engine.Predictor;
 
 /**
@@ -32,16 +31,6 @@ public final class Throughput {
         public double cpuMillisPerInference() {
             return cpuNanos / 1e6 / inferences;
         }
-    }
-
-    /** Loads up to {@code max} first-window inputs of the data set into memory. */
-    public static float[][] inputs(Dataset data, int max) {
-        int n = Math.min(max, data.size());
-        float[][] xs = new float[n][data.inputSize()];
-        for (int i = 0; i < n; i++) {
-            data.input(i, 0, xs[i]);
-        }
-        return xs;
     }
 
     /** A predictor under measurement and its name in the results. */

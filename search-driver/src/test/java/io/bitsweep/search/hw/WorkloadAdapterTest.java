@@ -1,4 +1,4 @@
-package io.bitsweep.eval.hw;
+package io.bitsweep.search.hw;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.bitsweep.eval.cli;
+package io.bitsweep.search.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
