@@ -12,7 +12,9 @@ package io.bitsweep.eval.format;
  * both may work on a range of groups, so a caller can quantize each channel of a tensor with its own format.
  * Inputs must be finite (except for fp32). Equality, hash code and toString are those of the canonical spec string.
  */
-public abstract sealed class NumberFormat permits IntFormat, BlockFormat, ElementwiseFormat {
+public abstract sealed class NumberFormat implements java.io.Serializable
+        permits IntFormat, BlockFormat, ElementwiseFormat {
+    private static final long serialVersionUID = 1L;
     private final String spec;
 
     NumberFormat(String spec) {
@@ -170,5 +172,16 @@ public abstract sealed class NumberFormat permits IntFormat, BlockFormat, Elemen
     @Override
     public final String toString() {
         return spec;
+    }
+
+    /** A format travels (e.g. to Spark executors) as its spec string, and is parsed again where it lands. */
+    protected final Object writeReplace() {
+        return new SerializedSpec(spec);
+    }
+
+    private record SerializedSpec(String spec) implements java.io.Serializable {
+        private Object readResolve() {
+            return parse(spec);
+        }
     }
 }

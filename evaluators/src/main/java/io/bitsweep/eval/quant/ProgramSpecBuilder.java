@@ -62,7 +62,7 @@ public final class ProgramSpecBuilder {
 
     /** The activation format of every observed tensor: the layer's for quantizable outputs, else the default. */
     public static Map<Integer, NumberFormat> activationFormats(Model model, QuantPlan plan) {
-        NumberFormat dflt = NumberFormat.parse(plan.assignment().defaultActivations());
+        NumberFormat dflt = plan.assignment().defaultActivations();
         Map<Integer, NumberFormat> m = new LinkedHashMap<>();
         m.put(model.input().index(), NumberFormat.parse("int8:asym"));
         for (Op op : model.ops()) {
@@ -108,9 +108,9 @@ public final class ProgramSpecBuilder {
         Model q = new Model(f.source() + " [" + describe() + "]", f.sha256(), tensors, f.ops(), f.inputIndices(),
                 f.outputIndices());
         RequantRounding r = usesPowerOfTwo() ? RequantRounding.SHIFT
-                : plan.assignment().requant() == Assignment.Requant.SINGLE ? RequantRounding.SINGLE
+                : plan.assignment().settings().requant() == QuantSettings.Requant.SINGLE ? RequantRounding.SINGLE
                 : RequantRounding.DOUBLE;
-        Map<String, String> fusions = plan.assignment().fusion() == Assignment.Fusion.RESIDUAL
+        Map<String, String> fusions = plan.assignment().settings().fusion() == QuantSettings.Fusion.RESIDUAL
                 ? ResidualFusion.fusions(f, blockLayers.keySet()) : Map.of();
         Map<String, ProgramSpec.OpSpec> ops = new LinkedHashMap<>();
         for (Op op : f.ops()) {
@@ -134,7 +134,7 @@ public final class ProgramSpecBuilder {
 
     private String describe() {
         return "w=" + plan.assignment().defaultWeights() + ",a=" + plan.assignment().defaultActivations()
-                + (plan.assignment().fusion() == Assignment.Fusion.RESIDUAL ? ",fusion=residual" : "");
+                + (plan.assignment().settings().fusion() == QuantSettings.Fusion.RESIDUAL ? ",fusion=residual" : "");
     }
 
     /**
@@ -249,7 +249,7 @@ public final class ProgramSpecBuilder {
                         + ", with :pot, pruned; one bfp/mx format for all channels)");
             }
             bits = Math.max(bits, ic.bits());
-            float[] src = plan.assignment().weightScales() == Assignment.WeightScales.MSE
+            float[] src = plan.assignment().settings().weightScales() == QuantSettings.WeightScales.MSE
                     ? mseClipped(values, layout, ic, c) : values;
             fc.quantize(src, layout, io.bitsweep.eval.format.Rounding.NEAREST, qt, c, c + 1);
             scales[c] = qt.scales[c] > 0 ? qt.scales[c] : 1f;

@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * An {@link Assignment} resolved against a model: every quantizable layer (CONTRACTS.md) with one parsed weight
  * format per output channel and its output activation format. Resolution is where user mistakes are caught, each
- * as one line naming the layer and the allowed values: unknown layer names, wrong channel counts, bad spec strings,
- * a model_sha256 of another model.
+ * as one line naming the layer and the allowed values: unknown layer names, wrong channel counts, a model_sha256 of
+ * another model. (Spec strings were parsed when the assignment was read.)
  */
 public record QuantPlan(Assignment assignment, Map<String, LayerPlan> layers) {
 
@@ -36,8 +36,6 @@ public record QuantPlan(Assignment assignment, Map<String, LayerPlan> layers) {
                         + " (allowed: " + String.join(", ", names) + ")");
             }
         }
-        NumberFormat defaultWeights = NumberFormat.parse(a.defaultWeights(), source + ": defaults.weights");
-        NumberFormat defaultActivations = NumberFormat.parse(a.defaultActivations(), source + ": defaults.activations");
         Map<String, LayerPlan> plans = new LinkedHashMap<>();
         for (Op op : quantizable) {
             Assignment.Layer l = a.layers().get(op.name());
@@ -45,21 +43,18 @@ public record QuantPlan(Assignment assignment, Map<String, LayerPlan> layers) {
             NumberFormat[] w = new NumberFormat[channels];
             String field = source + ": layers." + op.name();
             if (l == null || l.weights() == null) {
-                java.util.Arrays.fill(w, defaultWeights);
+                java.util.Arrays.fill(w, a.defaultWeights());
             } else if (!l.perChannel()) {
-                java.util.Arrays.fill(w, NumberFormat.parse(l.weights().get(0), field + ".weights"));
+                java.util.Arrays.fill(w, l.weights().get(0));
             } else {
                 if (l.weights().size() != channels) {
                     throw new BitSweepException(field + ".weights: " + l.weights().size() + " channel formats for "
                             + channels + " output channels (allowed: one spec string, or an array of exactly "
                             + channels + ")");
                 }
-                for (int c = 0; c < channels; c++) {
-                    w[c] = NumberFormat.parse(l.weights().get(c), field + ".weights[" + c + "]");
-                }
+                w = l.weights().toArray(NumberFormat[]::new);
             }
-            NumberFormat act = l == null || l.activations() == null ? defaultActivations
-                    : NumberFormat.parse(l.activations(), field + ".activations");
+            NumberFormat act = l == null || l.activations() == null ? a.defaultActivations() : l.activations();
             plans.put(op.name(), new LayerPlan(op, w, act));
         }
         return new QuantPlan(a, plans);

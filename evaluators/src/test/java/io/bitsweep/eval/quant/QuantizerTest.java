@@ -52,7 +52,7 @@ class QuantizerTest {
                  "calibration": {"method": "percentile", "percentile": 99.99}, "weight_scales": "mse",
                  "requant": "single"}
                 """.formatted(ic.sha256(), perChannel));
-        ProgramSpec q = Quantizer.quantize(ic, Assignment.read(a), a.toString(), ic01, 32);
+        ProgramSpec q = Quantizer.quantize(ic, AssignmentJson.read(a), a.toString(), ic01, 32);
         assertTrue(q.op("conv_2d_0").isPruned(13));
         assertFalse(q.op("conv_2d_0").isPruned(0));
         int acc = correct(new ExactPredictor(q));
@@ -64,7 +64,7 @@ class QuantizerTest {
         Path a = tmp.resolve("bad.json");
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_99\": {\"weights\": \"int4\"}}}");
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
         assertTrue(e.getMessage().contains("layers.conv_2d_99: unknown layer") && e.getMessage().contains(
                 "allowed: conv_2d_0, conv_2d_1"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -76,7 +76,7 @@ class QuantizerTest {
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": {\"weights\": "
                 + "[\"int4\", \"int8\"]}}}");
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
         assertEquals(a + ": layers.conv_2d_0.weights: 2 channel formats for 16 output channels (allowed: one spec "
                 + "string, or an array of exactly 16)", e.getMessage());
     }
@@ -86,10 +86,10 @@ class QuantizerTest {
         Path a = tmp.resolve("bad.json");
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": {\"weights\": \"int99\"}}}");
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
         assertTrue(e.getMessage().startsWith(a + ": layers.conv_2d_0.weights: "), e.getMessage());
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"calibration\": {\"method\": \"kl\"}}");
-        e = assertThrows(BitSweepException.class, () -> Assignment.read(a));
+        e = assertThrows(BitSweepException.class, () -> AssignmentJson.read(a));
         assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse)", e.getMessage());
         e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform("w=int4,x=int8"));
         assertEquals("--uniform: unknown key 'x' (allowed: w, a)", e.getMessage());

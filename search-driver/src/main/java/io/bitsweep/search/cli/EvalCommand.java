@@ -1,6 +1,9 @@
 package io.bitsweep.search.cli;
 
+import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Engines;
@@ -132,6 +135,10 @@ public final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d-bit accumulators, %d saturations%n",
                     accumulatorBits, saturations);
         }
+        if (!provenance.isEmpty()) {
+            spec.commandLine().getErr().println("eval: assignment provenance: " + provenance.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
+        }
         if (residualFusions != null) {
             spec.commandLine().getErr().println("eval: residual fusion: " + (residualFusions.isEmpty() ? "no ADD fused"
                     : residualFusions.entrySet().stream().map(e -> e.getKey() + " into " + e.getValue())
@@ -171,18 +178,28 @@ public final class EvalCommand implements Callable<Integer> {
             throw new BitSweepException("--calibration-samples must be at least 1, got " + calibrationSamples);
         }
         engine = "exact";
-        Assignment a = assignment != null ? Assignment.read(assignment) : Assignment.parseUniform(uniform);
+        Assignment a;
+        if (assignment != null) {
+            AssignmentJson.Document doc = AssignmentJson.readDocument(assignment);
+            a = doc.assignment();
+            provenance = doc.provenance();
+        } else {
+            a = Assignment.parseUniform(uniform);
+        }
         if (fusion != null) {
-            a = a.withFusion(Assignment.parseFusion(fusion, "--fusion"));
+            a = a.withSettings(a.settings().withFusion(Choices.parse(QuantSettings.Fusion.class, fusion, "--fusion")));
         }
         String source = assignment != null ? assignment.toString() : "--uniform";
         ProgramSpec q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
-        if (a.fusion() == Assignment.Fusion.RESIDUAL) {
+        if (a.settings().fusion() == QuantSettings.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();
         }
         return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
     }
+
+    /** The provenance the --assignment file records (reported on stderr); empty if it has none. */
+    private java.util.Map<String, String> provenance = java.util.Map.of();
 
     /** With fusion on: the ADDs fused, and into which layer (reported on stderr). */
     private java.util.Map<String, String> residualFusions;

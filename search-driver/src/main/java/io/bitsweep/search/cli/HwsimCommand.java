@@ -1,5 +1,6 @@
 package io.bitsweep.search.cli;
 
+import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.data.Dataset;
@@ -112,7 +113,7 @@ public final class HwsimCommand implements Callable<Integer> {
         String formatsLine;
         if (formats != null && formats.assignment != null) {
             source = formats.assignment.toString();
-            a = Assignment.read(formats.assignment);
+            a = AssignmentJson.read(formats.assignment);
             w = WorkloadAdapter.build(m, LayerPrecisions.of(QuantPlan.resolve(a, m, source)));
             formatsLine = "assignment " + source;
         } else {
@@ -124,7 +125,7 @@ public final class HwsimCommand implements Callable<Integer> {
             NumberFormat weights = NumberFormat.parse(parts[0].trim(), "--uniform weights");
             NumberFormat activations = NumberFormat.parse(parts[parts.length - 1].trim(), "--uniform activations");
             source = "--uniform";
-            a = Assignment.uniform(weights.spec(), activations.spec());
+            a = Assignment.uniform(weights, activations);
             w = WorkloadAdapter.build(m, WorkloadAdapter.uniform(weights, activations));
             formatsLine = "weights " + weights.spec() + ", activations " + activations.spec();
         }

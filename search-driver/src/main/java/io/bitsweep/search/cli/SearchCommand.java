@@ -1,8 +1,8 @@
 package io.bitsweep.search.cli;
 
-import io.bitsweep.search.GenerationSummary;
+import io.bitsweep.search.loop.GenerationResult;
 import io.bitsweep.search.SearchJob;
-import io.bitsweep.search.SearchListener;
+import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import java.io.PrintWriter;
@@ -118,9 +118,9 @@ public final class SearchCommand implements Callable<Integer> {
         }
 
         @Override
-        public void generationFinished(GenerationSummary summary) {
+        public void generationFinished(GenerationResult result) {
             close();
-            out.println(summary.line());
+            out.println(result.summary().line());
             out.flush();
         }
 

@@ -1,5 +1,7 @@
 package io.bitsweep.search.exact;
 
+import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
@@ -10,15 +12,17 @@ import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Calibrator;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
+import io.bitsweep.search.config.GeneGranularity;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.problem.ProblemFactory;
 import io.bitsweep.search.problem.SearchProblem;
-import io.bitsweep.search.space.AssignmentCodec;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.LayerSpace;
@@ -50,6 +54,7 @@ public final class ExactProblem implements SearchProblem {
     private final int calibrationFrom;
     private final int calibrationTo;
     private final double floatQuality;
+    private final SearchSpace space;
 
     public static final class Factory implements ProblemFactory {
         @Override
@@ -93,7 +98,8 @@ public final class ExactProblem implements SearchProblem {
                     + dataPath + " gives " + data.inputSize() + " per sample: model and data do not match");
         }
         this.floatQuality = measureFloatQuality();
-        checkTheEngineRunsTheSpace(SearchSpace.of(s, layers()));
+        this.space = SearchSpace.of(s, layers());
+        checkTheEngineRunsTheSpace();
     }
 
     /**
@@ -101,10 +107,10 @@ public final class ExactProblem implements SearchProblem {
      * of a layer's formats side by side), so that a format the exact engine cannot run is an error now, naming the
      * layer and the format, rather than a failed Spark task in generation 3.
      */
-    private void checkTheEngineRunsTheSpace(SearchSpace space) {
-        AssignmentCodec codec = codec(space);
-        Assignment base = Assignment.parse(codec.toJsonString(Genome.of(new byte[space.genomeLength()])), "search space");
-        Calibrator.Observations cal = calibration(base);
+    private void checkTheEngineRunsTheSpace() {
+        Assignment base = codec(space).decode(Genome.of(new byte[space.genomeLength()]));
+        Calibrator.Observations cal = Calibrator.observe(model, data, calibrationFrom, calibrationTo,
+                settings.quantization().calibration().method());
         int widest = space.layers().stream()
                 .mapToInt(l -> Math.max(l.weights().size(), l.activations().size())).max().orElse(0);
         List<Map<String, Assignment.Layer>> probes = new ArrayList<>();
@@ -119,8 +125,8 @@ public final class ExactProblem implements SearchProblem {
         }
         Map<String, Assignment.Layer> mixed = new LinkedHashMap<>();
         for (LayerSpace ls : space.layers()) {
-            if (ls.granularity() == io.bitsweep.search.config.Granularity.PER_CHANNEL && ls.weights().size() > 1) {
-                List<String> perChannel = new ArrayList<>();
+            if (ls.granularity() == GeneGranularity.PER_CHANNEL && ls.weights().size() > 1) {
+                List<NumberFormat> perChannel = new ArrayList<>();
                 for (int c = 0; c < ls.layer().outChannels(); c++) {
                     perChannel.add(ls.weights().get(c % ls.weights().size()));
                 }
@@ -130,7 +136,7 @@ public final class ExactProblem implements SearchProblem {
         probes.add(mixed);
         for (Map<String, Assignment.Layer> layers : probes) {
             Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers,
-                    base.calibration(), base.weightScales(), base.requant(), base.fusion());
+                    base.settings());
             try {
                 Quantizer.quantize(model, a, "search space", cal);
             } catch (BitSweepException e) {
@@ -140,12 +146,8 @@ public final class ExactProblem implements SearchProblem {
         }
     }
 
-    private AssignmentCodec codec(SearchSpace space) {
-        return new AssignmentCodec(space, settings.quantization(), model.sha256());
-    }
-
-    private Calibrator.Observations calibration(Assignment a) {
-        return Calibrator.observe(model, data, calibrationFrom, calibrationTo, a.calibration().method());
+    private GenomeCodec codec(SearchSpace space) {
+        return new GenomeCodec(space, settings.quantization(), model.sha256());
     }
 
     private static Target target(SearchSettings s) {
@@ -216,18 +218,22 @@ public final class ExactProblem implements SearchProblem {
     }
 
     @Override
+    public SearchSpace space() {
+        return space;
+    }
+
+    /** The weight memory of the target (a property of the target, read off any workload's footprint). */
+    @Override
     public long targetWeightMemoryBytes() {
-        return new HwCostModel(model, SearchSpace.of(settings, layers()), target).weightCapacityBytes();
+        return HwCostModel.weightCapacityBytes(model, target);
     }
 
     /** The scorer; with a null space it can load shards and score a given predictor, not candidates. */
     @Override
     public ExactScorer scorer(SearchSpace space) {
-        AssignmentCodec codec = space == null ? null : codec(space);
-        Assignment.CalibrationMethod method = space == null ? null
-                : Assignment.parse(codec.toJsonString(Genome.of(new byte[space.genomeLength()])), "search space").calibration().method();
-        return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo, codec, method,
-                model.sha256(), dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+        return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo,
+                space == null ? null : codec(space), settings.quantization().calibration().method(), model.sha256(),
+                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
     }
 
     @Override

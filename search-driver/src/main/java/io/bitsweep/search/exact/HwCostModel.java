@@ -5,20 +5,20 @@ import io.bitsweep.eval.format.BlockFormat;
 import io.bitsweep.eval.format.Granularity;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
-import io.bitsweep.search.hw.ActivationStatsLayout;
-import io.bitsweep.search.hw.LayerPrecisions;
-import io.bitsweep.search.hw.WorkloadAdapter;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.hwsim.ActivationStats;
 import io.bitsweep.hwsim.CsvReporter;
 import io.bitsweep.hwsim.SimulationReport;
 import io.bitsweep.hwsim.Target;
+import io.bitsweep.search.hw.ActivationStatsLayout;
+import io.bitsweep.search.hw.LayerPrecisions;
+import io.bitsweep.search.hw.WorkloadAdapter;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,8 @@ import java.util.Optional;
 /**
  * Costs a candidate with hw-sim: {@link WorkloadAdapter} turns the model and the candidate's formats into a workload,
  * and the target simulates it with the activation statistics the shards gathered (data-dependent targets only).
- * Weight memory comes from the number formats' packed sizes (scales and shared exponents included).
+ * Weight memory comes from the number formats' packed sizes (scales and shared exponents included), computed once
+ * per (layer, allowed format).
  *
  * <p>{@link io.bitsweep.search.problem.CandidateTally#activationStats()} has the layout of
  * {@link ActivationStatsLayout} (exact integer sums per observed layer; the means are taken once, here). The genome's
@@ -36,17 +37,26 @@ import java.util.Optional;
 public final class HwCostModel implements CostModel {
     /** longs per observed layer in the statistics array. */
     static final int STATS_PER_LAYER = ActivationStatsLayout.PER_LAYER;
+    private static final NumberFormat INT8 = NumberFormat.parse("int8");
 
     private final Model model;
     private final SearchSpace space;
     private final Target target;
     private final ActivationStatsLayout statsLayout;
+    /** Per layer and allowed weight format (gene value), the packed bits of one output channel. */
+    private final double[][] channelBits;
 
     public HwCostModel(Model model, SearchSpace space, Target target) {
         this.model = model;
         this.space = space;
         this.target = target;
         this.statsLayout = new ActivationStatsLayout(model);
+        this.channelBits = new double[space.layers().size()][];
+        for (int l = 0; l < channelBits.length; l++) {
+            LayerSpace ls = space.layers().get(l);
+            channelBits[l] = ls.weights().stream()
+                    .mapToDouble(f -> f.packedBits(channelLayout(f, ls.layer().weightsPerChannel()))).toArray();
+        }
     }
 
     /** The ops whose outputs the exact engine's statistics cover, in execution order (ActivationStatsLayout). */
@@ -59,10 +69,9 @@ public final class HwCostModel implements CostModel {
         return ActivationStatsLayout.sums(layers, stats);
     }
 
-    /** The weight memory of the target, 0 if it has no limit. */
-    public long weightCapacityBytes() {
-        return target.simulate(WorkloadAdapter.build(model, precisions(space.uniform(
-                space.layers().get(0).weights().get(0), space.layers().get(0).activations().get(0)))))
+    /** The weight memory of a target: a property of the target, read off the footprint of the model's workload. */
+    static long weightCapacityBytes(Model model, Target target) {
+        return target.simulate(WorkloadAdapter.build(model, WorkloadAdapter.uniform(INT8, INT8)))
                 .footprint().weightCapacityBytes();
     }
 
@@ -70,11 +79,9 @@ public final class HwCostModel implements CostModel {
     public Costs costs(Genome genome, long[] activationStats) {
         double weightBits = 0;
         for (int l = 0; l < space.layers().size(); l++) {
-            int channels = space.layers().get(l).layer().outChannels();
-            int perChannel = space.layers().get(l).layer().weightsPerChannel();
-            for (int c = 0; c < channels; c++) {
-                NumberFormat f = NumberFormat.parse(space.weightFormat(genome, l, c));
-                weightBits += f.packedBits(channelLayout(f, perChannel));
+            LayerSpace ls = space.layers().get(l);
+            for (int gene = 0; gene < ls.weightGenes(); gene++) {
+                weightBits += ls.channelsPerGene() * channelBits[l][genome.gene(ls.weightOffset() + gene)];
             }
         }
         SimulationReport r = simulate(genome, activationStats);
@@ -118,10 +125,10 @@ public final class HwCostModel implements CostModel {
             String name = space.layers().get(l).layer().name();
             NumberFormat[] f = new NumberFormat[space.layers().get(l).layer().outChannels()];
             for (int c = 0; c < f.length; c++) {
-                f[c] = NumberFormat.parse(space.weightFormat(genome, l, c), name);
+                f[c] = space.weightFormat(genome, l, c);
             }
             weights.put(name, f);
-            activations.put(name, NumberFormat.parse(space.activationFormat(genome, l), name));
+            activations.put(name, space.activationFormat(genome, l));
         }
         return new LayerPrecisions(weights, activations);
     }

@@ -66,7 +66,7 @@ public final class Fronts {
 
     /** The non-dominated feasible candidates of {@code candidates}. */
     public List<Scored> nonDominatedFeasible(List<Scored> candidates) {
-        List<Scored> feasible = candidates.stream().filter(s -> s.evaluation().feasible()).toList();
+        List<Scored> feasible = candidates.stream().filter(s -> s.fitness().feasible()).toList();
         if (feasible.isEmpty()) {
             return List.of();
         }

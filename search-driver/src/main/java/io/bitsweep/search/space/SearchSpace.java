@@ -1,6 +1,7 @@
 package io.bitsweep.search.space;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.search.config.LayerRule;
 import io.bitsweep.search.config.SearchSettings;
 import java.util.ArrayList;
@@ -55,18 +56,18 @@ public final class SearchSpace implements java.io.Serializable {
     }
 
     /** The weight format of one output channel. */
-    public String weightFormat(Genome g, int layer, int channel) {
+    public NumberFormat weightFormat(Genome g, int layer, int channel) {
         LayerSpace ls = layers.get(layer);
         return ls.weights().get(g.gene(ls.weightOffset() + channel / ls.channelsPerGene()));
     }
 
-    public String activationFormat(Genome g, int layer) {
+    public NumberFormat activationFormat(Genome g, int layer) {
         LayerSpace ls = layers.get(layer);
         return ls.activations().get(g.gene(ls.activationGene()));
     }
 
     /** A genome with every layer at the given choice; a layer that does not allow {@code weight} takes its first. */
-    public Genome uniform(String weight, String activation) {
+    public Genome uniform(NumberFormat weight, NumberFormat activation) {
         byte[] genes = new byte[genomeLength];
         for (LayerSpace ls : layers) {
             int w = Math.max(0, ls.weights().indexOf(weight));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.search.cli.BitSweepCli;
-import io.bitsweep.search.cli.BuildInfo;
+import io.bitsweep.search.provenance.BuildInfo;
 import io.bitsweep.search.store.RunStore;
 import java.io.File;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bitsweep.eval.format.NumberFormat;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
 import java.nio.file.Files;
@@ -21,13 +22,17 @@ class SearchConfigLoaderTest {
         return assertThrows(BitSweepException.class, () -> load(hocon, sets)).getMessage();
     }
 
+    static List<String> specs(List<NumberFormat> formats) {
+        return formats.stream().map(NumberFormat::spec).toList();
+    }
+
     @Test
     void defaultsComeFromReferenceConf() {
         SearchSettings s = load("bitsweep.search { model = m.tflite, data = d }");
         assertEquals(24, s.population());
         assertEquals(List.of(Objective.ACCURACY, Objective.WEIGHT_BITS, Objective.CYCLES), s.objectives());
-        assertEquals(List.of("int8", "int4", "int2", "pruned"), s.defaultRule().weights());
-        assertEquals(Granularity.PER_CHANNEL, s.defaultRule().granularity());
+        assertEquals(List.of("int8", "int4", "int2", "pruned"), specs(s.defaultRule().weights()));
+        assertEquals(GeneGranularity.PER_CHANNEL, s.defaultRule().granularity());
         assertEquals(0, s.qualityObjective());
         assertTrue(s.memoryBudget().fromTarget());
     }
@@ -39,10 +44,10 @@ class SearchConfigLoaderTest {
                   { match = "conv_2d_0", weights = [int8], granularity = per-layer },
                   { match = "fully_connected_*", weights = ["bfp:m4", "bfp:m6:b8"], bfp-block-sizes = [16, 64] }
                 ]""");
-        assertEquals(List.of("int8"), s.ruleFor("conv_2d_0").weights());
-        assertEquals(Granularity.PER_LAYER, s.ruleFor("conv_2d_0").granularity());
-        assertEquals(List.of("bfp:m4:b16", "bfp:m4:b64", "bfp:m6:b8"), s.ruleFor("fully_connected_3").weights());
-        assertEquals(Granularity.PER_CHANNEL, s.ruleFor("fully_connected_3").granularity());
+        assertEquals(List.of("int8"), specs(s.ruleFor("conv_2d_0").weights()));
+        assertEquals(GeneGranularity.PER_LAYER, s.ruleFor("conv_2d_0").granularity());
+        assertEquals(List.of("bfp:m4:b16", "bfp:m4:b64", "bfp:m6:b8"), specs(s.ruleFor("fully_connected_3").weights()));
+        assertEquals(GeneGranularity.PER_CHANNEL, s.ruleFor("fully_connected_3").granularity());
         assertEquals(s.defaultRule(), s.ruleFor("conv_2d_1"));
     }
 

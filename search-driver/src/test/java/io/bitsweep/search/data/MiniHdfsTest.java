@@ -11,7 +11,7 @@ import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.ShardConverter;
 import io.bitsweep.eval.data.TinyDataset;
 import io.bitsweep.search.SearchJob;
-import io.bitsweep.search.SearchListener;
+import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.spark.SparkSessions;

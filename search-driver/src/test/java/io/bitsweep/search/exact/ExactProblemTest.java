@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.quant.AssignmentJson;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.search.config.SearchConfigLoader;
@@ -18,7 +20,7 @@ import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
-import io.bitsweep.search.space.AssignmentCodec;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.SearchSpace;
@@ -61,9 +63,9 @@ class ExactProblemTest {
 
     @Test
     void int8WeightsKeepTheFloatAccuracyAndFewerBitsCostLess() {
-        Genome int8 = space.uniform("int8", "int8");
-        Genome int4 = space.uniform("int4", "int8");
-        Genome int2 = space.uniform("int2", "int8");
+        Genome int8 = space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"));
+        Genome int4 = space.uniform(NumberFormat.parse("int4"), NumberFormat.parse("int8"));
+        Genome int2 = space.uniform(NumberFormat.parse("int2"), NumberFormat.parse("int8"));
         ExactScorer scorer = problem.scorer(space);
         ExactScorer.Shard shard = scorer.loadShard(0, 1);
         CandidateTally[] t = scorer.score(problem.modelBytes(), shard, new Genome[] {int8, int4, int2}, () -> { });
@@ -84,22 +86,22 @@ class ExactProblemTest {
     @Test
     void aCandidateScoresExactlyWhatEvalAssignmentGivesForItsJson(@TempDir Path dir) throws Exception {
         Genome mixed = space.random(new java.util.SplittableRandom(5));
-        Genome a4 = space.uniform("int8", "int4");
+        Genome a4 = space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int4"));
         ExactScorer scorer = problem.scorer(space);
         CandidateTally[] t = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1), new Genome[] {mixed, a4},
                 () -> { });
-        AssignmentCodec codec = new AssignmentCodec(space, settings.quantization(), problem.modelSha256());
+        GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
         Path json = dir.resolve("mixed.json");
-        Files.writeString(json, codec.toJsonString(mixed));
+        Files.writeString(json, AssignmentJson.write(codec.decode(mixed)));
         Path data = Assets.resolve("data/ic01");
         Model model = TfliteImporter.load(Assets.resolve("models/ic/pretrainedResnet.tflite"));
-        try (var p = Quantizer.predictor(model, Assignment.read(json), json.toString(), Datasets.open(data), 20)) {
+        try (var p = Quantizer.predictor(model, AssignmentJson.read(json), json.toString(), Datasets.open(data), 20)) {
             Evaluation.Result r = Evaluation.run(p, Datasets.open(data), 40, false);
             assertEquals(r.accuracy().correct(), t[0].correct(), "eval --assignment vs the search's tally");
         }
         // Activations are quantized now: int4 activations change the outputs (the loss), not only the cost.
         CandidateTally int8 = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1),
-                new Genome[] {space.uniform("int8", "int8")}, () -> { })[0];
+                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, () -> { })[0];
         assertNotEquals(int8.lossSum(), t[1].lossSum());
     }
 
@@ -109,7 +111,7 @@ class ExactProblemTest {
                 List.of("hw.target=stripes-16x16-os", "splits.evaluation.count=4"), null);
         ExactProblem stripes = new ExactProblem(s);
         SearchSpace sp = SearchSpace.of(s, stripes.layers());
-        Genome int8 = sp.uniform("int8", "int8");
+        Genome int8 = sp.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"));
         ExactScorer scorer = stripes.scorer(sp);
         ExactScorer.Shard[] shards = {scorer.loadShard(0, 2), scorer.loadShard(1, 2)};
         CandidateTally merged = CandidateTally.merge(
@@ -124,17 +126,17 @@ class ExactProblemTest {
         assertTrue(costs.costs(int8, stats).cycles() < costs.costs(int8, new long[0]).cycles());
         // The static MPIC target ignores them, and scorers for it do not gather them.
         assertEquals(0, problem.scorer(space).score(problem.modelBytes(), scorer.loadShard(0, 2),
-                new Genome[] {space.uniform("int8", "int8")}, () -> { })[0].activationStats().length);
+                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, () -> { })[0].activationStats().length);
     }
 
     @Test
     void hwsimAssignmentCostsExactlyWhatTheSearchCostModelGivesForItsJson(@TempDir Path dir) throws Exception {
-        AssignmentCodec codec = new AssignmentCodec(space, settings.quantization(), problem.modelSha256());
+        GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
         for (int i = 0; i < 3; i++) {
             Genome g = space.random(random);
             Path json = dir.resolve("a" + i + ".json");
-            Files.writeString(json, codec.toJsonString(g));
+            Files.writeString(json, AssignmentJson.write(codec.decode(g)));
             for (String target : List.of("mpic", "systolic-16x16-ws", "bfp-16x16-os")) {
                 CostModel.Costs c = new HwCostModel(model(), space, io.bitsweep.hwsim.Targets.load(target))
                         .costs(g, new long[0]);

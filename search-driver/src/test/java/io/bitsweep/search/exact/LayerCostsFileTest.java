@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.hwsim.CsvReporter;
 import io.bitsweep.search.SearchJob;
-import io.bitsweep.search.SearchListener;
+import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.nsga.Scored;
@@ -74,11 +74,11 @@ class LayerCostsFileTest {
                 layerEnergy += Double.parseDouble(f[8]);
             }
             assertTrue(lines.size() > 10, p.id() + ": " + lines.size() + " lines");
-            assertEquals(p.evaluation().cycles(), Long.parseLong(total[5]), p.id() + " total cycles");
-            assertEquals(p.evaluation().cycles(), layerCycles, p.id() + " sum of layer cycles");
-            assertEquals(p.evaluation().energyPj(), Double.parseDouble(total[8]), 0.0005, p.id() + " total energy");
-            assertEquals(p.evaluation().energyPj(), layerEnergy, 0.0005 * lines.size(), p.id() + " sum of layer energy");
-            cycles.add(p.evaluation().cycles());
+            assertEquals(p.fitness().cycles(), Long.parseLong(total[5]), p.id() + " total cycles");
+            assertEquals(p.fitness().cycles(), layerCycles, p.id() + " sum of layer cycles");
+            assertEquals(p.fitness().energyPj(), Double.parseDouble(total[8]), 0.0005, p.id() + " total energy");
+            assertEquals(p.fitness().energyPj(), layerEnergy, 0.0005 * lines.size(), p.id() + " sum of layer energy");
+            cycles.add(p.fitness().cycles());
         }
         assertTrue(cycles.size() >= 2, "front points with distinct cycles: " + cycles);
     }

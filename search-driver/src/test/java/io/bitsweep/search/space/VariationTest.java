@@ -2,6 +2,8 @@ package io.bitsweep.search.space;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bitsweep.search.operators.VariationOperators;
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.config.SearchConfigLoader;
@@ -22,8 +24,8 @@ class VariationTest {
         SearchSpace space = SearchSpace.of(s, ModelLayers.of(TfliteImporter.load(Assets.resolve(
                 s.model().substring("assets:".length())))));
         assertTrue(space.genomeLength() > 20 * space.layers().size(), "a per-channel genome: " + space.genomeLength());
-        Variation variation = new Variation(space, s.variation());
-        Genome parent = space.uniform("int8", "int8:asym");
+        VariationOperators variation = new VariationOperators(space, s.variation());
+        Genome parent = space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8:asym"));
         SplittableRandom rnd = new SplittableRandom(7);
         int children = 2000;
         int activationChanged = 0;

@@ -1,6 +1,11 @@
-package io.bitsweep.search.space;
+package io.bitsweep.search.operators;
 
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.format.PrunedFormat;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.LayerSpace;
+import io.bitsweep.search.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -48,23 +53,23 @@ public final class InitialPopulation {
 
     /** Baselines in the order they are worth keeping when there are fewer slots than baselines. */
     static Map<Genome, String> baselines(SearchSpace space) {
-        Set<String> weights = new LinkedHashSet<>();
-        Set<String> acts = new LinkedHashSet<>();
+        Set<NumberFormat> weights = new LinkedHashSet<>();
+        Set<NumberFormat> acts = new LinkedHashSet<>();
         for (LayerSpace ls : space.layers()) {
             weights.addAll(ls.weights());
             acts.addAll(ls.activations());
         }
-        weights.remove("pruned");
-        String widestAct = space.layers().get(0).activations().get(0);
+        weights.removeIf(w -> w instanceof PrunedFormat);
+        NumberFormat widestAct = space.layers().get(0).activations().get(0);
         Map<Genome, String> out = new LinkedHashMap<>();
-        for (String w : weights) {
+        for (NumberFormat w : weights) {
             out.putIfAbsent(space.uniform(w, widestAct), "baseline:w=" + w + ",a=" + widestAct);
         }
-        for (String a : acts) {
-            String w = space.layers().get(0).weights().get(0);
+        for (NumberFormat a : acts) {
+            NumberFormat w = space.layers().get(0).weights().get(0);
             out.putIfAbsent(space.uniform(w, a), "baseline:w=" + w + ",a=" + a);
         }
-        for (String w : weights) {
+        for (NumberFormat w : weights) {
             out.putIfAbsent(keepEnds(space, space.uniform(w, widestAct)), "baseline:w=" + w + ",ends=first");
         }
         return out;

@@ -1,6 +1,9 @@
-package io.bitsweep.search.space;
+package io.bitsweep.search.operators;
 
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.LayerSpace;
+import io.bitsweep.search.space.SearchSpace;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -10,13 +13,13 @@ import java.util.SplittableRandom;
  * Mutation changes single channels, mostly to a neighbouring format, and sometimes sets one whole layer to one
  * format so the search can also move between layer-wise points.
  */
-public final class Variation {
+public final class VariationOperators {
     private final SearchSpace space;
     private final SearchSettings.Variation settings;
     private final double channelRate;
     private final double activationRate;
 
-    public Variation(SearchSpace space, SearchSettings.Variation settings) {
+    public VariationOperators(SearchSpace space, SearchSettings.Variation settings) {
         this.space = space;
         this.settings = settings;
         this.channelRate = settings.channelMutationProbability() >= 0 ? settings.channelMutationProbability()

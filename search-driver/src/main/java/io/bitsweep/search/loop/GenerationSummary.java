@@ -1,4 +1,4 @@
-package io.bitsweep.search;
+package io.bitsweep.search.loop;
 
 import java.util.List;
 import java.util.Locale;

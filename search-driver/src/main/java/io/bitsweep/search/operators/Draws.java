@@ -1,4 +1,4 @@
-package io.bitsweep.search.space;
+package io.bitsweep.search.operators;
 
 import java.util.SplittableRandom;
 
