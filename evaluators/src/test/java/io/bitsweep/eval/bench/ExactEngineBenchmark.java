@@ -3,7 +3,7 @@ package io.bitsweep.eval.bench;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.engine.Engines;
+import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
@@ -55,9 +55,9 @@ public class ExactEngineBenchmark {
         inputs = Datasets.firstInputs(data, 64);
         Model floatModel = TfliteImporter.load(Assets.resolve(FLOAT));
         predictor = switch (engine) {
-            case "djl-float" -> Engines.open("djl", Assets.resolve(FLOAT));
-            case "djl-int8" -> Engines.open("djl", Assets.resolve(INT8));
-            case "exact-int8" -> Engines.open("exact", Assets.resolve(INT8));
+            case "djl-float" -> Predictors.open("djl", Assets.resolve(FLOAT));
+            case "djl-int8" -> Predictors.open("djl", Assets.resolve(INT8));
+            case "exact-int8" -> Predictors.open("exact", Assets.resolve(INT8));
             case "exact-w4a8" -> Quantizer.predictor(floatModel, Assignment.parseUniform("w=int4,a=int8:asym"),
                     "w4a8", data, 32);
             case "exact-mixed" -> Quantizer.predictor(floatModel, Assignment.randomMixed(floatModel, 42), "mixed", data, 32);

@@ -4,7 +4,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.search.bench.Throughput;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.engine.Engines;
+import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
@@ -119,10 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Predictor open(String engine, Model fm, Dataset dataset) {
         return switch (engine) {
-            case "djl-float" -> Engines.open("djl", floatModel);
-            case "djl-int8" -> Engines.open("djl", int8Model);
-            case "float" -> Engines.open("float", floatModel);
-            case "exact-int8" -> Engines.open("exact", int8Model);
+            case "djl-float" -> Predictors.open("djl", floatModel);
+            case "djl-int8" -> Predictors.open("djl", int8Model);
+            case "float" -> Predictors.open("float", floatModel);
+            case "exact-int8" -> Predictors.open("exact", int8Model);
             case "exact-w4a8" -> candidate(fm, Assignment.parseUniform("w=int4,a=int8:asym"), "w4a8", dataset);
             case "exact-mixed" -> candidate(fm, Assignment.randomMixed(fm, 42), "mixed", dataset);
             case "exact-bfp" -> candidate(fm, Assignment.parseUniform("w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", dataset);

@@ -6,7 +6,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.engine.Engines;
+import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
@@ -161,7 +161,7 @@ public final class EvalCommand implements Callable<Integer> {
                 return new ExactPredictor(TfliteImporter.load(model),
                         ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
             }
-            return Engines.open(engine, model);
+            return Predictors.open(engine, model);
         }
         if (assignment != null && uniform != null) {
             throw new BitSweepException("give either --assignment or --uniform, not both");

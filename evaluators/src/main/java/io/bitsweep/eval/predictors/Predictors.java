@@ -1,7 +1,8 @@
-package io.bitsweep.eval.engine;
+package io.bitsweep.eval.predictors;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.djl.DjlTflitePredictor;
+import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.fp.FloatEngine;
@@ -9,12 +10,15 @@ import io.bitsweep.eval.tflite.TfliteImporter;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Opens a {@link Predictor} for a model file by engine name, as the CLI's {@code --engine} option names them. */
-public final class Engines {
+/**
+ * Opens a {@link Predictor} for a model file by engine name, as the CLI's {@code --engine} option names them. It sits
+ * above the engines (which implement {@link Predictor}) so that no engine package depends on another.
+ */
+public final class Predictors {
     /** The engine names {@link #open} accepts. */
     public static final List<String> NAMES = List.of("float", "djl", "exact");
 
-    private Engines() {}
+    private Predictors() {}
 
     /**
      * @param engine float (our float32 engine, {@link FloatEngine}), djl (DJL's TFLite interpreter, the reference)
