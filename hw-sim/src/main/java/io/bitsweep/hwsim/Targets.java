@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
@@ -54,7 +55,7 @@ public final class Targets {
             Config file = ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8),
                     ConfigParseOptions.defaults().setOriginDescription(pathOrName + ".conf"));
             return fromConfig(pathOrName + ".conf", pathOrName, file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new HwSimException("cannot read target " + pathOrName + ": " + e.getMessage(), e);
         }
     }

@@ -12,6 +12,7 @@ import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A deterministic stand-in for model + data + target, to test the loop's mechanics (determinism, resume, archive,
@@ -142,7 +143,7 @@ public final class SyntheticProblem implements SearchProblem {
         public Shard loadShard(int shard, int shardCount) {
             int from = (int) ((long) samples * shard / shardCount);
             int to = (int) ((long) samples * (shard + 1) / shardCount);
-            return new Shard(java.util.stream.IntStream.range(from, to).toArray());
+            return new Shard(IntStream.range(from, to).toArray());
         }
 
         @Override

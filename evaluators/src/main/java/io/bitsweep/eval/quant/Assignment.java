@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -35,7 +36,7 @@ public record Assignment(String modelSha256, NumberFormat defaultWeights, Number
 
     public Assignment {
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
-        java.util.Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(settings, "settings");
     }
 
     /** This assignment with other quantization settings. */

@@ -10,6 +10,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.format.NumberFormat;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class AssignmentJson {
         } catch (IOException e) {
             throw new BitSweepException(file + ": not a readable JSON assignment: " + firstLine(e.getMessage()), e);
         }
-        return parseDocument(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), file.toString());
+        return parseDocument(new String(bytes, StandardCharsets.UTF_8), file.toString());
     }
 
     /** An assignment from its JSON text; {@code source} names it in error messages. */

@@ -5,6 +5,7 @@ import io.bitsweep.eval.engine.fp.FloatEngine;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
@@ -130,7 +131,7 @@ public final class Calibrator {
 
     /** The model input and every op's output. */
     static int[] observedTensors(Model model) {
-        java.util.LinkedHashSet<Integer> ts = new java.util.LinkedHashSet<>();
+        LinkedHashSet<Integer> ts = new LinkedHashSet<>();
         ts.add(model.input().index());
         for (Op op : model.ops()) {
             ts.add(op.output());

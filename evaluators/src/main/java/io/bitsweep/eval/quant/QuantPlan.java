@@ -4,6 +4,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,9 @@ public record QuantPlan(Assignment assignment, Map<String, LayerPlan> layers) {
             NumberFormat[] w = new NumberFormat[channels];
             String field = source + ": layers." + op.name();
             if (l == null || l.weights() == null) {
-                java.util.Arrays.fill(w, a.defaultWeights());
+                Arrays.fill(w, a.defaultWeights());
             } else if (!l.perChannel()) {
-                java.util.Arrays.fill(w, l.weights().get(0));
+                Arrays.fill(w, l.weights().get(0));
             } else {
                 if (l.weights().size() != channels) {
                     throw new BitSweepException(field + ".weights: " + l.weights().size() + " channel formats for "

@@ -1,6 +1,7 @@
 package io.bitsweep.eval.quant;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * How a float model is quantized besides its formats: calibration, weight scales, requantization rounding and
@@ -36,10 +37,10 @@ public record QuantSettings(Calibration calibration, WeightScales weightScales, 
     public enum Fusion { NONE, RESIDUAL }
 
     public QuantSettings {
-        java.util.Objects.requireNonNull(calibration, "calibration");
-        java.util.Objects.requireNonNull(weightScales, "weightScales");
-        java.util.Objects.requireNonNull(requant, "requant");
-        java.util.Objects.requireNonNull(fusion, "fusion");
+        Objects.requireNonNull(calibration, "calibration");
+        Objects.requireNonNull(weightScales, "weightScales");
+        Objects.requireNonNull(requant, "requant");
+        Objects.requireNonNull(fusion, "fusion");
     }
 
     public QuantSettings withFusion(Fusion f) {

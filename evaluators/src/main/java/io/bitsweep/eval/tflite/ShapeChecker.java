@@ -1,10 +1,10 @@
 package io.bitsweep.eval.tflite;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
-import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.Tensor;
 import java.util.Arrays;

@@ -1,6 +1,10 @@
 package io.bitsweep.search.bench;
 
 import io.bitsweep.eval.engine.Predictor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Single-thread throughput of {@link Predictor}s over real inputs: warm up for a while, then count inferences in
@@ -9,8 +13,8 @@ import io.bitsweep.eval.engine.Predictor;
  * interpreter runs on the calling thread, so its CPU time is counted too).
  */
 public final class Throughput {
-    private static final java.lang.management.ThreadMXBean CPU =
-            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean CPU =
+            ManagementFactory.getThreadMXBean();
 
     private Throughput() {}
 
@@ -43,7 +47,7 @@ public final class Throughput {
      * 25% between consecutive runs, so engines timed one block after the other gave ratios that moved with the
      * neighbours' load rather than with the engines.
      */
-    public static java.util.List<Result> measureInterleaved(java.util.List<Engine> engines, float[][] inputs,
+    public static List<Result> measureInterleaved(List<Engine> engines, float[][] inputs,
                                                            double warmupSeconds, double seconds, int rounds) {
         float[][] outs = new float[engines.size()][];
         for (int e = 0; e < engines.size(); e++) {
@@ -61,7 +65,7 @@ public final class Throughput {
                 totals[e][2] += CPU.getCurrentThreadCpuTime() - cpu0;
             }
         }
-        java.util.List<Result> results = new java.util.ArrayList<>();
+        List<Result> results = new ArrayList<>();
         for (int e = 0; e < engines.size(); e++) {
             results.add(new Result(engines.get(e).name(), totals[e][0], totals[e][1], totals[e][2]));
         }

@@ -1,15 +1,15 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.search.bench.Throughput;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.bench.Throughput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

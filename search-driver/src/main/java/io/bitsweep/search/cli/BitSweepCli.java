@@ -1,9 +1,9 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.search.provenance.BuildInfo;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code bitsweep} command: the entry point of bin/bitsweep and of the shaded jar. */
 @Command(name = "bitsweep",

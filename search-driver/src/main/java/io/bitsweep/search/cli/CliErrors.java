@@ -1,9 +1,11 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.BitSweepException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 
 /**
@@ -15,9 +17,9 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     public static final int EXIT_BAD_INPUT = 1;
     public static final int EXIT_INTERNAL = 3;
 
-    private final java.util.function.BooleanSupplier verbose;
+    private final BooleanSupplier verbose;
 
-    public CliErrors(java.util.function.BooleanSupplier verbose) {
+    public CliErrors(BooleanSupplier verbose) {
         this.verbose = verbose;
     }
 
@@ -35,7 +37,7 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
 
     static boolean isBadInput(Throwable ex) {
         return ex instanceof BitSweepException || ex instanceof IllegalArgumentException
-                || ex instanceof java.io.IOException || ex instanceof UncheckedIOException;
+                || ex instanceof IOException || ex instanceof UncheckedIOException;
     }
 
     static String describe(Throwable ex) {

@@ -8,9 +8,9 @@ import io.bitsweep.eval.data.TinyDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bitsweep data ...}: data set tools. */
 @Command(name = "data", description = "Data set tools (see docs/DATA.md).",

@@ -1,27 +1,29 @@
 package io.bitsweep.search.cli;
 
-import io.bitsweep.eval.quant.AssignmentJson;
-import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
 import io.bitsweep.eval.model.Tensor;
+import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.quant.Assignment;
-import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.engine.exact.ExactOptions;
-import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.tflite.TfliteImporter;
-import java.util.Arrays;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -137,12 +139,12 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (!provenance.isEmpty()) {
             spec.commandLine().getErr().println("eval: assignment provenance: " + provenance.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         }
         if (residualFusions != null) {
             spec.commandLine().getErr().println("eval: residual fusion: " + (residualFusions.isEmpty() ? "no ADD fused"
                     : residualFusions.entrySet().stream().map(e -> e.getKey() + " into " + e.getValue())
-                            .collect(java.util.stream.Collectors.joining(", "))));
+                            .collect(Collectors.joining(", "))));
         }
         return 0;
     }
@@ -199,10 +201,10 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** The provenance the --assignment file records (reported on stderr); empty if it has none. */
-    private java.util.Map<String, String> provenance = java.util.Map.of();
+    private Map<String, String> provenance = Map.of();
 
     /** With fusion on: the ADDs fused, and into which layer (reported on stderr). */
-    private java.util.Map<String, String> residualFusions;
+    private Map<String, String> residualFusions;
 
     private Dataset calibrationSet;
 

@@ -1,19 +1,16 @@
 package io.bitsweep.search.cli;
 
-import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
-import io.bitsweep.search.hw.ActivationStatsLayout;
-import io.bitsweep.search.hw.LayerPrecisions;
-import io.bitsweep.search.hw.WorkloadAdapter;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.io.AtomicFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantPlan;
-import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.ActivationStats;
@@ -23,8 +20,12 @@ import io.bitsweep.hwsim.TableReporter;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
 import io.bitsweep.hwsim.Workload;
+import io.bitsweep.search.hw.ActivationStatsLayout;
+import io.bitsweep.search.hw.LayerPrecisions;
+import io.bitsweep.search.hw.WorkloadAdapter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -92,7 +93,7 @@ public final class HwsimCommand implements Callable<Integer> {
     /** The shipped target names, for --help and shell completion. */
     static final class ShippedTargets implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return Targets.SHIPPED.iterator();
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +54,7 @@ public final class InspectCommand implements Callable<Integer> {
             rows.add(new String[] {
                 op.name(), op.type().name(), shape(in), shape(outT), q ? shape(m.weights(op)) : "",
                 q ? String.format("%,d", m.paramCount(op)) : "", q ? String.format("%,d", m.macs(op)) : "",
-                op.options().activation().name().toLowerCase(java.util.Locale.ROOT), quant(m, op)});
+                op.options().activation().name().toLowerCase(Locale.ROOT), quant(m, op)});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] r : rows) {

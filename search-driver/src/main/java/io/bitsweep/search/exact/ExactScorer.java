@@ -1,22 +1,22 @@
 package io.bitsweep.search.exact;
 
-import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
-import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.ShardScorer;
-import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.GenomeCodec;
 import java.util.List;
 
 /**

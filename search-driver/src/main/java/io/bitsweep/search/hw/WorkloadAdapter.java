@@ -13,6 +13,7 @@ import io.bitsweep.eval.model.Tensor;
 import io.bitsweep.hwsim.Layer;
 import io.bitsweep.hwsim.Workload;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class WorkloadAdapter {
             @Override
             public NumberFormat[] weights(Op op, int outputChannels) {
                 NumberFormat[] f = new NumberFormat[outputChannels];
-                java.util.Arrays.fill(f, weights);
+                Arrays.fill(f, weights);
                 return f;
             }
 

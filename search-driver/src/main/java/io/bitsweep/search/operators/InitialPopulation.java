@@ -7,6 +7,7 @@ import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class InitialPopulation {
     private static Genome keepEnds(SearchSpace space, Genome g) {
         byte[] genes = g.toBytes();
         for (LayerSpace ls : List.of(space.layers().get(0), space.layers().get(space.layers().size() - 1))) {
-            java.util.Arrays.fill(genes, ls.weightOffset(), ls.weightOffset() + ls.weightGenes(), (byte) 0);
+            Arrays.fill(genes, ls.weightOffset(), ls.weightOffset() + ls.weightGenes(), (byte) 0);
         }
         return Genome.wrap(genes);
     }

@@ -4,6 +4,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.QuantSettings;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  * listed with one format or one per output channel, the formats being the space's own parsed values; {@link #encode}
  * maps an assignment that lies in the space back to its genome, for assignments that seed a search.
  */
-public final class GenomeCodec implements java.io.Serializable {
+public final class GenomeCodec implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final NumberFormat INT8 = NumberFormat.parse("int8");
 

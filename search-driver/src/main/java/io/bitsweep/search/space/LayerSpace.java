@@ -2,6 +2,7 @@ package io.bitsweep.search.space;
 
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.search.config.GeneGranularity;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  */
 public record LayerSpace(LayerInfo layer, List<NumberFormat> weights, GeneGranularity granularity,
                          List<NumberFormat> activations, int weightOffset, int weightGenes, int activationGene)
-        implements java.io.Serializable {
+        implements Serializable {
     public LayerSpace {
         weights = List.copyOf(weights);
         activations = List.copyOf(activations);

@@ -4,12 +4,14 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.search.config.LayerRule;
 import io.bitsweep.search.config.SearchSettings;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /** The layers of one model with the formats the config allows for each, and the genome layout over them. */
-public final class SearchSpace implements java.io.Serializable {
+public final class SearchSpace implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final List<LayerSpace> layers;
@@ -71,7 +73,7 @@ public final class SearchSpace implements java.io.Serializable {
         byte[] genes = new byte[genomeLength];
         for (LayerSpace ls : layers) {
             int w = Math.max(0, ls.weights().indexOf(weight));
-            java.util.Arrays.fill(genes, ls.weightOffset(), ls.weightOffset() + ls.weightGenes(), (byte) w);
+            Arrays.fill(genes, ls.weightOffset(), ls.weightOffset() + ls.weightGenes(), (byte) w);
             genes[ls.activationGene()] = (byte) Math.max(0, ls.activations().indexOf(activation));
         }
         return Genome.wrap(genes);

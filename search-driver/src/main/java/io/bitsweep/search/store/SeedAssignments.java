@@ -1,8 +1,8 @@
 package io.bitsweep.search.store;
 
-import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.AssignmentJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

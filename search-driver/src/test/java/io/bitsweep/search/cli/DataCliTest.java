@@ -9,6 +9,7 @@ import io.bitsweep.eval.data.ShardSetDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class DataCliTest {
     @Test
     void truncatedBin() throws IOException {
         Path f = ic.resolve("toy_spaniel_s_000285.bin");
-        Files.write(f, java.util.Arrays.copyOf(Files.readAllBytes(f), 3000));
+        Files.write(f, Arrays.copyOf(Files.readAllBytes(f), 3000));
         assertError(eval(ic), "toy_spaniel_s_000285.bin has 3000 bytes, expected 3072 for IC", "truncated");
     }
 

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.io.Npy;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +42,7 @@ class EvalExactCommandTest {
         String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
         String data = Assets.resolve("data/ic01").toString();
         Path a = tmp.resolve("a.json");
-        java.nio.file.Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": "
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": "
                 + "{\"conv_2d_7\": {\"weights\": [\"int4\"]}}}");
         CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString());
         assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
@@ -59,7 +62,7 @@ class EvalExactCommandTest {
         CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit",
                 "5", "--accumulator-bits", "12");
         assertEquals(0, r.exit(), r.err());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("12-bit accumulators, (\\d+) saturations")
+        Matcher m = Pattern.compile("12-bit accumulators, (\\d+) saturations")
                 .matcher(r.err());
         assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, r.err());
         r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit", "5");

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.bitsweep.eval.assets.AssetManifest;
 import io.bitsweep.eval.assets.Assets;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,7 +99,7 @@ class FetchAssetsCommandTest {
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
         cl.setOut(new PrintWriter(o, true));
         cl.setErr(new PrintWriter(e, true));
-        List<String> args = new java.util.ArrayList<>(List.of("--out", out.toString(), "--base-url", baseUrl(),
+        List<String> args = new ArrayList<>(List.of("--out", out.toString(), "--base-url", baseUrl(),
                 "--manifest", manifest.toString()));
         args.addAll(List.of(extra));
         return new Run(cl.execute(args.toArray(String[]::new)), o.toString(), e.toString());

@@ -19,6 +19,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -139,7 +141,7 @@ class QuantizeCommandTest {
     }
 
     static int python(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("python3"));
+        List<String> cmd = new ArrayList<>(List.of("python3"));
         cmd.addAll(List.of(args));
         Process p;
         try {
@@ -155,7 +157,7 @@ class QuantizeCommandTest {
     Run badRun(Path in, String... extra) throws IOException {
         Path out = dir.resolve("out.npy");
         Files.writeString(out, "previous content");
-        List<String> args = new java.util.ArrayList<>(List.of("--in", in.toString(), "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of("--in", in.toString(), "--out", out.toString()));
         args.addAll(List.of(extra));
         Run r = run(args.toArray(String[]::new));
         assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit(), r.err());
@@ -220,7 +222,7 @@ class QuantizeCommandTest {
         assertTrue(badRun(shortData, "--format", "int8").err().contains(".npy data has 8 bytes but shape [3] of <f4 needs 12"));
         byte[] truncated = Files.readAllBytes(goodInput());
         Path cut = dir.resolve("cut.npy");
-        Files.write(cut, java.util.Arrays.copyOf(truncated, 40));
+        Files.write(cut, Arrays.copyOf(truncated, 40));
         assertTrue(badRun(cut, "--format", "int8").err().contains("corrupt .npy header (length"));
         Path fortran = npyWithHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", 8);
         assertTrue(badRun(fortran, "--format", "int8").err().contains("Fortran-order .npy arrays are not supported"));

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bitsweep.eval.format.NumberFormat;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.format.NumberFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,28 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bitsweep.eval.format.NumberFormat;
-import io.bitsweep.eval.quant.AssignmentJson;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.metrics.Evaluation;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
-import io.bitsweep.eval.assets.Assets;
-import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.metrics.Evaluation;
-import io.bitsweep.eval.model.Model;
-import io.bitsweep.eval.quant.Assignment;
-import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
-import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.SearchSpace;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +88,7 @@ class ExactProblemTest {
 
     @Test
     void aCandidateScoresExactlyWhatEvalAssignmentGivesForItsJson(@TempDir Path dir) throws Exception {
-        Genome mixed = space.random(new java.util.SplittableRandom(5));
+        Genome mixed = space.random(new SplittableRandom(5));
         Genome a4 = space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int4"));
         ExactScorer scorer = problem.scorer(space);
         CandidateTally[] t = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1), new Genome[] {mixed, a4},
@@ -132,7 +135,7 @@ class ExactProblemTest {
     @Test
     void hwsimAssignmentCostsExactlyWhatTheSearchCostModelGivesForItsJson(@TempDir Path dir) throws Exception {
         GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
-        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        SplittableRandom random = new SplittableRandom(11);
         for (int i = 0; i < 3; i++) {
             Genome g = space.random(random);
             Path json = dir.resolve("a" + i + ".json");
@@ -141,10 +144,10 @@ class ExactProblemTest {
                 CostModel.Costs c = new HwCostModel(model(), space, io.bitsweep.hwsim.Targets.load(target))
                         .costs(g, new long[0]);
                 Path csv = dir.resolve(target + i + ".csv");
-                java.io.StringWriter err = new java.io.StringWriter();
+                StringWriter err = new StringWriter();
                 picocli.CommandLine cl = new picocli.CommandLine(new io.bitsweep.search.cli.HwsimCommand());
-                cl.setErr(new java.io.PrintWriter(err));
-                cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+                cl.setErr(new PrintWriter(err));
+                cl.setOut(new PrintWriter(new StringWriter()));
                 cl.setExecutionExceptionHandler(new io.bitsweep.search.cli.CliErrors(() -> false));
                 int exit = cl.execute("--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
                         "--target", target, "--assignment", json.toString(), "--csv", csv.toString());

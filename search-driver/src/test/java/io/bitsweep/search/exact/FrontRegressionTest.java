@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class FrontRegressionTest {
     }
 
     private static List<String> concat(List<String> a, String b) {
-        return java.util.stream.Stream.concat(a.stream(), java.util.stream.Stream.of(b)).toList();
+        return Stream.concat(a.stream(), Stream.of(b)).toList();
     }
 
     private static String resource(String name) throws IOException {

@@ -2,13 +2,13 @@ package io.bitsweep.search.space;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bitsweep.search.operators.VariationOperators;
-import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.exact.ModelLayers;
+import io.bitsweep.search.operators.VariationOperators;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;

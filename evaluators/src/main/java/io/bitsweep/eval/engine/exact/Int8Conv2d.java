@@ -1,6 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
 import io.bitsweep.eval.model.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -127,7 +128,7 @@ public final class Int8Conv2d {
                         patch[k++] = in[base + ci] + inputOffset;
                     }
                 } else {
-                    java.util.Arrays.fill(patch, k, k + inC, 0);
+                    Arrays.fill(patch, k, k + inC, 0);
                     k += inC;
                 }
             }
