@@ -67,6 +67,7 @@ class BestAssignmentsReproduceTest {
             String expected = String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", p.fitness().quality(),
                     p.fitness().correct(), p.fitness().samples());
             assertEquals(expected, out.toString().strip(), p.id());
+            assertTrue(err.toString().contains("eval: assignment provenance: run_id="), err.toString());
         }
     }
 }
