@@ -4,6 +4,16 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.config.RacingSettings;
+import io.bitsweep.search.loop.CandidateScoring;
+import io.bitsweep.search.loop.ExhaustiveScoring;
+import io.bitsweep.search.loop.ParetoRacing;
+import io.bitsweep.search.operators.SolverSeeds;
+import io.bitsweep.search.profile.SensitivityProfiler;
+import io.bitsweep.search.sensitivity.SensitivityProfile;
+import io.bitsweep.search.splits.SampleSplits;
+import io.bitsweep.search.store.SplitsFile;
+import java.util.Locale;
 import io.bitsweep.search.loop.Constraints;
 import io.bitsweep.search.loop.FitnessFunction;
 import io.bitsweep.search.loop.GenerationLoop;
@@ -65,6 +75,19 @@ public final class SearchJob {
     private SearchJob() {}
 
     public static Result run(SearchSettings settings, Options options, SearchListener listener) {
+        return (Result) execute(settings, options, listener, false);
+    }
+
+    /**
+     * {@code bitsweep profile}: the sensitivity profile alone, into a run directory (run.json, splits.json,
+     * sensitivity.parquet) that {@code bitsweep search --resume} continues from without profiling again.
+     */
+    public static SensitivityProfile profile(SearchSettings settings, Options options, SearchListener listener) {
+        return (SensitivityProfile) execute(settings, options, listener, true);
+    }
+
+    private static Object execute(SearchSettings settings, Options options, SearchListener listener,
+                                  boolean profileOnly) {
         ProblemFactory factory = factory(settings.evaluator());
         RunStore store = RunStore.at(options.out(), new Configuration());
         boolean hasRun = store.exists(RunStore.RUN_JSON);
@@ -75,7 +98,11 @@ public final class SearchJob {
         if (options.resume() && !hasRun && store.existsNonEmpty()) {
             throw new BitSweepException("cannot resume " + options.out() + ": it has no run.json (not a BitSweep run)");
         }
-        try (SearchProblem problem = factory.open(settings)) {
+        if (settings.solver().enabled() && !settings.profile().enabled()) {
+            throw new BitSweepException(SearchSettings.ROOT + ".solver: on needs the sensitivity profile, its loss "
+                    + "model (set profile = on, or solver = off)");
+        }
+        try (SearchProblem problem = factory.open(settings, storedSplits(store, hasRun, options.out()))) {
             if (hasRun) {
                 RunManifest.checkResumable(store.readText(RunStore.RUN_JSON), options.out(), settings,
                         problem.modelSha256(), problem.dataSha256());
@@ -85,6 +112,7 @@ public final class SearchJob {
             GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
             List<InitialPopulation.Seeded> seeds = seeds(settings, codec); // refused before the run directory exists
             CostModel costModel = problem.costModel(space);
+            boolean racing = racing(settings, problem, costModel);
             CostModel.Costs int8 = costModel.costs(space.uniform(INT8, INT8), new long[0]);
             Fronts fronts = new Fronts(scales(settings.objectives(), int8), settings.hypervolumeReference());
             long memoryBudget = memoryBudget(settings, problem);
@@ -98,11 +126,19 @@ public final class SearchJob {
                 if (!hasRun) {
                     store.writeText(RunStore.RUN_JSON, RunManifest.create(settings, problem.modelSha256(),
                             problem.dataSha256(), sparkVersion));
+                    store.writeText(SplitsFile.NAME, SplitsFile.write(problem.splits(), problem.sampleLabels()));
                 }
                 Provenance provenance = RunManifest.provenance(store.readText(RunStore.RUN_JSON), store.location(),
                         sparkVersion);
                 try (PopulationEvaluator evaluator = evaluator(session, problem, space, settings.shards())) {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
+                    Profiled profiled = settings.profile().enabled() && (last < 0 || profileOnly)
+                            ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;
+                    if (profileOnly) {
+                        return profiled.profile();
+                    }
+                    List<InitialPopulation.Seeded> solverSeeds = settings.solver().enabled() && last < 0
+                            ? SolverSeeds.solve(space, profiled.profile(), costModel, settings) : List.of();
                     LoopState start = last < 0 ? LoopState.initial()
                             : RunRestorer.restore(store, last, space, fronts, settings.objectives());
                     List<GenerationSummary> summaries = new ArrayList<>();
@@ -114,8 +150,16 @@ public final class SearchJob {
                                     summaries.add(r.summary());
                                 }
                             });
-                    GenerationLoop loop = new GenerationLoop(settings, space, fronts, fitness, evaluator, seeds, start,
-                            qualityMetric, reportBudgets(int8, memoryBudget), SearchListener.both(recording, listener));
+                    CandidateScoring scoring = racing
+                            ? new ParetoRacing(evaluator, fitness, settings.objectives(), ParetoRacing.stageEnds(
+                                    settings.racing().stages(), problem.splits().evaluationSize()),
+                                    ParetoRacing.quantile(settings.racing().confidence()))
+                            : new ExhaustiveScoring(evaluator, fitness, problem.splits().evaluationSize());
+                    GenerationSummary.Context context = new GenerationSummary.Context(qualityMetric,
+                            reportBudgets(int8, memoryBudget), racing, solverSeeds.size(),
+                            profiled == null ? 0 : profiled.seconds());
+                    GenerationLoop loop = new GenerationLoop(settings, space, fronts, scoring, seeds, solverSeeds,
+                            start, context, SearchListener.both(recording, listener));
                     if (last >= 0) {
                         listener.resumed(last);
                     }
@@ -130,6 +174,59 @@ public final class SearchJob {
                 }
             }
         }
+    }
+
+    /** The profile and the wall time it took (0 when it was read back from the run store). */
+    private record Profiled(SensitivityProfile profile, double seconds) {}
+
+    /** The run store's profile if it has one (a resumed run, or one `bitsweep profile` made), else a new one. */
+    private static Profiled profile(SearchSettings settings, RunStore store, SearchSpace space, SearchProblem problem,
+                                    PopulationEvaluator evaluator, Provenance provenance, SearchListener listener) {
+        if (store.exists(RunStore.SENSITIVITY)) {
+            SensitivityProfile p = store.readSensitivity(space);
+            listener.profileFinished("profile: read from " + store.location() + "/" + RunStore.SENSITIVITY + " ("
+                    + p.baseline().samples() + " samples per probe)");
+            return new Profiled(p, 0);
+        }
+        long t0 = System.nanoTime();
+        SensitivityProfile p = SensitivityProfiler.run(space, problem, evaluator, settings.profile().samples(),
+                listener);
+        store.writeSensitivity(p, space, provenance.parquetMetadata());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        listener.profileFinished(String.format(Locale.ROOT, "profile: %d probes x %d samples in %.1f s -> %s",
+                SensitivityProfiler.probes(space).size(), p.baseline().samples(), seconds, RunStore.SENSITIVITY));
+        return new Profiled(p, seconds);
+    }
+
+    /**
+     * Whether candidates are raced: {@code auto} races when the metric is accuracy and costs are known before
+     * inference; {@code on} insists, and is an error where racing cannot work.
+     */
+    private static boolean racing(SearchSettings settings, SearchProblem problem, CostModel costModel) {
+        RacingSettings.Mode mode = settings.racing().mode();
+        String why = problem.usesAuc() ? "this task's metric is AUC, which has no per-sample outcome to race on"
+                : costModel.needsActivationStatistics() ? "the target's costs depend on activation statistics "
+                + "(data-dependent), so they are not known before a candidate is scored" : null;
+        if (mode == RacingSettings.Mode.ON && why != null) {
+            throw new BitSweepException(SearchSettings.ROOT + ".racing: on is not possible here: " + why
+                    + " (allowed: auto, off)");
+        }
+        return mode == RacingSettings.Mode.ON || mode == RacingSettings.Mode.AUTO && why == null;
+    }
+
+    /**
+     * The splits a resumed run recorded, reused as they are; a run made before splits.json existed chose its samples
+     * by offset/count and cannot be resumed with this version.
+     */
+    private static Optional<SampleSplits> storedSplits(RunStore store, boolean hasRun, String out) {
+        if (!hasRun) {
+            return Optional.empty();
+        }
+        if (!store.exists(SplitsFile.NAME)) {
+            throw new BitSweepException("cannot resume " + out + ": it has no " + SplitsFile.NAME + " (it was made "
+                    + "before searches recorded their samples); start a new run");
+        }
+        return Optional.of(SplitsFile.read(store.readText(SplitsFile.NAME), out + "/" + SplitsFile.NAME));
     }
 
     /**

@@ -102,11 +102,35 @@ public final class SearchCommand implements Callable<Integer> {
         }
 
         @Override
+        public void profileStarted(long evaluations) {
+            start("profile", evaluations);
+        }
+
+        @Override
+        public void profileFinished(String line) {
+            close();
+            out.println(line);
+            out.flush();
+        }
+
+        @Override
         public void generationStarted(int generation, int generations, long evaluations) {
+            start("gen " + generation + "/" + (generations - 1), evaluations);
+        }
+
+        private void start(String task, long evaluations) {
             if (bar && evaluations > 0) {
-                current = new ProgressBarBuilder().setTaskName("gen " + generation + "/" + (generations - 1))
-                        .setInitialMax(evaluations).setStyle(ProgressBarStyle.ASCII).setUnit(" eval", 1)
-                        .showSpeed().continuousUpdate().build();
+                current = new ProgressBarBuilder().setTaskName(task).setInitialMax(evaluations)
+                        .setStyle(ProgressBarStyle.ASCII).setUnit(" eval", 1).showSpeed().continuousUpdate().build();
+            }
+        }
+
+        /** Racing stopped candidates: their remaining stages leave the bar's total. */
+        @Override
+        public void evaluationsCancelled(long cancelled) {
+            ProgressBar pb = current;
+            if (pb != null) {
+                pb.maxHint(pb.getMax() - cancelled);
             }
         }
 
