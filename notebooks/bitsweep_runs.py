@@ -322,6 +322,23 @@ class Run:
                                 f"{','.join(LAYER_COST_COLUMNS)} and a last row 'total')")
         return df.iloc[:-1].reset_index(drop=True)
 
+    def sensitivity(self) -> pd.DataFrame:
+        """The run's sensitivity profile (sensitivity.parquet, docs/RUN-STORE.md): per layer and format, the quality and
+        loss with that layer alone at that format (``channel == -1``), and per output channel its quantization error
+        energy (``channel >= 0``); one ``baseline`` row."""
+        file = self.path / "sensitivity.parquet"
+        if not file.is_file():
+            raise MissingDataError(f"{file} is missing: the run was made with profile = off, or by a BitSweep "
+                                   f"without profiles (run `bitsweep profile` to make one)")
+        return pq.read_table(file).to_pandas()
+
+    def splits(self) -> dict:
+        """The run's calibration ids and evaluation order (splits.json, docs/RUN-STORE.md)."""
+        file = self.path / "splits.json"
+        if not file.is_file():
+            raise MissingDataError(f"{file} is missing (a run made before searches recorded their samples)")
+        return json.loads(file.read_text())
+
     def _why_no_layer_costs(self, point_id: str) -> str:
         if not self.finished:
             return "the run has not finished (best/ is written with the final front)"

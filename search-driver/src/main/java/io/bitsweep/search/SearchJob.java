@@ -8,7 +8,7 @@ import io.bitsweep.search.config.RacingSettings;
 import io.bitsweep.search.loop.CandidateScoring;
 import io.bitsweep.search.loop.ExhaustiveScoring;
 import io.bitsweep.search.loop.ParetoRacing;
-import io.bitsweep.search.operators.SolverSeeds;
+import io.bitsweep.search.solver.SolverSeeds;
 import io.bitsweep.search.profile.SensitivityProfiler;
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.splits.SampleSplits;
@@ -82,8 +82,8 @@ public final class SearchJob {
      * {@code bitsweep profile}: the sensitivity profile alone, into a run directory (run.json, splits.json,
      * sensitivity.parquet) that {@code bitsweep search --resume} continues from without profiling again.
      */
-    public static SensitivityProfile profile(SearchSettings settings, Options options, SearchListener listener) {
-        return (SensitivityProfile) execute(settings, options, listener, true);
+    public static Profiled profile(SearchSettings settings, Options options, SearchListener listener) {
+        return (Profiled) execute(settings, options, listener, true);
     }
 
     private static Object execute(SearchSettings settings, Options options, SearchListener listener,
@@ -135,7 +135,7 @@ public final class SearchJob {
                     Profiled profiled = settings.profile().enabled() && (last < 0 || profileOnly)
                             ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;
                     if (profileOnly) {
-                        return profiled.profile();
+                        return profiled;
                     }
                     List<InitialPopulation.Seeded> solverSeeds = settings.solver().enabled() && last < 0
                             ? SolverSeeds.solve(space, profiled.profile(), costModel, settings) : List.of();
@@ -176,8 +176,8 @@ public final class SearchJob {
         }
     }
 
-    /** The profile and the wall time it took (0 when it was read back from the run store). */
-    private record Profiled(SensitivityProfile profile, double seconds) {}
+    /** A profile, the space it describes, and the wall time it took (0 when it was read back from the run store). */
+    public record Profiled(SensitivityProfile profile, SearchSpace space, double seconds) {}
 
     /** The run store's profile if it has one (a resumed run, or one `bitsweep profile` made), else a new one. */
     private static Profiled profile(SearchSettings settings, RunStore store, SearchSpace space, SearchProblem problem,
@@ -186,7 +186,7 @@ public final class SearchJob {
             SensitivityProfile p = store.readSensitivity(space);
             listener.profileFinished("profile: read from " + store.location() + "/" + RunStore.SENSITIVITY + " ("
                     + p.baseline().samples() + " samples per probe)");
-            return new Profiled(p, 0);
+            return new Profiled(p, space, 0);
         }
         long t0 = System.nanoTime();
         SensitivityProfile p = SensitivityProfiler.run(space, problem, evaluator, settings.profile().samples(),
@@ -195,7 +195,7 @@ public final class SearchJob {
         double seconds = (System.nanoTime() - t0) / 1e9;
         listener.profileFinished(String.format(Locale.ROOT, "profile: %d probes x %d samples in %.1f s -> %s",
                 SensitivityProfiler.probes(space).size(), p.baseline().samples(), seconds, RunStore.SENSITIVITY));
-        return new Profiled(p, seconds);
+        return new Profiled(p, space, seconds);
     }
 
     /**

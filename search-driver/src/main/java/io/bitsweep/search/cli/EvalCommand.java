@@ -4,6 +4,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
@@ -17,9 +18,13 @@ import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.splits.SampleSplits;
+import io.bitsweep.search.store.SplitsFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -85,6 +90,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Evaluate from sample N on (default: ${DEFAULT-VALUE}), at most --limit samples.")
     int offset;
 
+    @Option(names = "--splits", paramLabel = "splits.json",
+            description = "Score exactly a search's samples: the evaluation ids of a run's splits.json, calibrated on "
+                    + "its calibration ids (reproduces a front point's archived accuracy with --assignment). Not with "
+                    + "--offset, --limit, --calibration-offset, --calibration-samples or --calibration-data.")
+    Path splits;
+
     @Option(names = "--accumulator-bits", paramLabel = "N", defaultValue = "32",
             description = "Exact engine: accumulator width in bits, 8..32 (default: ${DEFAULT-VALUE}, TFLite's int32); "
                     + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
@@ -113,6 +124,9 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Dataset dataset = Datasets.open(data);
         checkInputMatches(TfliteImporter.load(model).input(), dataset);
+        if (splits != null) {
+            dataset = applySplits(dataset);
+        }
         long start = System.nanoTime();
         Evaluation.Result result;
         long saturations = -1;
@@ -198,6 +212,37 @@ public final class EvalCommand implements Callable<Integer> {
             residualFusions = q.residualFusions();
         }
         return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
+    }
+
+    /**
+     * The evaluation samples of --splits as the data set (ascending ids), its calibration samples as the calibration
+     * set; the options that choose samples otherwise are refused next to it.
+     */
+    private Dataset applySplits(Dataset whole) {
+        var parsed = spec.commandLine().getParseResult();
+        for (String o : List.of("--offset", "--limit", "--calibration-offset", "--calibration-samples",
+                "--calibration-data")) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new BitSweepException("--splits fixes which samples are calibrated on and scored: do not "
+                        + "combine it with " + o);
+            }
+        }
+        if (!Files.isRegularFile(splits)) {
+            throw new BitSweepException("--splits " + splits + ": no such file (a run's splits.json)");
+        }
+        SampleSplits s;
+        try {
+            s = SplitsFile.read(Files.readString(splits), splits.toString());
+        } catch (IOException e) {
+            throw new BitSweepException("cannot read --splits " + splits + ": " + e.getMessage(), e);
+        }
+        if (s.dataSize() != whole.size()) {
+            throw new BitSweepException("--splits " + splits + " indexes a data set of " + s.dataSize()
+                    + " samples, but --data " + data + " has " + whole.size());
+        }
+        calibrationSet = new SampleSubset(whole, s.calibration());
+        calibrationSamples = s.calibrationSize();
+        return new SampleSubset(whole, s.evaluationSorted());
     }
 
     /** The provenance the --assignment file records (reported on stderr); empty if it has none. */

@@ -2,14 +2,10 @@ package io.bitsweep.search.cli;
 
 import com.typesafe.config.ConfigUtil;
 import io.bitsweep.search.SearchJob;
-import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.GenerationResult;
 import io.bitsweep.search.loop.SearchListener;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,6 +14,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -28,29 +25,15 @@ import picocli.CommandLine.Spec;
         description = "Search per-channel mixed-precision / BFP assignments for the Pareto front of accuracy, "
                 + "weight memory and cycles/energy (NSGA-II on Spark). Writes a resumable run directory.")
 public final class SearchCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Search config (HOCON), e.g. conf/search/ic-resnet8-mpic.conf.")
-    Path config;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
-    String master;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory: a path or a Hadoop FileSystem URI (default: runs/<config>-<time>).")
-    String out;
-
-    @Option(names = "--resume", description = "Continue the run in --out after its last complete generation.")
+    @Option(names = "--resume", description = "Continue the run in --out after its last complete generation "
+            + "(or after `bitsweep profile`).")
     boolean resume;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Replaces bitsweep.search.seed.")
-    Long seed;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a config key (path relative to bitsweep.search), e.g. --set population=32. Repeatable.")
-    List<String> sets = new ArrayList<>();
 
     @Option(names = "--init-from", paramLabel = "RUN|FILE", description = "Warm start: a run directory (its front) or an assignment JSON whose genomes join generation 0; sets bitsweep.search.init-from. Repeatable.")
     List<String> initFrom = new ArrayList<>();
-
-    @Option(names = "--no-progress", description = "No progress bar (summary lines only).")
-    boolean noProgress;
 
     @ParentCommand
     BitSweepCli root;
@@ -60,23 +43,18 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> overrides = new ArrayList<>(sets);
+        List<String> extra = new ArrayList<>();
         if (!initFrom.isEmpty()) {
-            overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
+            extra.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
                     .collect(Collectors.joining(",", "[", "]")));
         }
-        SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
-        if (out == null) {
-            if (resume) {
-                throw new IllegalArgumentException("--resume needs --out DIR (the run to continue)");
-            }
-            String name = config.getFileName().toString().replaceFirst("\\.conf$", "");
-            out = "runs/" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        }
+        SearchSettings settings = run.settings(extra);
+        String out = run.out(resume);
         PrintWriter stdout = spec.commandLine().getOut();
         boolean verbose = root != null && root.verbose;
-        try (ProgressReporter progress = new ProgressReporter(stdout, !noProgress)) {
-            SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, master, verbose, null), progress);
+        try (ProgressReporter progress = new ProgressReporter(stdout, !run.noProgress)) {
+            SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, run.master, verbose, null),
+                    progress);
             stdout.println("front: " + r.archive().size() + " points; " + r.store().location()
                     + "/{front.csv,front.png,report.html,best/}");
         }

@@ -136,9 +136,15 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         return out;
     }
 
-    /** The candidate's assignment through the {@code eval --assignment} path. */
+    /**
+     * The candidate's assignment through the {@code eval --assignment} path, once per executor JVM while the cache
+     * keeps it (a raced candidate is scored in several stages).
+     */
     ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration) {
-        return Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration);
+        String key = modelSha256 + "|" + dataSha256 + "|" + calibrationKey + "|" + calibrationMethod + "|"
+                + codec.settings() + "|" + genome.hex();
+        return ExecutorCaches.PROGRAMS.get(key,
+                k -> Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration));
     }
 
     /**

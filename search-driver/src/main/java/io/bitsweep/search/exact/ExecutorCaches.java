@@ -2,6 +2,7 @@ package io.bitsweep.search.exact;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
 
@@ -20,6 +21,17 @@ final class ExecutorCaches {
     /** The float model's observations of a calibration split (histograms per tensor: about 16 kB each). */
     static final Cache<String, Calibrator.Observations> CALIBRATIONS = Caffeine.newBuilder()
             .maximumSize(16)
+            .build();
+
+    /**
+     * Quantized candidates (what the exact engine runs) by model, calibration, settings and genome, weighed by the
+     * model's parameter count: racing scores a candidate in several stages, and each stage's task reuses the
+     * quantization (per-channel clipping searches dominate a short stage) instead of redoing it.
+     */
+    static final Cache<String, ProgramSpec> PROGRAMS = Caffeine.newBuilder()
+            .maximumWeight(512L << 20)
+            .weigher((String key, ProgramSpec p) -> (int) Math.min(Integer.MAX_VALUE,
+                    p.model().totalParams() * 8 + key.length() + 4096))
             .build();
 
     private ExecutorCaches() {}

@@ -142,7 +142,7 @@ public final class ParetoRacing implements CandidateScoring {
         double n = seen * (evaluationSize - 1.0) / (evaluationSize - seen);
         double p = (double) correct / seen;
         double z2 = z * z;
-        return (p + z2 / (2 * n) + z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+        return Math.min(1, (p + z2 / (2 * n) + z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n));
     }
 
     /**

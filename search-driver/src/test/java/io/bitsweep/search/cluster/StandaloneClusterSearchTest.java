@@ -42,7 +42,8 @@ class StandaloneClusterSearchTest {
     static final Path REPO = Path.of(System.getProperty("bitsweep.repo", "..")).toAbsolutePath().normalize();
     static final String[] SEARCH = {"search", "--config", REPO.resolve("conf/search/ic-resnet8-mpic.conf").toString(),
             "--seed", "3", "--set", "population=6", "--set", "generations=2", "--set", "shards=2",
-            "--set", "splits.calibration.count=8", "--set", "splits.evaluation.count=24", "--no-progress"};
+            "--set", "splits.calibration.samples=8", "--set", "splits.evaluation.samples=24",
+            "--set", "profile.samples=12", "--no-progress"};
 
     @Test
     void clusterRunEqualsLocalRun(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {

@@ -1,4 +1,4 @@
-package io.bitsweep.search.operators;
+package io.bitsweep.search.solver;
 
 import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.problem.CostModel;

@@ -1,4 +1,4 @@
-package io.bitsweep.search.operators;
+package io.bitsweep.search.solver;
 
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.space.LayerSpace;

@@ -1,4 +1,4 @@
-package io.bitsweep.search.operators;
+package io.bitsweep.search.solver;
 
 import com.google.ortools.Loader;
 import com.google.ortools.sat.BoolVar;
@@ -9,10 +9,11 @@ import com.google.ortools.sat.LinearExpr;
 import com.google.ortools.sat.LinearExprBuilder;
 import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.operators.InitialPopulation;
+import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.SearchSpace;
-import io.bitsweep.search.problem.CostModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,75 @@
+package io.bitsweep.search.cli;
+
+import io.bitsweep.search.SearchJob;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.space.LayerSpace;
+import io.bitsweep.search.space.SearchSpace;
+import io.bitsweep.search.sensitivity.SensitivityProfile;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bitsweep profile}: the sensitivity profile of a search config alone, into a run directory that
+ * {@code bitsweep search --resume} continues without profiling again.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = "Run a search config's sensitivity profile alone (one Spark job): for every layer and every "
+                + "format its space allows, the accuracy and loss with that layer alone at that format, and each "
+                + "channel's quantization error energy. Writes run.json, splits.json and sensitivity.parquet into "
+                + "--out and prints the table; 'bitsweep search --config ... --out DIR --resume' then searches from it.")
+public final class ProfileCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
+
+    @ParentCommand
+    BitSweepCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        SearchSettings settings = run.settings(List.of("profile.mode=on"));
+        String out = run.out(false);
+        PrintWriter stdout = spec.commandLine().getOut();
+        boolean verbose = root != null && root.verbose;
+        SearchJob.Profiled p;
+        try (SearchCommand.ProgressReporter progress = new SearchCommand.ProgressReporter(stdout, !run.noProgress)) {
+            p = SearchJob.profile(settings, new SearchJob.Options(out, false, run.master, verbose, null), progress);
+        }
+        print(stdout, p.profile(), p.space());
+        stdout.println("profile: " + out + "/sensitivity.parquet; continue with: bitsweep search --config "
+                + run.config + " --out " + out + " --resume");
+        stdout.flush();
+        return 0;
+    }
+
+    /** One line per probe: layer, what changed, the metric and loss change against the baseline. */
+    private static void print(PrintWriter out, SensitivityProfile p, SearchSpace space) {
+        out.printf(Locale.ROOT, "baseline: quality %.4f, loss %.4f on %d samples%n", p.baseline().quality(),
+                p.baseline().lossMean(), p.baseline().samples());
+        out.printf(Locale.ROOT, "%-24s %-12s %-14s %10s %10s%n", "layer", "kind", "format", "d_quality", "d_loss");
+        for (int l = 0; l < space.layers().size(); l++) {
+            LayerSpace ls = space.layers().get(l);
+            for (int f = 1; f < ls.weights().size(); f++) {
+                row(out, ls, "weights", ls.weights().get(f).spec(), p.weights(l, f), p);
+            }
+            for (int a = 1; a < ls.activations().size(); a++) {
+                row(out, ls, "activations", ls.activations().get(a).spec(), p.activations(l, a), p);
+            }
+        }
+    }
+
+    private static void row(PrintWriter out, LayerSpace ls, String kind, String format,
+                            SensitivityProfile.Measured m, SensitivityProfile p) {
+        out.printf(Locale.ROOT, "%-24s %-12s %-14s %+10.4f %+10.4f%n", ls.layer().name(), kind, format,
+                m.quality() - p.baseline().quality(), m.lossMean() - p.baseline().lossMean());
+    }
+}
