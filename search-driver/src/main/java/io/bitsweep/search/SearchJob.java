@@ -49,6 +49,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -75,7 +76,7 @@ public final class SearchJob {
     private SearchJob() {}
 
     public static Result run(SearchSettings settings, Options options, SearchListener listener) {
-        return (Result) execute(settings, options, listener, false);
+        return execute(settings, options, listener, false, run -> search(run, listener));
     }
 
     /**
@@ -83,11 +84,27 @@ public final class SearchJob {
      * sensitivity.parquet) that {@code bitsweep search --resume} continues from without profiling again.
      */
     public static Profiled profile(SearchSettings settings, Options options, SearchListener listener) {
-        return (Profiled) execute(settings, options, listener, true);
+        return execute(settings, options, listener, true, Prepared::profiled);
     }
 
-    private static Object execute(SearchSettings settings, Options options, SearchListener listener,
-                                  boolean profileOnly) {
+    /**
+     * Everything a search needs once its problem, run directory and evaluator are open and its profile is there.
+     *
+     * @param last     the last complete generation of a resumed run, -1 for a new one
+     * @param profiled the sensitivity profile, or null (profile = off, or a resumed run past generation 0)
+     */
+    private record Prepared(SearchSettings settings, RunStore store, SearchProblem problem, SearchSpace space,
+                            GenomeCodec codec, List<InitialPopulation.Seeded> seeds, CostModel costModel,
+                            boolean racing, CostModel.Costs int8, Fronts fronts, long memoryBudget,
+                            FitnessFunction fitness, String qualityMetric, Provenance provenance,
+                            PopulationEvaluator evaluator, int last, Profiled profiled) {}
+
+    /**
+     * Opens the problem, the run directory and the evaluator, profiles (always with {@code profileAlways}, else for
+     * a run that has not done generation 0), then hands everything to {@code then}, and closes it all.
+     */
+    private static <T> T execute(SearchSettings settings, Options options, SearchListener listener,
+                                 boolean profileAlways, Function<Prepared, T> then) {
         ProblemFactory factory = factory(settings.evaluator());
         RunStore store = RunStore.at(options.out(), new Configuration());
         boolean hasRun = store.exists(RunStore.RUN_JSON);
@@ -132,41 +149,11 @@ public final class SearchJob {
                         sparkVersion);
                 try (PopulationEvaluator evaluator = evaluator(session, problem, space, settings.shards())) {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
-                    Profiled profiled = settings.profile().enabled() && (last < 0 || profileOnly)
+                    Profiled profiled = settings.profile().enabled() && (last < 0 || profileAlways)
                             ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;
-                    if (profileOnly) {
-                        return profiled;
-                    }
-                    List<InitialPopulation.Seeded> solverSeeds = settings.solver().enabled() && last < 0
-                            ? SolverSeeds.solve(space, profiled.profile(), costModel, settings) : List.of();
-                    LoopState start = last < 0 ? LoopState.initial()
-                            : RunRestorer.restore(store, last, space, fronts, settings.objectives());
-                    List<GenerationSummary> summaries = new ArrayList<>();
-                    SearchListener recording = SearchListener.both(
-                            new RunRecorder(store, codec, fronts, settings.objectives(), qualityMetric, provenance),
-                            new SearchListener() {
-                                @Override
-                                public void generationFinished(GenerationResult r) {
-                                    summaries.add(r.summary());
-                                }
-                            });
-                    CandidateScoring scoring = racing
-                            ? new ParetoRacing(evaluator, fitness, settings.objectives(), ParetoRacing.stageEnds(
-                                    settings.racing().stages(), problem.splits().evaluationSize()),
-                                    ParetoRacing.quantile(settings.racing().confidence()))
-                            : new ExhaustiveScoring(evaluator, fitness, problem.splits().evaluationSize());
-                    GenerationSummary.Context context = new GenerationSummary.Context(qualityMetric,
-                            reportBudgets(int8, memoryBudget), racing, solverSeeds.size(),
-                            profiled == null ? 0 : profiled.seconds());
-                    GenerationLoop loop = new GenerationLoop(settings, space, fronts, scoring, seeds, solverSeeds,
-                            start, context, SearchListener.both(recording, listener));
-                    if (last >= 0) {
-                        listener.resumed(last);
-                    }
-                    LoopState end = loop.runAll();
-                    new FrontReport(store, codec, qualityMetric, p -> layerCostsCsv(costModel, p), provenance)
-                            .write(end.archive().points(), summaries);
-                    return new Result(end.archive(), end.hypervolumes(), store);
+                    return then.apply(new Prepared(settings, store, problem, space, codec, seeds, costModel, racing,
+                            int8, fronts, memoryBudget, fitness, qualityMetric, provenance, evaluator, last,
+                            profiled));
                 }
             } finally {
                 if (session != null && options.session() == null) {
@@ -174,6 +161,42 @@ public final class SearchJob {
                 }
             }
         }
+    }
+
+    /** The generation loop from generation 0 (with the solver's seeds) or after a resumed run's last generation. */
+    private static Result search(Prepared run, SearchListener listener) {
+        SearchSettings settings = run.settings();
+        List<InitialPopulation.Seeded> solverSeeds = settings.solver().enabled() && run.last() < 0
+                ? SolverSeeds.solve(run.space(), run.profiled().profile(), run.costModel(), settings) : List.of();
+        LoopState start = run.last() < 0 ? LoopState.initial()
+                : RunRestorer.restore(run.store(), run.last(), run.space(), run.fronts(), settings.objectives());
+        List<GenerationSummary> summaries = new ArrayList<>();
+        SearchListener recording = SearchListener.both(new RunRecorder(run.store(), run.codec(), run.fronts(),
+                settings.objectives(), run.qualityMetric(), run.provenance()), new SearchListener() {
+                    @Override
+                    public void generationFinished(GenerationResult r) {
+                        summaries.add(r.summary());
+                    }
+                });
+        int evaluationSize = run.problem().splits().evaluationSize();
+        CandidateScoring scoring = run.racing()
+                ? new ParetoRacing(run.evaluator(), run.fitness(), settings.objectives(),
+                        ParetoRacing.stageEnds(settings.racing().stages(), evaluationSize),
+                        ParetoRacing.quantile(settings.racing().confidence()))
+                : new ExhaustiveScoring(run.evaluator(), run.fitness(), evaluationSize);
+        GenerationSummary.Context context = new GenerationSummary.Context(run.qualityMetric(),
+                reportBudgets(run.int8(), run.memoryBudget()), run.racing(),
+                run.profiled() == null ? 0 : run.profiled().seconds());
+        GenerationLoop loop = new GenerationLoop(settings, run.space(), run.fronts(), scoring, run.seeds(),
+                solverSeeds, start, context, SearchListener.both(recording, listener));
+        if (run.last() >= 0) {
+            listener.resumed(run.last());
+        }
+        LoopState end = loop.runAll();
+        CostModel costModel = run.costModel();
+        new FrontReport(run.store(), run.codec(), run.qualityMetric(), p -> layerCostsCsv(costModel, p),
+                run.provenance()).write(end.archive().points(), summaries);
+        return new Result(end.archive(), end.hypervolumes(), run.store());
     }
 
     /** A profile, the space it describes, and the wall time it took (0 when it was read back from the run store). */
@@ -184,7 +207,7 @@ public final class SearchJob {
                                     PopulationEvaluator evaluator, Provenance provenance, SearchListener listener) {
         if (store.exists(RunStore.SENSITIVITY)) {
             SensitivityProfile p = store.readSensitivity(space);
-            listener.profileFinished("profile: read from " + store.location() + "/" + RunStore.SENSITIVITY + " ("
+            listener.profileFinished("profile: read from " + store.locationOf(RunStore.SENSITIVITY) + " ("
                     + p.baseline().samples() + " samples per probe)");
             return new Profiled(p, space, 0);
         }

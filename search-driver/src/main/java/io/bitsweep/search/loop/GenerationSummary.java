@@ -24,11 +24,9 @@ public record GenerationSummary(int generation, int generations, int evaluated, 
      *
      * @param reportBudgets  the memory budgets (bytes) whose best quality each line shows
      * @param racing         whether candidates are raced (else the line says "racing off")
-     * @param solverSeeds    how many solver seeds generation 0 had
      * @param profileSeconds the wall time of the sensitivity profile (0 when it was read back or not run)
      */
-    public record Context(String qualityMetric, long[] reportBudgets, boolean racing, int solverSeeds,
-                          double profileSeconds) {
+    public record Context(String qualityMetric, long[] reportBudgets, boolean racing, double profileSeconds) {
         public Context {
             reportBudgets = reportBudgets.clone();
         }
@@ -53,10 +51,9 @@ public record GenerationSummary(int generation, int generations, int evaluated, 
                 "racing saved %d of %d sample evaluations (%.0f%%)", sampleEvaluationsSaved, planned,
                 planned == 0 ? 0.0 : 100.0 * sampleEvaluationsSaved / planned);
         return String.format(Locale.ROOT, "gen %d/%d: %d evaluated%s, front %d, hypervolume %.4f, best %s: %s; %s, "
-                        + "solver seeds in front %d/%d, profiling %.1f s (%.1f s)",
+                        + "solver seeds in front %d, profiling %.1f s (%.1f s)",
                 generation, generations - 1, evaluated, reused > 0 ? " (+" + reused + " reused)" : "", frontSize,
-                hypervolume, context.qualityMetric(), best, racing, solverSeedsInFront, context.solverSeeds(),
-                context.profileSeconds(), seconds);
+                hypervolume, context.qualityMetric(), best, racing, solverSeedsInFront, context.profileSeconds(), seconds);
     }
 
     static String kib(long bytes) {

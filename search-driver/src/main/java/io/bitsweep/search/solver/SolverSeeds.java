@@ -14,6 +14,7 @@ import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.SearchSpace;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Map;
  * Solver-seeded generation 0, HAWQ-V3's integer program feeding a multi-objective search: the least predicted loss
  * under a weight memory budget and a cycle (or energy) budget, for a sweep of budgets, each solved by OR-Tools CP-SAT
  * as a multiple-choice knapsack ({@link CostTerms}, {@link LossTerms}). Each distinct solution is a seed genome with
- * the origin {@code solver:memory=0.25,cycles=0.85}. CP-SAT runs with one worker and a deterministic time limit, so
+ * the origin {@code solver:memory=0.550,cycles=1.000}. CP-SAT runs with one worker and a deterministic time limit, so
  * the same inputs give the same seeds on every machine, whatever its load.
  */
 public final class SolverSeeds {
@@ -43,14 +44,14 @@ public final class SolverSeeds {
         Loader.loadNativeLibraries();
         Map<Genome, String> out = new LinkedHashMap<>();
         List<Double> costBudgets = costObjective == null ? List.of(1.0) : settings.solver().costBudgets();
-        for (double m : settings.solver().memoryBudgets()) {
+        for (double m : spreadOrder(settings.solver().memoryBudgets())) {
             for (double c : costBudgets) {
                 Genome g = solveOne(space, costs, losses, m, costObjective == null ? Double.NaN : c,
                         settings.solver().deterministicTime());
                 if (g != null) {
-                    out.putIfAbsent(g, String.format(Locale.ROOT, "%smemory=%.2f%s", InitialPopulation.SOLVER_ORIGIN,
+                    out.putIfAbsent(g, String.format(Locale.ROOT, "%smemory=%.3f%s", InitialPopulation.SOLVER_ORIGIN,
                             m, costObjective == null ? "" : "," + costObjective.key() + "=" + String.format(
-                                    Locale.ROOT, "%.2f", c)));
+                                    Locale.ROOT, "%.3f", c)));
                 }
             }
         }
@@ -59,6 +60,28 @@ public final class SolverSeeds {
         List<InitialPopulation.Seeded> seeds = new ArrayList<>();
         out.forEach((g, o) -> seeds.add(new InitialPopulation.Seeded(g, o)));
         return seeds;
+    }
+
+    /**
+     * The budgets in the order their seeds should take generation 0's slots when there are fewer slots than seeds:
+     * the middle budget first, then the middles of the halves, and so on, so any prefix spans the whole sweep.
+     */
+    static List<Double> spreadOrder(List<Double> budgets) {
+        List<Double> sorted = budgets.stream().sorted().toList();
+        List<Double> out = new ArrayList<>();
+        ArrayDeque<int[]> ranges = new ArrayDeque<>();
+        ranges.add(new int[] {0, sorted.size()});
+        while (!ranges.isEmpty()) {
+            int[] r = ranges.poll();
+            if (r[0] >= r[1]) {
+                continue;
+            }
+            int mid = (r[0] + r[1]) / 2;
+            out.add(sorted.get(mid));
+            ranges.add(new int[] {r[0], mid});
+            ranges.add(new int[] {mid + 1, r[1]});
+        }
+        return out;
     }
 
     /**

@@ -73,6 +73,11 @@ public final class RunStore {
         return root.toString();
     }
 
+    /** Where a file of the run directory is, as a path or URI. */
+    public String locationOf(String relative) {
+        return new Path(root, relative).toString();
+    }
+
     /** True if the directory exists and holds anything. */
     public boolean existsNonEmpty() {
         try {

@@ -55,4 +55,10 @@ class SolverSeedsTest {
             assertEquals(seeds, SolverSeeds.solve(problem.space(), profile, costs, s), "deterministic");
         }
     }
+
+    @Test
+    void budgetsAreTriedMiddleFirstSoThatAnyPrefixSpansTheSweep() {
+        assertEquals(List.of(0.5, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8),
+                SolverSeeds.spreadOrder(List.of(0.8, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)));
+    }
 }
