@@ -309,3 +309,12 @@ def test_sensitivity_of_a_run_without_a_profile_says_why(runs_dir, copy_of):
     (run.path / "sensitivity.parquet").unlink(missing_ok=True)
     with pytest.raises(br.MissingDataError, match="profile = off"):
         run.sensitivity()
+
+
+def test_sample_evaluations_count_the_profile_and_what_racing_saved(cli_runs_dir):
+    run = load(cli_runs_dir / "ic-channel-wise")
+    ev = run.sample_evaluations()
+    assert ev.generation.iloc[0] == -1 and ev.sample_evaluations.iloc[0] > 0
+    gens = ev[ev.generation >= 0]
+    assert (gens.sample_evaluations <= gens.without_racing).all()
+    assert (gens.candidates > 0).all()
