@@ -202,10 +202,27 @@ def quantize_djl(x, scale, zero_point):
 # .tflite structure: op list and MACs from the flatbuffer (no interpreter, so no delegate rewrites the graph)
 # --------------------------------------------------------------------------------------------------------------------
 
+def tflite_schema():
+    """TF's generated flatbuffer schema module, loaded from its file: importing it as tensorflow.lite.python.* would
+    run TensorFlow's package __init__ (5 to 10 s here), which a cached run or a MAC count does not need."""
+    import importlib.util
+
+    if "bitsweep_tflite_schema" in sys.modules:
+        return sys.modules["bitsweep_tflite_schema"]
+    spec = importlib.util.find_spec("tensorflow")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ToolError("tensorflow is not installed in this python (use the venv of bin/pyenv-tools)")
+    path = os.path.join(list(spec.submodule_search_locations)[0], "lite", "python", "schema_py_generated.py")
+    mspec = importlib.util.spec_from_file_location("bitsweep_tflite_schema", path)
+    module = importlib.util.module_from_spec(mspec)
+    mspec.loader.exec_module(module)
+    sys.modules["bitsweep_tflite_schema"] = module
+    return module
+
+
 def tflite_ops(path):
     """[(op name, version, input shapes, output shapes)] of subgraph 0, in execution order."""
-    from tensorflow.lite.python import schema_py_generated as schema  # lazy: TF import is slow
-
+    schema = tflite_schema()
     with open(path, "rb") as f:
         buf = f.read()
     model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(buf, 0))
@@ -224,6 +241,26 @@ def tflite_ops(path):
             name = "CUSTOM:" + (code.customCode.decode() if code.customCode else "?")
         ops.append((name, code.version, [shape(i) for i in op.inputs], [shape(i) for i in op.outputs]))
     return ops
+
+
+def tflite_softmax_input_scales(path):
+    """beta * input scale of every SOFTMAX op (None for a float input). TF 2.21's reference int8 softmax
+    (BUILTIN_REF) prepares with PreprocessSoftmaxScaling -> QuantizeMultiplierGreaterThanOne, whose
+    TFLITE_CHECK_GT(multiplier, 1) aborts the process (SIGABRT, at allocate_tensors) when
+    beta * scale * 2^26 <= 1, i.e. beta * scale <= 1.49e-8; random-init models produce such scales."""
+    schema = tflite_schema()
+    with open(path, "rb") as f:
+        model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
+    sg = model.subgraphs[0]
+    out = []
+    for op in sg.operators:
+        code = model.operatorCodes[op.opcodeIndex]
+        if max(code.builtinCode, code.deprecatedBuiltinCode) == schema.BuiltinOperator.SOFTMAX:
+            q = sg.tensors[op.inputs[0]].quantization
+            beta = op.builtinOptions.beta if op.builtinOptions is not None else 1.0
+            out.append(float(beta) * float(q.scale[0]) if q is not None and q.scale is not None and len(q.scale)
+                       else None)
+    return out
 
 
 def op_histogram(ops):
