@@ -212,6 +212,7 @@ def run_model(a, tc, name, model, data_dir, cache_root, req_hash, tool_hash):
         if os.path.isdir(out):
             shutil.rmtree(out)
         os.replace(tmp, out)  # complete results only: the directory appears with everything in it
+        tc.prune_stale(cache_root, name, out)
         meta["cached"] = False
     meta["dir"] = out
     if a.djl and meta["status"] == "ok":

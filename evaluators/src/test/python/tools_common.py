@@ -69,6 +69,17 @@ def sha256_files(paths):
     return h.hexdigest()
 
 
+def prune_stale(root, name, keep):
+    """Removes root/<name>-<other key> directories: results of an older script, model or data for the same name, so
+    that a cache under target/ does not grow with every change. Only exact '<name>-<16 hex>' names are touched."""
+    import shutil
+
+    for d in os.listdir(root):
+        full = os.path.join(root, d)
+        if (full != keep and os.path.isdir(full) and re.fullmatch(re.escape(name) + r"-[0-9a-f]{16}", d)):
+            shutil.rmtree(full)
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # MLPerf Tiny .bin directories
 # --------------------------------------------------------------------------------------------------------------------
@@ -230,7 +241,8 @@ def tflite_ops(path):
     sg = model.subgraphs[0]
 
     def shape(i):
-        return None if i < 0 else list(sg.tensors[i].shape) if sg.tensors[i].shape is not None else []
+        # Python ints: the flatbuffer gives int32 arrays, and int32 products overflow for large models' MACs.
+        return None if i < 0 else [int(v) for v in sg.tensors[i].shape] if sg.tensors[i].shape is not None else []
 
     ops = []
     for op in sg.operators:
