@@ -150,6 +150,9 @@ def make_keras(name, spec, data, out, tc):
     import tensorflow as tf
     import keras
 
+    # A fresh Keras state per model: auto-generated layer names (which end up as tensor names in the .tflite) come
+    # from global counters, so without this a model's bytes depended on which models were made before it.
+    keras.backend.clear_session()
     keras.utils.set_random_seed(SEED)
     tf.config.experimental.enable_op_determinism()
     size = spec["size"]
