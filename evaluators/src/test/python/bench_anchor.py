@@ -12,7 +12,7 @@ Engines (per model):
   xnnpack-float  the float32 model, default op resolver (XNNPACK)
   builtin-float  the float32 model without XNNPACK (not run unless asked for with --engines)
 
-Inputs: the first --images samples (default 64, as Throughput.inputs) of the model's MLPerf Tiny .bin directory,
+Inputs: the first --images samples (default 64, as `bitsweep bench`) of the model's MLPerf Tiny .bin directory,
 decoded exactly as the Java TinyLayout does (AD: each file's first window). Int8 models get those floats quantized
 as the exact engine does (Int8Quantization), once, before timing.
 

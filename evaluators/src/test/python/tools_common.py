@@ -127,7 +127,7 @@ class TinyData:
         return x.reshape((1,) + self.input_shape)
 
     def first_inputs(self, n):
-        """The first window of the first n samples, as Throughput.inputs(dataset, n) loads them for bench."""
+        """The first window of the first n samples, the inputs `bitsweep bench` cycles through."""
         n = min(n, len(self.raw))
         return np.stack([self.inputs(i)[0] for i in range(n)])
 
