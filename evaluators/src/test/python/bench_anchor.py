@@ -19,10 +19,11 @@ as the exact engine does (Int8Quantization), once, before timing.
 Timing: every (model, engine) warms up for --warmup seconds, then --seconds per (model, engine) are split into
 --rounds rounds, each visiting every (model, engine) in turn (as `bitsweep bench --rounds` does), so that all
 engines of all models see the same machine load. A timed call is set_tensor + invoke + get_tensor (the Python
-overhead of set/get is about 1 us per call here). ms/image is wall clock (pinned to one core, any helper thread
-shares that core); cpu-ms/image is the process's CPU time, which with num_threads=1 is the interpreter's own work and
-does not count the time other processes on that core take from it (on this shared machine wall time was up to twice
-the CPU time, so compare CPU figures across runs, and wall figures only at low load).
+overhead of set/get is about 1 us per call here: 20% of AD's XNNPACK int8 time, 3% of KWS's, 1% or less elsewhere).
+ms/image is wall clock (pinned to one core, any helper thread shares that core); cpu-ms/image is the process's CPU
+time, which with num_threads=1 is the interpreter's own work and does not count the time other processes on that
+core take from it (on this shared machine wall time was 1.5 to 2.3 times the CPU time, so compare CPU figures across
+runs, and wall figures only at low load).
 
 MACs per model: counted from the .tflite flatbuffer's CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED shapes, as the
 Java importer counts them (docs/MODELS.md); other ops count 0. G MAC/s = MACs / time per image, by CPU time and
