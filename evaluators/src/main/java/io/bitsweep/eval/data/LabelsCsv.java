@@ -3,6 +3,8 @@ package io.bitsweep.eval.data;
 import io.bitsweep.eval.BitSweepException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,13 +24,25 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
 
     static LabelsCsv read(Path dir) {
         Path file = dir.resolve(NAME);
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BitSweepException(dir + " has no " + NAME + " (an MLPerf Tiny data directory holds .bin files"
                     + " and " + NAME + ")");
         } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return parse(bytes, file);
+    }
+
+    /** Parses the contents of a y_labels.csv; {@code file} names it in messages. */
+    static LabelsCsv parse(byte[] bytes, Path file) {
+        List<String> lines;
+        try {
+            // As Files.readAllLines decodes: strict UTF-8, lines ended by \n, \r or \r\n.
+            lines = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().lines().toList();
+        } catch (CharacterCodingException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         List<String> files = new ArrayList<>();
