@@ -10,7 +10,7 @@
 # Surefire, through Jazzer's own launcher, so libFuzzer's output and exit code come through unchanged. Each run's
 # executions are appended to $FUZZ_LEDGER (default evaluators/target/fuzz/executions.tsv).
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
+ROOT="$(cd "$(dirname "$0")/../../../.." && pwd)"
 SECONDS_PER_TARGET="${1:-30}"
 FILTER="${2:-}"
 EVAL="$ROOT/evaluators"
