@@ -1,6 +1,7 @@
 package io.bitsweep.eval.format;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -59,7 +60,7 @@ final class SpecParser {
         if (mxElement != null) {
             return parseMx(text, head, mxElement, parts);
         }
-        throw new BitSweepException("unknown number format '" + text + "' (allowed: " + ALLOWED + ")");
+        throw new BitSweepException("unknown number format " + InputText.quote(text) + " (allowed: " + ALLOWED + ")");
     }
 
     private static NumberFormat parseInt(String text, String head, String[] parts) {
@@ -73,7 +74,8 @@ final class SpecParser {
             switch (parts[i]) {
                 case "asym" -> asym = once(text, asym, "asym", INT_FORMS);
                 case "pot" -> pot = once(text, pot, "pot", INT_FORMS);
-                default -> throw bad(text, "unknown option ':" + parts[i] + "' (allowed: :asym, :pot)");
+                default -> throw bad(text, "unknown option " + InputText.quote(":" + parts[i])
+                        + " (allowed: :asym, :pot)");
             }
         }
         return new IntFormat(bits, asym, pot);
@@ -86,14 +88,15 @@ final class SpecParser {
         for (int i = 1; i < parts.length; i++) {
             Matcher opt = OPTION.matcher(parts[i]);
             if (!opt.matches() || opt.group(2) == null) {
-                throw bad(text, "bad option ':" + parts[i] + "' (allowed: " + BFP_FORMS + ")");
+                throw bad(text, "bad option " + InputText.quote(":" + parts[i]) + " (allowed: " + BFP_FORMS + ")");
             }
             int value = Integer.parseInt(opt.group(2));
             switch (opt.group(1)) {
                 case "m" -> m = set(text, m, value, "m", "mantissa bits", 2, 16, BFP_FORMS);
                 case "b" -> b = set(text, b, value, "b", "block size", MIN_BLOCK, MAX_BLOCK, BFP_FORMS);
                 case "e" -> e = set(text, e, value, "e", "shared exponent bits", 4, 8, BFP_FORMS);
-                default -> throw bad(text, "unknown option ':" + parts[i] + "' (allowed: " + BFP_FORMS + ")");
+                default -> throw bad(text, "unknown option " + InputText.quote(":" + parts[i])
+                        + " (allowed: " + BFP_FORMS + ")");
             }
         }
         if (m < 0 || b < 0) {
@@ -110,7 +113,8 @@ final class SpecParser {
         for (int i = 1; i < parts.length; i++) {
             Matcher opt = OPTION.matcher(parts[i]);
             if (!opt.matches() || !opt.group(1).equals("b") || opt.group(2) == null) {
-                throw bad(text, "unknown option ':" + parts[i] + "' (allowed: " + head + "[:b<4..256>])");
+                throw bad(text, "unknown option " + InputText.quote(":" + parts[i])
+                        + " (allowed: " + head + "[:b<4..256>])");
             }
             b = set(text, b, Integer.parseInt(opt.group(2)), "b", "block size", MIN_BLOCK, MAX_BLOCK,
                     head + "[:b<4..256>]");
@@ -139,6 +143,6 @@ final class SpecParser {
     }
 
     private static BitSweepException bad(String text, String why) {
-        return new BitSweepException("bad number format '" + text + "': " + why);
+        return new BitSweepException("bad number format " + InputText.quote(text) + ": " + why);
     }
 }

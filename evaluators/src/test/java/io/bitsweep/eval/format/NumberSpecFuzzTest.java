@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.bitsweep.eval.fuzz.ReaderProperty;
+import io.bitsweep.eval.io.InputText;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -13,8 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzz target: number spec strings ({@link NumberFormat#parse(String)}, SpecParser), given as UTF-8 bytes so that
- * regression inputs are readable files. A rejected spec gets a one-line error naming the spec and the allowed
- * forms; a parsed one has a canonical spec that parses back to the same format.
+ * regression inputs are readable files. A rejected spec gets a one-line error naming the spec (quoted, as
+ * {@link InputText} shows input) and the allowed forms; a parsed one has a canonical spec that parses back to the
+ * same format.
  */
 class NumberSpecFuzzTest {
     static Stream<Arguments> seeds() {
@@ -29,7 +31,8 @@ class NumberSpecFuzzTest {
     @FuzzTest
     void parse(byte[] bytes) throws Exception {
         String spec = new String(bytes, StandardCharsets.UTF_8);
-        String[] mustName = spec.isBlank() ? new String[] {"(allowed: "} : new String[] {"(allowed: ", spec};
+        String[] mustName = spec.isBlank()
+                ? new String[] {"(allowed: "} : new String[] {"(allowed: ", InputText.quote(spec)};
         ReaderProperty.check(bytes.length, () -> {
             NumberFormat format = NumberFormat.parse(spec);
             assertEquals(format, NumberFormat.parse(format.spec()), "canonical spec " + format.spec());
