@@ -1,8 +1,10 @@
 package io.bitsweep.eval.fuzz;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.regex.Pattern;
 
 /**
  * The property every reader fuzz target checks (docs/RELIABILITY.md, "Fuzzing"): an input either loads, and the
@@ -31,6 +33,8 @@ public final class ReaderProperty {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final ClassLoadingMXBean CLASS_LOADING = ManagementFactory.getClassLoadingMXBean();
+    /** Any line break a terminal or a log viewer may honour: \n, \r, VT, FF, NEL, LS, PS. */
+    private static final Pattern LINE_BREAK = Pattern.compile("\\R");
 
     /** A load (and whatever use of the loaded value the target makes), which may throw. */
     @FunctionalInterface
@@ -74,7 +78,7 @@ public final class ReaderProperty {
 
     private static void checkMessage(BitSweepException e, String... mustName) {
         String message = e.getMessage();
-        if (message == null || message.isBlank() || message.contains("\n") || message.contains("\r")) {
+        if (message == null || message.isBlank() || LINE_BREAK.matcher(message).find()) {
             throw new AssertionError("not a one-line error message: " + quoted(message), e);
         }
         for (String name : mustName) {
@@ -85,6 +89,6 @@ public final class ReaderProperty {
     }
 
     private static String quoted(String s) {
-        return s == null ? "null" : "'" + s.replace("\n", "\\n").replace("\r", "\\r") + "'";
+        return s == null ? "null" : InputText.quote(s);
     }
 }
