@@ -4,7 +4,9 @@ import io.bitsweep.eval.BitSweepException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,13 +40,7 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
 
     /** Parses the contents of a y_labels.csv; {@code file} names it in messages. */
     static LabelsCsv parse(byte[] bytes, Path file) {
-        List<String> lines;
-        try {
-            // As Files.readAllLines decodes: strict UTF-8, lines ended by \n, \r or \r\n.
-            lines = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().lines().toList();
-        } catch (CharacterCodingException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = utf8(bytes, file).lines().toList();
         List<String> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -83,6 +79,21 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
         }
         return new LabelsCsv(file, List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray(),
                 classes, columns);
+    }
+
+    /** The file as text; bytes that are not UTF-8 are an error naming their offset. */
+    private static String utf8(byte[] bytes, Path file) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars than bytes
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new BitSweepException(file + ": not UTF-8 text (invalid byte at offset " + in.position() + ")");
+        }
+        return out.flip().toString();
     }
 
     private static int parseInt(String s, String where, String field) {
