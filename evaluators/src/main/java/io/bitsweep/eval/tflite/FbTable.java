@@ -95,10 +95,10 @@ final class FbTable extends Table {
         return new FbTable(pos, bb);
     }
 
-    /** Length of a vector field (0 if absent). */
-    int vectorLength(int slot) {
-        int o = field(slot);
-        return o == 0 ? 0 : __vector_len(o);
+    /** Number of elements of a vector of tables (0 if absent), after checking that the vector lies in the buffer. */
+    int tableCount(int slot) {
+        vectorStart(slot, 4);
+        return vectorLength(slot);
     }
 
     /** Element {@code i} of a vector of tables. */
@@ -109,9 +109,12 @@ final class FbTable extends Table {
         return new FbTable(pos, bb);
     }
 
+    // Each array is allocated only after vectorStart has checked the declared length against the buffer: a
+    // corrupt length must not allocate more than the file holds.
+
     int[] ints(int slot) {
-        int[] out = new int[vectorLength(slot)];
         int start = vectorStart(slot, 4);
+        int[] out = new int[vectorLength(slot)];
         for (int i = 0; i < out.length; i++) {
             out[i] = bb.getInt(start + 4 * i);
         }
@@ -119,8 +122,8 @@ final class FbTable extends Table {
     }
 
     float[] floats(int slot) {
-        float[] out = new float[vectorLength(slot)];
         int start = vectorStart(slot, 4);
+        float[] out = new float[vectorLength(slot)];
         for (int i = 0; i < out.length; i++) {
             out[i] = bb.getFloat(start + 4 * i);
         }
@@ -128,8 +131,8 @@ final class FbTable extends Table {
     }
 
     long[] longs(int slot) {
-        long[] out = new long[vectorLength(slot)];
         int start = vectorStart(slot, 8);
+        long[] out = new long[vectorLength(slot)];
         for (int i = 0; i < out.length; i++) {
             out[i] = bb.getLong(start + 8 * i);
         }
@@ -137,10 +140,16 @@ final class FbTable extends Table {
     }
 
     byte[] bytes(int slot) {
-        byte[] out = new byte[vectorLength(slot)];
         int start = vectorStart(slot, 1);
+        byte[] out = new byte[vectorLength(slot)];
         bb.get(start, out);
         return out;
+    }
+
+    /** Length of a vector field (0 if absent), unchecked. */
+    private int vectorLength(int slot) {
+        int o = field(slot);
+        return o == 0 ? 0 : __vector_len(o);
     }
 
     /** Start of a vector's elements, after checking that all of them lie inside the buffer (0 if absent). */

@@ -84,7 +84,7 @@ public final class TfliteImporter {
         if (version != 3) {
             throw error("has schema version " + version + " (supported: 3)");
         }
-        int subgraphs = model.vectorLength(MODEL_SUBGRAPHS);
+        int subgraphs = model.tableCount(MODEL_SUBGRAPHS);
         if (subgraphs != 1) {
             throw error("has " + subgraphs + " subgraphs (supported: exactly 1)");
         }
@@ -101,7 +101,7 @@ public final class TfliteImporter {
     }
 
     private OpType[] readOpcodes(FbTable model) {
-        int n = model.vectorLength(MODEL_OPERATOR_CODES);
+        int n = model.tableCount(MODEL_OPERATOR_CODES);
         OpType[] types = new OpType[n];
         for (int i = 0; i < n; i++) {
             FbTable code = model.tableAt(MODEL_OPERATOR_CODES, i);
@@ -131,10 +131,10 @@ public final class TfliteImporter {
     }
 
     private List<Op> readOps(FbTable graph, OpType[] opcodeTypes) {
-        int n = graph.vectorLength(SUBGRAPH_OPERATORS);
+        int n = graph.tableCount(SUBGRAPH_OPERATORS);
         Map<OpType, Integer> counts = new EnumMap<>(OpType.class);
         List<Op> ops = new ArrayList<>(n);
-        int tensorCount = graph.vectorLength(SUBGRAPH_TENSORS);
+        int tensorCount = graph.tableCount(SUBGRAPH_TENSORS);
         for (int i = 0; i < n; i++) {
             FbTable op = graph.tableAt(SUBGRAPH_OPERATORS, i);
             long opcode = op.getUint(OP_OPCODE_INDEX, 0);
@@ -252,7 +252,7 @@ public final class TfliteImporter {
      * float32 (TFLite's hybrid kernels). Bias of such a layer is float already.
      */
     private boolean[] hybridWeights(FbTable graph, List<Op> ops) {
-        boolean[] hybrid = new boolean[graph.vectorLength(SUBGRAPH_TENSORS)];
+        boolean[] hybrid = new boolean[graph.tableCount(SUBGRAPH_TENSORS)];
         for (Op op : ops) {
             if (op.type().isQuantizable() && op.input(1) != Op.ABSENT) {
                 int in = graph.tableAt(SUBGRAPH_TENSORS, op.input(0)).getByte(TENSOR_TYPE, 0);
@@ -264,8 +264,8 @@ public final class TfliteImporter {
     }
 
     private List<Tensor> readTensors(FbTable model, FbTable graph, byte[] file, boolean[] dequantizeOnImport) {
-        int n = graph.vectorLength(SUBGRAPH_TENSORS);
-        int bufferCount = model.vectorLength(MODEL_BUFFERS);
+        int n = graph.tableCount(SUBGRAPH_TENSORS);
+        int bufferCount = model.tableCount(MODEL_BUFFERS);
         List<Tensor> tensors = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             FbTable t = graph.tableAt(SUBGRAPH_TENSORS, i);
@@ -335,13 +335,13 @@ public final class TfliteImporter {
     }
 
     private QuantParams quantParams(String tensor, FbTable q, int[] shape) {
-        if (q == null || q.vectorLength(QUANT_SCALE) == 0) {
+        float[] scales = q == null ? new float[0] : q.floats(QUANT_SCALE);
+        if (scales.length == 0) {
             return null;
         }
         if (q.getUbyte(QUANT_DETAILS_TYPE, 0) != 0) {
             throw error("tensor " + tensor + " uses custom quantization (supported: affine scale/zero point)");
         }
-        float[] scales = q.floats(QUANT_SCALE);
         long[] zeroPoints = q.longs(QUANT_ZERO_POINT);
         if (zeroPoints.length == 0) {
             zeroPoints = new long[scales.length];
