@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -110,6 +111,7 @@ public final class ShardFiles {
         List<Integer> labels = new ArrayList<>();
         List<byte[]> samples = new ArrayList<>();
         Map<String, String> meta;
+        TinyLayout layout;
         try (BufferAllocator alloc = new RootAllocator();
              ArrowFileReader reader = new ArrowFileReader(channel, alloc)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
@@ -118,13 +120,18 @@ public final class ShardFiles {
                 throw new BitSweepException(name + ": not a BitSweep shard (schema metadata " + META_FORMAT + " is "
                         + (meta == null ? null : meta.get(META_FORMAT)) + ", expected " + FORMAT + ")");
             }
+            layout = layoutOf(meta.get(META_TASK), name);
             for (ArrowBlock block : reader.getRecordBlocks()) {
                 reader.loadRecordBatch(block);
                 VarCharVector idv = (VarCharVector) root.getVector("id");
                 IntVector lv = (IntVector) root.getVector("label");
                 VarBinaryVector dv = (VarBinaryVector) root.getVector("data");
                 for (int r = 0; r < root.getRowCount(); r++) {
-                    ids.add(new String(idv.get(r), StandardCharsets.UTF_8));
+                    checkedLength(idv, r, name);
+                    String id = new String(idv.get(r), StandardCharsets.UTF_8);
+                    TinyDataset.checkSampleBytes(layout, checkedLength(dv, r, name),
+                            name + " row " + ids.size() + " (" + id + ")");
+                    ids.add(id);
                     labels.add(lv.get(r));
                     samples.add(dv.get(r));
                 }
@@ -135,11 +142,9 @@ public final class ShardFiles {
             }
             throw new BitSweepException(name + ": not a readable Arrow shard (" + e.getMessage() + ")", e);
         }
-        TinyLayout layout = layoutOf(meta.get(META_TASK), name);
         DataSha sha = new DataSha();
         int[] labelArray = new int[labels.size()];
         for (int i = 0; i < samples.size(); i++) {
-            TinyDataset.checkSampleBytes(layout, samples.get(i).length, name + " row " + i + " (" + ids.get(i) + ")");
             labelArray[i] = labels.get(i);
             sha.add(ByteBuffer.wrap(samples.get(i)), labelArray[i]);
         }
@@ -149,6 +154,22 @@ public final class ShardFiles {
                     + meta.get(META_SHA) + " (corrupt shard)");
         }
         return new InMemoryDataset(layout, ids, labelArray, samples.toArray(byte[][]::new), actual);
+    }
+
+    /**
+     * The length of row r of a string or binary column, after checking its offsets against the column's data.
+     * Arrow's get() allocates the length the offsets declare before it checks them, so a corrupt offset would
+     * allocate up to 2 GB from a small file.
+     */
+    private static int checkedLength(BaseVariableWidthVector column, int r, String name) {
+        int start = column.getStartOffset(r);
+        int end = column.getEndOffset(r);
+        long size = column.getDataBuffer().capacity();
+        if (start < 0 || end < start || end > size) {
+            throw new BitSweepException(name + ": not a readable Arrow shard (column " + column.getName() + " row "
+                    + r + " spans bytes " + start + ".." + end + " of its " + size + ")");
+        }
+        return end - start;
     }
 
     private static TinyLayout layoutOf(String task, String name) {
