@@ -94,10 +94,25 @@ public final class TfliteImporter {
         List<Op> ops = readOps(graph, opcodeTypes);
         boolean[] dequantizeOnImport = hybridWeights(graph, ops);
         List<Tensor> tensors = readTensors(model, graph, bytes, dequantizeOnImport);
-        Model result = new Model(source, sha256(bytes), tensors, ops, graph.ints(SUBGRAPH_INPUTS),
-                graph.ints(SUBGRAPH_OUTPUTS));
+        Model result = new Model(source, sha256(bytes), tensors, ops, graphTensors(graph, SUBGRAPH_INPUTS, "input"),
+                graphTensors(graph, SUBGRAPH_OUTPUTS, "output"));
         new ShapeChecker(result).checkAll();
         return result;
+    }
+
+    /** The subgraph's input or output tensors: at least one, each an index into its tensors. */
+    private int[] graphTensors(FbTable graph, int slot, String kind) {
+        int[] indices = graph.ints(slot);
+        if (indices.length == 0) {
+            throw error("has no " + kind + " tensor (supported: models with at least one " + kind + ")");
+        }
+        int tensorCount = graph.tableCount(SUBGRAPH_TENSORS);
+        for (int t : indices) {
+            if (t < 0 || t >= tensorCount) {
+                throw error("is corrupt: its " + kind + " is tensor " + t + " of " + tensorCount);
+            }
+        }
+        return indices;
     }
 
     private OpType[] readOpcodes(FbTable model) {

@@ -87,6 +87,21 @@ class TfliteImporterBadInputTest {
     }
 
     @Test
+    void modelInputsAndOutputsMustBeTensorsOfTheModel() throws Exception {
+        TfliteBuilder b = new TfliteBuilder();
+        int x = b.tensor("x", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        int y = b.tensor("y", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        b.op(TfliteBuilder.DEQUANTIZE, new int[] {x}, new int[] {y}).io(new int[] {x}, new int[] {7});
+        assertTrue(failure(b.finish(), "badout.tflite").endsWith("badout.tflite is corrupt: its output is tensor 7 of 2"));
+        b = new TfliteBuilder();
+        x = b.tensor("x", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        y = b.tensor("y", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        b.op(TfliteBuilder.DEQUANTIZE, new int[] {x}, new int[] {y}).io(new int[] {}, new int[] {y});
+        assertTrue(failure(b.finish(), "noin.tflite").endsWith(
+                "noin.tflite has no input tensor (supported: models with at least one input)"));
+    }
+
+    @Test
     void missingFile() {
         Path file = dir.resolve("nope.tflite");
         BitSweepException e = assertThrows(BitSweepException.class, () -> TfliteImporter.load(file));
