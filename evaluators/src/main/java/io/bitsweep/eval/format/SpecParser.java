@@ -46,7 +46,7 @@ final class SpecParser {
         String head = parts[0];
         if (head.equals("pruned") || head.equals("fp32")) {
             if (parts.length > 1) {
-                throw bad(text, "'" + head + "' takes no options");
+                throw bad(text, "'" + head + "' takes no options (allowed: " + head + ")");
             }
             return head.equals("pruned") ? new PrunedFormat() : new Fp32Format();
         }
