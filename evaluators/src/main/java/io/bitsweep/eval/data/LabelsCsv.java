@@ -1,6 +1,7 @@
 package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -54,7 +55,7 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
             String where = file + " line " + (n + 1);
             String[] f = line.split("\\s*,\\s*");
             if (f.length < 3) {
-                throw new BitSweepException(where + ": expected 'file,classes,label[,...]', got '" + line + "'");
+                throw new BitSweepException(where + ": expected 'file,classes,label[,...]', got " + InputText.quote(line));
             }
             int rowClasses = parseInt(f[1], where, "classes");
             int label = parseInt(f[2], where, "label");
@@ -69,7 +70,7 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
                 throw new BitSweepException(where + ": label " + label + " out of range (allowed: 0.." + (classes - 1) + ")");
             }
             if (!seen.add(f[0])) {
-                throw new BitSweepException(where + ": file " + f[0] + " is listed twice");
+                throw new BitSweepException(where + ": file " + InputText.quote(f[0]) + " is listed twice");
             }
             files.add(f[0]);
             labels.add(label);
@@ -100,7 +101,7 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new BitSweepException(where + ": " + field + " '" + s + "' is not an integer");
+            throw new BitSweepException(where + ": " + field + " " + InputText.quote(s) + " is not an integer");
         }
     }
 }
