@@ -112,7 +112,7 @@ public final class ShardFiles {
         List<byte[]> samples = new ArrayList<>();
         Map<String, String> meta;
         TinyLayout layout;
-        try (BufferAllocator alloc = new RootAllocator();
+        try (BufferAllocator alloc = new RootAllocator(allocationLimit(channel.size()));
              ArrowFileReader reader = new ArrowFileReader(channel, alloc)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             meta = root.getSchema().getCustomMetadata();
@@ -154,6 +154,15 @@ public final class ShardFiles {
                     + meta.get(META_SHA) + " (corrupt shard)");
         }
         return new InMemoryDataset(layout, ids, labelArray, samples.toArray(byte[][]::new), actual);
+    }
+
+    /**
+     * What Arrow may allocate to read a shard of {@code fileBytes}. It reads one record batch at a time into one
+     * buffer, rounded up to a power of two, so twice the file (and a little more, for small files) is enough for
+     * any valid shard, while a length declared in a corrupt file cannot reserve more memory than that.
+     */
+    private static long allocationLimit(long fileBytes) {
+        return 2 * fileBytes + (1 << 20);
     }
 
     /**
