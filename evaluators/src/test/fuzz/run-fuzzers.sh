@@ -57,18 +57,19 @@ for target in "${TARGETS[@]}"; do
   # libFuzzer's count: "Done N runs" at the end of a clean run, else the last "#N" status line before a finding.
   runs="$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p; s/^#\([0-9]*\)\t.*/\1/p' "$log" | tail -1)"
   runs="${runs:-0}"
+  secs="$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)"
   if [[ $rc -eq 0 ]]; then
     result=ok
   else
     result="failed($rc)"
     failed=1
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$COMMIT" "$name" "$SECONDS_PER_TARGET" "$runs" "$result" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$COMMIT" "$name" "${secs:-?}" "$runs" "$result" \
     >> "$LEDGER"
-  echo "fuzz: $name: $runs executions in ${SECONDS_PER_TARGET} s: $result"
+  echo "fuzz: $name: $runs executions in ${secs:-?} s: $result"
   if [[ $rc -ne 0 ]]; then
     # The finding: exception, stack trace and where Jazzer wrote the input.
-    grep -v '^INFO: \|^#[0-9]' "$log" | tail -40 >&2
+    grep -a -v '^INFO: \|^#[0-9]' "$log" | tail -40 >&2
   fi
 done
 exit $failed
