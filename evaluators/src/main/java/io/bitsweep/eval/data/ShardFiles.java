@@ -121,7 +121,9 @@ public final class ShardFiles {
                         + (meta == null ? null : meta.get(META_FORMAT)) + ", expected " + FORMAT + ")");
             }
             layout = layoutOf(meta.get(META_TASK), name);
-            for (ArrowBlock block : reader.getRecordBlocks()) {
+            List<ArrowBlock> blocks = reader.getRecordBlocks();
+            checkBlocks(blocks, channel.size(), name);
+            for (ArrowBlock block : blocks) {
                 reader.loadRecordBatch(block);
                 VarCharVector idv = (VarCharVector) root.getVector("id");
                 IntVector lv = (IntVector) root.getVector("label");
@@ -154,6 +156,27 @@ public final class ShardFiles {
                     + meta.get(META_SHA) + " (corrupt shard)");
         }
         return new InMemoryDataset(layout, ids, labelArray, samples.toArray(byte[][]::new), actual);
+    }
+
+    /**
+     * Record batches must lie inside the file one after another, as a writer lays them out. A footer that lists
+     * the same bytes several times would make a small file read as many times its size.
+     */
+    private static void checkBlocks(List<ArrowBlock> blocks, long fileBytes, String name) {
+        long end = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            ArrowBlock b = blocks.get(i);
+            long start = b.getOffset();
+            long body = b.getBodyLength();
+            // In this order no sum can overflow: each term is checked against the file's size first.
+            if (start < end || start > fileBytes || b.getMetadataLength() <= 0 || body < 0 || body > fileBytes
+                    || start + b.getMetadataLength() + body > fileBytes) {
+                throw new BitSweepException(name + ": not a readable Arrow shard (record batch " + i + " at byte "
+                        + start + " with " + b.getMetadataLength() + "+" + body + " bytes overlaps the one before it or"
+                        + " lies outside the file's " + fileBytes + " bytes)");
+            }
+            end = start + b.getMetadataLength() + body;
+        }
     }
 
     /**
