@@ -3,6 +3,7 @@ package io.bitsweep.eval.tflite;
 import com.google.flatbuffers.Table;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A read-only view of one FlatBuffers table, with field access by slot number (the field's position in the schema,
@@ -81,7 +82,11 @@ final class FbTable extends Table {
         int start = __indirect(o + bb_pos);
         int len = bb.getInt(start);
         checkRange(bb, start + 4, len);
-        return __string(o + bb_pos);
+        // Decoded here rather than by Table.__string, whose decoder throws IllegalArgumentException on bytes that
+        // are not UTF-8: a name with such bytes is still a name (shown with U+FFFD), not a reason to fail.
+        byte[] utf8 = new byte[len];
+        bb.get(start + 4, utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     /** A sub-table, or null if the field is absent. */
