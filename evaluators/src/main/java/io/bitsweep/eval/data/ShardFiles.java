@@ -129,6 +129,10 @@ public final class ShardFiles {
                 IntVector lv = (IntVector) root.getVector("label");
                 VarBinaryVector dv = (VarBinaryVector) root.getVector("data");
                 for (int r = 0; r < root.getRowCount(); r++) {
+                    if (idv.isNull(r) || lv.isNull(r) || dv.isNull(r)) {
+                        throw new BitSweepException(name + ": row " + ids.size() + " has a null id, label or data"
+                                + " (a shard's columns are not nullable)");
+                    }
                     checkedLength(idv, r, name);
                     String id = new String(idv.get(r), StandardCharsets.UTF_8);
                     TinyDataset.checkSampleBytes(layout, checkedLength(dv, r, name),
