@@ -55,10 +55,32 @@ public record ShardManifest(String format, String source, String task, int sampl
         } catch (IllegalArgumentException e) {
             throw new BitSweepException(file + ": unknown task '" + m.task() + "' (allowed: IC, VWW, KWS, AD)");
         }
-        if (m.shards() == null || m.shards().stream().mapToInt(Shard::samples).sum() != m.samples()) {
+        if (m.sha256() == null) {
+            throw new BitSweepException(file + ": sha256 is missing");
+        }
+        if (m.shards() == null) {
+            throw new BitSweepException(file + ": shards is missing");
+        }
+        for (int k = 0; k < m.shards().size(); k++) {
+            Shard s = m.shards().get(k);
+            if (s == null || !isPlainFileName(s.file()) || s.samples() < 0 || s.sha256() == null) {
+                throw new BitSweepException(file + ": shards[" + k + "] is not a shard (allowed: {\"file\": a file name"
+                        + " in the directory, \"samples\": a count >= 0, \"sha256\": its samples' sha256})");
+            }
+        }
+        // Summed as long: int counts that overflow must not add up to samples by wrapping around.
+        if (m.shards().stream().mapToLong(Shard::samples).sum() != m.samples()) {
             throw new BitSweepException(file + ": the shard sample counts do not add up to samples=" + m.samples());
         }
         return m;
+    }
+
+    /** A name of a file in the shard directory itself: no path, no line break or other control character. */
+    private static boolean isPlainFileName(String name) {
+        return name != null && !name.isBlank() && !name.equals(".") && !name.equals("..")
+                && name.chars().noneMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c)
+                        || Character.getType(c) == Character.LINE_SEPARATOR
+                        || Character.getType(c) == Character.PARAGRAPH_SEPARATOR);
     }
 
     public void write(Path dir) {
