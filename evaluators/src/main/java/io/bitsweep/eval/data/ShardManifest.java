@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
+import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -47,13 +48,17 @@ public record ShardManifest(String format, String source, String task, int sampl
         } catch (IOException e) {
             throw new BitSweepException(file + ": not a valid shard manifest: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
+        if (m == null) {
+            throw new BitSweepException(file + ": not a valid shard manifest: it is JSON null");
+        }
         if (!FORMAT.equals(m.format())) {
-            throw new BitSweepException(file + ": format '" + m.format() + "' is not supported (allowed: " + FORMAT + ")");
+            throw new BitSweepException(file + ": format " + quoted(m.format()) + " is not supported (allowed: " + FORMAT
+                    + ")");
         }
         try {
             TinyLayout.valueOf(String.valueOf(m.task()));
         } catch (IllegalArgumentException e) {
-            throw new BitSweepException(file + ": unknown task '" + m.task() + "' (allowed: IC, VWW, KWS, AD)");
+            throw new BitSweepException(file + ": unknown task " + quoted(m.task()) + " (allowed: IC, VWW, KWS, AD)");
         }
         if (m.sha256() == null) {
             throw new BitSweepException(file + ": sha256 is missing");
@@ -73,6 +78,10 @@ public record ShardManifest(String format, String source, String task, int sampl
             throw new BitSweepException(file + ": the shard sample counts do not add up to samples=" + m.samples());
         }
         return m;
+    }
+
+    private static String quoted(String value) {
+        return value == null ? "null" : InputText.quote(value);
     }
 
     /** A name of a file in the shard directory itself: no path, no line break or other control character. */

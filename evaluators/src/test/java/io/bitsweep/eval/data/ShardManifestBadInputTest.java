@@ -1,5 +1,6 @@
 package io.bitsweep.eval.data;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Manifests whose shard list cannot be read as listed get a one-line error naming the manifest before any shard is
- * opened. In the shard lists below, SHA stands for a well-formed sha256.
+ * Manifests that cannot be read as they are get a one-line error naming the manifest before any shard is opened. In
+ * the shard lists below, SHA stands for a well-formed sha256.
  */
 class ShardManifestBadInputTest {
     @TempDir
@@ -50,5 +51,20 @@ class ShardManifestBadInputTest {
                 + ", \"sha256\": SHA}, {\"file\": \"b\", \"samples\": 3, \"sha256\": SHA}]");
         assertTrue(message.endsWith("the shard sample counts do not add up to samples=" + (Integer.MIN_VALUE + 2)),
                 message);
+    }
+
+    @Test
+    void jsonNullAndTextWithLineBreaksGiveOneLineErrors() throws Exception {
+        Path manifest = dir.resolve(ShardManifest.NAME);
+        Files.writeString(manifest, "null");
+        assertEquals(manifest + ": not a valid shard manifest: it is JSON null",
+                assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir)).getMessage());
+        Files.writeString(manifest, "{\"format\": \"bitsweep.shards/1\\nsecond line\"}");
+        assertEquals(manifest + ": format 'bitsweep.shards/1\\nsecond line' is not supported (allowed: "
+                + ShardManifest.FORMAT + ")", assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir))
+                .getMessage());
+        Files.writeString(manifest, "{\"format\": \"" + ShardManifest.FORMAT + "\", \"task\": \"K\\u2028WS\"}");
+        assertEquals(manifest + ": unknown task 'K\\u2028WS' (allowed: IC, VWW, KWS, AD)",
+                assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir)).getMessage());
     }
 }
