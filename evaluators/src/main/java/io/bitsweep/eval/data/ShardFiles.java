@@ -2,6 +2,7 @@ package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
+import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -117,8 +118,9 @@ public final class ShardFiles {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             meta = root.getSchema().getCustomMetadata();
             if (meta == null || !FORMAT.equals(meta.get(META_FORMAT))) {
+                String format = meta == null ? null : meta.get(META_FORMAT);
                 throw new BitSweepException(name + ": not a BitSweep shard (schema metadata " + META_FORMAT + " is "
-                        + (meta == null ? null : meta.get(META_FORMAT)) + ", expected " + FORMAT + ")");
+                        + (format == null ? null : InputText.quote(format)) + ", expected " + FORMAT + ")");
             }
             layout = layoutOf(meta.get(META_TASK), name);
             List<ArrowBlock> blocks = reader.getRecordBlocks();
@@ -136,7 +138,7 @@ public final class ShardFiles {
                     checkedLength(idv, r, name);
                     String id = new String(idv.get(r), StandardCharsets.UTF_8);
                     TinyDataset.checkSampleBytes(layout, checkedLength(dv, r, name),
-                            name + " row " + ids.size() + " (" + id + ")");
+                            name + " row " + ids.size() + " (" + InputText.quote(id) + ")");
                     ids.add(id);
                     labels.add(lv.get(r));
                     samples.add(dv.get(r));
@@ -146,7 +148,9 @@ public final class ShardFiles {
             if (e instanceof BitSweepException b) {
                 throw b;
             }
-            throw new BitSweepException(name + ": not a readable Arrow shard (" + e.getMessage() + ")", e);
+            // Arrow's messages may repeat the file's bytes (field names, metadata), line breaks included.
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : InputText.oneLine(e.getMessage());
+            throw new BitSweepException(name + ": not a readable Arrow shard (" + why + ")", e);
         }
         DataSha sha = new DataSha();
         int[] labelArray = new int[labels.size()];
@@ -212,7 +216,8 @@ public final class ShardFiles {
         try {
             return TinyLayout.valueOf(String.valueOf(task));
         } catch (IllegalArgumentException e) {
-            throw new BitSweepException(name + ": unknown task '" + task + "' (allowed: IC, VWW, KWS, AD)");
+            throw new BitSweepException(name + ": unknown task " + (task == null ? null : InputText.quote(task))
+                    + " (allowed: IC, VWW, KWS, AD)");
         }
     }
 }

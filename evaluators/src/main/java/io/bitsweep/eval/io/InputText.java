@@ -2,8 +2,8 @@ package io.bitsweep.eval.io;
 
 /**
  * Text taken from a user's input (a spec string, a name or header inside a file) as it appears in a one-line error
- * message: quoted, with control and line-breaking characters escaped so the message stays one line, and cut short
- * if long so the line stays readable.
+ * message: control and line-breaking characters escaped so the message stays one line, and cut short if long so
+ * the line stays readable.
  */
 public final class InputText {
     /** Characters of the input shown before it is cut short. */
@@ -13,11 +13,29 @@ public final class InputText {
 
     /** {@code text} in single quotes: {@code '\n'} and other control characters as escapes, cut after 200 chars. */
     public static String quote(String text) {
-        StringBuilder sb = new StringBuilder("'");
+        int shown = shownLength(text);
+        return "'" + escape(text, shown) + "'" + cutNote(text, shown);
+    }
+
+    /**
+     * A message that may repeat input (a library's exception message about a corrupt file) as one line, escaped
+     * and cut like {@link #quote} but without the quotes.
+     */
+    public static String oneLine(String message) {
+        int shown = shownLength(message);
+        return escape(message, shown) + cutNote(message, shown);
+    }
+
+    private static int shownLength(String text) {
         int shown = Math.min(text.length(), MAX_SHOWN);
         if (shown < text.length() && Character.isHighSurrogate(text.charAt(shown - 1))) {
             shown--; // not half a character
         }
+        return shown;
+    }
+
+    private static String escape(String text, int shown) {
+        StringBuilder sb = new StringBuilder(shown + 8);
         for (int i = 0; i < shown; i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -35,10 +53,10 @@ public final class InputText {
                 }
             }
         }
-        sb.append('\'');
-        if (text.length() > shown) {
-            sb.append("... (").append(text.length()).append(" characters)");
-        }
         return sb.toString();
+    }
+
+    private static String cutNote(String text, int shown) {
+        return shown < text.length() ? "... (" + text.length() + " characters)" : "";
     }
 }

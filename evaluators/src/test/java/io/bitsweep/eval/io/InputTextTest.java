@@ -27,4 +27,10 @@ class InputTextTest {
         assertEquals("'" + "x".repeat(InputText.MAX_SHOWN - 1) + "'... (" + pairAtCut.length() + " characters)",
                 InputText.quote(pairAtCut));
     }
+
+    @Test
+    void oneLineEscapesAMessageWithoutQuotes() {
+        assertEquals("Unexpected end of input\\nat byte 12", InputText.oneLine("Unexpected end of input\nat byte 12"));
+        assertEquals("y".repeat(InputText.MAX_SHOWN) + "... (300 characters)", InputText.oneLine("y".repeat(300)));
+    }
 }
