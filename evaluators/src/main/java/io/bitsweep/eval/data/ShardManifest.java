@@ -60,17 +60,19 @@ public record ShardManifest(String format, String source, String task, int sampl
         } catch (IllegalArgumentException e) {
             throw new BitSweepException(file + ": unknown task " + quoted(m.task()) + " (allowed: IC, VWW, KWS, AD)");
         }
-        if (m.sha256() == null) {
-            throw new BitSweepException(file + ": sha256 is missing");
+        if (!isSha256(m.sha256())) {
+            throw new BitSweepException(file + ": sha256 " + quoted(m.sha256()) + " is not a SHA-256 (allowed: 64 hex"
+                    + " digits)");
         }
         if (m.shards() == null) {
             throw new BitSweepException(file + ": shards is missing");
         }
         for (int k = 0; k < m.shards().size(); k++) {
             Shard s = m.shards().get(k);
-            if (s == null || !isPlainFileName(s.file()) || s.samples() < 0 || s.sha256() == null) {
+            if (s == null || !isPlainFileName(s.file()) || s.samples() < 0 || !isSha256(s.sha256())) {
                 throw new BitSweepException(file + ": shards[" + k + "] is not a shard (allowed: {\"file\": a file name"
-                        + " in the directory, \"samples\": a count >= 0, \"sha256\": its samples' sha256})");
+                        + " in the directory, \"samples\": a count >= 0, \"sha256\": its samples' SHA-256, 64 hex"
+                        + " digits})");
             }
         }
         // Summed as long: int counts that overflow must not add up to samples by wrapping around.
@@ -82,6 +84,11 @@ public record ShardManifest(String format, String source, String task, int sampl
 
     private static String quoted(String value) {
         return value == null ? "null" : InputText.quote(value);
+    }
+
+    private static boolean isSha256(String hex) {
+        return hex != null && hex.length() == 64
+                && hex.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F');
     }
 
     /** A name of a file in the shard directory itself: no path, no line break or other control character. */

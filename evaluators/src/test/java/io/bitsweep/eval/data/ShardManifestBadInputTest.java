@@ -38,11 +38,12 @@ class ShardManifestBadInputTest {
         "[{\"file\": \"../other/shard-00000.arrow\", \"samples\": 1, \"sha256\": SHA}]",
         "[{\"file\": \"a\\nb\", \"samples\": 1, \"sha256\": SHA}]",
         "[{\"file\": \"shard-00000.arrow\", \"samples\": 1}]",
+        "[{\"file\": \"shard-00000.arrow\", \"samples\": 1, \"sha256\": \"line\\nbreak\"}]",
         "[{\"file\": \"a\", \"samples\": 2, \"sha256\": SHA}, {\"file\": \"b\", \"samples\": -1, \"sha256\": SHA}]"})
     void shardEntriesNeedAPlainFileNameACountAndASha(String shards) throws Exception {
         String message = failure(1, shards);
         assertTrue(message.contains(" is not a shard (allowed: {\"file\": a file name in the directory, "
-                + "\"samples\": a count >= 0, \"sha256\": its samples' sha256})"), message);
+                + "\"samples\": a count >= 0, \"sha256\": its samples' SHA-256, 64 hex digits})"), message);
     }
 
     @Test
@@ -65,6 +66,15 @@ class ShardManifestBadInputTest {
                 .getMessage());
         Files.writeString(manifest, "{\"format\": \"" + ShardManifest.FORMAT + "\", \"task\": \"K\\u2028WS\"}");
         assertEquals(manifest + ": unknown task 'K\\u2028WS' (allowed: IC, VWW, KWS, AD)",
+                assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir)).getMessage());
+    }
+
+    @Test
+    void theSetsShaMustBeASha() throws Exception {
+        Path manifest = dir.resolve(ShardManifest.NAME);
+        Files.writeString(manifest, "{\"format\": \"" + ShardManifest.FORMAT + "\", \"task\": \"KWS\", \"samples\": 0,"
+                + " \"sha256\": \"not a sha\", \"shards\": []}");
+        assertEquals(manifest + ": sha256 'not a sha' is not a SHA-256 (allowed: 64 hex digits)",
                 assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir)).getMessage());
     }
 }
