@@ -28,6 +28,12 @@ final class ShapeChecker {
     private void check(Op op) {
         Tensor in = required(op, 0);
         Tensor out = model.output(op);
+        if (op.type().isQuantizable()) {
+            parameter(op, required(op, 1), "weights");
+            if (op.input(2) != Op.ABSENT) {
+                parameter(op, model.tensor(op.input(2)), "bias");
+            }
+        }
         switch (op.type()) {
             case CONV_2D -> {
                 OpOptions.Conv o = (OpOptions.Conv) op.options();
@@ -87,6 +93,14 @@ final class ShapeChecker {
                             + shape(out) + " has " + out.elementCount());
                 }
             }
+        }
+    }
+
+    /** Weights and bias are read from the file by every engine, so they must be constants. */
+    private void parameter(Op op, Tensor t, String role) {
+        if (!t.isConstant()) {
+            throw new BitSweepException("model " + model.source() + " layer " + op.name() + ": " + role + " tensor "
+                    + t.name() + " " + shape(t) + " has no data (supported: constant weights and bias)");
         }
     }
 
