@@ -160,8 +160,9 @@ public final class ShardFiles {
         }
         String actual = sha.hex();
         if (!actual.equals(meta.get(META_SHA))) {
+            String recorded = meta.get(META_SHA);
             throw new BitSweepException(name + ": content sha256 " + actual + " does not match the recorded "
-                    + meta.get(META_SHA) + " (corrupt shard)");
+                    + (recorded == null ? null : InputText.quote(recorded)) + " (corrupt shard)");
         }
         return new InMemoryDataset(layout, ids, labelArray, samples.toArray(byte[][]::new), actual);
     }
