@@ -1,6 +1,7 @@
 package io.bitsweep.eval.tflite;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
@@ -100,7 +101,8 @@ final class ShapeChecker {
     private void parameter(Op op, Tensor t, String role) {
         if (!t.isConstant()) {
             throw new BitSweepException("model " + model.source() + " layer " + op.name() + ": " + role + " tensor "
-                    + t.name() + " " + shape(t) + " has no data (supported: constant weights and bias)");
+                    + InputText.quote(t.name()) + " " + shape(t) + " has no data (supported: constant weights and"
+                    + " bias)");
         }
     }
 
@@ -131,7 +133,7 @@ final class ShapeChecker {
 
     private void rank(Op op, Tensor t, int rank) {
         if (t.rank() != rank) {
-            mismatch(op, "tensor " + t.name() + " " + shape(t) + " should have rank " + rank);
+            mismatch(op, "tensor " + InputText.quote(t.name()) + " " + shape(t) + " should have rank " + rank);
         }
     }
 

@@ -3,6 +3,7 @@ package io.bitsweep.eval.tflite;
 import static io.bitsweep.eval.tflite.TfliteSchema.*;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
@@ -123,7 +124,7 @@ public final class TfliteImporter {
             // Codes above 127 live only in builtin_code; older files only fill deprecated_builtin_code.
             int builtin = Math.max(code.getByte(OPCODE_DEPRECATED_BUILTIN, 0), code.getInt(OPCODE_BUILTIN, 0));
             String custom = code.getString(OPCODE_CUSTOM);
-            String name = custom != null ? "custom op " + custom : builtinName(builtin);
+            String name = custom != null ? "custom op " + InputText.quote(custom) : builtinName(builtin);
             types[i] = supportedType(name);
             if (types[i] == null) {
                 throw error("uses unsupported op " + name + " (supported: " + supportedList() + ")");
@@ -286,21 +287,22 @@ public final class TfliteImporter {
             FbTable t = graph.tableAt(SUBGRAPH_TENSORS, i);
             String name = t.getString(TENSOR_NAME);
             name = name == null ? "tensor" + i : name;
+            String label = InputText.quote(name); // the name in messages: it comes from the file
             if (t.has(TENSOR_SPARSITY)) {
-                throw error("tensor " + name + " is sparse (supported: dense tensors)");
+                throw error("tensor " + label + " is sparse (supported: dense tensors)");
             }
             int[] shape = t.ints(TENSOR_SHAPE);
             for (int d : shape) {
                 if (d < 0) {
-                    throw error("tensor " + name + " has dynamic shape " + Arrays.toString(shape)
+                    throw error("tensor " + label + " has dynamic shape " + Arrays.toString(shape)
                             + " (supported: static shapes)");
                 }
             }
-            DType dtype = dtype(name, t.getByte(TENSOR_TYPE, 0));
-            QuantParams quant = quantParams(name, t.table(TENSOR_QUANTIZATION), shape);
+            DType dtype = dtype(label, t.getByte(TENSOR_TYPE, 0));
+            QuantParams quant = quantParams(label, t.table(TENSOR_QUANTIZATION), shape);
             long buffer = t.getUint(TENSOR_BUFFER, 0);
             if (buffer >= bufferCount && buffer != 0) {
-                throw error("is corrupt: tensor " + name + " refers to buffer " + buffer + " of " + bufferCount);
+                throw error("is corrupt: tensor " + label + " refers to buffer " + buffer + " of " + bufferCount);
             }
             byte[] data = buffer == 0 ? null : bufferData(model.tableAt(MODEL_BUFFERS, (int) buffer), file, name);
             if (data != null && data.length == 0) {
@@ -308,13 +310,13 @@ public final class TfliteImporter {
             }
             long expectedBytes = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b) * dtype.bytes();
             if (data != null && data.length != expectedBytes) {
-                throw error("tensor " + name + " has " + data.length + " data bytes, but shape "
+                throw error("tensor " + label + " has " + data.length + " data bytes, but shape "
                         + Arrays.toString(shape) + " " + dtype.label() + " needs " + expectedBytes);
             }
             Tensor tensor = new Tensor(i, name, shape, dtype, quant, data);
             if (dequantizeOnImport[i] && data != null) {
                 if (quant == null) {
-                    throw error("hybrid weight tensor " + name + " has no quantization parameters");
+                    throw error("hybrid weight tensor " + label + " has no quantization parameters");
                 }
                 tensor = new Tensor(i, name, shape, DType.FLOAT32, null, floatBytes(tensor.dequantize()));
             }
