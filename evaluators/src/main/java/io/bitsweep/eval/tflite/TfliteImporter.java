@@ -292,10 +292,17 @@ public final class TfliteImporter {
                 throw error("tensor " + label + " is sparse (supported: dense tensors)");
             }
             int[] shape = t.ints(TENSOR_SHAPE);
+            long elements = 1;
             for (int d : shape) {
                 if (d < 0) {
                     throw error("tensor " + label + " has dynamic shape " + Arrays.toString(shape)
                             + " (supported: static shapes)");
+                }
+                // Engines index a tensor's elements with an int; checked per factor so the product cannot overflow.
+                elements *= d;
+                if (elements > Integer.MAX_VALUE) {
+                    throw error("tensor " + label + " has shape " + Arrays.toString(shape) + ", over "
+                            + Integer.MAX_VALUE + " elements (supported: at most " + Integer.MAX_VALUE + ")");
                 }
             }
             DType dtype = dtype(label, t.getByte(TENSOR_TYPE, 0));
