@@ -2,6 +2,7 @@ package io.bitsweep.eval.tflite;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
@@ -97,12 +98,18 @@ final class ShapeChecker {
         }
     }
 
-    /** Weights and bias are read from the file by every engine, so they must be constants. */
+    /**
+     * Weights and bias are read from the file by every engine, so they must be constants, and real numbers: float32,
+     * or integers with the scale and zero point that give their values.
+     */
     private void parameter(Op op, Tensor t, String role) {
-        if (!t.isConstant()) {
+        String problem = !t.isConstant() ? "has no data"
+                : t.dtype() != DType.FLOAT32 && t.quant().isEmpty() ? "is " + t.dtype().label()
+                        + " without quantization parameters" : null;
+        if (problem != null) {
             throw new BitSweepException("model " + model.source() + " layer " + op.name() + ": " + role + " tensor "
-                    + InputText.quote(t.name()) + " " + shape(t) + " has no data (supported: constant weights and"
-                    + " bias)");
+                    + InputText.quote(t.name()) + " " + shape(t) + " " + problem + " (supported: constant weights"
+                    + " and bias, float32 or quantized)");
         }
     }
 
