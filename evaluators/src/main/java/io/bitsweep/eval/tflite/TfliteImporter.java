@@ -311,7 +311,7 @@ public final class TfliteImporter {
             if (buffer >= bufferCount && buffer != 0) {
                 throw error("is corrupt: tensor " + label + " refers to buffer " + buffer + " of " + bufferCount);
             }
-            byte[] data = buffer == 0 ? null : bufferData(model.tableAt(MODEL_BUFFERS, (int) buffer), file, name);
+            byte[] data = buffer == 0 ? null : bufferData(model.tableAt(MODEL_BUFFERS, (int) buffer), file, label);
             if (data != null && data.length == 0) {
                 data = null;
             }
@@ -337,8 +337,10 @@ public final class TfliteImporter {
         if (offset > 1) {
             // Data stored after the flatbuffer (models over 2 GB, or written with that option): offset from file start.
             long size = buffer.getLong(BUFFER_SIZE, 0);
-            if (offset + size > file.length) {
-                throw new IndexOutOfBoundsException("buffer of " + tensorName);
+            // offset first, so that offset + size cannot overflow
+            if (offset > file.length || size < 0 || size > file.length - offset) {
+                throw error("is corrupt: the data of tensor " + tensorName + " is " + size + " bytes at offset "
+                        + offset + ", outside the file's " + file.length + " bytes");
             }
             return Arrays.copyOfRange(file, (int) offset, (int) (offset + size));
         }
