@@ -54,7 +54,7 @@ final class ShapeChecker {
                 Tensor w = required(op, 1);
                 rank(op, in, 4);
                 rank(op, w, 4);
-                if (w.dim(0) != 1 || w.dim(3) % in.dim(3) != 0) {
+                if (w.dim(0) != 1 || in.dim(3) < 1 || w.dim(3) % in.dim(3) != 0) {
                     mismatch(op, "weights " + shape(w) + " do not fit input " + shape(in)
                             + " (expected [1,kh,kw,Cin*multiplier])");
                 }
