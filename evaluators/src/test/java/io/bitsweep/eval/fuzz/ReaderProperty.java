@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * test (Jazzer turns it into libFuzzer's per-input timeout when fuzzing).
  *
  * <p>A fuzz target is one small class in the reader's package (so it can reach package-private entry points) with
- * one {@code @FuzzTest} method that calls {@link #check}; {@code src/test/fuzz/run-fuzzers.sh} lists the targets.
+ * one {@code @FuzzTest} method that calls {@link #check}; {@code evaluators/src/test/fuzz/run-fuzzers.sh} finds
+ * every such method and fuzzes it.
  */
 public final class ReaderProperty {
     /**
