@@ -6,7 +6,10 @@
 #
 #   evaluators/src/test/fuzz/run-fuzzers.sh [SECONDS_PER_TARGET] [FILTER]
 #
-# SECONDS_PER_TARGET defaults to 30; FILTER (a substring of Class::method) picks targets. Fuzzing runs outside
+# SECONDS_PER_TARGET defaults to 30; FILTER (a substring of Class::method) picks targets. With FUZZ_RUNS=N each
+# target runs N inputs instead, and with FUZZ_SEED=S libFuzzer's random seed is S: CI sets both, so from a clean clone
+# (empty corpus) its fuzzing explores the same inputs on every run and fails only when the code changed, never by the
+# luck of a random seed. Without them, fuzzing explores further on every run (the corpus in target/fuzz grows). Fuzzing runs outside
 # Surefire, through Jazzer's own launcher, so libFuzzer's output and exit code come through unchanged. Each run's
 # executions are appended to $FUZZ_LEDGER (default evaluators/target/fuzz/executions.tsv).
 set -euo pipefail
@@ -46,12 +49,18 @@ for target in "${TARGETS[@]}"; do
   dict="$ROOT/evaluators/src/test/fuzz/$name.dict"
   extra=()
   [[ -f "$dict" ]] && extra+=("-dict=$dict")
+  if [[ -n "${FUZZ_RUNS:-}" ]]; then
+    extra+=("-runs=$FUZZ_RUNS")
+  else
+    extra+=("-max_total_time=$SECONDS_PER_TARGET")
+  fi
+  [[ -n "${FUZZ_SEED:-}" ]] && extra+=("-seed=$FUZZ_SEED")
   # Coverage of our code and of the libraries that parse for it (Arrow IPC, FlatBuffers). The per-input timeout
   # comes from the target's @Timeout; `timeout` only guards against a JVM that stops answering altogether.
   set +e
   timeout --kill-after=30 $((SECONDS_PER_TARGET + 180)) "${JAVA[@]}" --target_class="$class" --target_method="$method" \
     '--instrument=io.bitsweep.**,org.apache.arrow.**,com.google.flatbuffers.**' \
-    -max_total_time="$SECONDS_PER_TARGET" "${extra[@]}" "$corpus" > "$log" 2>&1
+    "${extra[@]}" "$corpus" > "$log" 2>&1
   rc=$?
   set -e
   # libFuzzer's count: "Done N runs" at the end of a clean run, else the last "#N" status line before a finding.

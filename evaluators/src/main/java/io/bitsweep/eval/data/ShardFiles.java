@@ -23,10 +23,14 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.SeekableReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -115,7 +119,7 @@ public final class ShardFiles {
         TinyLayout layout;
         try (BufferAllocator alloc = new RootAllocator(allocationLimit(channel.size()));
              ArrowFileReader reader = new ArrowFileReader(channel, alloc)) {
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            VectorSchemaRoot root = schemaRoot(reader, name);
             meta = root.getSchema().getCustomMetadata();
             if (meta == null || !FORMAT.equals(meta.get(META_FORMAT))) {
                 String format = meta == null ? null : meta.get(META_FORMAT);
@@ -125,8 +129,10 @@ public final class ShardFiles {
             layout = layoutOf(meta.get(META_TASK), name);
             List<ArrowBlock> blocks = reader.getRecordBlocks();
             checkBlocks(blocks, channel.size(), name);
+            SeekableReadChannel in = new SeekableReadChannel(channel);
+            VectorLoader loader = new VectorLoader(root);
             for (ArrowBlock block : blocks) {
-                reader.loadRecordBatch(block);
+                loadBatch(in, block, alloc, loader, name);
                 VarCharVector idv = (VarCharVector) root.getVector("id");
                 IntVector lv = (IntVector) root.getVector("label");
                 VarBinaryVector dv = (VarBinaryVector) root.getVector("data");
@@ -165,6 +171,38 @@ public final class ShardFiles {
                     + (recorded == null ? null : InputText.quote(recorded)) + " (corrupt shard)");
         }
         return new InMemoryDataset(layout, ids, labelArray, samples.toArray(byte[][]::new), actual);
+    }
+
+    /**
+     * Arrow converts the schema's fields recursively, and a flatbuffer field table may list itself among its own
+     * children: a footer of a few bytes then recurses until the stack overflows. The stack is unwound by then, so
+     * the overflow is reported as the corrupt file it is.
+     */
+    private static VectorSchemaRoot schemaRoot(ArrowFileReader reader, String name) throws IOException {
+        try {
+            return reader.getVectorSchemaRoot();
+        } catch (StackOverflowError e) {
+            throw new BitSweepException(name + ": not a readable Arrow shard (its schema nests fields without end)");
+        }
+    }
+
+    /**
+     * Reads one record batch through Arrow's MessageSerializer rather than ArrowFileReader.loadRecordBatch, so the
+     * batch's row count is checked before VectorLoader sizes the vectors by it: a negative count from a corrupt file
+     * trips an assert in Arrow (with -ea) or leaves the vectors inconsistent (without). Every row holds at least its
+     * 4-byte label, so a batch cannot have more rows than body bytes.
+     */
+    private static void loadBatch(SeekableReadChannel in, ArrowBlock block, BufferAllocator alloc, VectorLoader loader,
+            String name) throws IOException {
+        in.setPosition(block.getOffset());
+        try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(in, block, alloc)) {
+            if (batch.getLength() < 0 || batch.getLength() > block.getBodyLength()) {
+                throw new BitSweepException(name + ": not a readable Arrow shard (record batch at byte "
+                        + block.getOffset() + " declares " + batch.getLength() + " rows in "
+                        + block.getBodyLength() + " bytes)");
+            }
+            loader.load(batch);
+        }
     }
 
     /**
