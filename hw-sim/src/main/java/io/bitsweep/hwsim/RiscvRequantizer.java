@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>output: rescale (fixed-point: multiply by the channel's multiplier and a rounding shift; power of two: the
  *       rounding shift alone), add the output zero point, clamp to the output range;</li>
- *   <li>add input (TFLite's ADD): subtract the input zero point, then shift left by 20 and rescale (fixed-point), or
- *       one rounding shift by the net power of two;</li>
+ *   <li>add input (TFLite's ADD): subtract the input zero point, then shift left by ls (20 in TFLite's 32-bit ADD)
+ *       and rescale (fixed-point), or one rounding shift by the net power of two;</li>
  *   <li>shortcut (fused residual): subtract its zero point, rescale onto the accumulator's scale (fixed-point), or
  *       shift left (a power of two: accumulator units are finer than the shortcut's), add into the accumulator.</li>
  * </ul>
@@ -32,7 +32,7 @@ public final class RiscvRequantizer {
         M,
         /** Zbb: {@code min}, {@code max}. */
         ZBB,
-        /** PULP's Xpulp (RI5CY, CV32E40P's Xcv): {@code addRNr} rounding shift, {@code mulsRN}, {@code min}/{@code max}. */
+        /** PULP's Xpulp (RI5CY; CV32E40P's Xcv): {@code cv.addRNr} rounding shift, {@code cv.min}/{@code cv.max}. */
         XPULP;
 
         public String label() {
@@ -55,7 +55,7 @@ public final class RiscvRequantizer {
     public record Instruction(String asm, int cycles) {
     }
 
-    /** Accumulators up to this width fit a 16 x 16-bit multiply by a Q15 multiplier (1-cycle mul or mulsRN). */
+    /** Accumulators up to this width times a Q15 multiplier fit the 32-bit result of the 1-cycle {@code mul}. */
     private static final int NARROW_ACCUMULATOR_BITS = 16;
 
     private final Set<Extension> isa;
@@ -118,7 +118,7 @@ public final class RiscvRequantizer {
             case ADD_INPUT -> {
                 s.add(new Instruction("add t, q, -zp_in", 1));
                 if (fixed) {
-                    s.add(new Instruction("slli t, t, 20", 1));
+                    s.add(new Instruction("slli t, t, ls", 1));
                     multiply(s, accumulatorBits);
                 } else {
                     roundingShift(s);
@@ -137,21 +137,22 @@ public final class RiscvRequantizer {
         return s;
     }
 
-    /** t * M, rounded and shifted down by s: a multiply-high on a 32-bit accumulator, a 16-bit multiply below. */
+    /**
+     * t * M, rounded and shifted down by the channel's s: the high word of t times a Q31 multiplier (mulh; the
+     * doubling of TFLite's Q31 product is folded into s), or, for an accumulator of at most 16 bits, the 32-bit
+     * product with a Q15 multiplier (mul).
+     */
     private void multiply(List<Instruction> s, int accumulatorBits) {
         if (!isa.contains(Extension.M)) {
             throw new HwSimException("fixed-point requantization needs a multiplier, but the target declares"
                     + " isa-extensions " + labels() + " (add m, or use power-of-two scales)");
         }
-        if (accumulatorBits <= NARROW_ACCUMULATOR_BITS && isa.contains(Extension.XPULP)) {
-            s.add(new Instruction("cv.mulsRN t, t, M, s", 1));
-        } else if (accumulatorBits <= NARROW_ACCUMULATOR_BITS) {
+        if (accumulatorBits <= NARROW_ACCUMULATOR_BITS) {
             s.add(new Instruction("mul t, t, M", 1));
-            roundingShift(s);
         } else {
             s.add(new Instruction("mulh t, t, M", mulhCycles));
-            roundingShift(s);
         }
+        roundingShift(s);
     }
 
     /** (t + 2^(s-1)) >> s. */

@@ -28,7 +28,7 @@ class RiscvRequantizerTest {
     }
 
     @Test
-    void mpicRunsMulhRoundingShiftZeroPointAndClampAgainstShiftZeroPointAndClamp() {
+    void mpicRunsMultiplyRoundingShiftZeroPointAndClampAgainstShiftZeroPointAndClamp() {
         assertEquals("mulh t, t, M; cv.addRNr t, zero, s; add t, t, zp_out; cv.max t, t, lo; cv.min t, t, hi",
                 asm(MPIC, RequantPoint.Kind.OUTPUT, ScaleForm.FIXED_POINT, 32));
         assertEquals("cv.addRNr t, zero, s; add t, t, zp_out; cv.max t, t, lo; cv.min t, t, hi",
@@ -40,9 +40,10 @@ class RiscvRequantizerTest {
         assertEquals(2, cycles(MPIC, RequantPoint.Kind.ADD_INPUT, ScaleForm.POWER_OF_TWO, 32));
         assertEquals(8, cycles(MPIC, RequantPoint.Kind.SHORTCUT, ScaleForm.FIXED_POINT, 32));
         assertEquals(3, cycles(MPIC, RequantPoint.Kind.SHORTCUT, ScaleForm.POWER_OF_TWO, 32));
-        // An accumulator of at most 16 bits takes Xpulp's 16-bit multiply with rounding shift instead of mulh.
-        assertEquals("cv.mulsRN t, t, M, s; add t, t, zp_out; cv.max t, t, lo; cv.min t, t, hi",
+        // An accumulator of at most 16 bits times a Q15 multiplier fits the 1-cycle mul instead of mulh.
+        assertEquals("mul t, t, M; cv.addRNr t, zero, s; add t, t, zp_out; cv.max t, t, lo; cv.min t, t, hi",
                 asm(MPIC, RequantPoint.Kind.OUTPUT, ScaleForm.FIXED_POINT, 16));
+        assertEquals(5, cycles(MPIC, RequantPoint.Kind.OUTPUT, ScaleForm.FIXED_POINT, 16));
         assertEquals(9, cycles(MPIC, RequantPoint.Kind.OUTPUT, ScaleForm.FIXED_POINT, 17));
     }
 
@@ -56,7 +57,7 @@ class RiscvRequantizerTest {
         assertEquals(13, cycles(rv32im, RequantPoint.Kind.OUTPUT, ScaleForm.POWER_OF_TWO, 32));
         assertEquals(10, cycles(zbb, RequantPoint.Kind.OUTPUT, ScaleForm.FIXED_POINT, 32));
         assertEquals(5, cycles(zbb, RequantPoint.Kind.OUTPUT, ScaleForm.POWER_OF_TWO, 32));
-        // A 16-bit accumulator fits a 1-cycle 32-bit mul by a Q15 multiplier.
+        // A 16-bit accumulator takes mul there too.
         assertEquals("mul t, t, M; add t, t, half; sra t, t, s; add t, t, zp_out; max t, t, lo; min t, t, hi",
                 asm(zbb, RequantPoint.Kind.OUTPUT, ScaleForm.FIXED_POINT, 16));
     }
