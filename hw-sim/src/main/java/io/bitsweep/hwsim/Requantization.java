@@ -7,8 +7,8 @@ package io.bitsweep.hwsim;
  * <ul>
  *   <li>{@code form}: one form for all the layer's requantization points: {@link ScaleForm#POWER_OF_TWO} only when
  *       every scale ratio the layer rescales by is a power of two (input, weight and output scales all
- *       {@code :pot}), {@link ScaleForm#BLOCK} when it writes (or, for an ADD, adds) block-format activations,
- *       otherwise {@link ScaleForm#FIXED_POINT};</li>
+ *       {@code :pot}), {@link ScaleForm#BLOCK} when it writes block-format activations, otherwise
+ *       {@link ScaleForm#FIXED_POINT};</li>
  *   <li>{@code accumulatorBits}: width of the register that is rescaled (8..32): the int32 accumulator of the int8
  *       path and of TFLite's ADD (inputs shifted left by 20 into 32 bits), or the aligned accumulator of block
  *       layers;</li>
