@@ -11,8 +11,8 @@ import java.util.List;
  *
  * <p>Cycles of a weighted layer = ceil( sum over its precision groups of MACs_g / rate_g ), computed exactly in
  * decimal: the rounding is once per layer, upwards. Element-wise layers take ceil(ops / elementwise rate). Energy is
- * cycles x pJ/cycle (the published per-cycle figure includes the core's memory accesses, so it is all reported as
- * compute). A workload whose weights exceed the flash, or whose largest layer (input + output activations)
+ * cycles x pJ/cycle (the published per-cycle figure includes the core's memory accesses, so none of it is reported
+ * as SRAM or DRAM energy). A workload whose weights exceed the flash, or whose largest layer (input + output activations)
  * exceeds the RAM, is reported as a violated constraint, not an error.
  *
  * <p>Requantization runs on the same core after the MACs: its cycles are the elements of each requantization point

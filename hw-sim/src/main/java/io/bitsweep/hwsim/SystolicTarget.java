@@ -98,7 +98,8 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
         }
         if (active == 0) {
             // Nothing to multiply; a fused layer still passes the shortcut through its output stage.
-            return outputStageOnly(l, points, points.isEmpty() ? 0 : outputStageBytes, idealMemory);
+            long bytes = l.requantization().fusedWithNextAdd() ? outputStageBytes : 0;
+            return cost(l, 0, 0, 0, points, bytes, bytes, idealMemory, 0);
         }
         final int a = l.actBits();
         final long e = l.outputPositions();
@@ -199,11 +200,6 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
         }
         return new LayerCost(l.name(), l.op(), macs, compute, stall, requant, elements, sram, dram, computePj,
                 s.requantUnits().energyPj(points), sram * s.sramPjPerByte(), dram * s.dramPjPerByte(), utilization);
-    }
-
-    /** A layer with all channels pruned: only the output stage of a fused layer remains (through SRAM and DRAM). */
-    private LayerCost outputStageOnly(Layer l, List<RequantPoint> points, long bytes, boolean idealMemory) {
-        return cost(l, 0, 0, 0, points, bytes, bytes, idealMemory, 0);
     }
 
     /** Block requantization needs the BFP datapath. */
