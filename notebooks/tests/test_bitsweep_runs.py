@@ -166,7 +166,8 @@ def test_layer_costs_of_every_front_point_sum_to_its_costs(cli_runs_dir, name):
         assert list(layers.columns) == br.LAYER_COST_COLUMNS
         assert len(layers) > 10 and "total" not in set(layers.layer), p.id
         assert set(layers.op) <= {"conv", "depthwise", "fc", "add", "pool"}, p.id
-        assert (layers.total_cycles == layers.compute_cycles + layers.stall_cycles).all(), p.id
+        assert (layers.total_cycles == layers.compute_cycles + layers.requant_cycles + layers.stall_cycles).all(), p.id
+        assert (layers.requant_energy_pj <= layers.energy_pj).all(), p.id
         # front.csv prints cycles and energy with one decimal; each layer's energy has three
         assert layers.total_cycles.sum() == p.cycles, p.id
         assert layers.energy_pj.sum() == pytest.approx(p.energy_pj, abs=0.05 + 0.0005 * len(layers)), p.id
