@@ -9,10 +9,18 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.TinyDataset;
+import io.bitsweep.search.config.SearchConfigLoader;
+import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.config.SplitSettings;
+import io.bitsweep.search.data.SearchData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Seeded stratified splits, the evaluation order, and the errors that make split traps visible. */
@@ -74,6 +82,28 @@ class SplitSelectionTest {
         int[] covered = IntStream.range(0, 3).flatMap(i -> Arrays.stream(SampleSplits.shardPositions(i, 3, 10)))
                 .sorted().toArray();
         assertArrayEquals(IntStream.range(0, 10).toArray(), covered, "shards cover every position once");
+    }
+
+    @Test
+    void everyShippedConfigScoresEveryClassOnSamplesItDidNotCalibrateOn() throws IOException {
+        List<Path> configs;
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("bitsweep.repo", "..")).resolve("conf/search"))) {
+            configs = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertTrue(configs.size() >= 5, configs.toString());
+        for (Path conf : configs) {
+            SearchSettings s = SearchConfigLoader.load(conf, List.of(), null);
+            TinyDataset data = SearchData.open(SearchData.resolve(s.data(), "data"));
+            int[] labels = IntStream.range(0, data.size()).map(data::label).toArray();
+            SampleSplits splits = SplitSelection.select(s.splits(), labels, s.data());
+            String name = conf.getFileName().toString();
+            assertTrue(s.splits().disjoint(), name);
+            assertTrue(Arrays.stream(splits.calibration()).noneMatch(id -> Arrays.stream(splits.evaluationOrder())
+                    .anyMatch(e -> e == id)), name + ": calibration and evaluation share samples");
+            var all = classes(IntStream.range(0, labels.length).toArray(), labels).keySet();
+            assertEquals(all, classes(splits.evaluationOrder(), labels).keySet(), name + " evaluation");
+            assertEquals(all, classes(splits.calibration(), labels).keySet(), name + " calibration");
+        }
     }
 
     @Test
