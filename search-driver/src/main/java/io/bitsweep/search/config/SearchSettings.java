@@ -273,9 +273,16 @@ public record SearchSettings(
         if (samples == 0 || samples < -1) {
             throw new BitSweepException(path(key + ".samples") + ": must be > 0 or -1 (all) (got " + samples + ")");
         }
-        if (selection == SplitSettings.Selection.RANGE && samples != -1) {
-            throw new BitSweepException(path(key + ".samples") + ": only with splits.selection = stratified; with "
-                    + "range the split is samples [offset, offset + count) as they are (got " + samples + ")");
+        if (selection == SplitSettings.Selection.RANGE) {
+            // reference.conf's draw size is for stratified selection; a config that asks for a range and never
+            // mentions samples (every config written before splits were stratified) gets the range as it is.
+            boolean userSet = !"reference.conf".equals(c.getValue(key + ".samples").origin().resource());
+            if (userSet && samples != -1) {
+                throw new BitSweepException(path(key + ".samples") + ": only with splits.selection = stratified; "
+                        + "with range the split is samples [offset, offset + count) as they are (got " + samples
+                        + ")");
+            }
+            samples = -1;
         }
         return new SplitSettings.Part(offset, count, samples);
     }

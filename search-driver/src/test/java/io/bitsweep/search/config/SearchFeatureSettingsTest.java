@@ -38,6 +38,14 @@ class SearchFeatureSettingsTest {
     }
 
     @Test
+    void aRangeWithoutSamplesIsTakenAsItIs() {
+        SearchSettings s = load(BASE, "splits.selection=range", "splits.calibration.count=20",
+                "splits.evaluation.count=40");
+        assertEquals(new SplitSettings.Part(0, 20, -1), s.splits().calibration());
+        assertEquals(new SplitSettings.Part(0, 40, -1), s.splits().evaluation());
+    }
+
+    @Test
     void badValuesNameTheirKeyAndTheAllowedValues() {
         assertTrue(error(BASE, "racing=maybe").contains("bitsweep.search.racing: bad value 'maybe' (allowed: auto, on, "
                 + "off)"));
