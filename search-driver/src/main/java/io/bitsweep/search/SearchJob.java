@@ -7,8 +7,6 @@ import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.Constraints;
 import io.bitsweep.search.loop.FitnessFunction;
 import io.bitsweep.search.loop.GenerationLoop;
-import io.bitsweep.search.loop.GenerationResult;
-import io.bitsweep.search.loop.GenerationSummary;
 import io.bitsweep.search.loop.LocalPopulationEvaluator;
 import io.bitsweep.search.loop.LoopState;
 import io.bitsweep.search.loop.PopulationEvaluator;
@@ -105,15 +103,8 @@ public final class SearchJob {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
                     LoopState start = last < 0 ? LoopState.initial()
                             : RunRestorer.restore(store, last, space, fronts, settings.objectives());
-                    List<GenerationSummary> summaries = new ArrayList<>();
-                    SearchListener recording = SearchListener.both(
-                            new RunRecorder(store, codec, fronts, settings.objectives(), qualityMetric, provenance),
-                            new SearchListener() {
-                                @Override
-                                public void generationFinished(GenerationResult r) {
-                                    summaries.add(r.summary());
-                                }
-                            });
+                    SearchListener recording =
+                            new RunRecorder(store, codec, fronts, settings.objectives(), qualityMetric, provenance);
                     GenerationLoop loop = new GenerationLoop(settings, space, fronts, fitness, evaluator, seeds, start,
                             qualityMetric, reportBudgets(int8, memoryBudget), SearchListener.both(recording, listener));
                     if (last >= 0) {
@@ -121,7 +112,7 @@ public final class SearchJob {
                     }
                     LoopState end = loop.runAll();
                     new FrontReport(store, codec, qualityMetric, p -> layerCostsCsv(costModel, p), provenance)
-                            .write(end.archive().points(), summaries);
+                            .write(end.archive().points());
                     return new Result(end.archive(), end.hypervolumes(), store);
                 }
             } finally {
