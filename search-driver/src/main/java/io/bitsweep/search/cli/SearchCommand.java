@@ -60,6 +60,9 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume && out == null) {
+            throw UsageError.of(spec, "--resume needs --out DIR (the run to continue)");
+        }
         List<String> overrides = new ArrayList<>(sets);
         if (!initFrom.isEmpty()) {
             overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
@@ -67,9 +70,6 @@ public final class SearchCommand implements Callable<Integer> {
         }
         SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
         if (out == null) {
-            if (resume) {
-                throw new IllegalArgumentException("--resume needs --out DIR (the run to continue)");
-            }
             String name = config.getFileName().toString().replaceFirst("\\.conf$", "");
             out = "runs/" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         }

@@ -45,14 +45,14 @@ class EvalExactCommandTest {
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": "
                 + "{\"conv_2d_7\": {\"weights\": [\"int4\"]}}}");
         CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit());
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("layers.conv_2d_7.weights: 1 channel formats for 64 output channels"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4,a=int8",
                 "--engine", "djl");
         assertTrue(r.oneLineError() && r.err().contains("allowed: --engine exact"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int17");
-        assertTrue(r.oneLineError() && r.err().contains("--uniform w: "), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("--uniform weights: "), r.err());
     }
 
     @Test
@@ -81,7 +81,7 @@ class EvalExactCommandTest {
                 + "conv_2d_8"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int8,a=int8:asym",
                 "--fusion", "add");
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--fusion 'add' is not allowed (allowed: none, residual)"),
                 r.err());
         r = CliRun.run(new EvalCommand(), "--model", Assets.resolve("models/ic/pretrainedResnet_quant.tflite")

@@ -63,13 +63,13 @@ class HwsimCommandTest {
     @Test
     void badInputIsOneLineNamingTheValue(@TempDir Path dir) throws Exception {
         Run badTarget = run("--model", MODEL, "--target", "tpu-v9");
-        assertEquals(CliErrors.EXIT_BAD_INPUT, badTarget.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, badTarget.exit());
         assertTrue(badTarget.err().startsWith("error: unknown target tpu-v9"), badTarget.err());
         Run badSpec = run("--model", MODEL, "--target", "mpic", "--uniform", "int9x");
-        assertEquals(CliErrors.EXIT_BAD_INPUT, badSpec.exit());
+        assertEquals(CliErrors.EXIT_USAGE, badSpec.exit());
         assertTrue(badSpec.err().contains("--uniform weights") && badSpec.err().contains("int9x"), badSpec.err());
         Run unsupported = run("--model", MODEL, "--target", "mpic", "--uniform", "int16");
-        assertEquals(CliErrors.EXIT_BAD_INPUT, unsupported.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, unsupported.exit());
         assertTrue(unsupported.err().contains("layer conv_2d_0") && unsupported.err().contains("16"),
                 unsupported.err());
         Path conf = dir.resolve("bad.conf");
@@ -135,13 +135,13 @@ class HwsimCommandTest {
         Files.writeString(unknown, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_99\": "
                 + "{\"weights\": \"int4\"}}}");
         Run r = run("--model", MODEL, "--target", "mpic", "--assignment", unknown.toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit());
         assertOneLine(r, "layers.conv_2d_99: unknown layer");
         Path channels = dir.resolve("channels.json");
         Files.writeString(channels, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": "
                 + "{\"weights\": [\"int8\", \"pruned\"]}}}");
         r = run("--model", MODEL, "--target", "mpic", "--assignment", channels.toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit());
         assertOneLine(r, "layers.conv_2d_0.weights: 2 channel formats for 16 output channels");
         r = run("--model", MODEL, "--target", "mpic", "--assignment", channels.toString(), "--uniform", "int8");
         assertTrue(r.exit() != 0);

@@ -23,7 +23,7 @@ class InspectCommandTest {
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("--model", file.toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, code);
+        assertEquals(CliErrors.EXIT_FAILURE, code);
         assertEquals("error: model " + file + " is not a TFLite model (file identifier is not \"TFL3\")",
                 err.toString().strip());
     }
