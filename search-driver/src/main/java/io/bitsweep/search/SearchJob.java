@@ -55,7 +55,13 @@ public final class SearchJob {
      * Where and how to run. {@code session} null means: create one for {@code master} if the runner is Spark (a given
      * session is used, and left running, whatever the runner).
      */
-    public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {}
+    public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session,
+                          String eventLog) {
+        /** Without an event log ({@code eventLog}: where Spark writes it, for its History Server; null for none). */
+        public Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {
+            this(out, resume, master, verbose, session, null);
+        }
+    }
 
     /** The outcome: the final archive and the hypervolume after each generation. */
     public record Result(ParetoArchive archive, List<Double> hypervolumes, RunStore store) {}
@@ -90,7 +96,8 @@ public final class SearchJob {
                     new Constraints(problem.floatQuality(), settings.maxAccuracyDrop(), memoryBudget));
             boolean spark = settings.runner() == SearchSettings.Runner.SPARK || options.session() != null;
             SparkSession session = !spark ? null : options.session() != null ? options.session()
-                    : SparkSessions.create(options.master(), registrators(factory), options.verbose());
+                    : SparkSessions.create(options.master(), registrators(factory), options.verbose(),
+                            options.eventLog());
             try {
                 String sparkVersion = session == null ? "none (local runner)" : session.version();
                 if (!hasRun) {
