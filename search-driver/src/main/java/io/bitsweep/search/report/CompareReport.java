@@ -36,6 +36,9 @@ public final class CompareReport {
      */
     public static CompareReport of(List<String> locations, List<Double> levels) {
         List<String> names = RunNames.of(locations);
+        if (names.stream().distinct().count() < names.size()) {
+            throw new BitSweepException("the same run is given twice (runs: " + String.join(", ", locations) + ")");
+        }
         List<RunFront> runs = new ArrayList<>();
         for (int i = 0; i < locations.size(); i++) {
             runs.add(RunFront.read(locations.get(i), names.get(i)));

@@ -14,6 +14,7 @@ import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.store.RunStore;
 import io.bitsweep.search.store.ScoredTable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,8 @@ import java.util.stream.Collectors;
 /**
  * What report.html draws, as one JSON document: the run (from run.json), every evaluated candidate of every complete
  * generation (from the run store, so a resumed run's report covers the generations of earlier processes too), the
- * front points' per-channel formats and per-layer costs, the commands that reproduce and deploy each, and the
- * hypervolume per generation.
+ * front points' per-channel formats and per-layer costs, the commands that reproduce and deploy each, the
+ * hypervolume per generation, and the {@link OptionalPanels} of the data this run has.
  */
 final class RunReportData {
     static final String SCHEMA = "bitsweep.report/1";
@@ -52,15 +53,20 @@ final class RunReportData {
         root.put("quality_metric", qualityMetric);
         root.set("run", runInfo(manifest));
         int last = store.lastCompleteGeneration();
+        List<List<ScoredTable.Row>> evaluations = new ArrayList<>();
+        for (int g = 0; g <= last; g++) {
+            evaluations.add(store.readTable(g, "evaluations"));
+        }
         Set<String> frontIds = front.stream().map(Scored::id).collect(Collectors.toSet());
-        root.set("points", points(front, frontIds, last));
+        root.set("points", points(front, frontIds, evaluations));
         ReproduceCommands commands = new ReproduceCommands(manifest.path("config").path("bitsweep").path("search"),
                 store.location());
         ObjectNode details = root.putObject("details");
         for (Scored s : front) {
             details.set(s.id(), detail(s, Optional.ofNullable(layerCosts.get(s.id())), commands));
         }
-        root.set("generations", generations(last));
+        root.set("generations", generations(evaluations));
+        root.set("panels", new OptionalPanels(store).build(last));
         return root;
     }
 
@@ -88,10 +94,10 @@ final class RunReportData {
      * Every candidate evaluated in generations 0..last, once: a row whose genome was evaluated before (reused)
      * repeats that point, so it is left out unless the archive holds it under its id.
      */
-    private ArrayNode points(List<Scored> front, Set<String> frontIds, int last) {
+    private ArrayNode points(List<Scored> front, Set<String> frontIds, List<List<ScoredTable.Row>> evaluations) {
         Map<String, ObjectNode> byId = new LinkedHashMap<>();
-        for (int g = 0; g <= last; g++) {
-            for (ScoredTable.Row r : store.readTable(g, "evaluations")) {
+        for (List<ScoredTable.Row> generation : evaluations) {
+            for (ScoredTable.Row r : generation) {
                 String id = r.candidate().id();
                 if (!r.reused() || frontIds.contains(id)) {
                     byId.put(id, point(id, r.candidate().generation(), r.candidate().origin(), r.fitness(),
@@ -153,21 +159,16 @@ final class RunReportData {
         return d;
     }
 
-    /** Per complete generation: hypervolume and archive size (summary.json), candidates evaluated and reused. */
-    private ArrayNode generations(int last) {
+    /** Per generation: hypervolume and archive size (summary.json), candidates evaluated and reused. */
+    private ArrayNode generations(List<List<ScoredTable.Row>> evaluations) {
         ArrayNode out = JSON.createArrayNode();
-        for (int g = 0; g <= last; g++) {
-            String dir = RunStore.generationDir(g) + "/";
-            if (!store.exists(dir + RunStore.COMPLETE)) {
-                continue;
-            }
-            JsonNode summary = readJson(dir + RunStore.SUMMARY);
-            List<ScoredTable.Row> evaluations = store.readTable(g, "evaluations");
-            long reused = evaluations.stream().filter(ScoredTable.Row::reused).count();
+        for (int g = 0; g < evaluations.size(); g++) {
+            JsonNode summary = readJson(RunStore.generationDir(g) + "/" + RunStore.SUMMARY);
+            long reused = evaluations.get(g).stream().filter(ScoredTable.Row::reused).count();
             out.addObject().put("generation", g)
                     .put("hypervolume", summary.path("hypervolume").asDouble())
                     .put("front_size", summary.path("archive_size").asInt())
-                    .put("evaluated", evaluations.size() - reused)
+                    .put("evaluated", evaluations.get(g).size() - reused)
                     .put("reused", reused);
         }
         return out;

@@ -37,10 +37,17 @@
   app.appendChild(el("p", { class: "note", text: "For each level: the least weight memory, cycles and energy among a " +
     "run's front points with " + metric + " \u2265 level (each on its own), and the saving against " + D.runs[0].name +
     " (positive: less)." }));
+  /* As the text table says it: "up to X% less", or "at best X% more" when the run never saves. */
+  function headline(s, less, more) {
+    if (s === null || s === undefined) { return "- " + less; }
+    return s >= 0 ? "up to " + num(s, 1) + "% " + less : "at best " + num(-s, 1) + "% " + more;
+  }
   D.headlines.forEach(function (h) {
-    app.appendChild(el("p", { class: "headline", text: h.run + " against " + h.against + " (" + h.levels +
-      " levels both reach): up to " + num(h.max_weight_bits_saving_pct, 1) + "% less weight memory, " +
-      num(h.max_cycles_saving_pct, 1) + "% fewer cycles, " + num(h.max_energy_pj_saving_pct, 1) + "% less energy" }));
+    app.appendChild(el("p", { class: "headline", text: h.run + " against " + h.against + " at iso-" + metric + " (" +
+      h.levels + " levels both reach): " + (h.levels === 0 ? "no common level" : [
+      headline(h.max_weight_bits_saving_pct, "less weight memory", "more weight memory"),
+      headline(h.max_cycles_saving_pct, "fewer cycles", "more cycles"),
+      headline(h.max_energy_pj_saving_pct, "less energy", "more energy")].join(", ")) }));
   });
   var rows = [];
   D.iso_accuracy.forEach(function (l) {

@@ -211,7 +211,9 @@
       if (panel.note) { app.appendChild(el("p", { class: "note", text: panel.note })); }
       var t = B.table(panel.columns.map(function (c) { return { name: c, text: panel.text.indexOf(c) >= 0 }; }),
         panel.rows.map(function (row) {
-          return row.map(function (v) { return typeof v === "number" ? num(v, v % 1 === 0 ? 0 : 4) : v; });
+          return row.map(function (v) {
+            return v === null ? "-" : typeof v === "number" ? num(v, v % 1 === 0 ? 0 : 4) : v;
+          });
         }));
       t.id = panel.id + "-table";
       app.appendChild(t);

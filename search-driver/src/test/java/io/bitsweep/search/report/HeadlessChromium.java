@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 /**
  * A real headless Chromium (Debian's /usr/bin/chromium) driven over the DevTools protocol: one page, commands sent
  * over the page's WebSocket (JDK's client), events kept for the test to read (console messages, exceptions, network
- * requests). Started with the flags STACK-NOTES.md lists for running as root without a display or network.
+ * requests). Started with the flags Debian's Chromium needs to run as root without a display, GPU or network access.
  */
 final class HeadlessChromium implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,7 +1,6 @@
 package io.bitsweep.search.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,12 +67,7 @@ class ReportBrowserTest {
     @Test
     void everyPointIsPlottedAndAClickShowsThePointsHeatmap() throws Exception {
         List<Scored> front = run.archive().points();
-        try (HeadlessChromium chrome = new HeadlessChromium(Files.createTempDirectory("chromium-profile"), WIDTH, 1000)) {
-            for (String domain : List.of("Page", "Runtime", "Log", "Network")) {
-                chrome.send(domain + ".enable", Map.of());
-            }
-            chrome.send("Page.navigate", Map.of("url", report.toUri().toString()));
-            chrome.await("document.body && document.body.getAttribute('data-ready') === 'true'", Duration.ofSeconds(60));
+        try (HeadlessChromium chrome = open(report)) {
 
             JsonNode counts = chrome.eval("""
                     (() => { const c = {}; bitsweepReport.front.getOption().series
@@ -140,12 +134,66 @@ class ReportBrowserTest {
                         + ".find(s => s.id === 'front').data.map(d => d.value[0]))").asDouble(), 1e-9, axis);
             }
 
-            assertEquals(List.of(), problems(chrome), "console errors or exceptions");
-            List<String> requests = chrome.events("Network.requestWillBeSent").stream()
-                    .map(e -> e.path("request").path("url").asText())
-                    .filter(u -> !u.equals(report.toUri().toString())).toList();
-            assertEquals(List.of(), requests, "the report requests nothing but itself");
+            assertCleanLoad(chrome, report);
         }
+    }
+
+    /** compare.html of this run and a copy of it: both fronts drawn, the iso-accuracy table, nothing else loaded. */
+    @Test
+    void compareHtmlDrawsBothFronts() throws Exception {
+        Path copy = OUT.resolve("run-copy");
+        deleteRecursively(copy);
+        try (var files = Files.walk(report.getParent())) {
+            for (Path p : files.toList()) {
+                Path t = copy.resolve(report.getParent().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        Path out = OUT.resolve("compare");
+        CompareReport cmp = CompareReport.of(List.of(report.getParent().toString(), copy.toString()), List.of());
+        Files.createDirectories(out);
+        Path html = Files.writeString(out.resolve("compare.html"), cmp.html());
+        try (HeadlessChromium chrome = open(html)) {
+            JsonNode counts = chrome.eval("bitsweepReport.front.getOption().series.filter(s => s.type === 'scatter')"
+                    + ".map(s => s.data.length)");
+            assertEquals("[" + run.archive().size() + "," + run.archive().size() + "]", counts.toString());
+            int levels = cmp.json().path("iso_accuracy").size();
+            assertEquals(2 * levels, chrome.eval("document.querySelectorAll('#iso-table tbody tr').length").asInt());
+            assertTrue(chrome.eval("document.querySelector('.headline').textContent").asText()
+                    .startsWith("run-copy against run at iso-accuracy"));
+            chrome.screenshot(OUT.resolve("compare.png"), WIDTH);
+            assertCleanLoad(chrome, html);
+        }
+    }
+
+    /** A browser with the page loaded and drawn (its script sets data-ready), recording console and network. */
+    private static HeadlessChromium open(Path page) throws Exception {
+        HeadlessChromium chrome = new HeadlessChromium(Files.createTempDirectory("chromium-profile"), WIDTH, 1000);
+        try {
+            for (String domain : List.of("Page", "Runtime", "Log", "Network")) {
+                chrome.send(domain + ".enable", Map.of());
+            }
+            chrome.send("Page.navigate", Map.of("url", page.toUri().toString()));
+            chrome.await("document.body && document.body.getAttribute('data-ready') === 'true'",
+                    Duration.ofSeconds(60));
+            return chrome;
+        } catch (Exception e) {
+            chrome.close();
+            throw e;
+        }
+    }
+
+    /** No console error or warning, no exception, and no request but the page itself. */
+    private static void assertCleanLoad(HeadlessChromium chrome, Path page) {
+        assertEquals(List.of(), problems(chrome), "console errors or exceptions");
+        List<String> requests = chrome.events("Network.requestWillBeSent").stream()
+                .map(e -> e.path("request").path("url").asText())
+                .filter(u -> !u.equals(page.toUri().toString())).toList();
+        assertEquals(List.of(), requests, "the page requests nothing but itself");
     }
 
     private static Set<String> ids(HeadlessChromium chrome, String series) throws Exception {
