@@ -97,6 +97,7 @@ class FetchAssetsCommandTest {
         StringWriter e = new StringWriter();
         CommandLine cl = new CommandLine(new FetchAssetsCommand());
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         cl.setOut(new PrintWriter(o, true));
         cl.setErr(new PrintWriter(e, true));
         List<String> args = new ArrayList<>(List.of("--out", out.toString(), "--base-url", baseUrl(),

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
@@ -58,6 +60,36 @@ class HwsimCommandTest {
         assertEquals(0, w4a8.exit(), w4a8.err());
         assertTrue(w4a8.out().contains("weights int4, activations int8, ideal memory"), w4a8.out());
         assertTrue(totalCycles(w4a8.out()) < totalCycles(int8.out()));
+    }
+
+    /** The --uniform grammar eval takes (w=F,a=F) gives the same costs as the short forms; --json holds them. */
+    @Test
+    void uniformKeyedFormAndJson() throws Exception {
+        Run keyed = run("--model", MODEL, "--target", "mpic", "--uniform", "w=int8,a=int8");
+        assertEquals(0, keyed.exit(), keyed.err());
+        assertEquals(run("--model", MODEL, "--target", "mpic", "--uniform", "int8").out(), keyed.out());
+        assertEquals(run("--model", MODEL, "--target", "mpic").out(), keyed.out());
+        Run w4 = run("--model", MODEL, "--target", "mpic", "--uniform", "w=int4,a=int8");
+        assertEquals(run("--model", MODEL, "--target", "mpic", "--uniform", "int4,int8").out(), w4.out());
+
+        Run json = run("--model", MODEL, "--target", "mpic", "--uniform", "w=int4,a=int8", "--json");
+        assertEquals(0, json.exit(), json.err());
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertEquals("bitsweep.hwsim/1", doc.path("schema").asText());
+        assertEquals("int4", doc.path("uniform").path("weights").asText());
+        assertEquals(totalCycles(w4.out()), doc.path("total").path("total_cycles").asLong());
+        long sum = 0;
+        for (JsonNode l : doc.path("layers")) {
+            assertEquals(l.path("compute_cycles").asLong() + l.path("stall_cycles").asLong(),
+                    l.path("total_cycles").asLong(), l.toString());
+            sum += l.path("total_cycles").asLong();
+        }
+        assertEquals(sum, doc.path("total").path("total_cycles").asLong());
+
+        Run mixed = run("--model", MODEL, "--target", "mpic", "--uniform", "w=int4,int8");
+        assertEquals(CliErrors.EXIT_USAGE, mixed.exit());
+        assertTrue(mixed.err().startsWith("error: --uniform 'w=int4,int8': 'int8' is not key=spec")
+                && mixed.err().strip().lines().count() == 1, mixed.err());
     }
 
     @Test

@@ -44,6 +44,7 @@ class QuantizeCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
