@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An {@link Assignment} resolved against a model: every quantizable layer (CONTRACTS.md) with one parsed weight
+ * An {@link Assignment} resolved against a model: every quantizable layer (docs/MODELS.md) with one parsed weight
  * format per output channel and its output activation format. Resolution is where user mistakes are caught, each
  * as one line naming the layer and the allowed values: unknown layer names, wrong channel counts, a model_sha256 of
  * another model. (Spec strings were parsed when the assignment was read.)
