@@ -8,6 +8,8 @@ import io.bitsweep.search.loop.GenerationResult;
 import io.bitsweep.search.loop.SearchListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -127,7 +129,9 @@ public final class SearchCommand implements Callable<Integer> {
                 current = new ProgressBarBuilder().setConsumer(bar.barConsumer())
                         .setTaskName("gen " + generation + "/" + (generations - 1))
                         .setInitialMax(evaluations).setStyle(ProgressBarStyle.ASCII).setUnit(" eval", 1)
-                        .showSpeed().continuousUpdate().build();
+                        // "0.2 eval/s": the library's default pattern (#.#) drops the leading zero.
+                        .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
+                        .continuousUpdate().build();
             }
         }
 
