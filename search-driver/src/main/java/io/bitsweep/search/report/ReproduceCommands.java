@@ -55,10 +55,13 @@ final class ReproduceCommands {
         return line("eval", args.toArray(String[]::new));
     }
 
-    /** A split's count; -1 (to the end) as the largest count eval takes, which it clamps to the data. */
+    /**
+     * A split's count; -1 (to the end) as the largest count eval takes without offset + count overflowing, which
+     * eval clamps to the data set's size.
+     */
     private static String count(JsonNode split) {
         int n = split.path("count").asInt(-1);
-        return Integer.toString(n < 0 ? Integer.MAX_VALUE : n);
+        return Integer.toString(n >= 0 ? n : Integer.MAX_VALUE - split.path("offset").asInt(0));
     }
 
     private String local(String key) {

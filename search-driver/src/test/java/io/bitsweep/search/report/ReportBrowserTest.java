@@ -5,17 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.search.SearchJob;
+import io.bitsweep.search.cli.BitSweepCli;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.nsga.Scored;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,6 +29,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * report.html of a real search (IC ResNet-8, exact evaluator, MPIC costs), opened from disk in a real headless
@@ -95,10 +102,10 @@ class ReportBrowserTest {
                         .map(q => Math.hypot(q.x - p.x, q.y - p.y))); if (g > gap) { gap = g; best = p; } });
                       return best; })()""");
             String id = target.path("id").asText();
+            Scored point = front.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
             chrome.click(target.path("x").asDouble(), target.path("y").asDouble());
             chrome.await("document.getElementById('detail').getAttribute('data-point-id') === '" + id + "'",
                     Duration.ofSeconds(10));
-            Scored point = front.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
             JsonNode detail = data.path("details").path(id);
             int channels = 0;
             for (JsonNode layer : detail.path("layers")) {
@@ -110,8 +117,12 @@ class ReportBrowserTest {
             assertEquals("best/" + id + ".json", chrome.eval(
                     "document.querySelector('#detail a').getAttribute('href')").asText());
             assertTrue(Files.isRegularFile(report.resolveSibling("best/" + id + ".json")));
-            assertTrue(chrome.eval("document.getElementById('cmd-eval').textContent").asText()
-                    .contains("--assignment " + report.getParent().toAbsolutePath() + "/best/" + id + ".json"));
+            String evalCommand = chrome.eval("document.getElementById('cmd-eval').textContent").asText();
+            assertTrue(evalCommand.contains("--assignment " + report.getParent().toAbsolutePath() + "/best/" + id
+                    + ".json"), evalCommand);
+            assertEquals(String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", point.fitness().quality(),
+                    point.fitness().correct(), point.fitness().samples()), run(evalCommand),
+                    "the report's eval command prints the accuracy the archive holds");
             assertTrue(chrome.eval("document.getElementById('cmd-export').textContent").asText()
                     .contains("export --run "));
             assertEquals(point.fitness().cycles(), chrome.eval("""
@@ -194,6 +205,19 @@ class ReportBrowserTest {
                 .map(e -> e.path("request").path("url").asText())
                 .filter(u -> !u.equals(page.toUri().toString())).toList();
         assertEquals(List.of(), requests, "the page requests nothing but itself");
+    }
+
+    /** Runs a command line as the report shows it (bin/bitsweep ..., $BITSWEEP_ASSETS, no quoting needed). */
+    private static String run(String commandLine) {
+        String[] words = commandLine.replace("$BITSWEEP_ASSETS", Assets.dir().toString()).split(" ");
+        assertEquals("bin/bitsweep", words[0]);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = BitSweepCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(0, cl.execute(Arrays.copyOfRange(words, 1, words.length)), err.toString());
+        return out.toString().strip();
     }
 
     private static Set<String> ids(HeadlessChromium chrome, String series) throws Exception {
