@@ -57,7 +57,8 @@ class CompareCommandTest {
     @Test
     void isoAccuracyTableCsvAndJson() throws Exception {
         Path out = dir.resolve("cmp");
-        CliRun r = CliRun.run(new CompareCommand(), layerWise.toString(), channelWise.toString(), "--out", out.toString());
+        CliRun r = CliRun.run(new CompareCommand(), layerWise.toString(), channelWise.toString(), "--out",
+                out.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("iso-accuracy: least weight memory, cycles and energy among each run's front "
                 + "points with accuracy >= level; savings against lw\n"), r.out());
@@ -121,8 +122,8 @@ class CompareCommandTest {
 
         CliRun notRun = CliRun.run(new CompareCommand(), channelWise.toString(), tmp.toString());
         assertEquals(CliErrors.EXIT_FAILURE, notRun.exit());
-        assertTrue(notRun.oneLineError() && notRun.err().contains(tmp + " is not a BitSweep run directory: no run.json"),
-                notRun.err());
+        assertTrue(notRun.oneLineError()
+                && notRun.err().contains(tmp + " is not a BitSweep run directory: no run.json"), notRun.err());
 
         Path unfinished = tmp.resolve("unfinished");
         copy(layerWise, unfinished);

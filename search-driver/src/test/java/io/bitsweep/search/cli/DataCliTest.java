@@ -107,8 +107,9 @@ class DataCliTest {
 
     @Test
     void badConvertOptions() {
-        assertError(CliErrors.EXIT_USAGE, CliRun.run(new DataCommand(), "convert", "--from", "imagenet", "--in", ic.toString(),
-                "--out", tmp.resolve("o").toString(), "--shard-size", "2"), "--from 'imagenet'", "allowed: mlperf-tiny");
+        assertError(CliErrors.EXIT_USAGE, CliRun.run(new DataCommand(), "convert", "--from", "imagenet", "--in",
+                ic.toString(), "--out", tmp.resolve("o").toString(), "--shard-size", "2"), "--from 'imagenet'",
+                "allowed: mlperf-tiny");
         assertError(CliRun.run(new DataCommand(), "convert", "--from", "mlperf-tiny", "--in", ic.toString(),
                 "--out", tmp.resolve("o").toString(), "--shard-size", "0"), "--shard-size must be at least 1");
     }

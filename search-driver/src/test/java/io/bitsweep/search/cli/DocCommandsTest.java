@@ -23,8 +23,8 @@ import picocli.CommandLine;
 /**
  * The docs' commands against the code (docs/CLI.md "Doc commands are tested"): every {@code bitsweep} command line in
  * a fenced block of README.md and docs/*.md parses with the real command line; those that only print and whose files
- * exist here also run, and print the output their trailing comment promises. And every doc file (name.md) that a source,
- * config or doc names exists.
+ * exist here also run, and print the output their trailing comment promises. And every doc file (name.md) that a
+ * source, config or doc names exists.
  */
 class DocCommandsTest {
     static final Path REPO = Path.of(System.getProperty("bitsweep.repo", ".."));

@@ -177,7 +177,7 @@ class HwsimCommandTest {
         assertOneLine(r, "layers.conv_2d_0.weights: 2 channel formats for 16 output channels");
         r = run("--model", MODEL, "--target", "mpic", "--assignment", channels.toString(), "--uniform", "int8");
         assertTrue(r.exit() != 0);
-        assertOneLine(r, "--assignment=A.json, --uniform=SPEC are mutually exclusive");
+        assertOneLine(r, "--assignment=A.json, --uniform=w=SPEC,a=SPEC are mutually exclusive");
         assertFalse(r.err().contains("Error:") || r.err().contains("Usage:"), r.err());
         r = run("--model", MODEL, "--target", "mpic", "--limit", "3");
         assertTrue(r.exit() != 0);

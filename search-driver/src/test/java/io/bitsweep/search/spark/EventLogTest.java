@@ -98,9 +98,9 @@ class EventLogTest {
         }
     }
 
-    /** The application list, once the History Server is up and has read the log (at most two minutes). */
+    /** The application list, once the History Server is up and has read the log (at most four minutes: a busy CI). */
     private static JsonNode poll(HttpClient http, String url, Process history, Path dir) throws Exception {
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (System.nanoTime() < end) {
             if (!history.isAlive()) {
                 throw new IllegalStateException("the History Server exited: "
@@ -116,12 +116,12 @@ class EventLogTest {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("the History Server listed no application within two minutes: "
+        throw new IllegalStateException("the History Server listed no application within four minutes: "
                 + Files.readString(dir.resolve("history-server.log")));
     }
 
     private static String get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(90))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException(url + ": HTTP " + r.statusCode());
