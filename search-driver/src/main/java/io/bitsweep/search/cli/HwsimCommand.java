@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
@@ -13,6 +14,7 @@ import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantPlan;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.ActivationStats;
@@ -29,7 +31,9 @@ import io.bitsweep.search.hw.WorkloadAdapter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,15 +42,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bitsweep hwsim --model FILE --target conf/hw/X.conf [--assignment A.json | --uniform w=SPEC,a=SPEC]
- * [--data DIR|SHARDS [--limit N]] [--ideal-memory] [--csv FILE]}: the
- * per-layer and total cycles, stalls, memory traffic and energy of a model on a hardware target (docs/HWSIM.md).
+ * [--fusion none|residual] [--data DIR|SHARDS [--limit N]] [--ideal-memory] [--csv FILE] [--json]}: the per-layer
+ * and total cycles (compute, requantization, stall), memory traffic and energy of a model on a hardware target,
+ * costed as the exact engine runs the assignment (docs/HWSIM.md).
  */
 @Command(name = "hwsim", mixinStandardHelpOptions = true,
-        description = {"Simulate a model on a hardware target: per layer MACs, compute and stall cycles, SRAM and DRAM "
-                + "bytes, energy (compute/SRAM/DRAM) and utilization, then totals, latency and the memory footprint "
-                + "against the target's memories.",
-            "CSV columns (--csv): layer,op,macs,compute_cycles,stall_cycles,total_cycles,sram_bytes,dram_bytes,"
-                + "energy_pj; one row per layer, then a row 'total'."})
+        description = {"Simulate a model on a hardware target: per layer MACs, compute, requantization and stall "
+                + "cycles, SRAM and DRAM bytes, energy (compute/requantization/SRAM/DRAM) and utilization, then "
+                + "totals, latency and the memory footprint against the target's memories. The model is costed as "
+                + "the exact engine runs it: power-of-two scales (:pot) requantize by shifts, fused residual ADDs "
+                + "in their conv's output stage.",
+            "CSV columns (--csv): " + CsvReporter.HEADER + "; one row per layer, then a row 'total'; total_cycles ="
+                + " compute_cycles + requant_cycles + stall_cycles."})
 public final class HwsimCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = EvalCommand.MODEL_DESCRIPTION)
@@ -67,12 +74,19 @@ public final class HwsimCommand implements Callable<Integer> {
         @Option(names = "--uniform", paramLabel = "w=SPEC,a=SPEC",
                 description = "Every layer's weight and activation format (default int8): w=SPEC,a=SPEC (a key left "
                         + "out is int8), SPEC for both, or WEIGHTS,ACTIVATIONS; e.g. w=int8,a=int8, int4,int8, "
-                        + "bfp:m4:b16,int8 (the same grammar as eval).")
+                        + "bfp:m4:b16,int8 (the same grammar and assignment as eval: the model input stays "
+                        + "int8:asym).")
         String uniform;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Formats formats;
+
+    @Option(names = "--fusion", paramLabel = "none|residual",
+            description = "Residual ADDs fused into the accumulator of the conv feeding them (residual) or not "
+                    + "(none), as 'eval --fusion'; overrides the assignment's \"fusion\" key (default: the "
+                    + "assignment's, else none).")
+    String fusion;
 
     @Option(names = "--data", paramLabel = "DIR|SHARDS",
             description = EvalCommand.DATA_DESCRIPTION + " Hwsim gathers activation statistics on it with the exact "
@@ -117,18 +131,25 @@ public final class HwsimCommand implements Callable<Integer> {
         Model m = TfliteImporter.load(model);
         Assignment a;
         String source;
-        Workload w;
         String formatsLine;
         if (formats != null && formats.assignment != null) {
             source = formats.assignment.toString();
             a = AssignmentJson.read(formats.assignment);
-            w = WorkloadAdapter.build(m, LayerPrecisions.of(QuantPlan.resolve(a, m, source)));
             formatsLine = "assignment " + source;
         } else {
             a = OptionValues.uniform(spec, formats != null && formats.uniform != null ? formats.uniform : "int8");
             source = "--uniform";
-            w = WorkloadAdapter.build(m, WorkloadAdapter.uniform(a.defaultWeights(), a.defaultActivations()));
             formatsLine = "weights " + a.defaultWeights().spec() + ", activations " + a.defaultActivations().spec();
+        }
+        if (fusion != null) {
+            a = a.withSettings(a.settings().withFusion(OptionValues.choice(spec, QuantSettings.Fusion.class, fusion,
+                    "--fusion")));
+        }
+        LayerPrecisions precisions = LayerPrecisions.of(m, QuantPlan.resolve(a, m, source));
+        Workload w = WorkloadAdapter.build(m, precisions);
+        if (!precisions.residualFusions().isEmpty()) {
+            formatsLine += ", fused " + precisions.residualFusions().entrySet().stream()
+                    .map(e -> e.getKey() + " into " + e.getValue()).collect(Collectors.joining(", "));
         }
         PrintWriter err = spec.commandLine().getErr();
         ActivationStats stats = activationStats(t, m, a, source, err);
@@ -138,7 +159,7 @@ public final class HwsimCommand implements Callable<Integer> {
             AtomicFiles.writeString(csv, new CsvReporter().format(report));
         }
         if (json) {
-            JsonOutput.print(out, document(m, a, source, report));
+            JsonOutput.print(out, document(m, a, source, precisions.residualFusions(), report));
         } else {
             out.printf("model %s, %s%s%n", m.source(), formatsLine, idealMemory ? ", ideal memory" : "");
             out.print(new TableReporter().format(report));
@@ -152,9 +173,11 @@ public final class HwsimCommand implements Callable<Integer> {
 
     /**
      * --json: the table's numbers, one object per layer (hw-sim's LayerCost, every field, snake_case, plus
-     * total_cycles and energy_pj), the totals, latency, memory footprint and violations.
+     * total_cycles and energy_pj), the fusion and its fused pairs (residual_fusions, ADD to conv, as in eval), the
+     * totals, latency, memory footprint and violations.
      */
-    private ObjectNode document(Model m, Assignment a, String source, SimulationReport report) {
+    private ObjectNode document(Model m, Assignment a, String source, Map<String, String> fused,
+            SimulationReport report) {
         ObjectMapper mapper = JsonOutput.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         ObjectNode doc = mapper.createObjectNode();
         doc.put("schema", "bitsweep.hwsim/1");
@@ -166,6 +189,8 @@ public final class HwsimCommand implements Callable<Integer> {
         } else {
             doc.put("assignment", source);
         }
+        doc.put("fusion", Choices.word(a.settings().fusion()));
+        doc.set("residual_fusions", mapper.valueToTree(fused));
         doc.put("ideal_memory", idealMemory);
         ArrayNode layers = doc.putArray("layers");
         for (LayerCost l : report.layers()) {
@@ -174,9 +199,10 @@ public final class HwsimCommand implements Callable<Integer> {
             layers.add(o);
         }
         doc.putObject("total").put("macs", report.macs()).put("compute_cycles", report.computeCycles())
+                .put("requant_elements", report.requantElements()).put("requant_cycles", report.requantCycles())
                 .put("stall_cycles", report.stallCycles()).put("total_cycles", report.totalCycles())
                 .put("sram_bytes", report.sramBytes()).put("dram_bytes", report.dramBytes())
-                .put("energy_pj", report.energyPj());
+                .put("requant_energy_pj", report.requantPj()).put("energy_pj", report.energyPj());
         doc.put("latency_seconds", report.latencySeconds());
         doc.set("footprint", mapper.valueToTree(report.footprint()));
         doc.set("violations", mapper.valueToTree(report.violations()));

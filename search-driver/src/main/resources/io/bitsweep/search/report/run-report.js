@@ -161,7 +161,11 @@
     window.bitsweepReport.heatmap = chart;
   }
 
-  /* Per-layer cycles (compute + stall) and energy from best/<id>.hwsim.csv, if the run has it. */
+  /*
+   * Per-layer cycles (compute, requantization, stall) and energy (requantization and the rest) from
+   * best/<id>.hwsim.csv, if the run has it. Runs written before hw-sim priced requantization have no requant_*
+   * columns; their bars are then compute + stall and one energy bar.
+   */
   function costs(d) {
     detail.appendChild(el("h3", { text: "Cycles and energy per layer on " + r.target }));
     if (!d.layer_costs) {
@@ -192,12 +196,21 @@
         series: series
       });
     }
-    bars(cyc, "cycles per layer (total " + num(total[col("total_cycles")], 0) + ")", [
-      { name: "compute", type: "bar", stack: "c", data: layers.map(function (row) { return row[col("compute_cycles")]; }) },
-      { name: "stall", type: "bar", stack: "c", data: layers.map(function (row) { return row[col("stall_cycles")]; }) }]);
-    bars(en, "energy per layer, pJ (total " + num(total[col("energy_pj")] / 1e6, 3) + " \u00b5J)", [
-      { name: "energy", type: "bar", data: layers.map(function (row) { return row[col("energy_pj")]; }),
-        itemStyle: { color: "#2ca02c" } }]);
+    var values = function (name) { return layers.map(function (row) { return row[col(name)]; }); };
+    var requant = col("requant_cycles") >= 0;
+    var cycleBars = [{ name: "compute", type: "bar", stack: "c", data: values("compute_cycles") }];
+    if (requant) {
+      cycleBars.push({ name: "requantization", type: "bar", stack: "c", data: values("requant_cycles") });
+    }
+    cycleBars.push({ name: "stall", type: "bar", stack: "c", data: values("stall_cycles") });
+    bars(cyc, "cycles per layer (total " + num(total[col("total_cycles")], 0) + ")", cycleBars);
+    var energyBars = requant ? [
+      { name: "compute and memory", type: "bar", stack: "e", itemStyle: { color: "#2ca02c" },
+        data: layers.map(function (row) { return row[col("energy_pj")] - row[col("requant_energy_pj")]; }) },
+      { name: "requantization", type: "bar", stack: "e", itemStyle: { color: "#9467bd" },
+        data: values("requant_energy_pj") }
+    ] : [{ name: "energy", type: "bar", data: values("energy_pj"), itemStyle: { color: "#2ca02c" } }];
+    bars(en, "energy per layer, pJ (total " + num(total[col("energy_pj")] / 1e6, 3) + " \u00b5J)", energyBars);
     detail.appendChild(B.table(cols.map(function (c, i) { return { name: c, text: i < 2 }; }),
       all.map(function (row) {
         return row.map(function (v, i) { return i < 2 ? v : num(v, v % 1 === 0 ? 0 : 3); });
