@@ -130,7 +130,20 @@ class ReportBrowserTest {
                       const i = d.layer_costs.columns.indexOf('total_cycles');
                       return d.layer_costs.rows.find(r => r[0] === 'total')[i]; })()""".formatted(id)).asDouble(),
                     0.5, "the per-layer costs add up to the point's cycles");
-            assertTrue(chrome.eval("!!document.getElementById('layer-cycles-chart')").asBoolean());
+            // The stacked cycle bars (compute, requantization, stall) are each layer's total_cycles; MPIC requantizes.
+            JsonNode bars = chrome.eval("""
+                    (() => { const d = JSON.parse(document.getElementById('report-data').textContent).details['%s'];
+                      const c = d.layer_costs.columns, rows = d.layer_costs.rows.filter(r => r[0] !== 'total');
+                      const s = echarts.getInstanceByDom(document.getElementById('layer-cycles-chart'))
+                        .getOption().series;
+                      return { names: s.map(x => x.name),
+                        mismatches: rows.filter((r, i) => s.reduce((a, x) => a + x.data[i], 0)
+                          !== r[c.indexOf('total_cycles')]).length,
+                        requant: rows.reduce((a, r) => a + r[c.indexOf('requant_cycles')], 0) }; })()"""
+                    .formatted(id));
+            assertEquals("[\"compute\",\"requantization\",\"stall\"]", bars.path("names").toString());
+            assertEquals(0, bars.path("mismatches").asInt(), "layers whose bars are not their total_cycles");
+            assertTrue(bars.path("requant").asLong() > 0, bars.toString());
             chrome.screenshot(OUT.resolve("report-point.png"), WIDTH);
 
             // The axis switch: the same points against cycles, then energy.
