@@ -511,8 +511,9 @@ def iso_accuracy(runs: Iterable[Run], levels: Iterable[float] | None = None) -> 
     For each accuracy (or AUC) level, as a fraction, highest first (default: every quality a front point of any run
     has): each run's least weight bits, cycles and energy among its front points with quality >= level, each
     minimised on its own (ties: the smallest id), the id of the point giving it (column ``<cost>_point``), and the
-    saving against the first run in percent (``<cost>_saving_pct``, positive = less). NaN / None where a run has no
-    point at that level. One row per (level, run), in the order of ``runs``.
+    saving against the first run in percent (``<cost>_saving_pct``, positive = less). Missing where a run has no
+    point at that level: NaN, and a point id None (NaN where pandas 3 infers a str column). One row per (level,
+    run), in the order of ``runs``.
     """
     runs = list(runs)
     fronts_ = [r.front() for r in runs]
