@@ -91,7 +91,7 @@ public final class SearchCommand implements Callable<Integer> {
         boolean verbose = root != null && root.verbose;
         // The bar needs a terminal; log lines then go above it, else only summary lines (and warnings) are printed.
         TerminalLines bar = !noProgress && System.console() != null ? new TerminalLines(System.err) : null;
-        try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar)
+        try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
                 : verbose ? null : TerminalLogRouting.summaryOnly();
              ProgressReporter progress = new ProgressReporter(stdout, bar)) {
             SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, master, verbose, null,

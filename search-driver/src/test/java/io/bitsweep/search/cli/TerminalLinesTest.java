@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -32,7 +33,7 @@ class TerminalLinesTest {
         TerminalLines lines = new TerminalLines(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         var appendersBefore = TerminalLogRouting.rootAppenders().keySet();
         Configurator.setLevel("io.bitsweep", Level.INFO);
-        try (TerminalLogRouting routing = TerminalLogRouting.aboveBar(lines)) {
+        try (TerminalLogRouting routing = TerminalLogRouting.aboveBar(lines, false)) {
             assertEquals(List.of("bitsweep-above-progress-bar"),
                     List.copyOf(TerminalLogRouting.rootAppenders().keySet()));
             try (ProgressBar bar = new ProgressBarBuilder().setConsumer(lines.barConsumer()).setTaskName("gen 0/3")
@@ -41,6 +42,9 @@ class TerminalLinesTest {
                 Thread logger = new Thread(() -> {
                     for (int i = 0; i < 40; i++) {
                         LOG.info("gen 0: 8 candidates x 2 shards in 3.1 s; log line {}", i);
+                        if (i == 20) { // a warning with an exception, as Spark logs an RPC timeout: one line
+                            LOG.warn("heartbeat failed", new TimeoutException("Futures timed out after [10 seconds]"));
+                        }
                         sleep(3);
                     }
                 });
@@ -62,11 +66,39 @@ class TerminalLinesTest {
             assertTrue(l.matches("\\d\\d:\\d\\d:\\d\\d INFO  SparkPopulationEvaluator: gen 0: 8 candidates x 2 shards "
                     + "in 3\\.1 s; log line " + i), "a whole log line, nothing of the bar: '" + l + "'");
         }
+        List<String> warnings = screen.stream().filter(l -> l.contains("heartbeat failed")).toList();
+        assertEquals(1, warnings.size(), String.join("\n", screen));
+        assertTrue(warnings.get(0).matches("\\d\\d:\\d\\d:\\d\\d WARN  SparkPopulationEvaluator: heartbeat failed "
+                + "\\(TimeoutException: Futures timed out after \\[10 seconds\\]\\)"), warnings.get(0));
+        assertFalse(screen.stream().anyMatch(l -> l.strip().startsWith("at ")), "no stack trace without --verbose");
         List<String> bars = screen.stream().filter(l -> l.contains("gen 0/3")).toList();
         assertEquals(1, bars.size(), "one bar line, redrawn in place: " + bars);
         assertTrue(bars.get(0).contains("400/400"), bars.get(0));
         assertEquals(bars.get(0), screen.get(screen.size() - 1), "the bar stays below the log lines");
         assertFalse(screen.stream().anyMatch(l -> l.contains("log line") && l.contains("%")));
+    }
+
+    /** Without a bar: bitsweep's INFO lines are left out, a library's warning with an exception is one line. */
+    @Test
+    void summaryOnlyKeepsWarningsOnOneLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        var appendersBefore = TerminalLogRouting.rootAppenders().keySet();
+        Configurator.setLevel("io.bitsweep", Level.INFO);
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try (TerminalLogRouting routing = TerminalLogRouting.summaryOnly()) {
+            LOG.info("gen 0: 8 candidates x 2 shards in 3.1 s");
+            LogManager.getLogger("org.apache.spark.rpc.netty.NettyRpcEnv").warn("Ignored failure",
+                    new TimeoutException("Cannot receive any reply\nin 120 seconds"));
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(appendersBefore, TerminalLogRouting.rootAppenders().keySet(), "console appenders restored");
+        assertTrue(LOG.isInfoEnabled(), "bitsweep's level restored");
+        List<String> out = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, out.size(), String.join("\n", out));
+        assertTrue(out.get(0).matches("\\d\\d:\\d\\d:\\d\\d WARN  NettyRpcEnv: Ignored failure \\(TimeoutException: "
+                + "Cannot receive any reply in 120 seconds\\)"), out.get(0));
     }
 
     /** The lines a terminal shows for this output: \r returns to column 0 and overwrites, \n starts a new line. */
