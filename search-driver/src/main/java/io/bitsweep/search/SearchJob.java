@@ -17,7 +17,6 @@ import java.util.Locale;
 import io.bitsweep.search.loop.Constraints;
 import io.bitsweep.search.loop.FitnessFunction;
 import io.bitsweep.search.loop.GenerationLoop;
-import io.bitsweep.search.loop.GenerationResult;
 import io.bitsweep.search.loop.GenerationSummary;
 import io.bitsweep.search.loop.LocalPopulationEvaluator;
 import io.bitsweep.search.loop.LoopState;
@@ -68,7 +67,13 @@ public final class SearchJob {
      * Where and how to run. {@code session} null means: create one for {@code master} if the runner is Spark (a given
      * session is used, and left running, whatever the runner).
      */
-    public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {}
+    public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session,
+                          String eventLog) {
+        /** Without an event log ({@code eventLog}: where Spark writes it, for its History Server; null for none). */
+        public Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {
+            this(out, resume, master, verbose, session, null);
+        }
+    }
 
     /** The outcome: the final archive and the hypervolume after each generation. */
     public record Result(ParetoArchive archive, List<Double> hypervolumes, RunStore store) {}
@@ -137,7 +142,8 @@ public final class SearchJob {
                     new Constraints(problem.floatQuality(), settings.maxAccuracyDrop(), memoryBudget));
             boolean spark = settings.runner() == SearchSettings.Runner.SPARK || options.session() != null;
             SparkSession session = !spark ? null : options.session() != null ? options.session()
-                    : SparkSessions.create(options.master(), registrators(factory), options.verbose());
+                    : SparkSessions.create(options.master(), registrators(factory), options.verbose(),
+                            options.eventLog());
             try {
                 String sparkVersion = session == null ? "none (local runner)" : session.version();
                 if (!hasRun) {
@@ -170,14 +176,8 @@ public final class SearchJob {
                 ? SolverSeeds.solve(run.space(), run.profiled().profile(), run.costModel(), settings) : List.of();
         LoopState start = run.last() < 0 ? LoopState.initial()
                 : RunRestorer.restore(run.store(), run.last(), run.space(), run.fronts(), settings.objectives());
-        List<GenerationSummary> summaries = new ArrayList<>();
-        SearchListener recording = SearchListener.both(new RunRecorder(run.store(), run.codec(), run.fronts(),
-                settings.objectives(), run.qualityMetric(), run.provenance()), new SearchListener() {
-                    @Override
-                    public void generationFinished(GenerationResult r) {
-                        summaries.add(r.summary());
-                    }
-                });
+        SearchListener recording = new RunRecorder(run.store(), run.codec(), run.fronts(), settings.objectives(),
+                run.qualityMetric(), run.provenance());
         int evaluationSize = run.problem().splits().evaluationSize();
         CandidateScoring scoring = run.racing()
                 ? new ParetoRacing(run.evaluator(), run.fitness(), settings.objectives(),
@@ -195,7 +195,7 @@ public final class SearchJob {
         LoopState end = loop.runAll();
         CostModel costModel = run.costModel();
         new FrontReport(run.store(), run.codec(), run.qualityMetric(), p -> layerCostsCsv(costModel, p),
-                run.provenance()).write(end.archive().points(), summaries);
+                run.provenance()).write(end.archive().points());
         return new Result(end.archive(), end.hypervolumes(), run.store());
     }
 

@@ -55,7 +55,10 @@ public final class ProfileCommand implements Callable<Integer> {
         PrintWriter lines = json ? spec.commandLine().getErr() : stdout;
         boolean verbose = root != null && root.verbose;
         SearchJob.Profiled p;
-        try (SearchCommand.ProgressReporter progress = new SearchCommand.ProgressReporter(lines, !run.noProgress)) {
+        TerminalLines bar = run.bar();
+        try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
+                : verbose ? null : TerminalLogRouting.summaryOnly();
+             SearchCommand.ProgressReporter progress = new SearchCommand.ProgressReporter(lines, bar)) {
             p = SearchJob.profile(settings, new SearchJob.Options(out, false, run.master, verbose, null), progress);
         }
         String resume = "bitsweep search --config " + run.config + " --out " + out + " --resume";
@@ -72,6 +75,7 @@ public final class ProfileCommand implements Callable<Integer> {
     /** The profile as one JSON document for scripts: what the table shows, absolute values and the energies too. */
     static String json(SensitivityProfile p, SearchSpace space, String out, String resume) {
         ObjectNode root = JSON.createObjectNode();
+        root.put("schema", "bitsweep.profile/1");
         root.put("run", out);
         root.put("sensitivity", out + "/sensitivity.parquet");
         root.put("resume", resume);

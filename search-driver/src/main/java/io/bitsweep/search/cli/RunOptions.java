@@ -26,8 +26,14 @@ final class RunOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a config key (path relative to bitsweep.search), e.g. --set population=32. Repeatable.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--no-progress", description = "No progress bar (summary lines only).")
+    @Option(names = "--no-progress", description = "No progress bar: only the summary lines (one per generation, and "
+            + "the front's at the end) and warnings are printed, as when stdout is not a terminal.")
     boolean noProgress;
+
+    /** The progress bar's line: on a terminal unless --no-progress, else null. */
+    TerminalLines bar() {
+        return !noProgress && System.console() != null ? new TerminalLines(System.err) : null;
+    }
 
     /** The settings: the config file, then {@code extra} and the --set overrides, then --seed. */
     SearchSettings settings(List<String> extra) {

@@ -51,6 +51,7 @@ class ProfileCommandTest {
                 "--no-progress", "--json");
         assertEquals(0, p.exit(), p.err());
         JsonNode doc = new ObjectMapper().readTree(p.out()); // the whole of stdout is the document
+        assertEquals("bitsweep.profile/1", doc.get("schema").asText());
         assertEquals(out + "/sensitivity.parquet", doc.get("sensitivity").asText());
         assertEquals("bitsweep search --config " + conf + " --out " + out + " --resume", doc.get("resume").asText());
         long tableRows = table.out().lines().filter(l -> l.contains(" weights ") || l.contains(" activations "))
