@@ -155,7 +155,7 @@ public final class ShardFiles {
         try {
             return TinyLayout.valueOf(String.valueOf(task));
         } catch (IllegalArgumentException e) {
-            throw new BitSweepException(name + ": unknown task '" + task + "' (allowed: IC, VWW, KWS, AD)");
+            throw new BitSweepException(name + ": unknown task '" + task + "' (allowed: " + TinyLayout.names() + ")");
         }
     }
 }
