@@ -149,41 +149,13 @@ public final class ProgramSpecBuilder {
      * that read it (docs/BLOCK-ARITHMETIC.md).
      */
     private QuantParams activation(int tensor, NumberFormat format, String where) {
-        NumberFormat carried = format instanceof BlockFormat ? NumberFormat.parse("int8:asym") : format;
-        if (!(carried instanceof IntFormat fmt) || fmt.bits() > 8) {
+        if (!(ActivationGrid.carried(format) instanceof IntFormat fmt) || fmt.bits() > 8) {
             throw new BitSweepException(where + ": activation format " + format.spec() + " is not supported by the "
                     + "exact engine (allowed: int2..int8, with :asym or :pot; bfp:...; mx...)");
         }
-        Calibrator.Range r = ranges.get(tensor);
-        int qmin = fmt.qmin();
-        int qmax = fmt.qmax();
-        float scale;
-        int zp;
-        if (fmt.asymmetric()) {
-            scale = (r.max() - r.min()) / (qmax - qmin);
-            scale = fmt.powerOfTwo() ? powerOfTwoAtLeast(scale) : scale;
-            if (!(scale > 0)) {
-                scale = 1f;
-            }
-            zp = (int) Math.max(qmin, Math.min(qmax, qmin - Math.round(r.min() / scale)));
-        } else {
-            scale = Math.max(-r.min(), r.max()) / qmax;
-            scale = fmt.powerOfTwo() ? powerOfTwoAtLeast(scale) : scale;
-            if (!(scale > 0)) {
-                scale = 1f;
-            }
-            zp = 0;
-        }
-        codeRanges.put(tensor, new ProgramSpec.CodeRange(qmin, qmax));
-        return QuantParams.perTensor(scale, zp);
-    }
-
-    private static float powerOfTwoAtLeast(float s) {
-        if (!(s > 0)) {
-            return s;
-        }
-        int e = Math.getExponent(s);
-        return Math.scalb(1f, s == Math.scalb(1f, e) ? e : e + 1);
+        ActivationGrid g = ActivationGrid.of(ranges.get(tensor), fmt);
+        codeRanges.put(tensor, new ProgramSpec.CodeRange(g.qmin(), g.qmax()));
+        return QuantParams.perTensor(g.scale(), g.zeroPoint());
     }
 
     private void quantizeLayer(Op op) {

@@ -19,7 +19,11 @@ public record QuantSettings(Calibration calibration, WeightScales weightScales, 
     public static final QuantSettings DEFAULT = new QuantSettings(Calibration.MINMAX, WeightScales.MINMAX,
             Requant.DOUBLE, Fusion.NONE);
 
-    public enum CalibrationMethod { MINMAX, PERCENTILE, MSE }
+    /**
+     * Activation ranges: observed min/max; both tails at a percentile; the least expected squared error of the
+     * tensor itself (mse); or the least squared error of the outputs of the layers that read the tensor (output).
+     */
+    public enum CalibrationMethod { MINMAX, PERCENTILE, MSE, OUTPUT }
 
     /** How activation ranges are calibrated; {@code percentile} is used by {@link CalibrationMethod#PERCENTILE}. */
     public record Calibration(CalibrationMethod method, double percentile) implements Serializable {

@@ -3,11 +3,7 @@ package io.bitsweep.eval.quant;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
-import io.bitsweep.eval.format.IntFormat;
-import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
-import java.util.HashMap;
-import java.util.Map;
 
 /** The one entry point from (float model, assignment, calibration split) to a bit-exact predictor. */
 public final class Quantizer {
@@ -44,18 +40,12 @@ public final class Quantizer {
     public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source,
             Calibrator.Observations calibration, WeightRows rows) {
         QuantPlan plan = QuantPlan.resolve(assignment, floatModel, source);
-        Map<Integer, Integer> levels = new HashMap<>();
-        ProgramSpecBuilder.activationFormats(floatModel, plan).forEach((t, f) -> levels.put(t, levels(f)));
-        return ProgramSpecBuilder.build(floatModel, plan, calibration.ranges(assignment.settings().calibration(), levels),
-                rows);
+        return ProgramSpecBuilder.build(floatModel, plan, calibration.ranges(assignment.settings().calibration(),
+                ProgramSpecBuilder.activationFormats(floatModel, plan)), rows);
     }
 
     public static ExactPredictor predictor(Model floatModel, Assignment assignment, String source,
             Dataset calibration, int calibrationSamples) {
         return new ExactPredictor(quantize(floatModel, assignment, source, calibration, calibrationSamples));
-    }
-
-    private static int levels(NumberFormat f) {
-        return f instanceof IntFormat i ? i.qmax() - i.qmin() + 1 : 256;
     }
 }

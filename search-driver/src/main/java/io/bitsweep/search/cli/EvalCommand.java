@@ -87,7 +87,7 @@ public final class EvalCommand implements Callable<Integer> {
                     + "assignment's \"weight_scales\" (default: the assignment's, else minmax).")
     String weightScales;
 
-    @Option(names = "--calibration-method", paramLabel = "minmax|percentile|mse",
+    @Option(names = "--calibration-method", paramLabel = "minmax|percentile|mse|output",
             description = "With --assignment/--uniform: how activation ranges are calibrated; overrides the "
                     + "assignment's \"calibration.method\" (default: the assignment's, else minmax).")
     String calibrationMethod;
