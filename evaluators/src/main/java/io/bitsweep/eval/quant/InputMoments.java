@@ -19,7 +19,7 @@ public final class InputMoments {
     /** Dampening added to H's diagonal before it is inverted, as a fraction of the mean diagonal (GPTQ's 1%). */
     static final double DAMPENING = 0.01;
 
-    private final String layer;
+    private final String where;
     private final int length;
     private final int channelsPerGroup;
     private final DMatrixRMaj[] secondMoments;
@@ -33,17 +33,14 @@ public final class InputMoments {
      */
     record Factor(int[] order, DMatrixRMaj dampened, DMatrixRMaj upper) {}
 
-    InputMoments(String layer, int length, int channelsPerGroup, DMatrixRMaj[] secondMoments, double[][] means) {
-        this.layer = layer;
+    /** @param where what the moments describe, for messages: "layer conv_2d_0", "--hessian H.npy" */
+    InputMoments(String where, int length, int channelsPerGroup, DMatrixRMaj[] secondMoments, double[][] means) {
+        this.where = where;
         this.length = length;
         this.channelsPerGroup = channelsPerGroup;
         this.secondMoments = secondMoments;
         this.means = means;
         this.factors = new Factor[secondMoments.length];
-    }
-
-    public String layer() {
-        return layer;
     }
 
     /** The length of one input vector: the number of weights in one output channel's row. */
@@ -82,8 +79,8 @@ public final class InputMoments {
             trace += h.get(i, i);
         }
         if (!Double.isFinite(trace)) {
-            throw new BitSweepException("layer " + layer + ": the calibration inputs are not finite (NaN or "
-                    + "infinity in the float model's activations); error-compensating rounding needs finite inputs");
+            throw new BitSweepException(where + ": the calibration inputs are not finite (NaN or infinity); "
+                    + "error-compensating rounding needs finite inputs");
         }
         if (trace == 0) {
             return new Factor(null, null, null);
@@ -118,7 +115,7 @@ public final class InputMoments {
     }
 
     private BitSweepException notPositiveDefinite() {
-        return new BitSweepException("layer " + layer + ": the second moment of the calibration inputs is not "
-                + "positive definite even after dampening; error-compensating rounding cannot use it");
+        return new BitSweepException(where + ": the second moment of the inputs is not positive semi-definite "
+                + "(not positive definite even after dampening); error-compensating rounding cannot use it");
     }
 }

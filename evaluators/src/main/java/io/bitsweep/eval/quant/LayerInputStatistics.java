@@ -166,7 +166,7 @@ public final class LayerInputStatistics {
                     mean[g][k] = sumX[g].get(0, k) / vectors;
                 }
             }
-            return new InputMoments(layer, length, channelsPerGroup, h, mean);
+            return new InputMoments("layer " + layer, length, channelsPerGroup, h, mean);
         }
     }
 

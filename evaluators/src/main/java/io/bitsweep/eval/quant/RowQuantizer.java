@@ -47,11 +47,22 @@ final class RowQuantizer {
         return new RowQuantizer(format, scales, rounding, moments).quantize(model, op);
     }
 
+    /**
+     * The rows of a tensor: each group of {@code layout} is one row, its elements in layout order; {@code moments}
+     * describe the vectors the rows multiply (their length is the row length).
+     */
+    static QuantizedRows quantize(float[] values, Layout layout, IntFormat format, QuantSettings.WeightScales scales,
+            QuantSettings.WeightRounding rounding, InputMoments moments) {
+        return new RowQuantizer(format, scales, rounding, moments).quantize(values, layout);
+    }
+
     private QuantizedRows quantize(Model model, Op op) {
         Tensor w = model.weights(op);
-        float[] values = w.dequantize();
-        Layout layout = NumberFormat.parse("int8").layout(w.shape(),
-                new Granularity.PerChannel(Model.outputChannelAxis(op.type())));
+        return quantize(w.dequantize(), NumberFormat.parse("int8").layout(w.shape(),
+                new Granularity.PerChannel(Model.outputChannelAxis(op.type()))));
+    }
+
+    private QuantizedRows quantize(float[] values, Layout layout) {
         int channels = layout.groups();
         int length = layout.size() / channels;
         int[] codes = new int[channels * length];
