@@ -27,7 +27,7 @@ public final class LayerInputStatistics {
     private final Map<String, InputMoments> layers;
     private final long samples;
 
-    private LayerInputStatistics(Map<String, InputMoments> layers, long samples) {
+    LayerInputStatistics(Map<String, InputMoments> layers, long samples) {
         this.layers = layers;
         this.samples = samples;
     }
