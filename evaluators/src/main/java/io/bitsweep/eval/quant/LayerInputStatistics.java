@@ -9,6 +9,7 @@ import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
 import io.bitsweep.eval.model.Tensor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -34,13 +35,18 @@ public final class LayerInputStatistics {
 
     /** Runs the float model over samples {@code [from, to)} of {@code data} (every window of each). */
     public static LayerInputStatistics gather(Model model, LabelledSamples data, int from, int to) {
+        return gather(model, data, from, to, model.quantizableLayers());
+    }
+
+    /** The same for some of the quantizable layers only. */
+    static LayerInputStatistics gather(Model model, LabelledSamples data, int from, int to, List<Op> layers) {
         if (from >= to) {
             throw new BitSweepException("the calibration split is empty (samples " + from + ".." + to + " of "
                     + data.size() + "): error-compensating rounding and bias correction need calibration inputs");
         }
         FloatEngine engine = FloatEngine.compile(model);
         Map<String, Accumulator> acc = new LinkedHashMap<>();
-        for (Op op : model.quantizableLayers()) {
+        for (Op op : layers) {
             acc.put(op.name(), Accumulator.of(model, op));
         }
         float[] in = new float[data.inputSize()];
@@ -55,9 +61,9 @@ public final class LayerInputStatistics {
                 }
             }
         }
-        Map<String, InputMoments> layers = new LinkedHashMap<>();
-        acc.forEach((name, a) -> layers.put(name, a.moments(name)));
-        return new LayerInputStatistics(layers, to - from);
+        Map<String, InputMoments> moments = new LinkedHashMap<>();
+        acc.forEach((name, a) -> moments.put(name, a.moments(name)));
+        return new LayerInputStatistics(moments, to - from);
     }
 
     /** The moments of one quantizable layer. */

@@ -65,7 +65,7 @@ public final class HessianInputsComparison {
         Map<String, InputMoments> moments = new LinkedHashMap<>();
         Model current = f;
         for (Op op : f.quantizableLayers()) {
-            InputMoments m = LayerInputStatistics.gather(current, cal, from, to).layer(op.name());
+            InputMoments m = LayerInputStatistics.gather(current, cal, from, to, List.of(op)).layer(op.name());
             moments.put(op.name(), m);
             QuantizedRows rows = RowQuantizer.quantize(f, op, w, s.weightScales(), s.weightRounding(), m);
             current = withQuantizedLayer(current, op, rows, s.biasCorrection());
