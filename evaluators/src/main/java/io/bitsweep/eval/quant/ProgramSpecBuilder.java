@@ -66,14 +66,15 @@ public final class ProgramSpecBuilder {
         return new ProgramSpecBuilder(floatModel, plan, ranges, rows).build();
     }
 
-    /** The activation format of every observed tensor: the layer's for quantizable outputs, else the default. */
+    /**
+     * The activation format of every tensor by index: the model input's {@code int8:asym}, then each op's
+     * {@link QuantPlan#outputFormat} (a layer's, an ADD's entry, else the default).
+     */
     public static Map<Integer, NumberFormat> activationFormats(Model model, QuantPlan plan) {
-        NumberFormat dflt = plan.assignment().defaultActivations();
         Map<Integer, NumberFormat> m = new LinkedHashMap<>();
         m.put(model.input().index(), NumberFormat.parse("int8:asym"));
         for (Op op : model.ops()) {
-            QuantPlan.LayerPlan lp = plan.layers().get(op.name());
-            m.put(op.output(), lp != null ? lp.activations() : dflt);
+            m.put(op.output(), plan.outputFormat(op));
         }
         return m;
     }
@@ -116,8 +117,7 @@ public final class ProgramSpecBuilder {
         RequantRounding r = usesPowerOfTwo() ? RequantRounding.SHIFT
                 : plan.assignment().settings().requant() == QuantSettings.Requant.SINGLE ? RequantRounding.SINGLE
                 : RequantRounding.DOUBLE;
-        Map<String, String> fusions = plan.assignment().settings().fusion() == QuantSettings.Fusion.RESIDUAL
-                ? ResidualFusion.fusions(f, blockLayers.keySet()) : Map.of();
+        Map<String, String> fusions = ResidualFusion.of(f, plan);
         Map<String, ProgramSpec.OpSpec> ops = new LinkedHashMap<>();
         for (Op op : f.ops()) {
             QuantPlan.LayerPlan lp = plan.layers().get(op.name());
@@ -131,7 +131,8 @@ public final class ProgramSpecBuilder {
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */
     private boolean usesPowerOfTwo() {
         return plan.layers().values().stream().anyMatch(l -> isPot(l.activations())
-                || Arrays.stream(l.weights()).anyMatch(ProgramSpecBuilder::isPot));
+                || Arrays.stream(l.weights()).anyMatch(ProgramSpecBuilder::isPot))
+                || plan.addOutputs().values().stream().anyMatch(ProgramSpecBuilder::isPot);
     }
 
     private static boolean isPot(NumberFormat f) {
@@ -161,8 +162,7 @@ public final class ProgramSpecBuilder {
     private void quantizeLayer(Op op) {
         QuantPlan.LayerPlan lp = plan.layers().get(op.name());
         NumberFormat input = formats.get(op.input(0));
-        if (input instanceof BlockFormat || Arrays.stream(lp.weights()).anyMatch(
-                w -> w instanceof BlockFormat || w instanceof IntFormat i && i.bits() > 8)) {
+        if (lp.runsOnBlockArithmetic(input)) {
             blockLayers.put(op.name(), blockLayer(op, lp, input instanceof BlockFormat b ? b : null));
             return;
         }

@@ -1,6 +1,7 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
@@ -11,6 +12,7 @@ import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantPlan;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.ActivationStats;
@@ -27,6 +29,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,15 +38,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bitsweep hwsim --model FILE --target conf/hw/X.conf [--assignment A.json | --uniform SPEC]
- * [--data DIR|SHARDS [--limit N]] [--ideal-memory] [--csv FILE]}: the
- * per-layer and total cycles, stalls, memory traffic and energy of a model on a hardware target (docs/HWSIM.md).
+ * [--fusion none|residual] [--data DIR|SHARDS [--limit N]] [--ideal-memory] [--csv FILE]}: the per-layer and total
+ * cycles (compute, requantization, stall), memory traffic and energy of a model on a hardware target, costed as the
+ * exact engine runs the assignment (docs/HWSIM.md).
  */
 @Command(name = "hwsim", mixinStandardHelpOptions = true,
-        description = {"Simulate a model on a hardware target: per layer MACs, compute and stall cycles, SRAM and DRAM "
-                + "bytes, energy (compute/SRAM/DRAM) and utilization, then totals, latency and the memory footprint "
-                + "against the target's memories.",
-            "CSV columns (--csv): layer,op,macs,compute_cycles,stall_cycles,total_cycles,sram_bytes,dram_bytes,"
-                + "energy_pj; one row per layer, then a row 'total'."})
+        description = {"Simulate a model on a hardware target: per layer MACs, compute, requantization and stall "
+                + "cycles, SRAM and DRAM bytes, energy (compute/requantization/SRAM/DRAM) and utilization, then "
+                + "totals, latency and the memory footprint against the target's memories. The model is costed as "
+                + "the exact engine runs it: power-of-two scales (:pot) requantize by shifts, fused residual ADDs "
+                + "in their conv's output stage.",
+            "CSV columns (--csv): " + CsvReporter.HEADER + "; one row per layer, then a row 'total'; total_cycles ="
+                + " compute_cycles + requant_cycles + stall_cycles."})
 public final class HwsimCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The .tflite model.")
@@ -64,12 +70,19 @@ public final class HwsimCommand implements Callable<Integer> {
 
         @Option(names = "--uniform", paramLabel = "SPEC",
                 description = "Number format of every layer's weights and activations (default int8); "
-                        + "WEIGHTS,ACTIVATIONS to set them apart, e.g. int4,int8 or bfp:m4:b16,int8.")
+                        + "WEIGHTS,ACTIVATIONS to set them apart, e.g. int4,int8 or bfp:m4:b16,int8. As "
+                        + "'eval --uniform w=WEIGHTS,a=ACTIVATIONS': the model input stays int8:asym.")
         String uniform;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Formats formats;
+
+    @Option(names = "--fusion", paramLabel = "none|residual",
+            description = "Residual ADDs fused into the accumulator of the conv feeding them (residual) or not "
+                    + "(none), as 'eval --fusion'; overrides the assignment's \"fusion\" key (default: the "
+                    + "assignment's, else none).")
+    String fusion;
 
     @Option(names = "--data", paramLabel = "DIR|SHARDS",
             description = "Gather activation statistics on these data with the exact engine (data-dependent targets "
@@ -110,12 +123,10 @@ public final class HwsimCommand implements Callable<Integer> {
         Model m = TfliteImporter.load(model);
         Assignment a;
         String source;
-        Workload w;
         String formatsLine;
         if (formats != null && formats.assignment != null) {
             source = formats.assignment.toString();
             a = AssignmentJson.read(formats.assignment);
-            w = WorkloadAdapter.build(m, LayerPrecisions.of(QuantPlan.resolve(a, m, source)));
             formatsLine = "assignment " + source;
         } else {
             String spec = formats != null && formats.uniform != null ? formats.uniform : "int8";
@@ -127,8 +138,16 @@ public final class HwsimCommand implements Callable<Integer> {
             NumberFormat activations = NumberFormat.parse(parts[parts.length - 1].trim(), "--uniform activations");
             source = "--uniform";
             a = Assignment.uniform(weights, activations);
-            w = WorkloadAdapter.build(m, WorkloadAdapter.uniform(weights, activations));
             formatsLine = "weights " + weights.spec() + ", activations " + activations.spec();
+        }
+        if (fusion != null) {
+            a = a.withSettings(a.settings().withFusion(Choices.parse(QuantSettings.Fusion.class, fusion, "--fusion")));
+        }
+        LayerPrecisions precisions = LayerPrecisions.of(m, QuantPlan.resolve(a, m, source));
+        Workload w = WorkloadAdapter.build(m, precisions);
+        if (!precisions.residualFusions().isEmpty()) {
+            formatsLine += ", fused " + precisions.residualFusions().entrySet().stream()
+                    .map(e -> e.getKey() + " into " + e.getValue()).collect(Collectors.joining(", "));
         }
         PrintWriter err = spec.commandLine().getErr();
         ActivationStats stats = activationStats(t, m, a, source, err);

@@ -11,6 +11,7 @@ import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.PrunedFormat;
 import io.bitsweep.eval.quant.QuantSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -175,13 +176,11 @@ public record SearchSettings(
     }
 
     private static LayerRule rule(Config r, LayerRule inherit, String at) {
-        Set<String> allowed = Set.of("match", "weights", "granularity", "activations", "bfp-block-sizes");
+        List<String> keys = List.of("weights", "granularity", "activations", "scales", "bfp-block-sizes");
         for (Map.Entry<String, ConfigValue> e : r.root().entrySet()) {
-            if (!allowed.contains(e.getKey()) || (inherit == null && e.getKey().equals("match"))) {
+            if (!keys.contains(e.getKey()) && (inherit == null || !e.getKey().equals("match"))) {
                 throw new BitSweepException(at + "." + e.getKey() + ": unknown key (allowed: "
-                        + String.join(", ", inherit == null ? List.of("weights", "granularity", "activations",
-                        "bfp-block-sizes") : List.of("match", "weights", "granularity", "activations",
-                        "bfp-block-sizes")) + ")");
+                        + (inherit == null ? "" : "match, ") + String.join(", ", keys) + ")");
             }
         }
         String match = inherit == null ? "*" : r.hasPath("match") ? r.getString("match") : null;
@@ -200,7 +199,24 @@ public record SearchSettings(
         GeneGranularity g = inherit != null && !r.hasPath("granularity") ? inherit.granularity()
                 : GeneGranularity.valueOf(oneOfAt(r, "granularity", at + ".granularity", "per-channel", "per-layer")
                         .toUpperCase().replace('-', '_'));
-        return new LayerRule(match, weights, g, acts);
+        List<ScaleChoice> scales = r.hasPath("scales") ? scales(r.getStringList("scales"), at + ".scales")
+                : inherit.scales();
+        return new LayerRule(match, weights, g, acts, scales);
+    }
+
+    private static List<ScaleChoice> scales(List<String> raw, String at) {
+        if (raw.isEmpty()) {
+            throw new BitSweepException(at + ": must list at least one of float, pot");
+        }
+        LinkedHashSet<ScaleChoice> out = new LinkedHashSet<>();
+        for (String s : raw) {
+            ScaleChoice c = Arrays.stream(ScaleChoice.values()).filter(v -> v.key().equals(s)).findFirst()
+                    .orElseThrow(() -> new BitSweepException(at + ": bad value '" + s + "' (allowed: float, pot)"));
+            if (!out.add(c)) {
+                throw new BitSweepException(at + ": '" + s + "' is listed twice");
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<NumberFormat> specs(List<String> raw, List<Integer> blocks, String at) {

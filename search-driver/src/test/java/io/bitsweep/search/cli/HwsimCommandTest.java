@@ -8,6 +8,7 @@ import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.hwsim.CsvReporter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -45,8 +46,9 @@ class HwsimCommandTest {
         assertTrue(r.out().contains("conv_2d_0") && r.out().contains("fully_connected_0"), r.out());
         assertTrue(r.out().contains("constraints: ok"), r.out());
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("layer,op,macs,compute_cycles,stall_cycles,total_cycles,sram_bytes,dram_bytes,energy_pj",
-                lines.get(0));
+        assertEquals(CsvReporter.HEADER, lines.get(0));
+        assertTrue(CsvReporter.HEADER.startsWith("layer,op,macs,compute_cycles,stall_cycles,total_cycles,sram_bytes,"
+                + "dram_bytes,energy_pj,requant_elements,requant_cycles,requant_energy_pj"), CsvReporter.HEADER);
         assertEquals(16, lines.size());
         assertTrue(lines.get(15).startsWith("total,,12501632,"), lines.get(15));
     }
@@ -77,6 +79,32 @@ class HwsimCommandTest {
         Run badConf = run("--model", MODEL, "--target", conf.toString());
         assertTrue(badConf.err().contains("bad.conf") && badConf.err().contains("target.rows = 0"), badConf.err());
         assertFalse(badConf.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void powerOfTwoScalesAndFusionCostLessRequantizationOnMpic(@TempDir Path dir) throws Exception {
+        Run fixed = run("--model", MODEL, "--target", "mpic", "--uniform", "int8");
+        Run pot = run("--model", MODEL, "--target", "mpic", "--uniform", "int8:pot");
+        Run both = run("--model", MODEL, "--target", "mpic", "--uniform", "int8:pot", "--fusion", "residual");
+        assertEquals(0, both.exit(), both.err());
+        // ResNet-8 unfused requantizes 172,042 elements, 114,698 fused (docs/HWSIM.md, worked example).
+        assertTrue(fixed.out().contains("requantization 172042 elements, 1491034 cycles"), fixed.out());
+        assertTrue(both.out().contains("fused add_0 into conv_2d_2, add_1 into conv_2d_5, add_2 into conv_2d_8"),
+                both.out());
+        assertTrue(both.out().contains("requantization 114698 elements"), both.out());
+        assertTrue(totalCycles(both.out()) < totalCycles(pot.out()), totalLine(both.out()));
+        assertTrue(totalCycles(pot.out()) < totalCycles(fixed.out()), totalLine(pot.out()));
+        // --fusion overrides the assignment's key, as eval's does.
+        Path fused = dir.resolve("fused.json");
+        Files.writeString(fused, "{\"schema\": \"bitsweep.assignment/1\", \"fusion\": \"residual\"}");
+        Run fromFile = run("--model", MODEL, "--target", "mpic", "--assignment", fused.toString());
+        Run overridden = run("--model", MODEL, "--target", "mpic", "--assignment", fused.toString(), "--fusion", "none");
+        assertTrue(fromFile.out().contains("requantization 114698 elements"), fromFile.out());
+        assertEquals(totalLine(fixed.out()), totalLine(overridden.out()));
+        Run bad = run("--model", MODEL, "--target", "mpic", "--fusion", "add");
+        assertEquals(CliErrors.EXIT_BAD_INPUT, bad.exit());
+        assertOneLine(bad, "--fusion");
+        assertTrue(bad.err().contains("'add'") && bad.err().contains("none, residual"), bad.err());
     }
 
     /** conv_2d_1 with every other channel pruned and the rest int8; everything else int8. */

@@ -112,6 +112,31 @@ class SearchConfigLoaderTest {
     }
 
     @Test
+    void scalesAreFloatByDefaultAndAChoicePerRule() {
+        assertEquals(List.of(ScaleChoice.FLOAT), load("").defaultRule().scales());
+        SearchSettings s = load("""
+                bitsweep.search.space.default.scales = [float, pot]
+                bitsweep.search.space.layers = [ { match = "conv_2d_0", scales = [float] } ]""");
+        assertEquals(List.of(ScaleChoice.FLOAT, ScaleChoice.POT), s.ruleFor("conv_2d_1").scales());
+        assertEquals(List.of(ScaleChoice.FLOAT), s.ruleFor("conv_2d_0").scales());
+        assertEquals("int4:asym:pot", ScaleChoice.POT.apply(NumberFormat.parse("int4:asym")).spec());
+        assertEquals("bfp:m4:b16", ScaleChoice.POT.apply(NumberFormat.parse("bfp:m4:b16")).spec());
+        assertEquals("int4", ScaleChoice.FLOAT.apply(NumberFormat.parse("int4")).spec());
+    }
+
+    @Test
+    void badScalesNameThePathAndTheAllowedValues() {
+        assertEquals("bitsweep.search.space.default.scales: bad value 'shift' (allowed: float, pot)",
+                error("bitsweep.search.space.default.scales = [float, shift]"));
+        assertEquals("bitsweep.search.space.layers[0].scales: 'pot' is listed twice",
+                error("bitsweep.search.space.layers = [{ match = x, scales = [pot, pot] }]"));
+        assertEquals("bitsweep.search.space.default.scales: must list at least one of float, pot",
+                error("bitsweep.search.space.default.scales = []"));
+        assertTrue(error("bitsweep.search.quantization.fusion = add").contains(
+                "bitsweep.search.quantization.fusion: bad value 'add' (allowed: none, residual)"));
+    }
+
+    @Test
     void memoryBudgetTakesSizes() {
         assertEquals(262144, load("bitsweep.search.constraints.memory-budget = 256KiB").memoryBudget().bytes());
         assertEquals(1000, load("bitsweep.search.constraints.memory-budget = 1000").memoryBudget().bytes());
