@@ -6,7 +6,6 @@ import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
-import io.bitsweep.eval.model.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -57,9 +56,13 @@ final class RowQuantizer {
     }
 
     private QuantizedRows quantize(Model model, Op op) {
-        Tensor w = model.weights(op);
-        return quantize(w.dequantize(), NumberFormat.parse("int8").layout(w.shape(),
-                new Granularity.PerChannel(Model.outputChannelAxis(op.type()))));
+        return quantize(model.weights(op).dequantize(), rowLayout(model, op));
+    }
+
+    /** The layout whose groups are {@code op}'s output channels, each in the weights' reduction order. */
+    static Layout rowLayout(Model model, Op op) {
+        return NumberFormat.parse("int8").layout(model.weights(op).shape(),
+                new Granularity.PerChannel(Model.outputChannelAxis(op.type())));
     }
 
     private QuantizedRows quantize(float[] values, Layout layout) {
@@ -91,7 +94,7 @@ final class RowQuantizer {
     }
 
     /** Channel c's weights in the layout's order, which is the weights' reduction order. */
-    private static void readRow(float[] values, Layout layout, int c, float[] row) {
+    static void readRow(float[] values, Layout layout, int c, float[] row) {
         int base = layout.base(c);
         int k = 0;
         for (int r = 0; r < layout.runs(); r++) {
