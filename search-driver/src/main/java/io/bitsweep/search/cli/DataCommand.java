@@ -57,7 +57,7 @@ public final class DataCommand {
             TinyDataset src = switch (from) {
                 case "mlperf-tiny" -> {
                     if (split != null) {
-                        throw new BitSweepException("--split applies to --from idx");
+                        throw UsageError.of(spec, "--split applies to --from idx");
                     }
                     yield Datasets.open(in);
                 }
@@ -67,8 +67,7 @@ public final class DataCommand {
                     }
                     yield IdxFiles.read(Files.isDirectory(in) ? IdxFiles.imagesIn(in, split) : in);
                 }
-                default -> throw new BitSweepException("--from '" + from + "' is not supported (allowed: mlperf-tiny, "
-                        + "idx)");
+                default -> throw UsageError.of(spec, "--from '" + from + "' is not supported (allowed: mlperf-tiny, idx)");
             };
             ShardManifest m = ShardConverter.convert(src, out, shardSize, force);
             spec.commandLine().getOut().printf("wrote %d %s samples in %d shards to %s (sha256 %s)%n",
