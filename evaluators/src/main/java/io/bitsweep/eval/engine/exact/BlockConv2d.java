@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * CONV_2D (and FULLY_CONNECTED, as a 1x1 conv on a 1x1 input) on block arithmetic (docs/BLOCK-ARITHMETIC.md),
- * NHWC, batch 1. Once per run the int8 input is requantized into the input operand, per pixel in blocks along the
+ * NHWC, image by image. Once per image the int8 input is requantized into the input operand, per pixel in blocks along the
  * channels; then per output pixel and channel, for every tap inside the input (padding skipped) and every segment of
  * the channel row on which both exponents are constant, the exact integer sum of mantissa products is aligned into
  * the {@link AlignedAccumulator}, which starts at the bias. The {@link OutputStage} requantizes the result.
@@ -196,15 +196,23 @@ public final class BlockConv2d {
         return lanes ? pixelAcc[lastPixels - 1] : acc;
     }
 
-    /** {@code in} is [inH][inW][inC], {@code out} is [outH][outW][cout]. */
-    public void run(byte[] in, byte[] out) {
-        if (lanes) {
-            runLanes(in, out);
-            return;
+    /** {@code in} is {@code n} images [inH][inW][inC], {@code out} is {@code n} images [outH][outW][cout]. */
+    public void run(byte[] in, byte[] out, int n) {
+        int inSize = g.inH() * g.inW() * g.inC();
+        int outSize = g.outH() * g.outW() * w.channels();
+        for (int img = 0; img < n; img++) {
+            if (lanes) {
+                runLanes(in, img * inSize, out, img * outSize);
+            } else {
+                runExact(in, img * inSize, out, img * outSize);
+            }
         }
+    }
+
+    private void runExact(byte[] in, int inBase, byte[] out, int outBase0) {
         final int inC = g.inC();
         for (int p = 0, n = g.inH() * g.inW(); p < n; p++) {
-            input.requantize(in, p * inC, inC, inMant, p * inC, inExp, p * inputBlocksPerPixel);
+            input.requantize(in, inBase + p * inC, inC, inMant, p * inC, inExp, p * inputBlocksPerPixel);
         }
         final int cout = w.channels();
         final int taps = w.rows();
@@ -238,7 +246,7 @@ public final class BlockConv2d {
                     }
                     acc[c] = (int) a;
                 }
-                int outBase = (oy * g.outW() + ox) * cout;
+                int outBase = outBase0 + (oy * g.outW() + ox) * cout;
                 stage.apply(acc, out, outBase, cout);
                 for (int c : prunedChannels) {
                     out[outBase + c] = (byte) stage.outputZeroPoint();
@@ -264,8 +272,8 @@ public final class BlockConv2d {
      * The same arithmetic with the segment sums of 16 output channels at a time in int lanes, for {@value #PIXELS}
      * output pixels of a row at a time (one weight load serves all of them).
      */
-    private void runLanes(byte[] in, byte[] out) {
-        input.requantizeRows(in, g.inH() * g.inW(), g.inC(), inMantInt, inExp);
+    private void runLanes(byte[] in, int inBase, byte[] out, int outBase0) {
+        input.requantizeRows(in, inBase, g.inH() * g.inW(), g.inC(), inMantInt, inExp);
         final int cout = w.channels();
         final int lanesN = I.length();
         for (int oy = 0; oy < g.outH(); oy++) {
@@ -282,7 +290,7 @@ public final class BlockConv2d {
                 }
                 lastPixels = pixels;
                 for (int p = 0; p < pixels; p++) {
-                    int outBase = (oy * g.outW() + ox + p) * cout;
+                    int outBase = outBase0 + (oy * g.outW() + ox + p) * cout;
                     stage.apply(pixelAcc[p], out, outBase, cout);
                     for (int c : prunedChannels) {
                         out[outBase + c] = (byte) stage.outputZeroPoint();

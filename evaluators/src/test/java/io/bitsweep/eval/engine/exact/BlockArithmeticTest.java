@@ -73,7 +73,7 @@ class BlockArithmeticTest {
                     32);
             BlockConv2d fc = new BlockConv2d(ConvGeometry.of(1, 1, n, 1, 1, 1, 1, 1, 1, Padding.VALID), bw, iq, ch,
                     accumulator, stage);
-            fc.run(x, new byte[channels]);
+            fc.run(x, new byte[channels], 1);
 
             double[] a = referenceActivations(af, x, scale, zp);
             double[] wq = referenceWeights(wf, w, channels, n);

@@ -1,0 +1,89 @@
+package io.bitsweep.eval.engine.exact;
+
+import io.bitsweep.eval.BitSweepException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The native kernel library ({@code src/main/c}, built by Maven with the machine's gcc when present and packaged
+ * for linux-x86_64 in the jar as {@value #RESOURCE}): extracted to a temporary file and loaded once per JVM. Where
+ * it does not load (another platform, no gcc at build time, a CPU without AVX-512 VNNI, a linking error),
+ * {@link Kernels#AUTO} runs the Java kernels and {@link Kernels#NATIVE} is a one-line error giving the reason.
+ */
+final class NativeKernels {
+    static final String RESOURCE = "/io/bitsweep/eval/engine/exact/native/linux-x86_64/libbitsweep_kernels.so";
+    /** Why the library did not load, or null if it did. */
+    private static final String FAILURE = load(RESOURCE);
+
+    private NativeKernels() {}
+
+    /** Whether the native library is loaded and the CPU runs it. */
+    static boolean available() {
+        return FAILURE == null;
+    }
+
+    /** Why the native kernels are not available, or null if they are. */
+    static String failure() {
+        return FAILURE;
+    }
+
+    /** Whether layers compiled with these kernels run natively; {@link Kernels#NATIVE} where it cannot is an error. */
+    static boolean use(Kernels kernels) {
+        return use(kernels, FAILURE);
+    }
+
+    /** As {@link #use(Kernels)}, given why loading failed (null: it did not). */
+    static boolean use(Kernels kernels, String failure) {
+        return switch (kernels) {
+            case JAVA -> false;
+            case AUTO -> failure == null;
+            case NATIVE -> {
+                if (failure != null) {
+                    throw new BitSweepException("kernels native: " + failure + " (use kernels auto or java)");
+                }
+                yield true;
+            }
+        };
+    }
+
+    /** Loads the library from a class-path resource; returns why it failed, or null. */
+    static String load(String resource) {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "there is no native kernel for " + os + "-" + arch + " (only linux-x86_64)";
+        }
+        try (InputStream in = NativeKernels.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return "the native kernel library is not in this build (" + resource
+                        + " is built by Maven only where gcc is installed)";
+            }
+            Path file = Files.createTempFile("bitsweep_kernels", ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            System.load(file.toAbsolutePath().toString());
+        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+            return "the native kernel library did not load: " + String.valueOf(e.getMessage()).replace('\n', ' ');
+        }
+        if (!cpuSupported()) {
+            return "this CPU lacks AVX-512 VNNI (avx512f, avx512bw, avx512_vnni)";
+        }
+        return null;
+    }
+
+    /** Whether the CPU has every instruction set the kernels use. */
+    private static native boolean cpuSupported();
+
+    /**
+     * {@link NativeInt8Gemm#multiply}: rows {@code from .. to - 1}; the caller has checked every index.
+     *
+     * @param depthSteps the padded input depth over 4
+     * @param vectors the 16-channel vectors of output channels
+     */
+    static native void int8Gemm(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
+            byte[] packed, int[] bias, int vectors, int[] acc);
+}
