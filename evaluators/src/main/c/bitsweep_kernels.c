@@ -29,13 +29,108 @@ JNIEXPORT jboolean JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_cpuS
 }
 
 /*
+ * The requantization of OutputStage (accumulator width 32, no residual input), per lane bit-identical to Java's
+ * FixedPoint / RequantRounding: shift counts masked as Java masks them, int32 wrap-around where Java's int wraps.
+ * Per channel, from Java (OutputStage.RequantTable): the Q31 multiplier, the int left shift and the rounding
+ * exponent of the double-rounding form (already & 31), its remainder mask, -1 where it multiplies (0 for SHIFT's
+ * powers of two), and the single-rounding form's total shift 31 - shift (masked here as Java's long shifts mask).
+ */
+enum { MULTIPLIER, LEFT_SHIFT, EXPONENT, EXPONENT_MASK, HIGH_MUL, TOTAL_SHIFT, REQUANT_PARAMS };
+enum { ROUNDING_SINGLE = 0, ROUNDING_DOUBLE = 1 };
+
+typedef struct {
+    int rounding;
+    __m512i multiplier, leftShift, exponent, exponentMask;
+    __mmask16 highMul; /* the lanes that multiply (all but SHIFT's powers of two) */
+    __m512i roundEven, roundOdd, shiftEven, shiftOdd;
+    __m512i zeroPoint, min, max;
+    __mmask16 lanes; /* the real channels of this vector */
+} Requant;
+
+INLINE_KERNEL Requant requantOf(const int32_t *params, int stride, int channel, int rounding, int zeroPoint, int min,
+        int max, int channels) {
+    Requant q;
+    q.rounding = rounding;
+    q.multiplier = _mm512_loadu_si512(params + MULTIPLIER * stride + channel);
+    q.leftShift = _mm512_loadu_si512(params + LEFT_SHIFT * stride + channel);
+    q.exponent = _mm512_loadu_si512(params + EXPONENT * stride + channel);
+    q.exponentMask = _mm512_loadu_si512(params + EXPONENT_MASK * stride + channel);
+    __m512i highMul = _mm512_loadu_si512(params + HIGH_MUL * stride + channel);
+    q.highMul = _mm512_test_epi32_mask(highMul, highMul);
+    __m512i total = _mm512_loadu_si512(params + TOTAL_SHIFT * stride + channel);
+    __m512i low = _mm512_set1_epi64(0xFFFFFFFFLL);
+    __m512i m63 = _mm512_set1_epi64(63);
+    /* the 64-bit lanes: even channels in the low halves, odd channels in the high halves, sign-extended */
+    __m512i totalEven = _mm512_srai_epi64(_mm512_slli_epi64(total, 32), 32);
+    __m512i totalOdd = _mm512_srai_epi64(total, 32);
+    __m512i one = _mm512_set1_epi64(1);
+    q.roundEven = _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_sub_epi64(totalEven, one), m63));
+    q.roundOdd = _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_sub_epi64(totalOdd, one), m63));
+    q.shiftEven = _mm512_and_si512(_mm512_and_si512(totalEven, low), m63);
+    q.shiftOdd = _mm512_and_si512(_mm512_and_si512(totalOdd, low), m63);
+    q.zeroPoint = _mm512_set1_epi32(zeroPoint);
+    q.min = _mm512_set1_epi32(min);
+    q.max = _mm512_set1_epi32(max);
+    int real = channels - channel;
+    q.lanes = real >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << real) - 1);
+    return q;
+}
+
+/* Even lanes' results in the low halves of the 64-bit lanes, odd lanes' in the high halves: back to 16 ints. */
+INLINE_KERNEL __m512i joinHalves(__m512i even, __m512i odd) {
+    return _mm512_mask_blend_epi32((__mmask16) 0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+/* SaturatingRoundingDoublingHighMul of 64-bit products (multiplier >= 0): the nudge, then division by 2^31
+   truncating toward zero. */
+INLINE_KERNEL __m512i highHalf(__m512i ab) {
+    __m512i nudge = _mm512_add_epi64(_mm512_set1_epi64(1LL << 30),
+            _mm512_and_si512(_mm512_srai_epi64(ab, 63), _mm512_set1_epi64((1LL - (1LL << 30)) - (1LL << 30))));
+    __m512i t = _mm512_add_epi64(ab, nudge);
+    return _mm512_srai_epi64(_mm512_add_epi64(t, _mm512_and_si512(_mm512_srai_epi64(t, 63),
+            _mm512_set1_epi64((1LL << 31) - 1))), 31);
+}
+
+/* 16 accumulators to 16 int8 codes, stored to the real lanes at out. */
+INLINE_KERNEL void requantizeStore(const Requant *q, __m512i acc, int8_t *out) {
+    __m512i v;
+    if (q->rounding == ROUNDING_SINGLE) {
+        /* (acc * m + round) >> totalShift in 64 bits, clamped to the int range */
+        __m512i even = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(acc, q->multiplier), q->roundEven),
+                q->shiftEven);
+        __m512i odd = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32),
+                _mm512_srli_epi64(q->multiplier, 32)), q->roundOdd), q->shiftOdd);
+        __m512i lo = _mm512_set1_epi64(INT32_MIN);
+        __m512i hi = _mm512_set1_epi64(INT32_MAX);
+        even = _mm512_min_epi64(_mm512_max_epi64(even, lo), hi);
+        odd = _mm512_min_epi64(_mm512_max_epi64(odd, lo), hi);
+        v = joinHalves(even, odd);
+    } else {
+        /* x * (1 << leftShift), wrapping; SaturatingRoundingDoublingHighMul where the lane multiplies */
+        __m512i y = _mm512_sllv_epi32(acc, q->leftShift);
+        __m512i even = highHalf(_mm512_mul_epi32(y, q->multiplier));
+        __m512i odd = highHalf(_mm512_mul_epi32(_mm512_srli_epi64(y, 32), _mm512_srli_epi64(q->multiplier, 32)));
+        __m512i z = _mm512_mask_blend_epi32(q->highMul, y, joinHalves(even, odd));
+        /* RoundingDivideByPOT: (z >> e) + (remainder > (mask >> 1) + (z < 0)) */
+        __m512i remainder = _mm512_and_si512(z, q->exponentMask);
+        __m512i threshold = _mm512_sub_epi32(_mm512_srai_epi32(q->exponentMask, 1), _mm512_srai_epi32(z, 31));
+        __mmask16 up = _mm512_cmpgt_epi32_mask(remainder, threshold);
+        v = _mm512_mask_add_epi32(_mm512_srav_epi32(z, q->exponent), up, _mm512_srav_epi32(z, q->exponent),
+                _mm512_set1_epi32(1));
+    }
+    v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, q->zeroPoint), q->min), q->max);
+    _mm512_mask_cvtepi32_storeu_epi8(out, q->lanes, v);
+}
+
+/*
  * A register tile: ROWS output pixels by VECTORS vectors of 16 output channels, over every tap and depth step.
  * Per step one weight load per vector serves every pixel, one 4-byte broadcast per pixel serves every vector.
- * ROWS * VECTORS accumulators + VECTORS weights + 1 broadcast stay within the 32 zmm registers.
+ * ROWS * VECTORS accumulators + VECTORS weights + 1 broadcast stay within the 32 zmm registers. The accumulators go
+ * to acc (int32 rows accStride apart) or, with q, are requantized into out (int8 rows outStride apart).
  */
 INLINE_KERNEL void tile(const uint8_t *input, const int32_t *pixels, int rows, int vectors, const int32_t *taps,
         int tapCount, int depthSteps, const int8_t *weights, int vectorStride, const int32_t *bias, int32_t *acc,
-        int accStride) {
+        int accStride, const Requant *q, int8_t *out, int outStride) {
     __m512i sum[16][4];
 #pragma GCC unroll 16
     for (int r = 0; r < rows; r++) {
@@ -71,7 +166,11 @@ INLINE_KERNEL void tile(const uint8_t *input, const int32_t *pixels, int rows, i
     for (int r = 0; r < rows; r++) {
 #pragma GCC unroll 4
         for (int v = 0; v < vectors; v++) {
-            _mm512_storeu_si512(acc + (size_t) r * accStride + 16 * v, sum[r][v]);
+            if (q) {
+                requantizeStore(&q[v], sum[r][v], out + (size_t) r * outStride + 16 * v);
+            } else {
+                _mm512_storeu_si512(acc + (size_t) r * accStride + 16 * v, sum[r][v]);
+            }
         }
     }
 }
@@ -80,15 +179,15 @@ INLINE_KERNEL void tile(const uint8_t *input, const int32_t *pixels, int rows, i
 #define GEMM_GROUP(VECTORS, ROWS)                                                                                  \
     static KERNEL void group##VECTORS(const uint8_t *input, const int32_t *pixels, int rows, const int32_t *taps,  \
             int tapCount, int depthSteps, const int8_t *weights, int vectorStride, const int32_t *bias,            \
-            int32_t *acc, int accStride) {                                                                         \
+            int32_t *acc, int accStride, const Requant *q, int8_t *out, int outStride) {                           \
         int m = 0;                                                                                                 \
         for (; m + ROWS <= rows; m += ROWS) {                                                                      \
             tile(input, pixels + m, ROWS, VECTORS, taps, tapCount, depthSteps, weights, vectorStride, bias,        \
-                    acc + (size_t) m * accStride, accStride);                                                      \
+                    acc + (size_t) m * accStride, accStride, q, out + (size_t) m * outStride, outStride);          \
         }                                                                                                          \
         for (; m < rows; m++) {                                                                                    \
             tile(input, pixels + m, 1, VECTORS, taps, tapCount, depthSteps, weights, vectorStride, bias,           \
-                    acc + (size_t) m * accStride, accStride);                                                      \
+                    acc + (size_t) m * accStride, accStride, q, out + (size_t) m * outStride, outStride);          \
         }                                                                                                          \
     }
 
@@ -97,8 +196,10 @@ GEMM_GROUP(2, 12)
 GEMM_GROUP(3, 8)
 GEMM_GROUP(4, 6)
 
+/* acc or (requant != NULL) out; see NativeKernels.int8Gemm / int8GemmRequantized */
 static KERNEL void int8Gemm(const uint8_t *input, const int32_t *pixels, int rows, const int32_t *taps,
-        int tapCount, int depthSteps, const int8_t *packed, const int32_t *bias, int vectors, int32_t *acc) {
+        int tapCount, int depthSteps, const int8_t *packed, const int32_t *bias, int vectors, int32_t *acc,
+        const int32_t *requant, int rounding, int zeroPoint, int min, int max, int channels, int8_t *out) {
     int vectorStride = tapCount * depthSteps * STEP_BYTES;
     int accStride = vectors * 16;
     /* channel groups outermost: a group's weights (at most 4 vectors x 9 taps x 16 steps x 64 B = 36 KB for a 3x3
@@ -106,11 +207,21 @@ static KERNEL void int8Gemm(const uint8_t *input, const int32_t *pixels, int row
     for (int v = 0; v < vectors;) {
         int group = vectors - v < 4 ? vectors - v : 4;
         const int8_t *w = packed + (size_t) v * vectorStride;
+        Requant q[4];
+        const Requant *qs = NULL;
+        if (requant) {
+            for (int g = 0; g < group; g++) {
+                q[g] = requantOf(requant, accStride, 16 * (v + g), rounding, zeroPoint, min, max, channels);
+            }
+            qs = q;
+        }
+        int32_t *a = acc ? acc + 16 * v : NULL;
+        int8_t *o = out ? out + 16 * v : NULL;
         switch (group) {
-            case 1: group1(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, acc + 16 * v, accStride); break;
-            case 2: group2(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, acc + 16 * v, accStride); break;
-            case 3: group3(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, acc + 16 * v, accStride); break;
-            default: group4(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, acc + 16 * v, accStride); break;
+            case 1: group1(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, a, accStride, qs, o, channels); break;
+            case 2: group2(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, a, accStride, qs, o, channels); break;
+            case 3: group3(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, a, accStride, qs, o, channels); break;
+            default: group4(input, pixels, rows, taps, tapCount, depthSteps, w, vectorStride, bias + 16 * v, a, accStride, qs, o, channels); break;
         }
         v += group;
     }
@@ -128,9 +239,35 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Gemm
     int32_t *b = (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
     int32_t *out = (*env)->GetPrimitiveArrayCritical(env, acc, NULL);
     if (in && px && tp && w && b && out) {
-        int8Gemm(in, px + from, to - from, tp, tapCount, depthSteps, w, b, vectors, out);
+        int8Gemm(in, px + from, to - from, tp, tapCount, depthSteps, w, b, vectors, out, NULL, 0, 0, 0, 0, 0, NULL);
     }
     if (out) (*env)->ReleasePrimitiveArrayCritical(env, acc, out, 0);
+    if (b) (*env)->ReleasePrimitiveArrayCritical(env, bias, b, JNI_ABORT);
+    if (w) (*env)->ReleasePrimitiveArrayCritical(env, packed, w, JNI_ABORT);
+    if (tp) (*env)->ReleasePrimitiveArrayCritical(env, taps, tp, JNI_ABORT);
+    if (px) (*env)->ReleasePrimitiveArrayCritical(env, pixels, px, JNI_ABORT);
+    if (in) (*env)->ReleasePrimitiveArrayCritical(env, input, in, JNI_ABORT);
+}
+
+JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8GemmRequantized(JNIEnv *env, jclass cls,
+        jbyteArray input, jintArray pixels, jint from, jint to, jintArray taps, jint depthSteps, jbyteArray packed,
+        jintArray bias, jint vectors, jintArray requant, jint rounding, jint zeroPoint, jint min, jint max,
+        jint channels, jbyteArray output, jint outOffset) {
+    (void) cls;
+    jsize tapCount = (*env)->GetArrayLength(env, taps);
+    uint8_t *in = (*env)->GetPrimitiveArrayCritical(env, input, NULL);
+    int32_t *px = (*env)->GetPrimitiveArrayCritical(env, pixels, NULL);
+    int32_t *tp = (*env)->GetPrimitiveArrayCritical(env, taps, NULL);
+    int8_t *w = (*env)->GetPrimitiveArrayCritical(env, packed, NULL);
+    int32_t *b = (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
+    int32_t *q = (*env)->GetPrimitiveArrayCritical(env, requant, NULL);
+    int8_t *out = (*env)->GetPrimitiveArrayCritical(env, output, NULL);
+    if (in && px && tp && w && b && q && out) {
+        int8Gemm(in, px + from, to - from, tp, tapCount, depthSteps, w, b, vectors, NULL, q, rounding, zeroPoint, min,
+                max, channels, out + outOffset);
+    }
+    if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);
+    if (q) (*env)->ReleasePrimitiveArrayCritical(env, requant, q, JNI_ABORT);
     if (b) (*env)->ReleasePrimitiveArrayCritical(env, bias, b, JNI_ABORT);
     if (w) (*env)->ReleasePrimitiveArrayCritical(env, packed, w, JNI_ABORT);
     if (tp) (*env)->ReleasePrimitiveArrayCritical(env, taps, tp, JNI_ABORT);

@@ -65,11 +65,9 @@ public final class Int8Conv2d {
     public void run(byte[] in, byte[] out, int n) {
         input.fill(in, n);
         int pixels = n * g.outH() * g.outW();
-        int stride = gemm.paddedChannels();
         for (int from = 0; from < pixels; from += tileRows) {
             int to = Math.min(pixels, from + tileRows);
-            gemm.multiply(input.bytes(), input.pixels(), from, to, acc);
-            stage.applyRows(acc, 0, stride, out, from * cout, to - from, cout);
+            gemm.multiply(input.bytes(), input.pixels(), from, to, stage, out, acc);
             if (prunedChannels.length > 0) {
                 byte zp = (byte) stage.outputZeroPoint();
                 for (int m = from; m < to; m++) {

@@ -74,6 +74,16 @@ abstract class Int8Gemm {
      */
     abstract void multiply(byte[] input, int[] pixels, int from, int to, int[] acc);
 
+    /**
+     * Output pixels {@code from .. to - 1} requantized by {@code stage} into {@code out} (pixel m's channels at
+     * {@code m · channels}), through the accumulator tile {@code acc} (at least {@code (to - from)} rows plus
+     * {@link OutputStage#ACCUMULATOR_SLACK}); a kernel may requantize in registers instead.
+     */
+    void multiply(byte[] input, int[] pixels, int from, int to, OutputStage stage, byte[] out, int[] acc) {
+        multiply(input, pixels, from, to, acc);
+        stage.applyRows(acc, 0, paddedChannels, out, from * channels, to - from, channels);
+    }
+
     int paddedChannels() {
         return paddedChannels;
     }

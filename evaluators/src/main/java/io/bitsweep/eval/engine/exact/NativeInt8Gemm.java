@@ -14,6 +14,9 @@ final class NativeInt8Gemm extends Int8Gemm {
     private final int paddedDepth;
     private final byte[] packed;
     private final int maxTap;
+    /** The stage whose native table {@link #requantTable} is (a layer always uses the same one). */
+    private OutputStage requantizedBy;
+    private int[] requantTable;
 
     NativeInt8Gemm(byte[] weights, int channels, int depth, int paddedDepth, int[] tapOffsets, int[] bias,
             int inputZeroPoint, boolean[] skipped) {
@@ -48,10 +51,40 @@ final class NativeInt8Gemm extends Int8Gemm {
 
     @Override
     void multiply(byte[] input, int[] pixels, int from, int to, int[] acc) {
-        // the native code does not check bounds: everything it will touch is checked here
-        if (from < 0 || to > pixels.length || from > to || (long) (to - from) * paddedChannels > acc.length) {
-            throw new IndexOutOfBoundsException("native GEMM: rows " + from + ".." + to + " of " + pixels.length
-                    + " into " + acc.length + " accumulators");
+        checkRows(input, pixels, from, to);
+        if ((long) (to - from) * paddedChannels > acc.length) {
+            throw new IndexOutOfBoundsException("native GEMM: " + (to - from) + " rows into " + acc.length
+                    + " accumulators");
+        }
+        NativeKernels.int8Gemm(input, pixels, from, to, tapOffsets, paddedDepth / DEPTH_MULTIPLE, packed, bias,
+                paddedChannels / LANES, acc);
+    }
+
+    /** Requantizes in the kernel's registers (no accumulator tile) where the stage has a native table. */
+    @Override
+    void multiply(byte[] input, int[] pixels, int from, int to, OutputStage stage, byte[] out, int[] acc) {
+        if (stage != requantizedBy) {
+            requantizedBy = stage;
+            requantTable = stage.nativeTable(paddedChannels);
+        }
+        if (requantTable == null) {
+            super.multiply(input, pixels, from, to, stage, out, acc);
+            return;
+        }
+        checkRows(input, pixels, from, to);
+        if ((long) to * channels > out.length) {
+            throw new IndexOutOfBoundsException("native GEMM: " + to + " rows of " + channels + " channels into "
+                    + out.length + " bytes");
+        }
+        NativeKernels.int8GemmRequantized(input, pixels, from, to, tapOffsets, paddedDepth / DEPTH_MULTIPLE, packed,
+                bias, paddedChannels / LANES, requantTable, stage.singleRounding() ? 0 : 1, stage.outputZeroPoint(),
+                stage.activationMin(), stage.activationMax(), channels, out, from * channels);
+    }
+
+    /** The native code does not check bounds: everything it will read is checked here. */
+    private void checkRows(byte[] input, int[] pixels, int from, int to) {
+        if (from < 0 || to > pixels.length || from > to) {
+            throw new IndexOutOfBoundsException("native GEMM: rows " + from + ".." + to + " of " + pixels.length);
         }
         for (int m = from; m < to; m++) {
             if (pixels[m] < 0 || (long) pixels[m] + maxTap + paddedDepth > input.length) {
@@ -59,7 +92,5 @@ final class NativeInt8Gemm extends Int8Gemm {
                         + input.length + " input bytes");
             }
         }
-        NativeKernels.int8Gemm(input, pixels, from, to, tapOffsets, paddedDepth / DEPTH_MULTIPLE, packed, bias,
-                paddedChannels / LANES, acc);
     }
 }

@@ -86,4 +86,14 @@ final class NativeKernels {
      */
     static native void int8Gemm(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
             byte[] packed, int[] bias, int vectors, int[] acc);
+
+    /**
+     * {@link #int8Gemm} with the accumulators requantized in registers into {@code output} (pixel m's channels at
+     * {@code outOffset + (m - from) · channels}), by {@link OutputStage#nativeTable}.
+     *
+     * @param rounding 0 single rounding, 1 double rounding (and SHIFT, whose powers of two skip the multiply)
+     */
+    static native void int8GemmRequantized(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
+            byte[] packed, int[] bias, int vectors, int[] requant, int rounding, int zeroPoint, int min, int max,
+            int channels, byte[] output, int outOffset);
 }

@@ -49,8 +49,6 @@ public final class OutputStage {
     private final long[] laneExponentMask;
     /** -1 (all bits) where the double-rounding form multiplies (every lane but SHIFT's power-of-two channels), else 0. */
     private final long[] laneHighMul;
-    /** One row of {@link #doubleRoundingRows}' intermediate values. */
-    private final long[] rowScratch;
 
     /**
      * @param multipliers one per output channel, or one for all {@code channels}
@@ -103,7 +101,6 @@ public final class OutputStage {
         this.laneExponent = new long[padded];
         this.laneExponentMask = new long[padded];
         this.laneHighMul = new long[padded];
-        this.rowScratch = new long[padded];
         for (int c = 0; c < channels; c++) {
             laneMultiplier[c] = multiplier[c];
             // FixedPoint.multiplyByQuantizedMultiplierSingleRounding's constants, with Java's shift semantics
@@ -120,6 +117,41 @@ public final class OutputStage {
             laneExponentMask[c] = (int) ((1L << exponent) - 1);
             laneHighMul[c] = powerOfTwo ? 0 : -1;
         }
+    }
+
+    /**
+     * This stage's per-channel constants for the native kernel's fused requantization, rows {@code stride} ints
+     * apart: {@code [multiplier | left shift | rounding exponent | exponent mask | high-multiply mask | 31 - shift]},
+     * each as the scalar arithmetic uses it; null where the Java form must run (a residual input, or an accumulator
+     * narrower than 32 bits, whose saturations it counts).
+     */
+    int[] nativeTable(int stride) {
+        if (residual != null || accumulatorBits < 32) {
+            return null;
+        }
+        int[] t = new int[6 * stride];
+        for (int c = 0; c < channels; c++) {
+            t[c] = multiplier[c];
+            t[stride + c] = (int) laneLeftShift[c];
+            t[2 * stride + c] = (int) laneExponent[c];
+            t[3 * stride + c] = (int) laneExponentMask[c];
+            t[4 * stride + c] = (int) laneHighMul[c];
+            t[5 * stride + c] = 31 - shift[c];
+        }
+        return t;
+    }
+
+    /** Whether the native table is in the single-rounding form (else the double-rounding one). */
+    boolean singleRounding() {
+        return rounding == RequantRounding.SINGLE;
+    }
+
+    int activationMin() {
+        return activationMin;
+    }
+
+    int activationMax() {
+        return activationMax;
     }
 
     /** Requantizes {@code n} accumulators of consecutive channels {@code 0..n-1} into {@code out[outOffset..]}. */
@@ -181,59 +213,70 @@ public final class OutputStage {
         }
     }
 
-    /** {@link RequantRounding#SINGLE}, 8 channels at a time. */
+    /** {@link RequantRounding#SINGLE}: whole runs of rows at once where they are dense, else row by row. */
     private void singleRoundingRows(int[] acc, int accOffset, int accStride, byte[] out, int outOffset, int rows,
             int n) {
+        if (isFlat(acc, accOffset, accStride, rows, n)) {
+            singleRounding(acc, accOffset, out, outOffset, rows * n, n);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int row = accOffset + r * accStride;
-            int outRow = outOffset + r * n;
-            int vectorized = acc.length - row >= Int8Conv2d.ceilTo(n, LANES) + ACCUMULATOR_SLACK - LANES ? n : 0;
-            for (int c = 0; c < vectorized; c += LANES) {
-                LongVector v = FixedPointLanes.singleRounding(FixedPointLanes.loadInts(acc, row + c),
-                        LongVector.fromArray(L, laneMultiplier, c), LongVector.fromArray(L, laneRound, c),
-                        LongVector.fromArray(L, laneRightShift, c));
-                store(v, out, outRow + c, Math.min(LANES, n - c));
-            }
-            scalarRows(acc, row + vectorized, out, outRow + vectorized, vectorized, n - vectorized);
+            int vectorized = isFlat(acc, row, n, 1, n) ? n : 0;
+            singleRounding(acc, row, out, outOffset + r * n, vectorized, n);
+            scalarRows(acc, row + vectorized, out, outOffset + r * n + vectorized, vectorized, n - vectorized);
+        }
+    }
+
+    /** {@link RequantRounding#DOUBLE} and {@link RequantRounding#SHIFT}, as {@link #singleRoundingRows}. */
+    private void doubleRoundingRows(int[] acc, int accOffset, int accStride, byte[] out, int outOffset, int rows,
+            int n) {
+        if (isFlat(acc, accOffset, accStride, rows, n)) {
+            doubleRounding(acc, accOffset, out, outOffset, rows * n, n);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = accOffset + r * accStride;
+            int vectorized = isFlat(acc, row, n, 1, n) ? n : 0;
+            doubleRounding(acc, row, out, outOffset + r * n, vectorized, n);
+            scalarRows(acc, row + vectorized, out, outOffset + r * n + vectorized, vectorized, n - vectorized);
         }
     }
 
     /**
-     * {@link RequantRounding#DOUBLE}, and {@link RequantRounding#SHIFT} (whose power-of-two channels skip the high
-     * multiply), 8 channels at a time, in two passes over a row (the high multiply into {@link #rowScratch}, then the
-     * rounding shift): one pass holding all of it passed C2's inlining node limit on JDK 17 and boxed its vectors.
+     * Whether {@code rows} rows of {@code n} accumulators are one run that vectors can cover: consecutive (or a
+     * single row), a whole number of vectors per row when there are several (so the channel pattern of the per-lane
+     * constants repeats), and a whole int vector readable past the last vector ({@link #ACCUMULATOR_SLACK}).
      */
-    private void doubleRoundingRows(int[] acc, int accOffset, int accStride, byte[] out, int outOffset, int rows,
-            int n) {
-        for (int r = 0; r < rows; r++) {
-            int row = accOffset + r * accStride;
-            int outRow = outOffset + r * n;
-            int vectorized = acc.length - row >= Int8Conv2d.ceilTo(n, LANES) + ACCUMULATOR_SLACK - LANES ? n : 0;
-            highMulRow(acc, row, vectorized);
-            roundingShiftRow(out, outRow, vectorized);
-            scalarRows(acc, row + vectorized, out, outRow + vectorized, vectorized, n - vectorized);
+    private static boolean isFlat(int[] acc, int at, int stride, int rows, int n) {
+        return (rows == 1 || (stride == n && n % LANES == 0))
+                && acc.length - at >= (rows - 1) * n + Int8Conv2d.ceilTo(n, LANES) + ACCUMULATOR_SLACK - LANES;
+    }
+
+    /** {@code count} accumulators from {@code acc[at]}, channel {@code i % n}, 8 at a time. */
+    private void singleRounding(int[] acc, int at, byte[] out, int outAt, int count, int n) {
+        for (int i = 0, c = 0; i < count; i += LANES) {
+            LongVector v = FixedPointLanes.singleRounding(FixedPointLanes.loadInts(acc, at + i),
+                    LongVector.fromArray(L, laneMultiplier, c), LongVector.fromArray(L, laneRound, c),
+                    LongVector.fromArray(L, laneRightShift, c));
+            store(v, out, outAt + i, Math.min(LANES, count - i));
+            c = c + LANES == n ? 0 : c + LANES;
         }
     }
 
-    /** {@code (x << leftShift)} wrapped to an int, times the multiplier (high half), or not for SHIFT's powers of two. */
-    private void highMulRow(int[] acc, int row, int n) {
-        for (int c = 0; c < n; c += LANES) {
-            // x * (1 << leftShift), wrapping as int
-            LongVector y = FixedPointLanes.wrap(FixedPointLanes.loadInts(acc, row + c)
+    /**
+     * As {@link #singleRounding} with the double-rounding form: {@code (x << leftShift)} wrapped to an int, its high
+     * multiply (skipped by SHIFT's power-of-two channels, whose lane mask is 0), RoundingDivideByPOT.
+     */
+    private void doubleRounding(int[] acc, int at, byte[] out, int outAt, int count, int n) {
+        for (int i = 0, c = 0; i < count; i += LANES) {
+            LongVector y = FixedPointLanes.wrap(FixedPointLanes.loadInts(acc, at + i)
                     .lanewise(VectorOperators.LSHL, LongVector.fromArray(L, laneLeftShift, c)));
             LongVector high = FixedPointLanes.highMul(y, LongVector.fromArray(L, laneMultiplier, c));
-            // y where the lane skips the multiply (mask 0), else high
-            y.add(high.sub(y).and(LongVector.fromArray(L, laneHighMul, c))).intoArray(rowScratch, c);
-        }
-    }
-
-    /** RoundingDivideByPOT of {@link #rowScratch}, then the zero point and clamp, into bytes. */
-    private void roundingShiftRow(byte[] out, int outRow, int n) {
-        for (int c = 0; c < n; c += LANES) {
-            LongVector z = LongVector.fromArray(L, rowScratch, c);
-            LongVector v = FixedPointLanes.roundingDivideByPot(z, LongVector.fromArray(L, laneExponent, c),
-                    LongVector.fromArray(L, laneExponentMask, c));
-            store(v, out, outRow + c, Math.min(LANES, n - c));
+            LongVector z = y.add(high.sub(y).and(LongVector.fromArray(L, laneHighMul, c)));
+            store(FixedPointLanes.roundingDivideByPot(z, LongVector.fromArray(L, laneExponent, c),
+                    LongVector.fromArray(L, laneExponentMask, c)), out, outAt + i, Math.min(LANES, count - i));
+            c = c + LANES == n ? 0 : c + LANES;
         }
     }
 

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 /**
  * The programs the kernel tests run on every sample of real data: the four MLPerf Tiny int8 models as they are, and
  * search candidates from the float IC model (ResNet-8) that take every other kernel path: per-channel mixed 2/4/8
- * with pruned channels, residual fusion with single rounding and narrow codes, a 16-bit accumulator that saturates,
- * activation statistics, and BFP and MX block layers.
+ * with pruned channels, residual fusion with single rounding and narrow codes, power-of-two (shift) requantization, a
+ * 16-bit accumulator that saturates, activation statistics, and BFP and MX block layers.
  */
 final class ExactCases {
     /** A program spec to compile and the data to run on it. */
@@ -40,6 +40,8 @@ final class ExactCases {
                 new Case("ic w4a4 residual fusion, single rounding", () -> quantize(icFloat.get(), Assignment.parse("""
                         {"schema": "bitsweep.assignment/1", "defaults": {"weights": "int4", "activations": "int4:asym"},
                          "requant": "single", "fusion": "residual"}""", "test"), ic01, o -> o), ic01),
+                new Case("ic int4:pot, int8:pot activations (shift requantization)", () -> quantize(icFloat.get(),
+                        Assignment.parseUniform("w=int4:pot,a=int8:pot"), ic01, o -> o), ic01),
                 new Case("ic int8 16-bit accumulators", () -> quantize(icFloat.get(),
                         Assignment.parseUniform("w=int8,a=int8:asym"), ic01, o -> o.withAccumulatorBits(16)), ic01),
                 new Case("ic bfp:m8:b16", () -> quantize(icFloat.get(),
