@@ -227,6 +227,57 @@ static KERNEL void int8Gemm(const uint8_t *input, const int32_t *pixels, int row
     }
 }
 
+/*
+ * DEPTHWISE_CONV_2D (depth multiplier 1) over the unsigned padded input, requantized: per output pixel and 16
+ * channels, the taps' input bytes widened to int32 lanes times the int32 weights [tap][paddedChannels], added to
+ * the corrected bias; then requantizeStore. The loads of the last vector may read past the last channel (the
+ * padded input's slack); those lanes are never stored.
+ */
+static KERNEL void depthwise(const uint8_t *input, const int32_t *pixels, int rows, const int32_t *taps,
+        int tapCount, const int32_t *weights, const int32_t *bias, int vectors, const int32_t *requant, int rounding,
+        int zeroPoint, int min, int max, int channels, int8_t *out) {
+    int stride = vectors * 16;
+    for (int v = 0; v < vectors; v++) {
+        Requant q = requantOf(requant, stride, 16 * v, rounding, zeroPoint, min, max, channels);
+        __m512i b = _mm512_loadu_si512(bias + 16 * v);
+        for (int m = 0; m < rows; m++) {
+            const uint8_t *in = input + pixels[m] + 16 * v;
+            __m512i acc = b;
+            for (int t = 0; t < tapCount; t++) {
+                __m512i x = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) (in + taps[t])));
+                acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, _mm512_loadu_si512(weights + t * stride + 16 * v)));
+            }
+            requantizeStore(&q, acc, out + (size_t) m * channels + 16 * v);
+        }
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_depthwise(JNIEnv *env, jclass cls,
+        jbyteArray input, jintArray pixels, jint from, jint to, jintArray taps, jintArray weights, jintArray bias,
+        jint vectors, jintArray requant, jint rounding, jint zeroPoint, jint min, jint max, jint channels,
+        jbyteArray output, jint outOffset) {
+    (void) cls;
+    jsize tapCount = (*env)->GetArrayLength(env, taps);
+    uint8_t *in = (*env)->GetPrimitiveArrayCritical(env, input, NULL);
+    int32_t *px = (*env)->GetPrimitiveArrayCritical(env, pixels, NULL);
+    int32_t *tp = (*env)->GetPrimitiveArrayCritical(env, taps, NULL);
+    int32_t *w = (*env)->GetPrimitiveArrayCritical(env, weights, NULL);
+    int32_t *b = (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
+    int32_t *q = (*env)->GetPrimitiveArrayCritical(env, requant, NULL);
+    int8_t *out = (*env)->GetPrimitiveArrayCritical(env, output, NULL);
+    if (in && px && tp && w && b && q && out) {
+        depthwise(in, px + from, to - from, tp, tapCount, w, b, vectors, q, rounding, zeroPoint, min, max, channels,
+                out + outOffset);
+    }
+    if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);
+    if (q) (*env)->ReleasePrimitiveArrayCritical(env, requant, q, JNI_ABORT);
+    if (b) (*env)->ReleasePrimitiveArrayCritical(env, bias, b, JNI_ABORT);
+    if (w) (*env)->ReleasePrimitiveArrayCritical(env, weights, w, JNI_ABORT);
+    if (tp) (*env)->ReleasePrimitiveArrayCritical(env, taps, tp, JNI_ABORT);
+    if (px) (*env)->ReleasePrimitiveArrayCritical(env, pixels, px, JNI_ABORT);
+    if (in) (*env)->ReleasePrimitiveArrayCritical(env, input, in, JNI_ABORT);
+}
+
 JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Gemm(JNIEnv *env, jclass cls,
         jbyteArray input, jintArray pixels, jint from, jint to, jintArray taps, jint depthSteps, jbyteArray packed,
         jintArray bias, jint vectors, jintArray acc) {

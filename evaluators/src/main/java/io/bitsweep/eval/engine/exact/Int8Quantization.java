@@ -1,16 +1,60 @@
 package io.bitsweep.eval.engine.exact;
 
-/** QUANTIZE (float → int8) and DEQUANTIZE (int8 → float) with TFLite's arithmetic. */
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * QUANTIZE (float → int8) and DEQUANTIZE (int8 → float) with TFLite's arithmetic. Quantization runs 8 lanes of
+ * doubles at once, each lane equal to the scalar {@code clamp(zp + (long) round(x / scale))}: the same IEEE
+ * division, then C's round (half away from zero) by truncation and a comparison, which is exact once the quotient
+ * is clamped to ±512 (any quotient up to ±2^63 clamps to the same code) and a NaN taken as 0 (as
+ * {@code (long) NaN}). A quotient beyond ±2^63 (an infinity) saturates the long, and the zero point's add may then
+ * wrap: those lanes take the code the scalar arithmetic gives them.
+ */
 public final class Int8Quantization {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_512;
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
+    /** Beyond this magnitude every quotient clamps to -128 or 127, whatever the zero point. */
+    private static final double QUOTIENT_LIMIT = 512;
+    private static final double LONG_RANGE = 0x1p63;
+
     private Int8Quantization() {}
 
     /**
      * {@code clamp(zp + (int) round(x / scale))}, the division in double (TFLite's AffineQuantize), into
-     * {@code q[offset..offset + x.length)}.
+     * {@code q[offset..offset + x.length)}; {@code scratch} holds at least {@code x.length} doubles.
      */
-    public static void quantize(float[] x, float scale, int zeroPoint, byte[] q, int offset) {
+    public static void quantize(float[] x, float scale, int zeroPoint, byte[] q, int offset, double[] scratch) {
         double s = scale;
         for (int i = 0; i < x.length; i++) {
+            scratch[i] = x[i]; // widened in a plain loop: a 256-bit float species would cost the float engine
+        }
+        // (long) of a quotient beyond ±2^63 is Long.MAX_VALUE / MIN_VALUE, and adding the zero point wraps or not
+        long above = (long) Math.max(-128, Math.min(127, Long.MAX_VALUE + zeroPoint));
+        long below = (long) Math.max(-128, Math.min(127, Long.MIN_VALUE + zeroPoint));
+        int i = 0;
+        for (int end = D.loopBound(x.length); i < end; i += D.length()) {
+            DoubleVector quotient = DoubleVector.fromArray(D, scratch, i).div(s);
+            DoubleVector v = quotient.blend(0.0, quotient.test(VectorOperators.IS_NAN)).max(-QUOTIENT_LIMIT)
+                    .min(QUOTIENT_LIMIT);
+            DoubleVector a = v.abs();
+            LongVector r = (LongVector) a.convertShape(VectorOperators.D2L, L, 0);
+            // C's round: one more where the fraction is at least one half (a - trunc(a) is exact)
+            VectorMask<Long> up = a.sub((DoubleVector) r.convertShape(VectorOperators.L2D, D, 0))
+                    .compare(VectorOperators.GE, 0.5).cast(L);
+            r = r.add(1, up);
+            r = r.lanewise(VectorOperators.NEG, v.compare(VectorOperators.LT, 0.0).cast(L)).add(zeroPoint).max(-128)
+                    .min(127)
+                    .blend(above, quotient.compare(VectorOperators.GE, LONG_RANGE).cast(L))
+                    .blend(below, quotient.compare(VectorOperators.LE, -LONG_RANGE).cast(L));
+            ((ByteVector) r.convertShape(VectorOperators.L2B, B, 0)).intoArray(q, offset + i);
+        }
+        for (; i < x.length; i++) {
             long r = (long) TfliteMath.roundHalfAway(x[i] / s) + zeroPoint;
             q[offset + i] = (byte) Math.max(-128, Math.min(127, r));
         }

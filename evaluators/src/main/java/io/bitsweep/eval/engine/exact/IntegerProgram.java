@@ -42,6 +42,8 @@ public final class IntegerProgram {
     private final int int8Input;
     private final int int8Output;
     private final int capacity;
+    /** The float input widened to double, for its quantization. */
+    private double[] inputScratch = new double[0];
 
     private final ActivationStatistics statistics;
     private final List<AlignedAccumulator> blockAccumulators = new ArrayList<>();
@@ -201,7 +203,10 @@ public final class IntegerProgram {
     /** Quantizes a float input with the int8 input tensor's parameters (TFLite's AffineQuantize) into {@code q[at..]}. */
     public void quantizeInput(float[] x, byte[] q, int at) {
         QuantParams p = quant(model.tensor(int8Input), "model input");
-        Int8Quantization.quantize(x, p.scale(0), (int) p.zeroPoint(0), q, at);
+        if (inputScratch.length < x.length) {
+            inputScratch = new double[x.length];
+        }
+        Int8Quantization.quantize(x, p.scale(0), (int) p.zeroPoint(0), q, at, inputScratch);
     }
 
     /** Quantizes a float input into {@code q[0..]}. */
@@ -248,7 +253,7 @@ public final class IntegerProgram {
             checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
             OutputStage stage = stage(op, in, w, out, range, options.kernelRounding(), options, shortcut);
             Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
-                    zeroPoint(in), stage, skipped, capacity);
+                    zeroPoint(in), stage, skipped, options.kernels(), capacity);
             steps.add(n -> k.run(x, y, n));
             return;
         }

@@ -93,6 +93,15 @@ final class NativeKernels {
      *
      * @param rounding 0 single rounding, 1 double rounding (and SHIFT, whose powers of two skip the multiply)
      */
+    /**
+     * {@link Int8DepthwiseConv2d}'s native form, requantized in registers: output pixels {@code from .. to - 1} over
+     * the unsigned padded input, weights int32 {@code [tap][16 · vectors]}, into {@code output} as
+     * {@link #int8GemmRequantized} does.
+     */
+    static native void depthwise(byte[] input, int[] pixels, int from, int to, int[] taps, int[] weights, int[] bias,
+            int vectors, int[] requant, int rounding, int zeroPoint, int min, int max, int channels, byte[] output,
+            int outOffset);
+
     static native void int8GemmRequantized(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
             byte[] packed, int[] bias, int vectors, int[] requant, int rounding, int zeroPoint, int min, int max,
             int channels, byte[] output, int outOffset);

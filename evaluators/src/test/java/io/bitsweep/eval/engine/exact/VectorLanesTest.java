@@ -6,10 +6,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vectorized output stage, ADD and activation statistics against their scalar definitions, lane by lane, on
- * random and extreme values: every accumulator of the int range class (ties, wrap-around of the zero-point add,
+ * The vectorized output stage, ADD, input quantization and activation statistics against their scalar definitions,
+ * lane by lane, on random and extreme values: every accumulator of the int range class (ties, wrap-around of the zero-point add,
  * shifts of either sign, multipliers 0 and 2^30), every rounding, accumulators of 8..32 bits, every pair of ADD
- * input codes.
+ * input codes, float ties, NaN and infinities.
  */
 class VectorLanesTest {
 
@@ -99,6 +99,33 @@ class VectorLanesTest {
                         + zo;
                 assertEquals(Math.max(range[0], Math.min(range[1], v)), out[i], "trial " + trial + " codes " + a[i]
                         + ", " + b[i]);
+            }
+        }
+    }
+
+    @Test
+    void inputQuantizationLanesEqualTheScalarArithmetic() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int trial = 0; trial < 200; trial++) {
+            float scale = (float) Math.scalb(0.5 + rnd.nextDouble(), rnd.nextInt(-20, 4));
+            int zp = rnd.nextInt(-128, 128);
+            float[] x = new float[1 + rnd.nextInt(100)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = switch (rnd.nextInt(8)) {
+                    case 0 -> (float) ((rnd.nextInt(-300, 300) + 0.5) * scale); // ties
+                    case 1 -> rnd.nextBoolean() ? Float.NaN : rnd.nextBoolean() ? Float.POSITIVE_INFINITY
+                            : Float.NEGATIVE_INFINITY;
+                    case 2 -> rnd.nextBoolean() ? -0f : Float.MIN_VALUE;
+                    case 3 -> (float) (rnd.nextGaussian() * 1e6);
+                    case 4 -> (float) (rnd.nextBoolean() ? 1e30 : -1e30) * scale;
+                    default -> (float) (rnd.nextGaussian() * 200 * scale);
+                };
+            }
+            byte[] q = new byte[x.length + 3];
+            Int8Quantization.quantize(x, scale, zp, q, 3, new double[x.length]);
+            for (int i = 0; i < x.length; i++) {
+                long r = (long) TfliteMath.roundHalfAway(x[i] / (double) scale) + zp;
+                assertEquals((byte) Math.max(-128, Math.min(127, r)), q[3 + i], "trial " + trial + " x " + x[i]);
             }
         }
     }
