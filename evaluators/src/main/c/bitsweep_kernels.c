@@ -14,8 +14,9 @@
 #include <immintrin.h>
 #include <stdint.h>
 
-#define KERNEL __attribute__((target("avx512f,avx512bw,avx512vnni")))
-#define INLINE_KERNEL static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vnni")))
+#define TARGETS "avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi"
+#define KERNEL __attribute__((target(TARGETS)))
+#define INLINE_KERNEL static inline __attribute__((always_inline, target(TARGETS)))
 
 /* Bytes of packed weights per reduction step (4 input channels) of one vector of 16 output channels. */
 #define STEP_BYTES 64
@@ -25,7 +26,8 @@ JNIEXPORT jboolean JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_cpuS
     (void) cls;
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-            && __builtin_cpu_supports("avx512vnni");
+            && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")
+            && __builtin_cpu_supports("avx512vbmi");
 }
 
 /*
@@ -250,6 +252,354 @@ static KERNEL void depthwise(const uint8_t *input, const int32_t *pixels, int ro
             requantizeStore(&q, acc, out + (size_t) m * channels + 16 * v);
         }
     }
+}
+
+/* ---- block layers (docs/BLOCK-ARITHMETIC.md) ---------------------------------------------------------------- */
+
+/* The largest byte of each 128-bit lane, in byte 0 of that lane. */
+INLINE_KERNEL __m512i laneMaxBytes(__m512i v) {
+    v = _mm512_max_epu8(v, _mm512_bsrli_epi128(v, 8));
+    v = _mm512_max_epu8(v, _mm512_bsrli_epi128(v, 4));
+    v = _mm512_max_epu8(v, _mm512_bsrli_epi128(v, 2));
+    return _mm512_max_epu8(v, _mm512_bsrli_epi128(v, 1));
+}
+
+/*
+ * BlockInputQuantizer for the native block conv: every pixel of n images [h][w][c] (int8 codes, zero point zp) into
+ * the padded operand: per pixel (image n, row y, column x at padded index (n * hp + y + top) * wp + x + left) its
+ * mantissas as unsigned bytes m + 128 (channels c apart... cp apart), and per block of blockSize channels the
+ * exponent and the sum of |m|. A block's exponent and mantissa row come from its largest |q - zp| through
+ * exponentOfMax / rowOfMax; a row maps code q (index q + 128) to m + 128 (tables: rows x 256 bytes), looked up 64
+ * codes at a time with two vpermi2b and a blend on the index's top bit.
+ */
+static KERNEL void quantizeBlocks(const int8_t *in, int n, int h, int w, int c, int blockSize, int zeroPoint,
+        const uint8_t *tables, const int32_t *exponentOfMax, const int32_t *rowOfMax, int hp, int wp, int top,
+        int left, int cp, int blocksPerPixel, uint8_t *mant, int32_t *exp, int32_t *sumAbs) {
+    __m512i zp = _mm512_set1_epi8((char) zeroPoint);
+    __m512i flip = _mm512_set1_epi8((char) 0x80);
+    __m512i zeroMantissa = _mm512_set1_epi8((char) 0x80);
+    for (int img = 0; img < n; img++) {
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                const int8_t *src = in + (((size_t) img * h + y) * w + x) * c;
+                size_t pixel = ((size_t) img * hp + y + top) * wp + x + left;
+                for (int b = 0, lo = 0; lo < c; b++, lo += blockSize) {
+                    int len = c - lo < blockSize ? c - lo : blockSize;
+                    int maxMag = 0;
+                    for (int at = 0; at < len; at += 64) {
+                        int k = len - at < 64 ? len - at : 64;
+                        __mmask64 lanes = k == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << k) - 1);
+                        __m512i q = _mm512_maskz_loadu_epi8(lanes, src + lo + at);
+                        /* |q - zp| in [0, 255] as an unsigned byte: max - min of the signed bytes */
+                        __m512i mag = _mm512_maskz_sub_epi8(lanes, _mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp));
+                        __m512i m = laneMaxBytes(mag);
+                        __m128i m4 = _mm_max_epu8(_mm_max_epu8(_mm512_castsi512_si128(m), _mm512_extracti32x4_epi32(m, 1)),
+                                _mm_max_epu8(_mm512_extracti32x4_epi32(m, 2), _mm512_extracti32x4_epi32(m, 3)));
+                        int v = _mm_extract_epi8(m4, 0);
+                        maxMag = v > maxMag ? v : maxMag;
+                    }
+                    const uint8_t *table = tables + (size_t) rowOfMax[maxMag] * 256;
+                    __m512i t0 = _mm512_loadu_si512(table);
+                    __m512i t1 = _mm512_loadu_si512(table + 64);
+                    __m512i t2 = _mm512_loadu_si512(table + 128);
+                    __m512i t3 = _mm512_loadu_si512(table + 192);
+                    long long magnitude = 0;
+                    for (int at = 0; at < len; at += 64) {
+                        int k = len - at < 64 ? len - at : 64;
+                        __mmask64 lanes = k == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << k) - 1);
+                        __m512i index = _mm512_xor_si512(_mm512_maskz_loadu_epi8(lanes, src + lo + at), flip);
+                        __m512i low = _mm512_permutex2var_epi8(t0, index, t1);
+                        __m512i high = _mm512_permutex2var_epi8(t2, index, t3);
+                        __m512i u = _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), low, high);
+                        _mm512_mask_storeu_epi8(mant + pixel * cp + lo + at, lanes, u);
+                        /* sum of |u - 128| over the real lanes (the others hold 128) */
+                        __m512i sad = _mm512_sad_epu8(_mm512_mask_mov_epi8(zeroMantissa, lanes, u), zeroMantissa);
+                        magnitude += _mm512_reduce_add_epi64(sad);
+                    }
+                    exp[pixel * blocksPerPixel + b] = exponentOfMax[maxMag];
+                    sumAbs[pixel * blocksPerPixel + b] = (int32_t) magnitude;
+                }
+            }
+        }
+    }
+}
+
+/*
+ * The per-layer constants of a native block conv (NativeBlockConv in Java). Segments are in steps of 4 input
+ * channels; per (vector, tap, segment): the correction -128 * sum of the segment's weight mantissas per lane (the
+ * unsigned input offset), the weight shift e_w - lsb per lane, and the smallest shift over the lanes whose weight
+ * segment is not all zero; per (tap, segment): the largest |weight mantissa| and the largest shift over all channels.
+ */
+typedef struct {
+    int segments;
+    const int32_t *segStart, *segEnd, *segInputBlock;
+    const int32_t *correction, *shift;   /* [vector][tap][segment][16] */
+    const int32_t *minShift;             /* [vector][tap][segment] */
+    const int32_t *maxAbsWeight, *maxShift; /* [tap][segment] */
+    long long limit;                     /* register max - the largest |bias| */
+} BlockLayer;
+
+/* Whether every aligned term of output pixel m is provably exact and cannot saturate: the sum over its taps and
+   segments of  sum|m_in| * max|m_w| * 2^max(0, e_in + maxShift)  stays within the register past the bias. */
+INLINE_KERNEL int inRange(const BlockLayer *L, const int32_t *exp, const int32_t *sumAbs, int blocksPerPixel,
+        int pixel, const int32_t *taps, int tapCount) {
+    long long bound = 0;
+    for (int t = 0; t < tapCount; t++) {
+        const int32_t *e = exp + (size_t) (pixel + taps[t]) * blocksPerPixel;
+        const int32_t *a = sumAbs + (size_t) (pixel + taps[t]) * blocksPerPixel;
+        for (int s = 0; s < L->segments; s++) {
+            long long product = (long long) a[L->segInputBlock[s]] * L->maxAbsWeight[t * L->segments + s];
+            if (product == 0) {
+                continue;
+            }
+            int k = e[L->segInputBlock[s]] + L->maxShift[t * L->segments + s];
+            if (k > 40) {
+                return 0;
+            }
+            bound += k > 0 ? product << k : product;
+            if (bound > L->limit) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/*
+ * A tile of ROWS output pixels by VECTORS vectors of 16 channels on block arithmetic: per tap and segment the exact
+ * segment sums by vpdpbusd from the correction, then aligned into the running sums: a variable left shift per lane
+ * where every contributing lane shifts left, else the rounding form (right shifts rounded half away from zero, as
+ * AlignedAccumulator). inRange has shown that no term and no partial sum leaves the register, so the sums equal the
+ * sequential saturating adds. 2 * ROWS * VECTORS + VECTORS + 1 registers.
+ */
+INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
+        const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, int vectors, const int32_t *taps,
+        int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias, int vector0,
+        const Requant *q, int8_t *out, int outStride) {
+    __m512i sum[12][4];
+    __m512i seg[12][4];
+#pragma GCC unroll 12
+    for (int r = 0; r < rows; r++) {
+#pragma GCC unroll 4
+        for (int v = 0; v < vectors; v++) {
+            sum[r][v] = _mm512_loadu_si512(bias + 16 * v);
+        }
+    }
+    for (int t = 0; t < tapCount; t++) {
+        for (int s = 0; s < L->segments; s++) {
+            int ib = L->segInputBlock[s];
+            int inputExp[12];
+            int minExp = 1 << 30;
+#pragma GCC unroll 12
+            for (int r = 0; r < rows; r++) {
+                size_t block = (size_t) (pixels[r] + taps[t]) * blocksPerPixel + ib;
+                inputExp[r] = exp[block];
+                if (sumAbs[block] != 0 && inputExp[r] < minExp) {
+                    minExp = inputExp[r];
+                }
+            }
+            size_t at = ((size_t) (vector0) * tapCount + t) * L->segments + s;
+#pragma GCC unroll 12
+            for (int r = 0; r < rows; r++) {
+#pragma GCC unroll 4
+                for (int v = 0; v < vectors; v++) {
+                    seg[r][v] = _mm512_loadu_si512(L->correction + (at + (size_t) v * tapCount * L->segments) * 16);
+                }
+            }
+            const int8_t *wt = weights + (size_t) t * depthSteps * STEP_BYTES;
+            for (int k = L->segStart[s]; k < L->segEnd[s]; k++) {
+                __m512i wv[4];
+#pragma GCC unroll 4
+                for (int v = 0; v < vectors; v++) {
+                    wv[v] = _mm512_loadu_si512(wt + (size_t) v * vectorStride + (size_t) k * STEP_BYTES);
+                }
+#pragma GCC unroll 12
+                for (int r = 0; r < rows; r++) {
+                    __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(mant + (size_t) (pixels[r] + taps[t]) * cp + 4 * k));
+#pragma GCC unroll 4
+                    for (int v = 0; v < vectors; v++) {
+                        seg[r][v] = _mm512_dpbusd_epi32(seg[r][v], x, wv[v]);
+                    }
+                }
+            }
+#pragma GCC unroll 4
+            for (int v = 0; v < vectors; v++) {
+                size_t av = at + (size_t) v * tapCount * L->segments;
+                __m512i shift = _mm512_loadu_si512(L->shift + av * 16);
+                if (minExp + L->minShift[av] >= 0) {
+#pragma GCC unroll 12
+                    for (int r = 0; r < rows; r++) {
+                        __m512i k = _mm512_add_epi32(shift, _mm512_set1_epi32(inputExp[r]));
+                        sum[r][v] = _mm512_add_epi32(sum[r][v], _mm512_sllv_epi32(seg[r][v], k));
+                    }
+                } else {
+#pragma GCC unroll 12
+                    for (int r = 0; r < rows; r++) {
+                        __m512i k = _mm512_add_epi32(shift, _mm512_set1_epi32(inputExp[r]));
+                        __m512i zero = _mm512_setzero_si512();
+                        __m512i left = _mm512_max_epi32(k, zero);
+                        __m512i right = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, k), zero),
+                                _mm512_set1_epi32(31));
+                        __m512i magnitude = _mm512_abs_epi32(seg[r][v]);
+                        __m512i half = _mm512_srli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), 1);
+                        __m512i aligned = _mm512_srlv_epi32(_mm512_add_epi32(_mm512_sllv_epi32(magnitude, left), half),
+                                right);
+                        __mmask16 negative = _mm512_cmplt_epi32_mask(seg[r][v], zero);
+                        sum[r][v] = _mm512_mask_sub_epi32(_mm512_add_epi32(sum[r][v], aligned), negative,
+                                sum[r][v], aligned);
+                    }
+                }
+            }
+        }
+    }
+#pragma GCC unroll 12
+    for (int r = 0; r < rows; r++) {
+#pragma GCC unroll 4
+        for (int v = 0; v < vectors; v++) {
+            requantizeStore(&q[v], sum[r][v], out + (size_t) r * outStride + 16 * v);
+        }
+    }
+}
+
+#define BLOCK_GROUP(VECTORS, ROWS)                                                                                 \
+    static KERNEL void blockGroup##VECTORS(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,   \
+            const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps,       \
+            int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias,            \
+            int vector0, const Requant *q, int8_t *out, int outStride, int8_t *failed) {                           \
+        int m = 0;                                                                                                 \
+        for (; m + ROWS <= rows; m += ROWS) {                                                                      \
+            int all = 1;                                                                                           \
+            for (int r = 0; r < ROWS; r++) {                                                                       \
+                all &= failed[m + r] == 0;                                                                         \
+            }                                                                                                      \
+            if (all) {                                                                                             \
+                blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, ROWS, VECTORS, taps, tapCount,     \
+                        weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
+                        outStride);                                                                                \
+                continue;                                                                                          \
+            }                                                                                                      \
+            for (int r = 0; r < ROWS; r++) {                                                                       \
+                if (!failed[m + r]) {                                                                              \
+                    blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m + r, 1, VECTORS, taps,          \
+                            tapCount, weights, vectorStride, depthSteps, bias, vector0, q,                         \
+                            out + (size_t) (m + r) * outStride, outStride);                                        \
+                }                                                                                                  \
+            }                                                                                                      \
+        }                                                                                                          \
+        for (; m < rows; m++) {                                                                                    \
+            if (!failed[m]) {                                                                                      \
+                blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, 1, VECTORS, taps, tapCount,        \
+                        weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
+                        outStride);                                                                                \
+            }                                                                                                      \
+        }                                                                                                          \
+    }
+
+BLOCK_GROUP(1, 12)
+BLOCK_GROUP(2, 6)
+BLOCK_GROUP(3, 4)
+BLOCK_GROUP(4, 3)
+
+static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
+        const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps, int tapCount,
+        const int8_t *packed, int depthSteps, const int32_t *bias, int vectors, const int32_t *requant, int rounding,
+        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed) {
+    int anyFailed = 0;
+    for (int m = 0; m < rows; m++) {
+        failed[m] = (int8_t) !inRange(L, exp, sumAbs, blocksPerPixel, pixels[m], taps, tapCount);
+        anyFailed |= failed[m];
+    }
+    (void) anyFailed;
+    int vectorStride = tapCount * depthSteps * STEP_BYTES;
+    int stride = vectors * 16;
+    for (int v = 0; v < vectors;) {
+        int group = vectors - v < 4 ? vectors - v : 4;
+        Requant q[4];
+        for (int g = 0; g < group; g++) {
+            q[g] = requantOf(requant, stride, 16 * (v + g), rounding, zeroPoint, min, max, channels);
+        }
+        const int8_t *w = packed + (size_t) v * vectorStride;
+        switch (group) {
+            case 1: blockGroup1(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
+            case 2: blockGroup2(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
+            case 3: blockGroup3(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
+            default: blockGroup4(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
+        }
+        v += group;
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_quantizeBlocks(JNIEnv *env, jclass cls,
+        jbyteArray input, jint inOffset, jint n, jint h, jint w, jint c, jint blockSize, jint zeroPoint,
+        jbyteArray tables, jintArray exponentOfMax, jintArray rowOfMax, jint hp, jint wp, jint top, jint left,
+        jint cp, jint blocksPerPixel, jbyteArray mantissas, jintArray exponents, jintArray sumAbs) {
+    (void) cls;
+    int8_t *in = (*env)->GetPrimitiveArrayCritical(env, input, NULL);
+    uint8_t *tb = (*env)->GetPrimitiveArrayCritical(env, tables, NULL);
+    int32_t *em = (*env)->GetPrimitiveArrayCritical(env, exponentOfMax, NULL);
+    int32_t *rm = (*env)->GetPrimitiveArrayCritical(env, rowOfMax, NULL);
+    uint8_t *mant = (*env)->GetPrimitiveArrayCritical(env, mantissas, NULL);
+    int32_t *ex = (*env)->GetPrimitiveArrayCritical(env, exponents, NULL);
+    int32_t *sa = (*env)->GetPrimitiveArrayCritical(env, sumAbs, NULL);
+    if (in && tb && em && rm && mant && ex && sa) {
+        quantizeBlocks(in + inOffset, n, h, w, c, blockSize, zeroPoint, tb, em, rm, hp, wp, top, left, cp,
+                blocksPerPixel, mant, ex, sa);
+    }
+    if (sa) (*env)->ReleasePrimitiveArrayCritical(env, sumAbs, sa, 0);
+    if (ex) (*env)->ReleasePrimitiveArrayCritical(env, exponents, ex, 0);
+    if (mant) (*env)->ReleasePrimitiveArrayCritical(env, mantissas, mant, 0);
+    if (rm) (*env)->ReleasePrimitiveArrayCritical(env, rowOfMax, rm, JNI_ABORT);
+    if (em) (*env)->ReleasePrimitiveArrayCritical(env, exponentOfMax, em, JNI_ABORT);
+    if (tb) (*env)->ReleasePrimitiveArrayCritical(env, tables, tb, JNI_ABORT);
+    if (in) (*env)->ReleasePrimitiveArrayCritical(env, input, in, JNI_ABORT);
+}
+
+/* layer: segments, then per-tap-segment and per-vector arrays packed in one int array (NativeBlockConv.layer) */
+JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockConv(JNIEnv *env, jclass cls,
+        jintArray layer, jint segments, jint vectors, jlong limit, jbyteArray mantissas, jint cp, jintArray exponents,
+        jintArray sumAbs, jint blocksPerPixel, jintArray pixels, jint from, jint to, jintArray taps,
+        jbyteArray packed, jint depthSteps, jintArray bias, jintArray requant, jint rounding, jint zeroPoint,
+        jint min, jint max, jint channels, jbyteArray output, jint outOffset, jbyteArray failed) {
+    (void) cls;
+    jsize tapCount = (*env)->GetArrayLength(env, taps);
+    int32_t *ly = (*env)->GetPrimitiveArrayCritical(env, layer, NULL);
+    uint8_t *mant = (*env)->GetPrimitiveArrayCritical(env, mantissas, NULL);
+    int32_t *ex = (*env)->GetPrimitiveArrayCritical(env, exponents, NULL);
+    int32_t *sa = (*env)->GetPrimitiveArrayCritical(env, sumAbs, NULL);
+    int32_t *px = (*env)->GetPrimitiveArrayCritical(env, pixels, NULL);
+    int32_t *tp = (*env)->GetPrimitiveArrayCritical(env, taps, NULL);
+    int8_t *w = (*env)->GetPrimitiveArrayCritical(env, packed, NULL);
+    int32_t *b = (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
+    int32_t *q = (*env)->GetPrimitiveArrayCritical(env, requant, NULL);
+    int8_t *out = (*env)->GetPrimitiveArrayCritical(env, output, NULL);
+    int8_t *fl = (*env)->GetPrimitiveArrayCritical(env, failed, NULL);
+    if (ly && mant && ex && sa && px && tp && w && b && q && out && fl) {
+        size_t ts = (size_t) tapCount * segments;
+        BlockLayer L;
+        L.segments = segments;
+        L.segStart = ly;
+        L.segEnd = ly + segments;
+        L.segInputBlock = ly + 2 * segments;
+        L.maxAbsWeight = ly + 3 * segments;
+        L.maxShift = L.maxAbsWeight + ts;
+        L.minShift = L.maxShift + ts;
+        L.correction = L.minShift + (size_t) vectors * ts;
+        L.shift = L.correction + (size_t) vectors * ts * 16;
+        L.limit = limit;
+        blockConv(&L, mant, cp, ex, sa, blocksPerPixel, px + from, to - from, tp, tapCount, w, depthSteps, b, vectors,
+                q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from);
+    }
+    if (fl) (*env)->ReleasePrimitiveArrayCritical(env, failed, fl, 0);
+    if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);
+    if (q) (*env)->ReleasePrimitiveArrayCritical(env, requant, q, JNI_ABORT);
+    if (b) (*env)->ReleasePrimitiveArrayCritical(env, bias, b, JNI_ABORT);
+    if (w) (*env)->ReleasePrimitiveArrayCritical(env, packed, w, JNI_ABORT);
+    if (tp) (*env)->ReleasePrimitiveArrayCritical(env, taps, tp, JNI_ABORT);
+    if (px) (*env)->ReleasePrimitiveArrayCritical(env, pixels, px, JNI_ABORT);
+    if (sa) (*env)->ReleasePrimitiveArrayCritical(env, sumAbs, sa, JNI_ABORT);
+    if (ex) (*env)->ReleasePrimitiveArrayCritical(env, exponents, ex, JNI_ABORT);
+    if (mant) (*env)->ReleasePrimitiveArrayCritical(env, mantissas, mant, JNI_ABORT);
+    if (ly) (*env)->ReleasePrimitiveArrayCritical(env, layer, ly, JNI_ABORT);
 }
 
 JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_depthwise(JNIEnv *env, jclass cls,

@@ -78,8 +78,11 @@ public final class BlockConv2d {
     private final int[] prunedChannels;
     private int lastPixels = 1;
 
+    /** The native form where it applies (else null): it runs every pixel it can prove exact. */
+    private final NativeBlockConv nativeForm;
+
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
-            AlignedAccumulator accumulator, OutputStage stage) {
+            AlignedAccumulator accumulator, OutputStage stage, Kernels kernels, int capacity) {
         if (w.rowLength() != g.inC() || w.rows() != g.kH() * g.kW()) {
             throw new IllegalArgumentException("block conv: weights of " + w.rows() + "x" + w.rowLength()
                     + " for " + g.kH() + "x" + g.kW() + "x" + g.inC());
@@ -120,8 +123,11 @@ public final class BlockConv2d {
             this.trackMagnitudes = true;
             this.fastViolations = null;
             this.pixelAcc = null;
+            this.nativeForm = null;
             return;
         }
+        this.nativeForm = NativeBlockConv.of(g, w, input, channels, seg, stage, accumulator.bits(), kernels,
+                capacity);
         this.lanes = true;
         this.coutPadded = Int8Conv2d.ceilTo(w.channels(), I.length());
         this.acc = new int[coutPadded];
@@ -191,6 +197,11 @@ public final class BlockConv2d {
         return accumulator;
     }
 
+    /** Whether the native form runs this layer (the exact path then takes only the pixels it leaves). */
+    boolean runsNatively() {
+        return nativeForm != null;
+    }
+
     /** The saturated accumulators of the last output pixel computed (before requantization); for tests. */
     int[] lastAccumulators() {
         return lanes ? pixelAcc[lastPixels - 1] : acc;
@@ -200,6 +211,19 @@ public final class BlockConv2d {
     public void run(byte[] in, byte[] out, int n) {
         int inSize = g.inH() * g.inW() * g.inC();
         int outSize = g.outH() * g.outW() * w.channels();
+        if (nativeForm != null) {
+            if (nativeForm.run(in, 0, n, out)) {
+                runFailedPixels(in, out, n);
+            }
+            if (prunedChannels.length > 0) {
+                for (int m = 0, end = n * g.outH() * g.outW(); m < end; m++) {
+                    for (int c : prunedChannels) {
+                        out[m * w.channels() + c] = (byte) stage.outputZeroPoint();
+                    }
+                }
+            }
+            return;
+        }
         for (int img = 0; img < n; img++) {
             if (lanes) {
                 runLanes(in, img * inSize, out, img * outSize);
@@ -250,6 +274,35 @@ public final class BlockConv2d {
                 stage.apply(acc, out, outBase, cout);
                 for (int c : prunedChannels) {
                     out[outBase + c] = (byte) stage.outputZeroPoint();
+                }
+            }
+        }
+    }
+
+    /** The output pixels the native form left to the exact path, one by one ({@link #accumulateLanes}). */
+    private void runFailedPixels(byte[] in, byte[] out, int n) {
+        byte[] failed = nativeForm.failed();
+        int inSize = g.inH() * g.inW() * g.inC();
+        int cout = w.channels();
+        for (int img = 0; img < n; img++) {
+            boolean quantized = false;
+            for (int oy = 0; oy < g.outH(); oy++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int m = (img * g.outH() + oy) * g.outW() + ox;
+                    if (failed[m] == 0) {
+                        continue;
+                    }
+                    if (!quantized) {
+                        input.requantizeRows(in, img * inSize, g.inH() * g.inW(), g.inC(), inMantInt, inExp);
+                        quantized = true;
+                    }
+                    for (int cb = 0; cb < coutPadded; cb += I.length()) {
+                        accumulateLanes(oy * g.strideH() - g.padTop(), ox * g.strideW() - g.padLeft(), cb);
+                    }
+                    stage.apply(acc, out, m * cout, cout);
+                    for (int c : prunedChannels) {
+                        out[m * cout + c] = (byte) stage.outputZeroPoint();
+                    }
                 }
             }
         }

@@ -178,4 +178,19 @@ public final class BlockInputQuantizer {
     public int zeroPoint() {
         return zeroPoint;
     }
+
+    /** Per largest |q - zp| of a block (0..255): the block's exponent. */
+    int[] exponentOfMax() {
+        return exponentOfMax;
+    }
+
+    /** Per largest |q - zp| of a block: its row of {@link #intMantissas()}. */
+    int[] rowOfMax() {
+        return rowOfMax;
+    }
+
+    /** Rows of 256 mantissas (index q + 128), or null where one does not fit an int. */
+    int[] intMantissas() {
+        return intMantissas;
+    }
 }

@@ -321,7 +321,8 @@ public final class IntegerProgram {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ")");
             }
             OutputStage stage = blockStage(ch, w, op, out, options.gemmRounding());
-            BlockConv2d k = new BlockConv2d(pointGeometry(w.rowLength()), w, iq, ch, accumulator, stage);
+            BlockConv2d k = new BlockConv2d(pointGeometry(w.rowLength()), w, iq, ch, accumulator, stage,
+                    options.kernels(), capacity);
             steps.add(n -> k.run(x, y, n));
             return;
         }
@@ -333,7 +334,7 @@ public final class IntegerProgram {
             steps.add(n -> k.run(x, y, n));
         } else {
             BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator,
-                    blockStage(ch, w, op, out, options.gemmRounding()));
+                    blockStage(ch, w, op, out, options.gemmRounding()), options.kernels(), capacity);
             steps.add(n -> k.run(x, y, n));
         }
     }

@@ -26,8 +26,22 @@ final class NativeInt8Gemm extends Int8Gemm {
                     + " channels (must be a multiple of " + DEPTH_MULTIPLE + ")");
         }
         this.paddedDepth = paddedDepth;
-        int vectors = paddedChannels / LANES;
-        this.packed = new byte[vectors * taps * paddedDepth * LANES];
+        this.packed = pack(weights, channels, taps, depth, paddedDepth, skipped);
+        int max = 0;
+        for (int t : tapOffsets) {
+            max = Math.max(max, t);
+        }
+        this.maxTap = max;
+    }
+
+    /**
+     * Weights {@code [channels][taps][depth]} laid out for {@code vpdpbusd}: {@code [vector][tap][paddedDepth / 4][16
+     * channels][4 bytes]}, channels padded to whole vectors and the depth to {@code paddedDepth} with zeros; skipped
+     * channels are zero.
+     */
+    static byte[] pack(byte[] weights, int channels, int taps, int depth, int paddedDepth, boolean[] skipped) {
+        int vectors = Int8Conv2d.ceilTo(channels, LANES) / LANES;
+        byte[] packed = new byte[vectors * taps * paddedDepth * LANES];
         for (int c = 0; c < channels; c++) {
             if (isSkipped(skipped, c)) {
                 continue;
@@ -42,11 +56,7 @@ final class NativeInt8Gemm extends Int8Gemm {
                 }
             }
         }
-        int max = 0;
-        for (int t : tapOffsets) {
-            max = Math.max(max, t);
-        }
-        this.maxTap = max;
+        return packed;
     }
 
     @Override

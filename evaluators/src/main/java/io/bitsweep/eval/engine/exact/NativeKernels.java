@@ -102,6 +102,28 @@ final class NativeKernels {
             int vectors, int[] requant, int rounding, int zeroPoint, int min, int max, int channels, byte[] output,
             int outOffset);
 
+    /**
+     * {@link NativeBlockConv}'s input operand: {@code n} images [h][w][c] of {@code input} from {@code inOffset}
+     * quantized into blocks of {@code blockSize} channels, into the padded mantissa bytes (m + 128, {@code cp} per
+     * pixel), exponents and sums of |m| ({@code blocksPerPixel} per pixel); tables as {@link BlockInputQuantizer}'s,
+     * with byte rows of m + 128.
+     */
+    static native void quantizeBlocks(byte[] input, int inOffset, int n, int h, int w, int c, int blockSize,
+            int zeroPoint, byte[] tables, int[] exponentOfMax, int[] rowOfMax, int hp, int wp, int top, int left,
+            int cp, int blocksPerPixel, byte[] mantissas, int[] exponents, int[] sumAbs);
+
+    /**
+     * {@link NativeBlockConv}'s sums, aligned and requantized, for output pixels {@code from .. to - 1}; pixels whose
+     * terms it cannot prove exact are not written and get {@code failed[m] = 1} (else 0).
+     *
+     * @param layer {@link NativeBlockConv}'s per-layer table
+     * @param limit the register's largest value minus the largest |bias|
+     */
+    static native void blockConv(int[] layer, int segments, int vectors, long limit, byte[] mantissas, int cp,
+            int[] exponents, int[] sumAbs, int blocksPerPixel, int[] pixels, int from, int to, int[] taps,
+            byte[] packed, int depthSteps, int[] bias, int[] requant, int rounding, int zeroPoint, int min, int max,
+            int channels, byte[] output, int outOffset, byte[] failed);
+
     static native void int8GemmRequantized(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
             byte[] packed, int[] bias, int vectors, int[] requant, int rounding, int zeroPoint, int min, int max,
             int channels, byte[] output, int outOffset);

@@ -7,11 +7,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The input of a sliding-window layer as its kernels read it: a batch of NHWC int8 images copied into a buffer with
- * a border wide enough for every tap of every output pixel, filled with the zero point (real 0, so a tap in the
- * padding adds exactly nothing, as TFLite's skipped taps), and channels padded to a multiple of
- * {@code channelMultiple} (extra channels hold real 0; their weights are 0). Every tap of every output pixel is then
- * a plain offset, {@link #pixels()}{@code [m]} + {@link #taps()}{@code [t]}: no bounds test in any inner loop.
+ * The input of a sliding-window layer as its kernels read it: a batch of NHWC int8 images copied into a
+ * {@link PaddedLayout}, the border filled with the zero point (real 0, so a tap in the padding adds exactly nothing,
+ * as TFLite's skipped taps), and channels padded to a multiple of {@code channelMultiple} (extra channels hold real
+ * 0; their weights are 0). Every tap of every output pixel is then a plain offset, {@link #pixels()}{@code [m]} +
+ * {@link #taps()}{@code [t]} (in elements): no bounds test in any inner loop.
  *
  * <p>Codes are stored in one of two {@link Form}s.
  */
@@ -30,12 +30,9 @@ final class PaddedInput {
     /** Elements after the last image, so that kernels may load a whole vector from any pixel. */
     static final int SLACK = 64;
 
+    private final PaddedLayout layout;
     private final ConvGeometry g;
     private final int channels;
-    private final int padTop;
-    private final int padLeft;
-    private final int rowStride;
-    private final int imageStride;
     private final Form form;
     private final int zeroPoint;
     private final byte[] bytes;
@@ -47,44 +44,24 @@ final class PaddedInput {
      * @param capacity images per batch at most
      */
     PaddedInput(ConvGeometry g, int channelMultiple, int zeroPoint, Form form, int capacity) {
+        this.layout = new PaddedLayout(g);
         this.g = g;
         this.channels = Int8Conv2d.ceilTo(g.inC(), channelMultiple);
-        this.padTop = g.padTop();
-        this.padLeft = g.padLeft();
-        int lastRow = (g.outH() - 1) * g.strideH() + (g.kH() - 1) * g.dilationH() - padTop;
-        int lastCol = (g.outW() - 1) * g.strideW() + (g.kW() - 1) * g.dilationW() - padLeft;
-        int height = padTop + Math.max(g.inH(), lastRow + 1);
-        int width = padLeft + Math.max(g.inW(), lastCol + 1);
-        this.rowStride = width * channels;
-        this.imageStride = height * rowStride;
         this.form = form;
         this.zeroPoint = zeroPoint;
+        int size = capacity * layout.imagePixels() * channels;
         if (form == Form.UNSIGNED_BYTES) {
             this.ints = null;
-            this.bytes = new byte[capacity * imageStride + SLACK];
-            for (int i = 0; i < capacity * imageStride; i++) {
+            this.bytes = new byte[size + SLACK];
+            for (int i = 0; i < size; i++) {
                 bytes[i] = (byte) ((i % channels < g.inC() ? zeroPoint : 0) ^ 0x80); // padding channels: code 0
             }
         } else {
             this.bytes = null;
-            this.ints = new int[capacity * imageStride + SLACK];
+            this.ints = new int[size + SLACK];
         }
-        int perImage = g.outH() * g.outW();
-        this.pixels = new int[capacity * perImage];
-        for (int n = 0; n < capacity; n++) {
-            for (int oy = 0; oy < g.outH(); oy++) {
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    pixels[n * perImage + oy * g.outW() + ox] = n * imageStride
-                            + oy * g.strideH() * rowStride + ox * g.strideW() * channels;
-                }
-            }
-        }
-        this.taps = new int[g.kH() * g.kW()];
-        for (int ky = 0; ky < g.kH(); ky++) {
-            for (int kx = 0; kx < g.kW(); kx++) {
-                taps[ky * g.kW() + kx] = ky * g.dilationH() * rowStride + kx * g.dilationW() * channels;
-            }
-        }
+        this.pixels = PaddedLayout.scaled(layout.pixels(capacity), channels);
+        this.taps = PaddedLayout.scaled(layout.taps(), channels);
     }
 
     /** Copies {@code n} images of {@code in} (NHWC, batch-contiguous) into the interior; the border is never written. */
@@ -94,7 +71,7 @@ final class PaddedInput {
         for (int img = 0; img < n; img++) {
             for (int y = 0; y < g.inH(); y++) {
                 int from = (img * g.inH() + y) * rowBytes;
-                int to = img * imageStride + (y + padTop) * rowStride + padLeft * channels;
+                int to = layout.pixel(img, y, 0) * channels;
                 if (channels != inC) {
                     for (int x = 0; x < g.inW(); x++) {
                         for (int c = 0; c < inC; c++) {
