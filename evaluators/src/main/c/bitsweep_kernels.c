@@ -267,67 +267,120 @@ INLINE_KERNEL __m512i laneMaxBytes(__m512i v) {
 /*
  * BlockInputQuantizer for the native block conv: every pixel of n images [h][w][c] (int8 codes, zero point zp) into
  * the padded operand: per pixel (image n, row y, column x at padded index (n * hp + y + top) * wp + x + left) its
- * mantissas as unsigned bytes m + 128 (channels c apart... cp apart), and per block of blockSize channels the
- * exponent and the sum of |m|. A block's exponent and mantissa row come from its largest |q - zp| through
- * exponentOfMax / rowOfMax; a row maps code q (index q + 128) to m + 128 (tables: rows x 256 bytes), looked up 64
- * codes at a time with two vpermi2b and a blend on the index's top bit.
+ * mantissas as unsigned bytes m + offset (cp per pixel), and per block of blockSize channels the exponent and the
+ * sum of |m|. A block's exponent and mantissa row come from its largest |q - zp| through exponentOfMax / rowOfMax;
+ * a row maps code q (index q + 128) to m + offset (tables: rows x 256 bytes), looked up 64 codes at a time with two
+ * vpermi2b and a blend on the index's top bit.
  */
-static KERNEL void quantizeBlocks(const int8_t *in, int n, int h, int w, int c, int blockSize, int zeroPoint,
+/* The mantissas (m + offset) of 64 codes q (index q ^ 0x80) by one table row of 256 bytes in four registers. */
+INLINE_KERNEL __m512i lookup(__m512i index, const uint8_t *table) {
+    __m512i low = _mm512_permutex2var_epi8(_mm512_loadu_si512(table), index, _mm512_loadu_si512(table + 64));
+    __m512i high = _mm512_permutex2var_epi8(_mm512_loadu_si512(table + 128), index, _mm512_loadu_si512(table + 192));
+    return _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), low, high);
+}
+
+/*
+ * Returns the largest term bound of any block of the batch, sum|m| * 2^max(0, e + maxShift) (maxShift: the largest
+ * weight shift of the layer), saturated at 2^62: with it the conv can prove all its pixels exact at once; and in
+ * minExponent the smallest exponent of a block that is not all zero (with it, that no alignment shifts right).
+ */
+static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, int c, int blockSize, int zeroPoint,
         const uint8_t *tables, const int32_t *exponentOfMax, const int32_t *rowOfMax, int hp, int wp, int top,
-        int left, int cp, int blocksPerPixel, uint8_t *mant, int32_t *exp, int32_t *sumAbs) {
+        int left, int cp, int blocksPerPixel, int offset, int maxShift, uint8_t *mant, int32_t *exp,
+        int32_t *sumAbs, int32_t *minExponent) {
     __m512i zp = _mm512_set1_epi8((char) zeroPoint);
     __m512i flip = _mm512_set1_epi8((char) 0x80);
-    __m512i zeroMantissa = _mm512_set1_epi8((char) 0x80);
+    __m512i zeroMantissa = _mm512_set1_epi8((char) offset);
+    /* one pixel in one register, a block per 128-bit lane (or pair, or all four) */
+    int wholePixel = c <= 64 && c % blockSize == 0 && (blockSize == 16 || blockSize == 32 || blockSize == 64);
+    long long worst = 0;
+    int least = 1 << 30;
     for (int img = 0; img < n; img++) {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 const int8_t *src = in + (((size_t) img * h + y) * w + x) * c;
                 size_t pixel = ((size_t) img * hp + y + top) * wp + x + left;
-                for (int b = 0, lo = 0; lo < c; b++, lo += blockSize) {
-                    int len = c - lo < blockSize ? c - lo : blockSize;
-                    int maxMag = 0;
-                    for (int at = 0; at < len; at += 64) {
-                        int k = len - at < 64 ? len - at : 64;
-                        __mmask64 lanes = k == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << k) - 1);
-                        __m512i q = _mm512_maskz_loadu_epi8(lanes, src + lo + at);
-                        /* |q - zp| in [0, 255] as an unsigned byte: max - min of the signed bytes */
-                        __m512i mag = _mm512_maskz_sub_epi8(lanes, _mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp));
-                        __m512i m = laneMaxBytes(mag);
-                        __m128i m4 = _mm_max_epu8(_mm_max_epu8(_mm512_castsi512_si128(m), _mm512_extracti32x4_epi32(m, 1)),
-                                _mm_max_epu8(_mm512_extracti32x4_epi32(m, 2), _mm512_extracti32x4_epi32(m, 3)));
-                        int v = _mm_extract_epi8(m4, 0);
-                        maxMag = v > maxMag ? v : maxMag;
+                int blockMax[64];
+                int blocks = 0;
+                if (wholePixel) {
+                    __mmask64 lanes = c == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << c) - 1);
+                    __m512i q = _mm512_maskz_loadu_epi8(lanes, src);
+                    /* |q - zp| in [0, 255] as an unsigned byte: max - min of the signed bytes */
+                    __m512i m = laneMaxBytes(_mm512_maskz_sub_epi8(lanes, _mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp)));
+                    if (blockSize >= 32) {
+                        m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0xB1)); /* 128-bit lane pairs */
                     }
-                    const uint8_t *table = tables + (size_t) rowOfMax[maxMag] * 256;
-                    __m512i t0 = _mm512_loadu_si512(table);
-                    __m512i t1 = _mm512_loadu_si512(table + 64);
-                    __m512i t2 = _mm512_loadu_si512(table + 128);
-                    __m512i t3 = _mm512_loadu_si512(table + 192);
-                    long long magnitude = 0;
-                    for (int at = 0; at < len; at += 64) {
-                        int k = len - at < 64 ? len - at : 64;
-                        __mmask64 lanes = k == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << k) - 1);
-                        __m512i index = _mm512_xor_si512(_mm512_maskz_loadu_epi8(lanes, src + lo + at), flip);
-                        __m512i low = _mm512_permutex2var_epi8(t0, index, t1);
-                        __m512i high = _mm512_permutex2var_epi8(t2, index, t3);
-                        __m512i u = _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), low, high);
-                        _mm512_mask_storeu_epi8(mant + pixel * cp + lo + at, lanes, u);
-                        /* sum of |u - 128| over the real lanes (the others hold 128) */
-                        __m512i sad = _mm512_sad_epu8(_mm512_mask_mov_epi8(zeroMantissa, lanes, u), zeroMantissa);
-                        magnitude += _mm512_reduce_add_epi64(sad);
+                    if (blockSize == 64) {
+                        m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0x4E));
                     }
-                    exp[pixel * blocksPerPixel + b] = exponentOfMax[maxMag];
-                    sumAbs[pixel * blocksPerPixel + b] = (int32_t) magnitude;
+                    __m512i index = _mm512_xor_si512(q, flip);
+                    __m512i u = zeroMantissa;
+                    for (int lo = 0; lo < c; lo += blockSize, blocks++) {
+                        int lane = lo / 16;
+                        __m128i part = lane == 0 ? _mm512_castsi512_si128(m) : lane == 1
+                                ? _mm512_extracti32x4_epi32(m, 1) : lane == 2 ? _mm512_extracti32x4_epi32(m, 2)
+                                : _mm512_extracti32x4_epi32(m, 3);
+                        blockMax[blocks] = _mm_extract_epi8(part, 0);
+                        __mmask64 block = blockSize == 64 ? ~(__mmask64) 0
+                                : ((((__mmask64) 1 << blockSize) - 1) << lo);
+                        u = _mm512_mask_mov_epi8(u, block & lanes,
+                                lookup(index, tables + (size_t) rowOfMax[blockMax[blocks]] * 256));
+                    }
+                    _mm512_mask_storeu_epi8(mant + pixel * cp, lanes, u);
+                    /* sums of |u - offset| = |m| per 8 bytes; a block is 2, 4 or 8 of them */
+                    int64_t sums[8];
+                    _mm512_storeu_si512(sums, _mm512_sad_epu8(u, zeroMantissa));
+                    for (int b = 0; b < blocks; b++) {
+                        long long total = 0;
+                        for (int k = b * blockSize / 8; k < (b + 1) * blockSize / 8; k++) {
+                            total += sums[k];
+                        }
+                        sumAbs[pixel * blocksPerPixel + b] = (int32_t) total;
+                    }
+                } else {
+                    for (int lo = 0; lo < c; lo += blockSize, blocks++) {
+                        int len = c - lo < blockSize ? c - lo : blockSize;
+                        int maxMag = 0;
+                        for (int i = 0; i < len; i++) {
+                            int d = src[lo + i] - zeroPoint;
+                            d = d < 0 ? -d : d;
+                            maxMag = d > maxMag ? d : maxMag;
+                        }
+                        blockMax[blocks] = maxMag;
+                        const uint8_t *table = tables + (size_t) rowOfMax[maxMag] * 256;
+                        long long magnitude = 0;
+                        for (int at = 0; at < len; at += 64) {
+                            int k = len - at < 64 ? len - at : 64;
+                            __mmask64 lanes = k == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << k) - 1);
+                            __m512i u = lookup(_mm512_xor_si512(_mm512_maskz_loadu_epi8(lanes, src + lo + at), flip),
+                                    table);
+                            _mm512_mask_storeu_epi8(mant + pixel * cp + lo + at, lanes, u);
+                            __m512i sad = _mm512_sad_epu8(_mm512_mask_mov_epi8(zeroMantissa, lanes, u), zeroMantissa);
+                            magnitude += _mm512_reduce_add_epi64(sad);
+                        }
+                        sumAbs[pixel * blocksPerPixel + blocks] = (int32_t) magnitude;
+                    }
+                }
+                for (int b = 0; b < blocks; b++) {
+                    int e = exponentOfMax[blockMax[b]];
+                    exp[pixel * blocksPerPixel + b] = e;
+                    long long a = sumAbs[pixel * blocksPerPixel + b];
+                    int k = e + maxShift;
+                    long long bound = a == 0 ? 0 : k > 40 ? 1LL << 62 : k > 0 ? a << k : a;
+                    worst = bound > worst ? bound : worst;
+                    least = a != 0 && e < least ? e : least;
                 }
             }
         }
     }
+    *minExponent = least;
+    return worst;
 }
 
 /*
  * The per-layer constants of a native block conv (NativeBlockConv in Java). Segments are in steps of 4 input
- * channels; per (vector, tap, segment): the correction -128 * sum of the segment's weight mantissas per lane (the
- * unsigned input offset), the weight shift e_w - lsb per lane, and the smallest shift over the lanes whose weight
+ * channels; per (vector, tap, segment): the correction -offset * sum of the segment's weight mantissas per lane (the
+ * unsigned input's offset), the weight shift e_w - lsb per lane, and the smallest shift over the lanes whose weight
  * segment is not all zero; per (tap, segment): the largest |weight mantissa| and the largest shift over all channels.
  */
 typedef struct {
@@ -375,7 +428,7 @@ INLINE_KERNEL int inRange(const BlockLayer *L, const int32_t *exp, const int32_t
 INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
         const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, int vectors, const int32_t *taps,
         int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias, int vector0,
-        const Requant *q, int8_t *out, int outStride) {
+        const Requant *q, int8_t *out, int outStride, int allLeft) {
     __m512i sum[12][4];
     __m512i seg[12][4];
 #pragma GCC unroll 12
@@ -394,7 +447,7 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
             for (int r = 0; r < rows; r++) {
                 size_t block = (size_t) (pixels[r] + taps[t]) * blocksPerPixel + ib;
                 inputExp[r] = exp[block];
-                if (sumAbs[block] != 0 && inputExp[r] < minExp) {
+                if (!allLeft && sumAbs[block] != 0 && inputExp[r] < minExp) {
                     minExp = inputExp[r];
                 }
             }
@@ -426,7 +479,7 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
             for (int v = 0; v < vectors; v++) {
                 size_t av = at + (size_t) v * tapCount * L->segments;
                 __m512i shift = _mm512_loadu_si512(L->shift + av * 16);
-                if (minExp + L->minShift[av] >= 0) {
+                if (allLeft || minExp + L->minShift[av] >= 0) {
 #pragma GCC unroll 12
                     for (int r = 0; r < rows; r++) {
                         __m512i k = _mm512_add_epi32(shift, _mm512_set1_epi32(inputExp[r]));
@@ -465,7 +518,7 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
     static KERNEL void blockGroup##VECTORS(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,   \
             const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps,       \
             int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias,            \
-            int vector0, const Requant *q, int8_t *out, int outStride, int8_t *failed) {                           \
+            int vector0, const Requant *q, int8_t *out, int outStride, int8_t *failed, int allLeft) {              \
         int m = 0;                                                                                                 \
         for (; m + ROWS <= rows; m += ROWS) {                                                                      \
             int all = 1;                                                                                           \
@@ -475,14 +528,14 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
             if (all) {                                                                                             \
                 blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, ROWS, VECTORS, taps, tapCount,     \
                         weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
-                        outStride);                                                                                \
+                        outStride, allLeft);                                                                       \
                 continue;                                                                                          \
             }                                                                                                      \
             for (int r = 0; r < ROWS; r++) {                                                                       \
                 if (!failed[m + r]) {                                                                              \
                     blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m + r, 1, VECTORS, taps,          \
                             tapCount, weights, vectorStride, depthSteps, bias, vector0, q,                         \
-                            out + (size_t) (m + r) * outStride, outStride);                                        \
+                            out + (size_t) (m + r) * outStride, outStride, allLeft);                               \
                 }                                                                                                  \
             }                                                                                                      \
         }                                                                                                          \
@@ -490,26 +543,23 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
             if (!failed[m]) {                                                                                      \
                 blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, 1, VECTORS, taps, tapCount,        \
                         weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
-                        outStride);                                                                                \
+                        outStride, allLeft);                                                                       \
             }                                                                                                      \
         }                                                                                                          \
     }
 
-BLOCK_GROUP(1, 12)
-BLOCK_GROUP(2, 6)
-BLOCK_GROUP(3, 4)
-BLOCK_GROUP(4, 3)
+BLOCK_GROUP(1, 10)
+BLOCK_GROUP(2, 5)
+BLOCK_GROUP(3, 3)
+BLOCK_GROUP(4, 2)
 
 static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
         const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps, int tapCount,
         const int8_t *packed, int depthSteps, const int32_t *bias, int vectors, const int32_t *requant, int rounding,
-        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed) {
-    int anyFailed = 0;
+        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed, int proven, int allLeft) {
     for (int m = 0; m < rows; m++) {
-        failed[m] = (int8_t) !inRange(L, exp, sumAbs, blocksPerPixel, pixels[m], taps, tapCount);
-        anyFailed |= failed[m];
+        failed[m] = (int8_t) (!proven && !inRange(L, exp, sumAbs, blocksPerPixel, pixels[m], taps, tapCount));
     }
-    (void) anyFailed;
     int vectorStride = tapCount * depthSteps * STEP_BYTES;
     int stride = vectors * 16;
     for (int v = 0; v < vectors;) {
@@ -520,20 +570,22 @@ static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, c
         }
         const int8_t *w = packed + (size_t) v * vectorStride;
         switch (group) {
-            case 1: blockGroup1(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
-            case 2: blockGroup2(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
-            case 3: blockGroup3(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
-            default: blockGroup4(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed); break;
+            case 1: blockGroup1(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
+            case 2: blockGroup2(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
+            case 3: blockGroup3(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
+            default: blockGroup4(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
         }
         v += group;
     }
 }
 
-JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_quantizeBlocks(JNIEnv *env, jclass cls,
+JNIEXPORT jlong JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_quantizeBlocks(JNIEnv *env, jclass cls,
         jbyteArray input, jint inOffset, jint n, jint h, jint w, jint c, jint blockSize, jint zeroPoint,
         jbyteArray tables, jintArray exponentOfMax, jintArray rowOfMax, jint hp, jint wp, jint top, jint left,
-        jint cp, jint blocksPerPixel, jbyteArray mantissas, jintArray exponents, jintArray sumAbs) {
+        jint cp, jint blocksPerPixel, jint offset, jint maxShift, jbyteArray mantissas, jintArray exponents,
+        jintArray sumAbs, jintArray minExponent) {
     (void) cls;
+    long long worst = 1LL << 62;
     int8_t *in = (*env)->GetPrimitiveArrayCritical(env, input, NULL);
     uint8_t *tb = (*env)->GetPrimitiveArrayCritical(env, tables, NULL);
     int32_t *em = (*env)->GetPrimitiveArrayCritical(env, exponentOfMax, NULL);
@@ -541,10 +593,12 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_quantize
     uint8_t *mant = (*env)->GetPrimitiveArrayCritical(env, mantissas, NULL);
     int32_t *ex = (*env)->GetPrimitiveArrayCritical(env, exponents, NULL);
     int32_t *sa = (*env)->GetPrimitiveArrayCritical(env, sumAbs, NULL);
-    if (in && tb && em && rm && mant && ex && sa) {
-        quantizeBlocks(in + inOffset, n, h, w, c, blockSize, zeroPoint, tb, em, rm, hp, wp, top, left, cp,
-                blocksPerPixel, mant, ex, sa);
+    int32_t *me = (*env)->GetPrimitiveArrayCritical(env, minExponent, NULL);
+    if (in && tb && em && rm && mant && ex && sa && me) {
+        worst = quantizeBlocks(in + inOffset, n, h, w, c, blockSize, zeroPoint, tb, em, rm, hp, wp, top, left, cp,
+                blocksPerPixel, offset, maxShift, mant, ex, sa, me);
     }
+    if (me) (*env)->ReleasePrimitiveArrayCritical(env, minExponent, me, 0);
     if (sa) (*env)->ReleasePrimitiveArrayCritical(env, sumAbs, sa, 0);
     if (ex) (*env)->ReleasePrimitiveArrayCritical(env, exponents, ex, 0);
     if (mant) (*env)->ReleasePrimitiveArrayCritical(env, mantissas, mant, 0);
@@ -552,6 +606,7 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_quantize
     if (em) (*env)->ReleasePrimitiveArrayCritical(env, exponentOfMax, em, JNI_ABORT);
     if (tb) (*env)->ReleasePrimitiveArrayCritical(env, tables, tb, JNI_ABORT);
     if (in) (*env)->ReleasePrimitiveArrayCritical(env, input, in, JNI_ABORT);
+    return worst;
 }
 
 /* layer: segments, then per-tap-segment and per-vector arrays packed in one int array (NativeBlockConv.layer) */
@@ -559,7 +614,8 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockCon
         jintArray layer, jint segments, jint vectors, jlong limit, jbyteArray mantissas, jint cp, jintArray exponents,
         jintArray sumAbs, jint blocksPerPixel, jintArray pixels, jint from, jint to, jintArray taps,
         jbyteArray packed, jint depthSteps, jintArray bias, jintArray requant, jint rounding, jint zeroPoint,
-        jint min, jint max, jint channels, jbyteArray output, jint outOffset, jbyteArray failed) {
+        jint min, jint max, jint channels, jbyteArray output, jint outOffset, jbyteArray failed, jboolean proven,
+        jboolean allLeft) {
     (void) cls;
     jsize tapCount = (*env)->GetArrayLength(env, taps);
     int32_t *ly = (*env)->GetPrimitiveArrayCritical(env, layer, NULL);
@@ -587,7 +643,7 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockCon
         L.shift = L.correction + (size_t) vectors * ts * 16;
         L.limit = limit;
         blockConv(&L, mant, cp, ex, sa, blocksPerPixel, px + from, to - from, tp, tapCount, w, depthSteps, b, vectors,
-                q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from);
+                q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from, proven, allLeft);
     }
     if (fl) (*env)->ReleasePrimitiveArrayCritical(env, failed, fl, 0);
     if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);

@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * QUANTIZE (float → int8) and DEQUANTIZE (int8 → float) with TFLite's arithmetic. Quantization runs 8 lanes of
  * doubles at once, each lane equal to the scalar {@code clamp(zp + (long) round(x / scale))}: the same IEEE
- * division, then C's round (half away from zero) by truncation and a comparison, which is exact once the quotient
- * is clamped to ±512 (any quotient up to ±2^63 clamps to the same code) and a NaN taken as 0 (as
- * {@code (long) NaN}). A quotient beyond ±2^63 (an infinity) saturates the long, and the zero point's add may then
+ * division, then C's round (half away from zero) of the magnitude: its floor, read from the bits of {@code |v| +
+ * 2^52} (no double-to-long conversion, which C2 on JDK 17 does not intrinsify), plus one where the fraction is at
+ * least one half. That is exact once the quotient is clamped to ±512 (any quotient up to ±2^63 clamps to the same
+ * code) and a NaN taken as 0 (as {@code (long) NaN}). A quotient beyond ±2^63 (an infinity) saturates the long, and the zero point's add may then
  * wrap: those lanes take the code the scalar arithmetic gives them.
  */
 public final class Int8Quantization {
@@ -22,6 +23,9 @@ public final class Int8Quantization {
     /** Beyond this magnitude every quotient clamps to -128 or 127, whatever the zero point. */
     private static final double QUOTIENT_LIMIT = 512;
     private static final double LONG_RANGE = 0x1p63;
+    /** Adding it to a double in [0, 2^52) rounds it to an integer held in the low mantissa bits. */
+    private static final double TWO_52 = 0x1p52;
+    private static final long TWO_52_BITS = Double.doubleToRawLongBits(TWO_52);
 
     private Int8Quantization() {}
 
@@ -43,11 +47,14 @@ public final class Int8Quantization {
             DoubleVector v = quotient.blend(0.0, quotient.test(VectorOperators.IS_NAN)).max(-QUOTIENT_LIMIT)
                     .min(QUOTIENT_LIMIT);
             DoubleVector a = v.abs();
-            LongVector r = (LongVector) a.convertShape(VectorOperators.D2L, L, 0);
-            // C's round: one more where the fraction is at least one half (a - trunc(a) is exact)
-            VectorMask<Long> up = a.sub((DoubleVector) r.convertShape(VectorOperators.L2D, D, 0))
-                    .compare(VectorOperators.GE, 0.5).cast(L);
-            r = r.add(1, up);
+            DoubleVector big = a.add(TWO_52); // a rounded to the nearest integer (ties to even), exactly
+            LongVector r = big.reinterpretAsLongs().sub(TWO_52_BITS);
+            DoubleVector whole = big.sub(TWO_52);
+            VectorMask<Double> roundedUp = whole.compare(VectorOperators.GT, a);
+            r = r.sub(1, roundedUp.cast(L)); // floor(a)
+            whole = whole.sub(1.0, roundedUp);
+            // C's round: one more where the fraction is at least one half (a - floor(a) is exact)
+            r = r.add(1, a.sub(whole).compare(VectorOperators.GE, 0.5).cast(L));
             r = r.lanewise(VectorOperators.NEG, v.compare(VectorOperators.LT, 0.0).cast(L)).add(zeroPoint).max(-128)
                     .min(127)
                     .blend(above, quotient.compare(VectorOperators.GE, LONG_RANGE).cast(L))

@@ -3,22 +3,23 @@ package io.bitsweep.eval.engine.exact;
 import io.bitsweep.eval.model.ConvGeometry;
 
 /**
- * A {@link BlockConv2d} on the native kernels, for formats whose mantissas are bytes (BFP with 8-bit mantissas,
- * MXINT8, narrower ones): the int8 GEMM's {@code vpdpbusd} computes each segment's exact mantissa sum, which is then
- * aligned into the running sums in registers and requantized there. The input is quantized into blocks natively too
- * (exponent and mantissa row from the block's largest code, one table lookup per 64 codes), into a
+ * A {@link BlockConv2d} on the native kernels, for weights whose mantissas are signed bytes (BFP with 8-bit
+ * mantissas, MXINT8, narrower ones) and inputs whose mantissas span at most 256 values (those block formats, and the
+ * integer operand {@code q - zp}): the int8 GEMM's {@code vpdpbusd} computes each segment's exact mantissa sum over
+ * the unsigned bytes {@code m + offset} (the offset taken back by a per-segment correction {@code -offset · Σ m_w}),
+ * which is then aligned into the running sums in registers and requantized there. The input is quantized into blocks
+ * natively too (exponent and mantissa row from the block's largest code, one table lookup per 64 codes), into a
  * {@link PaddedLayout} whose border holds mantissa 0.
  *
  * <p>Exactness: per output pixel the kernel bounds every aligned term by {@code Σ|m_in| · max|m_w| ·
  * 2^max(0, e_in + max shift)} and runs the pixel only when the sum of those bounds fits the register past the
  * largest |bias|: then no term and no partial sum saturates, so the integer sum of the aligned terms (left shifts
  * exact, right shifts rounded half away from zero, as {@link AlignedAccumulator}) is what the sequential saturating
- * adds give. Pixels it cannot prove so are left to {@link BlockConv2d}'s exact path ({@link #failed()}).
+ * adds give. Pixels it cannot prove so are left to {@link BlockConv2d}'s exact path ({@link #failed()}). The per-pixel
+ * bounds are skipped when one bound proves the whole batch: the largest term bound of any input block, with the
+ * layer's largest weight shift, times the largest |m_w| and the number of (tap, segment) terms.
  */
 final class NativeBlockConv {
-    /** The mantissa of the border and of the padding channels, as an unsigned byte (m + 128). */
-    private static final byte ZERO_MANTISSA = (byte) 0x80;
-
     private final ConvGeometry g;
     private final PaddedLayout layout;
     private final BlockInputQuantizer input;
@@ -40,9 +41,17 @@ final class NativeBlockConv {
     private final OutputStage stage;
     private final int[] requant;
     private final byte[] failed;
+    /** The unsigned input byte is the mantissa plus this. */
+    private final int offset;
+    /** The largest and smallest weight shift and the largest |m_w| of any (tap, segment) with nonzero weights. */
+    private int maxShift = Integer.MIN_VALUE / 2;
+    private int minShift = Integer.MAX_VALUE / 2;
+    private int maxAbsWeight;
+    private final int[] minExponent = new int[1];
 
     private NativeBlockConv(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
-            BlockChannels.Segments seg, OutputStage stage, int[] requant, long registerMax, int capacity) {
+            BlockChannels.Segments seg, OutputStage stage, int[] requant, long registerMax, int offset,
+            int capacity) {
         this.g = g;
         this.layout = new PaddedLayout(g);
         this.input = input;
@@ -52,14 +61,15 @@ final class NativeBlockConv {
         this.cp = Int8Conv2d.ceilTo(c, NativeInt8Gemm.DEPTH_MULTIPLE);
         this.inputBlock = Math.min(input.blockSize(), c);
         this.blocksPerPixel = BlockWeights.blocksPerRow(input.blockSize(), c);
+        this.offset = offset;
         int[] rows = input.intMantissas();
         this.tables = new byte[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            tables[i] = (byte) (rows[i] + 128);
+            tables[i] = (byte) (rows[i] + offset);
         }
         int pixelsTotal = capacity * layout.imagePixels();
         this.mantissas = new byte[pixelsTotal * cp + PaddedInput.SLACK];
-        java.util.Arrays.fill(mantissas, ZERO_MANTISSA);
+        java.util.Arrays.fill(mantissas, (byte) offset); // mantissa 0: the border and the padding channels
         this.exponents = new int[pixelsTotal * blocksPerPixel];
         this.sumAbs = new int[pixelsTotal * blocksPerPixel];
         this.pixels = layout.pixels(capacity);
@@ -85,13 +95,18 @@ final class NativeBlockConv {
     }
 
     /**
-     * The native form of a block conv, or null where it does not apply: kernels other than native, a mantissa of
-     * either operand outside a byte, a segment not starting at a multiple of 4 channels, or a stage without a
-     * native table.
+     * The native form of a block conv, or null where it does not apply: kernels other than native, input mantissas
+     * spanning more than 256 values, a weight mantissa outside a signed byte, a segment not starting at a multiple
+     * of 4 channels, or a stage without a native table.
      */
     static NativeBlockConv of(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
             BlockChannels.Segments seg, OutputStage stage, int accumulatorBits, Kernels kernels, int capacity) {
-        if (!NativeKernels.use(kernels) || input.intMantissas() == null || !bytes(input.intMantissas())) {
+        if (!NativeKernels.use(kernels) || input.intMantissas() == null) {
+            return null;
+        }
+        int min = java.util.Arrays.stream(input.intMantissas()).min().orElse(0);
+        int max = java.util.Arrays.stream(input.intMantissas()).max().orElse(0);
+        if (max - min > 255) {
             return null;
         }
         for (long m : w.mantissas()) {
@@ -110,16 +125,7 @@ final class NativeBlockConv {
             return null;
         }
         return new NativeBlockConv(g, w, input, channels, seg, stage, requant, (1L << (accumulatorBits - 1)) - 1,
-                capacity);
-    }
-
-    private static boolean bytes(int[] values) {
-        for (int v : values) {
-            if (v != (byte) v) {
-                return false;
-            }
-        }
-        return true;
+                -min, capacity);
     }
 
     /**
@@ -159,9 +165,12 @@ final class NativeBlockConv {
                     int shift = w.exponents()[(ch * tapCount + tap) * weightBlocks + seg.weightBlock()[s]]
                             - channels.lsb[ch];
                     int vts = (v * tapCount + tap) * segments + s;
-                    t[correctionAt + vts * lanes + ch % lanes] = (int) (-128 * sum);
+                    t[correctionAt + vts * lanes + ch % lanes] = (int) (-offset * sum);
                     t[shiftAt + vts * lanes + ch % lanes] = shift;
                     if (maxAbs > 0) {
+                        maxShift = Math.max(maxShift, shift);
+                        minShift = Math.min(minShift, shift);
+                        maxAbsWeight = Math.max(maxAbsWeight, maxAbs);
                         int at = tap * segments + s;
                         t[maxAbsAt + at] = Math.max(t[maxAbsAt + at], maxAbs);
                         t[maxShiftAt + at] = Math.max(t[maxShiftAt + at], shift);
@@ -186,13 +195,17 @@ final class NativeBlockConv {
             throw new IndexOutOfBoundsException("native block conv: " + n + " images of " + in.length + " / "
                     + out.length + " bytes");
         }
-        NativeKernels.quantizeBlocks(in, inOffset, n, g.inH(), g.inW(), g.inC(), inputBlock, input.zeroPoint(), tables,
-                input.exponentOfMax(), input.rowOfMax(), layout.height(), layout.width(), g.padTop(), g.padLeft(), cp,
-                blocksPerPixel, mantissas, exponents, sumAbs);
+        long worstTerm = NativeKernels.quantizeBlocks(in, inOffset, n, g.inH(), g.inW(), g.inC(), inputBlock,
+                input.zeroPoint(), tables, input.exponentOfMax(), input.rowOfMax(), layout.height(), layout.width(),
+                g.padTop(), g.padLeft(), cp, blocksPerPixel, offset, maxShift, mantissas, exponents, sumAbs,
+                minExponent);
+        long terms = (long) taps.length * segments * maxAbsWeight;
+        boolean proven = terms == 0 || worstTerm <= limit / terms;
+        boolean allLeft = (long) minExponent[0] + minShift >= 0;
         NativeKernels.blockConv(layer, segments, vectors, limit, mantissas, cp, exponents, sumAbs, blocksPerPixel,
                 pixels, 0, outPixels, taps, packed, cp / NativeInt8Gemm.DEPTH_MULTIPLE, bias, requant,
                 stage.singleRounding() ? 0 : 1, stage.outputZeroPoint(), stage.activationMin(), stage.activationMax(),
-                channelsOut, out, 0, failed);
+                channelsOut, out, 0, failed, proven, allLeft);
         for (int m = 0; m < outPixels; m++) {
             if (failed[m] != 0) {
                 return true;

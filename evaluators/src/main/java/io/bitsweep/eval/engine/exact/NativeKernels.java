@@ -104,13 +104,16 @@ final class NativeKernels {
 
     /**
      * {@link NativeBlockConv}'s input operand: {@code n} images [h][w][c] of {@code input} from {@code inOffset}
-     * quantized into blocks of {@code blockSize} channels, into the padded mantissa bytes (m + 128, {@code cp} per
-     * pixel), exponents and sums of |m| ({@code blocksPerPixel} per pixel); tables as {@link BlockInputQuantizer}'s,
-     * with byte rows of m + 128.
+     * quantized into blocks of {@code blockSize} channels, into the padded mantissa bytes (m + offset, {@code cp}
+     * per pixel), exponents and sums of |m| ({@code blocksPerPixel} per pixel); tables as
+     * {@link BlockInputQuantizer}'s, with byte rows of m + offset. Returns the largest term bound of any block,
+     * {@code Σ|m| · 2^max(0, e + maxShift)} (saturated at 2^62), and in {@code minExponent[0]} the smallest exponent
+     * of a block that is not all zero.
      */
-    static native void quantizeBlocks(byte[] input, int inOffset, int n, int h, int w, int c, int blockSize,
+    static native long quantizeBlocks(byte[] input, int inOffset, int n, int h, int w, int c, int blockSize,
             int zeroPoint, byte[] tables, int[] exponentOfMax, int[] rowOfMax, int hp, int wp, int top, int left,
-            int cp, int blocksPerPixel, byte[] mantissas, int[] exponents, int[] sumAbs);
+            int cp, int blocksPerPixel, int offset, int maxShift, byte[] mantissas, int[] exponents, int[] sumAbs,
+            int[] minExponent);
 
     /**
      * {@link NativeBlockConv}'s sums, aligned and requantized, for output pixels {@code from .. to - 1}; pixels whose
@@ -118,11 +121,13 @@ final class NativeKernels {
      *
      * @param layer {@link NativeBlockConv}'s per-layer table
      * @param limit the register's largest value minus the largest |bias|
+     * @param proven every pixel is known to be exact (the per-pixel bounds are not computed)
+     * @param allLeft every alignment of a nonzero sum is known to shift left (no rounding form)
      */
     static native void blockConv(int[] layer, int segments, int vectors, long limit, byte[] mantissas, int cp,
             int[] exponents, int[] sumAbs, int blocksPerPixel, int[] pixels, int from, int to, int[] taps,
             byte[] packed, int depthSteps, int[] bias, int[] requant, int rounding, int zeroPoint, int min, int max,
-            int channels, byte[] output, int outOffset, byte[] failed);
+            int channels, byte[] output, int outOffset, byte[] failed, boolean proven, boolean allLeft);
 
     static native void int8GemmRequantized(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
             byte[] packed, int[] bias, int vectors, int[] requant, int rounding, int zeroPoint, int min, int max,

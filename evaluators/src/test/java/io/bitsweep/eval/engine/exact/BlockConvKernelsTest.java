@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The native block conv against the Java block kernels on random layers: every output byte and the saturation
- * count, over geometries with padding and strides, ragged channel counts, weights spread over many binades (right
+ * count, over block and integer input operands, geometries with padding and strides, ragged channel counts, weights spread over many binades (right
  * and left alignment shifts, all-zero blocks), all-zero input blocks, and accumulators narrow enough that some
  * pixels saturate (those the native form must leave to the exact path). Skipped where the native kernels do not
  * load.
@@ -30,10 +30,13 @@ class BlockConvKernelsTest {
         "bfp:m8:b32, bfp:m4:b16, 32",
         "bfp:m8:b16, bfp:m8:b16, 16",
         "mxint8, mxint8, 12",
+        "int8, bfp:m8:b16, 32",
+        "int8, mxint8, 20",
     })
     void nativeBlockConvGivesTheJavaBytes(String inputSpec, String weightSpec, int bits) {
         assumeTrue(NativeKernels.available(), "native kernels: " + NativeKernels.failure());
-        BlockFormat af = (BlockFormat) NumberFormat.parse(inputSpec);
+        // int8: the integer operand q - zp (an int8 tensor read by a layer with block weights)
+        BlockFormat af = inputSpec.equals("int8") ? null : (BlockFormat) NumberFormat.parse(inputSpec);
         BlockFormat wf = (BlockFormat) NumberFormat.parse(weightSpec);
         Random rnd = new Random(inputSpec.hashCode() * 31L + weightSpec.hashCode() + bits);
         int[] channelCounts = {3, 8, 16, 20, 32, 48};
