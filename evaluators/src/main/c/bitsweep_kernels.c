@@ -439,24 +439,35 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
         }
     }
     for (int t = 0; t < tapCount; t++) {
+        /* the tap's input pixel of every row: mantissas, exponents and magnitudes */
+        const uint8_t *in[12];
+        const int32_t *pixelExp[12];
+        const int32_t *pixelAbs[12];
+#pragma GCC unroll 12
+        for (int r = 0; r < rows; r++) {
+            size_t pixel = (size_t) (pixels[r] + taps[t]);
+            in[r] = mant + pixel * cp;
+            pixelExp[r] = exp + pixel * blocksPerPixel;
+            pixelAbs[r] = sumAbs + pixel * blocksPerPixel;
+        }
         for (int s = 0; s < L->segments; s++) {
             int ib = L->segInputBlock[s];
             int inputExp[12];
             int minExp = 1 << 30;
 #pragma GCC unroll 12
             for (int r = 0; r < rows; r++) {
-                size_t block = (size_t) (pixels[r] + taps[t]) * blocksPerPixel + ib;
-                inputExp[r] = exp[block];
-                if (!allLeft && sumAbs[block] != 0 && inputExp[r] < minExp) {
+                inputExp[r] = pixelExp[r][ib];
+                if (!allLeft && pixelAbs[r][ib] != 0 && inputExp[r] < minExp) {
                     minExp = inputExp[r];
                 }
             }
             size_t at = ((size_t) (vector0) * tapCount + t) * L->segments + s;
-#pragma GCC unroll 12
-            for (int r = 0; r < rows; r++) {
 #pragma GCC unroll 4
-                for (int v = 0; v < vectors; v++) {
-                    seg[r][v] = _mm512_loadu_si512(L->correction + (at + (size_t) v * tapCount * L->segments) * 16);
+            for (int v = 0; v < vectors; v++) {
+                __m512i correction = _mm512_loadu_si512(L->correction + (at + (size_t) v * tapCount * L->segments) * 16);
+#pragma GCC unroll 12
+                for (int r = 0; r < rows; r++) {
+                    seg[r][v] = correction;
                 }
             }
             const int8_t *wt = weights + (size_t) t * depthSteps * STEP_BYTES;
@@ -468,7 +479,7 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
                 }
 #pragma GCC unroll 12
                 for (int r = 0; r < rows; r++) {
-                    __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(mant + (size_t) (pixels[r] + taps[t]) * cp + 4 * k));
+                    __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(in[r] + 4 * k));
 #pragma GCC unroll 4
                     for (int v = 0; v < vectors; v++) {
                         seg[r][v] = _mm512_dpbusd_epi32(seg[r][v], x, wv[v]);
@@ -548,7 +559,7 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
         }                                                                                                          \
     }
 
-BLOCK_GROUP(1, 10)
+BLOCK_GROUP(1, 8)
 BLOCK_GROUP(2, 5)
 BLOCK_GROUP(3, 3)
 BLOCK_GROUP(4, 2)
