@@ -93,6 +93,10 @@ final class NativeKernels {
      *
      * @param rounding 0 single rounding, 1 double rounding (and SHIFT, whose powers of two skip the multiply)
      */
+    static native void int8GemmRequantized(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
+            byte[] packed, int[] bias, int vectors, int[] requant, int rounding, int zeroPoint, int min, int max,
+            int channels, byte[] output, int outOffset);
+
     /**
      * {@link Int8DepthwiseConv2d}'s native form, requantized in registers: output pixels {@code from .. to - 1} over
      * the unsigned padded input, weights int32 {@code [tap][16 · vectors]}, into {@code output} as
@@ -128,8 +132,4 @@ final class NativeKernels {
             int[] exponents, int[] sumAbs, int blocksPerPixel, int[] pixels, int from, int to, int[] taps,
             byte[] packed, int depthSteps, int[] bias, int[] requant, int rounding, int zeroPoint, int min, int max,
             int channels, byte[] output, int outOffset, byte[] failed, boolean proven, boolean allLeft);
-
-    static native void int8GemmRequantized(byte[] input, int[] pixels, int from, int to, int[] taps, int depthSteps,
-            byte[] packed, int[] bias, int vectors, int[] requant, int rounding, int zeroPoint, int min, int max,
-            int channels, byte[] output, int outOffset);
 }
