@@ -1,31 +1,62 @@
 package io.bitsweep.search;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.search.cli.BuildInfo;
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.loop.Constraints;
+import io.bitsweep.search.loop.FitnessFunction;
+import io.bitsweep.search.loop.GenerationLoop;
+import io.bitsweep.search.loop.GenerationResult;
+import io.bitsweep.search.loop.GenerationSummary;
+import io.bitsweep.search.loop.LocalPopulationEvaluator;
+import io.bitsweep.search.loop.LoopState;
+import io.bitsweep.search.loop.PopulationEvaluator;
+import io.bitsweep.search.loop.SearchListener;
+import io.bitsweep.search.nsga.Fitness;
+import io.bitsweep.search.nsga.Fronts;
 import io.bitsweep.search.nsga.ParetoArchive;
+import io.bitsweep.search.nsga.Scored;
+import io.bitsweep.search.operators.InitialPopulation;
+import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.problem.ProblemFactory;
 import io.bitsweep.search.problem.SearchProblem;
+import io.bitsweep.search.problem.ShardScorer;
+import io.bitsweep.search.provenance.Provenance;
 import io.bitsweep.search.report.FrontReport;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.SearchSpace;
 import io.bitsweep.search.spark.SparkPopulationEvaluator;
 import io.bitsweep.search.spark.SparkSessions;
 import io.bitsweep.search.store.RunManifest;
+import io.bitsweep.search.store.RunRecorder;
+import io.bitsweep.search.store.RunRestorer;
 import io.bitsweep.search.store.RunStore;
+import io.bitsweep.search.store.SeedAssignments;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One {@code bitsweep search}: opens the problem the config names, checks the run directory (new, or resumable
- * with the same config), runs the generations on Spark and writes the front outputs.
+ * One {@code bitsweep search}, assembled: opens the problem the config names, checks the run directory (new, or
+ * resumable with the same config), reads the warm-start seeds, and runs the {@link GenerationLoop} with a Spark or a
+ * local {@link PopulationEvaluator}, a {@link RunRecorder} writing every generation, and finally the front outputs.
  */
 public final class SearchJob {
-    /** Where and how to run. {@code session} null means: create one for {@code master}. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchJob.class);
+    private static final NumberFormat INT8 = NumberFormat.parse("int8");
+
+    /**
+     * Where and how to run. {@code session} null means: create one for {@code master} if the runner is Spark (a given
+     * session is used, and left running, whatever the runner).
+     */
     public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {}
 
     /** The outcome: the final archive and the hypervolume after each generation. */
@@ -35,7 +66,7 @@ public final class SearchJob {
 
     public static Result run(SearchSettings settings, Options options, SearchListener listener) {
         ProblemFactory factory = factory(settings.evaluator());
-        RunStore store = RunStore.at(options.out(), new org.apache.hadoop.conf.Configuration());
+        RunStore store = RunStore.at(options.out(), new Configuration());
         boolean hasRun = store.exists(RunStore.RUN_JSON);
         if (!options.resume() && store.existsNonEmpty()) {
             throw new BitSweepException("output directory " + options.out()
@@ -49,60 +80,137 @@ public final class SearchJob {
                 RunManifest.checkResumable(store.readText(RunStore.RUN_JSON), options.out(), settings,
                         problem.modelSha256(), problem.dataSha256());
             }
-            SparkSession session = options.session() != null ? options.session()
+            String qualityMetric = qualityMetric(settings, problem);
+            SearchSpace space = problem.space();
+            GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
+            List<InitialPopulation.Seeded> seeds = seeds(settings, codec); // refused before the run directory exists
+            CostModel costModel = problem.costModel(space);
+            CostModel.Costs int8 = costModel.costs(space.uniform(INT8, INT8), new long[0]);
+            Fronts fronts = new Fronts(scales(settings.objectives(), int8), settings.hypervolumeReference());
+            long memoryBudget = memoryBudget(settings, problem);
+            FitnessFunction fitness = new FitnessFunction(problem, costModel,
+                    new Constraints(problem.floatQuality(), settings.maxAccuracyDrop(), memoryBudget));
+            boolean spark = settings.runner() == SearchSettings.Runner.SPARK || options.session() != null;
+            SparkSession session = !spark ? null : options.session() != null ? options.session()
                     : SparkSessions.create(options.master(), registrators(factory), options.verbose());
             try {
-                SearchSpace space = SearchSpace.of(settings, problem.layers());
-                List<GenerationSummary> summaries = new ArrayList<>();
-                SearchListener recording = new SearchListener() {
-                    @Override
-                    public void generationStarted(int generation, int generations, long evaluations) {
-                        listener.generationStarted(generation, generations, evaluations);
-                    }
-
-                    @Override
-                    public void evaluationsDone(long done) {
-                        listener.evaluationsDone(done);
-                    }
-
-                    @Override
-                    public void generationFinished(GenerationSummary summary) {
-                        summaries.add(summary);
-                        listener.generationFinished(summary);
-                    }
-
-                    @Override
-                    public void resumed(int last) {
+                String sparkVersion = session == null ? "none (local runner)" : session.version();
+                if (!hasRun) {
+                    store.writeText(RunStore.RUN_JSON, RunManifest.create(settings, problem.modelSha256(),
+                            problem.dataSha256(), sparkVersion));
+                }
+                Provenance provenance = RunManifest.provenance(store.readText(RunStore.RUN_JSON), store.location(),
+                        sparkVersion);
+                try (PopulationEvaluator evaluator = evaluator(session, problem, space, settings.shards())) {
+                    int last = options.resume() ? store.lastCompleteGeneration() : -1;
+                    LoopState start = last < 0 ? LoopState.initial()
+                            : RunRestorer.restore(store, last, space, fronts, settings.objectives());
+                    List<GenerationSummary> summaries = new ArrayList<>();
+                    SearchListener recording = SearchListener.both(
+                            new RunRecorder(store, codec, fronts, settings.objectives(), qualityMetric, provenance),
+                            new SearchListener() {
+                                @Override
+                                public void generationFinished(GenerationResult r) {
+                                    summaries.add(r.summary());
+                                }
+                            });
+                    GenerationLoop loop = new GenerationLoop(settings, space, fronts, fitness, evaluator, seeds, start,
+                            qualityMetric, reportBudgets(int8, memoryBudget), SearchListener.both(recording, listener));
+                    if (last >= 0) {
                         listener.resumed(last);
                     }
-                };
-                try (SparkPopulationEvaluator<?> evaluator = evaluator(session, problem, space, settings.shards())) {
-                    SearchRun run = new SearchRun(settings, problem, evaluator, store, recording);
-                    if (!hasRun) {
-                        run.seeds(); // a bad init-from is refused before the run directory exists
-                        store.writeText(RunStore.RUN_JSON, RunManifest.create(settings, problem.modelSha256(),
-                                problem.dataSha256(), BuildInfo.version(), session.version()));
-                    }
-                    ParetoArchive archive = run.run(options.resume());
-                    new FrontReport(store, run.codec(), problem.usesAuc() ? "auc" : "accuracy", run::layerCostsCsv)
-                            .write(archive.points(), summaries);
-                    return new Result(archive, run.hypervolumes(), store);
+                    LoopState end = loop.runAll();
+                    new FrontReport(store, codec, qualityMetric, p -> layerCostsCsv(costModel, p), provenance)
+                            .write(end.archive().points(), summaries);
+                    return new Result(end.archive(), end.hypervolumes(), store);
                 }
             } finally {
-                if (options.session() == null) {
+                if (session != null && options.session() == null) {
                     session.stop();
                 }
             }
         }
     }
 
-    private static <S> SparkPopulationEvaluator<S> evaluator(SparkSession session, SearchProblem problem,
-                                                             SearchSpace space, int shards) {
-        @SuppressWarnings("unchecked")
-        io.bitsweep.search.problem.ShardScorer<S> scorer =
-                (io.bitsweep.search.problem.ShardScorer<S>) problem.scorer(space);
-        return new SparkPopulationEvaluator<>(JavaSparkContext.fromSparkContext(session.sparkContext()), scorer,
-                problem.modelBytes(), shards);
+    /**
+     * The {@code init-from} assignments as genomes of this space, read once; an assignment that cannot be read or
+     * does not fit is an error.
+     */
+    private static List<InitialPopulation.Seeded> seeds(SearchSettings settings, GenomeCodec codec) {
+        List<InitialPopulation.Seeded> out = new ArrayList<>();
+        for (SeedAssignments.Seed s : SeedAssignments.read(settings.initFrom(), new Configuration())) {
+            out.add(new InitialPopulation.Seeded(codec.encode(s.assignment(), "init-from " + s.source()),
+                    "init:" + s.source()));
+        }
+        if (!out.isEmpty()) {
+            LOG.info("generation 0 starts from {} init-from assignment(s)", out.size());
+        }
+        return out;
+    }
+
+    private static String qualityMetric(SearchSettings settings, SearchProblem problem) {
+        String metric = problem.usesAuc() ? "auc" : "accuracy";
+        if (problem.usesAuc() != settings.objectives().contains(Objective.AUC)) {
+            throw new BitSweepException(SearchSettings.ROOT + ".objectives: this task's metric is " + metric
+                    + "; list " + metric + " (got " + settings.objectives().stream().map(Objective::key).toList() + ")");
+        }
+        return metric;
+    }
+
+    private static long memoryBudget(SearchSettings settings, SearchProblem problem) {
+        SearchSettings.MemoryBudget mb = settings.memoryBudget();
+        return !mb.enabled() ? 0 : mb.fromTarget() ? problem.targetWeightMemoryBytes() : mb.bytes();
+    }
+
+    /** The budgets whose best quality each summary line shows: 1/4, 1/2 and all of int8's size, and the budget. */
+    private static long[] reportBudgets(CostModel.Costs int8, long memoryBudget) {
+        TreeSet<Long> budgets = new TreeSet<>(List.of(int8.memoryBytes() / 4, int8.memoryBytes() / 2,
+                int8.memoryBytes()));
+        if (memoryBudget > 0) {
+            budgets.add(memoryBudget);
+        }
+        return budgets.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Per objective, what normalises to 1.0: int8's costs; quality metrics are errors in [0, 1] already. */
+    private static double[] scales(List<Objective> objectives, CostModel.Costs int8) {
+        double[] s = new double[objectives.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = switch (objectives.get(i)) {
+                case ACCURACY, AUC -> 1.0;
+                case WEIGHT_BITS -> int8.weightBits();
+                case CYCLES -> int8.cycles();
+                case ENERGY -> int8.energyPj();
+            };
+            if (!(s[i] > 0)) {
+                s[i] = 1.0;
+            }
+        }
+        return s;
+    }
+
+    /**
+     * One front point's per-layer costs as hw-sim's CSV, from the cost model and the activation statistics its
+     * fitness holds; empty if the cost model has none, or if it needs statistics a resumed-from store did not keep.
+     */
+    private static Optional<String> layerCostsCsv(CostModel costModel, Scored point) {
+        Fitness f = point.fitness();
+        long[] stats = f.activationStats().isEmpty() ? null : f.activationStatsArray();
+        Optional<String> csv = costModel.layerCostsCsv(point.candidate().genome(), stats);
+        if (csv.isEmpty() && stats == null
+                && costModel.layerCostsCsv(point.candidate().genome(), new long[0]).isPresent()) {
+            LOG.warn("no per-layer costs for front point {}: the target's costs depend on activation statistics, and "
+                    + "the run store it was resumed from predates their activation_stats column", point.id());
+        }
+        return csv;
+    }
+
+    private static PopulationEvaluator evaluator(SparkSession session, SearchProblem problem, SearchSpace space,
+                                                 int shards) {
+        ShardScorer<?> scorer = problem.scorer(space);
+        return session == null ? new LocalPopulationEvaluator<>(scorer, problem.modelBytes(), shards)
+                : new SparkPopulationEvaluator<>(JavaSparkContext.fromSparkContext(session.sparkContext()), scorer,
+                        problem.modelBytes(), shards);
     }
 
     private static List<String> registrators(ProblemFactory factory) {

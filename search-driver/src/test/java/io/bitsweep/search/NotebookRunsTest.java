@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.spark.SparkSessions;
 import io.bitsweep.search.store.RunStore;
 import java.nio.file.Files;

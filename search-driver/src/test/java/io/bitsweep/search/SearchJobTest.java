@@ -5,46 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.search.config.SearchConfigLoader;
-import io.bitsweep.search.config.SearchSettings;
-import io.bitsweep.search.nsga.Scored;
-import io.bitsweep.search.spark.SparkSessions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.search.config.SearchConfigLoader;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.loop.GenerationResult;
+import io.bitsweep.search.loop.GenerationSummary;
+import io.bitsweep.search.loop.SearchListener;
+import io.bitsweep.search.nsga.Scored;
 import io.bitsweep.search.store.RunStore;
 import io.bitsweep.search.store.ScoredTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The loop on real Spark (local[2]) with the synthetic problem: run store, resume, refusal of foreign runs. */
+/**
+ * The search job with the synthetic problem on the local runner (no Spark: SearchDeterminismTest and the cluster
+ * test cover Spark): run store, provenance, resume, refusal of foreign runs, warm starts.
+ */
 class SearchJobTest {
-    static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkSessions.create("local[2]", List.of(), false);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
+    /** synthetic.conf with {@code --set}-style overrides; its runner is local. */
     static SearchSettings settings(String... sets) {
         return SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(sets), null);
     }
 
     static SearchJob.Result run(SearchSettings s, Path out, boolean resume, SearchListener l) {
-        return SearchJob.run(s, new SearchJob.Options(out.toString(), resume, null, false, spark), l);
+        return SearchJob.run(s, new SearchJob.Options(out.toString(), resume, null, false, null), l);
     }
 
     @Test
@@ -53,8 +47,8 @@ class SearchJobTest {
         List<GenerationSummary> lines = new ArrayList<>();
         SearchJob.Result r = run(settings(), out, false, new SearchListener() {
             @Override
-            public void generationFinished(GenerationSummary s) {
-                lines.add(s);
+            public void generationFinished(GenerationResult result) {
+                lines.add(result.summary());
             }
         });
         assertEquals(4, lines.size());
@@ -82,7 +76,7 @@ class SearchJobTest {
         for (Scored s : r.archive().points()) {
             String json = Files.readString(out.resolve("best/" + s.id() + ".json"));
             assertTrue(json.contains("\"schema\" : \"bitsweep.assignment/1\""), json);
-            assertTrue(s.evaluation().feasible());
+            assertTrue(s.fitness().feasible());
         }
         // The archive is non-dominated; hypervolume never falls (the archive only improves).
         for (int i = 1; i < r.hypervolumes().size(); i++) {
@@ -91,7 +85,37 @@ class SearchJobTest {
         List<ScoredTable.Row> evals = r.store().readTable(0, "evaluations");
         assertEquals(12, evals.size());
         assertEquals("baseline:w=int8,a=int8", evals.get(0).candidate().origin());
-        assertEquals(240, evals.get(0).evaluation().samples());
+        assertEquals(240, evals.get(0).fitness().samples());
+    }
+
+    @Test
+    void everyBestAssignmentAndParquetTableCarriesTheRunsProvenance(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        SearchJob.Result r = run(settings("generations=1"), out, false, SearchListener.NONE);
+        JsonNode runJson = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        String runId = runJson.get("run_id").asText();
+        assertTrue(runId.matches("[0-9a-f-]{36}"), runId);
+        for (Scored p : r.archive().points()) {
+            AssignmentJson.Document doc = AssignmentJson.readDocument(out.resolve("best/" + p.id() + ".json"));
+            Map<String, String> prov = doc.provenance();
+            assertEquals(runId, prov.get("run_id"), p.id());
+            assertEquals(runJson.get("config_sha256").asText(), prov.get("config_sha256"));
+            assertTrue(prov.get("config_sha256").matches("[0-9a-f]{64}"), prov.toString());
+            assertEquals("7", prov.get("seed"));
+            assertEquals("synthetic-model", prov.get("model_sha256"));
+            assertEquals("synthetic-data-240", prov.get("data_sha256"));
+            assertEquals(System.getProperty("java.version"), prov.get("java_version"));
+            assertEquals("none (local runner)", prov.get("spark_version"));
+            assertTrue(prov.get("code_version").matches("[0-9a-f]{40}(-dirty)?|unknown"), prov.toString());
+            assertEquals(Set.of("run_id", "config_sha256", "seed", "model_sha256", "data_sha256", "bitsweep_version",
+                    "code_version", "java_version", "spark_version"), prov.keySet());
+        }
+        for (String t : List.of("population", "evaluations", "archive")) {
+            Map<String, String> meta = r.store().tableMetadata(0, t);
+            assertEquals(runId, meta.get("bitsweep.run_id"), t);
+            assertEquals("7", meta.get("bitsweep.seed"), t);
+            assertEquals("synthetic-data-240", meta.get("bitsweep.data_sha256"), t);
+        }
     }
 
     @Test
@@ -160,7 +184,7 @@ class SearchJobTest {
                     .filter(r -> r.candidate().origin().equals("init:layerwise/" + p.id())).findFirst()
                     .orElseThrow(() -> new AssertionError("front point " + p.id() + " not in generation 0"));
             // The same assignment on the same problem scores the same, so nothing of the seed's front is lost...
-            assertEquals(p.evaluation(), seeded.evaluation(), p.id());
+            assertEquals(p.fitness(), seeded.fitness(), p.id());
             // ...and the warm-started archive holds, for each seed point, a point at least as good in every objective.
             assertTrue(cw.archive().points().stream().anyMatch(q -> weaklyDominates(q, p)), p.id());
         }
@@ -199,11 +223,11 @@ class SearchJobTest {
         SearchSettings s = settings("generations=2");
         run(s, dir.resolve("local"), false, SearchListener.NONE);
         String remote = io.bitsweep.search.data.ForeignSchemeFileSystem.uri(dir.resolve("remote"));
-        SearchJob.run(settings("generations=1"), new SearchJob.Options(remote, false, null, false, spark),
+        SearchJob.run(settings("generations=1"), new SearchJob.Options(remote, false, null, false, null),
                 SearchListener.NONE);
         // A finished run extended by --resume with more generations (the one key a resume may change) ends as if
         // it had been asked for them from the start.
-        SearchJob.Result resumed = SearchJob.run(s, new SearchJob.Options(remote, true, null, false, spark),
+        SearchJob.Result resumed = SearchJob.run(s, new SearchJob.Options(remote, true, null, false, null),
                 SearchListener.NONE);
         assertTrue(resumed.store().location().startsWith("bsfs:/"), resumed.store().location());
         assertEquals(Files.readString(dir.resolve("local/front.csv")), Files.readString(dir.resolve("remote/front.csv")));

@@ -12,6 +12,7 @@ import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A deterministic stand-in for model + data + target, to test the loop's mechanics (determinism, resume, archive,
@@ -30,9 +31,11 @@ public final class SyntheticProblem implements SearchProblem {
             "bfp:m4:b16", 4.5, "bfp:m4:b32", 4.25, "int16", 16.0);
 
     private final int samples;
+    private final SearchSpace space;
 
-    SyntheticProblem(int samples) {
-        this.samples = samples;
+    SyntheticProblem(SearchSettings settings) {
+        this.samples = Integer.parseInt(settings.data().replace("synthetic:", ""));
+        this.space = SearchSpace.of(settings, LAYERS);
     }
 
     public static final class Factory implements ProblemFactory {
@@ -43,13 +46,18 @@ public final class SyntheticProblem implements SearchProblem {
 
         @Override
         public SearchProblem open(SearchSettings settings) {
-            return new SyntheticProblem(Integer.parseInt(settings.data().replace("synthetic:", "")));
+            return new SyntheticProblem(settings);
         }
     }
 
     @Override
     public List<LayerInfo> layers() {
         return LAYERS;
+    }
+
+    @Override
+    public SearchSpace space() {
+        return space;
     }
 
     @Override
@@ -102,9 +110,9 @@ public final class SyntheticProblem implements SearchProblem {
             double cycles = 0;
             for (int l = 0; l < space.layers().size(); l++) {
                 LayerSpace ls = space.layers().get(l);
-                int actBits = Integer.parseInt(space.activationFormat(genome, l).replaceAll("\\D", ""));
+                int actBits = Integer.parseInt(space.activationFormat(genome, l).spec().replaceAll("\\D", ""));
                 for (int c = 0; c < ls.layer().outChannels(); c++) {
-                    double b = BITS.get(space.weightFormat(genome, l, c));
+                    double b = BITS.get(space.weightFormat(genome, l, c).spec());
                     bits += b * ls.layer().weightsPerChannel() + (b > 0 ? 32 : 0);
                     cycles += b == 0 ? 0 : ls.layer().weightsPerChannel() * 100 * (b + actBits) / 16.0;
                 }
@@ -135,7 +143,7 @@ public final class SyntheticProblem implements SearchProblem {
         public Shard loadShard(int shard, int shardCount) {
             int from = (int) ((long) samples * shard / shardCount);
             int to = (int) ((long) samples * (shard + 1) / shardCount);
-            return new Shard(java.util.stream.IntStream.range(from, to).toArray());
+            return new Shard(IntStream.range(from, to).toArray());
         }
 
         @Override
@@ -162,9 +170,9 @@ public final class SyntheticProblem implements SearchProblem {
             for (int l = 0; l < space.layers().size(); l++) {
                 LayerSpace ls = space.layers().get(l);
                 for (int c = 0; c < ls.layer().outChannels(); c++) {
-                    f -= PENALTY.get(space.weightFormat(g, l, c)) / ls.layer().outChannels();
+                    f -= PENALTY.get(space.weightFormat(g, l, c).spec()) / ls.layer().outChannels();
                 }
-                f -= space.activationFormat(g, l).equals("int4") ? 0.03 : 0;
+                f -= space.activationFormat(g, l).spec().equals("int4") ? 0.03 : 0;
             }
             return f;
         }

@@ -4,6 +4,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,7 +120,7 @@ public final class AssetFetcher {
     static String sha256(Path file) throws IOException {
         MessageDigest md = sha256Digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(md.digest());
     }

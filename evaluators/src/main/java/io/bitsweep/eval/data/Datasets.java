@@ -34,4 +34,14 @@ public final class Datasets {
     public static TinyDataset openShard(Path shardFile) {
         return ShardFiles.read(shardFile);
     }
+
+    /** The first model input of each of the first {@code max} samples, e.g. to cycle through in a benchmark. */
+    public static float[][] firstInputs(LabelledSamples data, int max) {
+        int n = Math.min(max, data.size());
+        float[][] xs = new float[n][data.inputSize()];
+        for (int i = 0; i < n; i++) {
+            data.input(i, 0, xs[i]);
+        }
+        return xs;
+    }
 }

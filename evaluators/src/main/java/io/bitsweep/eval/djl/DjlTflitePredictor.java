@@ -29,6 +29,7 @@ import java.util.Arrays;
  * (round half away from zero, clamp to [-128, 127]), the int8 output bytes are kept for {@link #rawOutput()} and
  * dequantized with the output parameters.
  */
+// Our Predictor by its full name: DJL's ai.djl.inference.Predictor is the one imported.
 public final class DjlTflitePredictor implements io.bitsweep.eval.engine.Predictor {
     private final Path file;
     private final ZooModel<NDList, NDList> zoo;

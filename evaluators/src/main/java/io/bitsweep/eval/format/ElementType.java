@@ -16,7 +16,12 @@ public sealed interface ElementType permits ElementType.IntElement, ElementType.
     /** The largest finite magnitude; quantization saturates to it. */
     double maxNormal();
 
-    /** The representable element nearest to {@code v} under the rounding mode, saturated to ±maxNormal. */
+    /**
+     * The representable element for {@code v} under the rounding mode, saturated to ±maxNormal: v, a float32 value
+     * scaled by a power of two (a block's x / 2^X), is rounded on the element grid with
+     * {@link Rounding#roundFloat32}, as microxcaling does. A zero result is +0.0 for integer elements (two's
+     * complement has no -0); FP elements give it the sign of v, except +0.0 for a v below float32's range.
+     */
     double quantize(double v, Rounding rounding);
 
     /** The code of a representable element value (one returned by {@link #quantize}). */
@@ -81,7 +86,9 @@ public sealed interface ElementType permits ElementType.IntElement, ElementType.
 
         @Override
         public double quantize(double v, Rounding rounding) {
-            double k = rounding.round(v * toInt);
+            // v * 2^(bits-2) is a float32 value (see quantize's contract), or below float32's range and so far
+            // below one step that it rounds to 0 either way: the cast changes no result
+            double k = rounding.roundFloat32((float) (v * toInt));
             // + 0.0 turns -0.0 into +0.0: a two's-complement element has no negative zero.
             return Math.max(-maxCode, Math.min(maxCode, k)) * fromInt + 0.0;
         }
@@ -179,8 +186,13 @@ public sealed interface ElementType permits ElementType.IntElement, ElementType.
             double a = Math.abs(v);
             // The step is set by the value's own binade, or by emin for subnormals (getExponent(0) is -1023).
             int e = Math.max(Math.getExponent(a), emin);
-            double steps = rounding.round(a * pow2(mbits - e));
-            return Math.copySign(Math.min(steps * pow2(e - mbits), maxNormal), v);
+            // a * 2^(mbits-e) is a float32 value (see quantize's contract), or below float32's range and so far
+            // below one step that it rounds to 0 either way: the cast changes no result
+            double steps = rounding.roundFloat32((float) (a * pow2(mbits - e)));
+            // A zero keeps the sign of v (-0.0 stays -0.0), but a v that float32 cannot hold gives +0.0, as in
+            // microxcaling: its x / 2^X underflows to a zero there, and torch.sign of a zero is 0.
+            double sign = v != 0 && (float) v == 0f ? 0.0 : v;
+            return Math.copySign(Math.min(steps * pow2(e - mbits), maxNormal), sign);
         }
 
         @Override

@@ -51,6 +51,11 @@ public final class IntFormat extends NumberFormat {
         return powerOfTwo;
     }
 
+    /** The same width and symmetry with a power-of-two scale ({@code :pot}); this format if it already has one. */
+    public IntFormat withPowerOfTwoScale() {
+        return powerOfTwo ? this : new IntFormat(bits, asymmetric, true);
+    }
+
     /** The smallest code. */
     public int qmin() {
         return qmin;

@@ -1,5 +1,8 @@
 package io.bitsweep.eval.format;
 
+import io.bitsweep.eval.BitSweepException;
+import java.io.Serializable;
+
 /**
  * A number format (the Number type of the design): one immutable value per spec string, e.g. {@code int4:pot},
  * {@code bfp:m4:b16}, {@code mxfp4_e2m1}. It quantizes float32 tensors two ways:
@@ -12,7 +15,9 @@ package io.bitsweep.eval.format;
  * both may work on a range of groups, so a caller can quantize each channel of a tensor with its own format.
  * Inputs must be finite (except for fp32). Equality, hash code and toString are those of the canonical spec string.
  */
-public abstract sealed class NumberFormat permits IntFormat, BlockFormat, ElementwiseFormat {
+public abstract sealed class NumberFormat implements Serializable
+        permits IntFormat, BlockFormat, ElementwiseFormat {
+    private static final long serialVersionUID = 1L;
     private final String spec;
 
     NumberFormat(String spec) {
@@ -35,8 +40,8 @@ public abstract sealed class NumberFormat permits IntFormat, BlockFormat, Elemen
     public static NumberFormat parse(String spec, String context) {
         try {
             return SpecParser.parse(spec);
-        } catch (io.bitsweep.eval.BitSweepException e) {
-            throw new io.bitsweep.eval.BitSweepException(context + ": " + e.getMessage(), e);
+        } catch (BitSweepException e) {
+            throw new BitSweepException(context + ": " + e.getMessage(), e);
         }
     }
 
@@ -170,5 +175,16 @@ public abstract sealed class NumberFormat permits IntFormat, BlockFormat, Elemen
     @Override
     public final String toString() {
         return spec;
+    }
+
+    /** A format travels (e.g. to Spark executors) as its spec string, and is parsed again where it lands. */
+    protected final Object writeReplace() {
+        return new SerializedSpec(spec);
+    }
+
+    private record SerializedSpec(String spec) implements Serializable {
+        private Object readResolve() {
+            return parse(spec);
+        }
     }
 }

@@ -25,6 +25,23 @@ public enum Rounding {
         };
     }
 
+    /**
+     * Rounds {@code v} as microxcaling's {@code _round_mantissa} does, in float32, which the MX and BFP elements
+     * follow: nearest is floor(|v| + 0.5) and even the same minus one where |v| - 0.5 is an even integer, with the
+     * sums rounded to float32; floor is floor(|v|). This equals {@link #round} for |v| < 2^23 but at one value:
+     * |v| = 0.5 - 2^-25, the largest float below 1/2, whose sum with 0.5 lies halfway between 1 - 2^-24 and 1 and
+     * rounds (to even) to 1, so nearest and even give ±1 there, not 0.
+     */
+    double roundFloat32(float v) {
+        float a = Math.abs(v);
+        double r = switch (this) {
+            case NEAREST -> Math.floor(a + 0.5f);
+            case EVEN -> Math.floor(a + 0.5f) - ((a - 0.5f) % 2f == 0f ? 1 : 0);
+            case FLOOR -> Math.floor(a);
+        };
+        return Math.copySign(r, v);
+    }
+
     /** The lowercase name used on the command line and in configs. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

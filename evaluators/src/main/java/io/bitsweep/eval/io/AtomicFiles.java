@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,6 @@ public final class AtomicFiles {
     }
 
     public static void writeString(Path target, String content) {
-        write(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
     }
 }

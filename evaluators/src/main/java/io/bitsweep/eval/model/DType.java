@@ -1,5 +1,7 @@
 package io.bitsweep.eval.model;
 
+import java.util.Locale;
+
 /** Element types of IR tensors (the subset of TFLite's TensorType that the supported ops use). */
 public enum DType {
     FLOAT32(4), INT8(1), UINT8(1), INT16(2), INT32(4), INT64(8);
@@ -17,6 +19,6 @@ public enum DType {
 
     /** Lower-case name as printed by {@code bitsweep inspect}: float32, int8, ... */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

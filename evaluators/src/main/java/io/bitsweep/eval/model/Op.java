@@ -1,5 +1,7 @@
 package io.bitsweep.eval.model;
 
+import java.util.Arrays;
+
 /**
  * One op of the IR, in execution order. Inputs and outputs are indices into {@link Model#tensors()}; an absent
  * optional input (e.g. a convolution without bias) is {@link #ABSENT}.
@@ -43,7 +45,7 @@ public record Op(String name, OpType type, int[] inputs, int[] outputs, OpOption
     @Override
     public boolean equals(Object o) {
         return o instanceof Op op && name.equals(op.name) && type == op.type
-                && java.util.Arrays.equals(inputs, op.inputs) && java.util.Arrays.equals(outputs, op.outputs)
+                && Arrays.equals(inputs, op.inputs) && Arrays.equals(outputs, op.outputs)
                 && options.equals(op.options);
     }
 

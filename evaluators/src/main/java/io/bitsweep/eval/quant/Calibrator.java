@@ -5,12 +5,13 @@ import io.bitsweep.eval.engine.fp.FloatEngine;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
  * Activation ranges of a float model observed on a calibration split: the model input and every op output. Two
  * passes over the split: min/max, then a 2048-bin histogram over [min, max] per tensor, from which
- * {@link Assignment.CalibrationMethod#PERCENTILE} takes the two tails and {@link Assignment.CalibrationMethod#MSE}
+ * {@link QuantSettings.CalibrationMethod#PERCENTILE} takes the two tails and {@link QuantSettings.CalibrationMethod#MSE}
  * picks the clipping range with the least expected quantization error for the tensor's format.
  */
 public final class Calibrator {
@@ -65,7 +66,7 @@ public final class Calibrator {
      * @param levels quantization levels of each tensor's format (2^bits), used by the MSE method
      */
     public static Map<Integer, Range> calibrate(Model model, Dataset data, int samples,
-            Assignment.Calibration method, Map<Integer, Integer> levels) {
+            QuantSettings.Calibration method, Map<Integer, Integer> levels) {
         return observe(model, data, 0, Math.min(samples, data.size()), method.method()).ranges(method, levels);
     }
 
@@ -75,7 +76,7 @@ public final class Calibrator {
      * observation serves every candidate of a search ({@link Observations#ranges}).
      */
     public static Observations observe(Model model, Dataset data, int from, int to,
-            Assignment.CalibrationMethod method) {
+            QuantSettings.CalibrationMethod method) {
         FloatEngine engine = FloatEngine.compile(model);
         int[] tensors = observedTensors(model);
         Map<Integer, Observed> obs = new LinkedHashMap<>();
@@ -84,7 +85,7 @@ public final class Calibrator {
         }
         float[] in = new float[data.inputSize()];
         float[] out = new float[engine.outputSize()];
-        for (int pass = 0; pass < (method == Assignment.CalibrationMethod.MINMAX ? 1 : 2); pass++) {
+        for (int pass = 0; pass < (method == QuantSettings.CalibrationMethod.MINMAX ? 1 : 2); pass++) {
             for (int s = from; s < to; s++) {
                 for (int w = 0; w < data.inputsPerSample(); w++) {
                     data.input(s, w, in);
@@ -105,16 +106,16 @@ public final class Calibrator {
 
     /** What one calibration pass saw of every observed tensor. Read-only after {@link #observe}. */
     public static final class Observations {
-        private final Assignment.CalibrationMethod method;
+        private final QuantSettings.CalibrationMethod method;
         private final Map<Integer, Observed> observed;
 
-        private Observations(Assignment.CalibrationMethod method, Map<Integer, Observed> observed) {
+        private Observations(QuantSettings.CalibrationMethod method, Map<Integer, Observed> observed) {
             this.method = method;
             this.observed = observed;
         }
 
         /** The calibrated range of every observed tensor; {@code levels} as in {@link #calibrate}. */
-        public Map<Integer, Range> ranges(Assignment.Calibration calibration, Map<Integer, Integer> levels) {
+        public Map<Integer, Range> ranges(QuantSettings.Calibration calibration, Map<Integer, Integer> levels) {
             if (calibration.method() != method) {
                 throw new IllegalArgumentException("observed for " + method + ", asked for " + calibration.method());
             }
@@ -130,7 +131,7 @@ public final class Calibrator {
 
     /** The model input and every op's output. */
     static int[] observedTensors(Model model) {
-        java.util.LinkedHashSet<Integer> ts = new java.util.LinkedHashSet<>();
+        LinkedHashSet<Integer> ts = new LinkedHashSet<>();
         ts.add(model.input().index());
         for (Op op : model.ops()) {
             ts.add(op.output());

@@ -12,6 +12,7 @@ import io.bitsweep.eval.format.IntFormat;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.QuantizedTensor;
+import io.bitsweep.eval.format.Rounding;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
@@ -21,6 +22,7 @@ import io.bitsweep.eval.model.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,14 +62,15 @@ public final class ProgramSpecBuilder {
         return new ProgramSpecBuilder(floatModel, plan, ranges).build();
     }
 
-    /** The activation format of every observed tensor: the layer's for quantizable outputs, else the default. */
+    /**
+     * The activation format of every tensor by index: the model input's {@code int8:asym}, then each op's
+     * {@link QuantPlan#outputFormat} (a layer's, an ADD's entry, else the default).
+     */
     public static Map<Integer, NumberFormat> activationFormats(Model model, QuantPlan plan) {
-        NumberFormat dflt = NumberFormat.parse(plan.assignment().defaultActivations());
         Map<Integer, NumberFormat> m = new LinkedHashMap<>();
         m.put(model.input().index(), NumberFormat.parse("int8:asym"));
         for (Op op : model.ops()) {
-            QuantPlan.LayerPlan lp = plan.layers().get(op.name());
-            m.put(op.output(), lp != null ? lp.activations() : dflt);
+            m.put(op.output(), plan.outputFormat(op));
         }
         return m;
     }
@@ -108,14 +111,13 @@ public final class ProgramSpecBuilder {
         Model q = new Model(f.source() + " [" + describe() + "]", f.sha256(), tensors, f.ops(), f.inputIndices(),
                 f.outputIndices());
         RequantRounding r = usesPowerOfTwo() ? RequantRounding.SHIFT
-                : plan.assignment().requant() == Assignment.Requant.SINGLE ? RequantRounding.SINGLE
+                : plan.assignment().settings().requant() == QuantSettings.Requant.SINGLE ? RequantRounding.SINGLE
                 : RequantRounding.DOUBLE;
-        Map<String, String> fusions = plan.assignment().fusion() == Assignment.Fusion.RESIDUAL
-                ? ResidualFusion.fusions(f, blockLayers.keySet()) : Map.of();
+        Map<String, String> fusions = ResidualFusion.of(f, plan);
         Map<String, ProgramSpec.OpSpec> ops = new LinkedHashMap<>();
         for (Op op : f.ops()) {
             QuantPlan.LayerPlan lp = plan.layers().get(op.name());
-            ops.put(op.name(), new ProgramSpec.OpSpec(lp == null ? null : java.util.Arrays.asList(lp.weights()),
+            ops.put(op.name(), new ProgramSpec.OpSpec(lp == null ? null : Arrays.asList(lp.weights()),
                     formats.get(op.output()), codeRanges.get(op.output()), pruned.get(op.name()),
                     blockLayers.get(op.name()), fusions.get(op.name())));
         }
@@ -125,7 +127,8 @@ public final class ProgramSpecBuilder {
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */
     private boolean usesPowerOfTwo() {
         return plan.layers().values().stream().anyMatch(l -> isPot(l.activations())
-                || java.util.Arrays.stream(l.weights()).anyMatch(ProgramSpecBuilder::isPot));
+                || Arrays.stream(l.weights()).anyMatch(ProgramSpecBuilder::isPot))
+                || plan.addOutputs().values().stream().anyMatch(ProgramSpecBuilder::isPot);
     }
 
     private static boolean isPot(NumberFormat f) {
@@ -134,7 +137,7 @@ public final class ProgramSpecBuilder {
 
     private String describe() {
         return "w=" + plan.assignment().defaultWeights() + ",a=" + plan.assignment().defaultActivations()
-                + (plan.assignment().fusion() == Assignment.Fusion.RESIDUAL ? ",fusion=residual" : "");
+                + (plan.assignment().settings().fusion() == QuantSettings.Fusion.RESIDUAL ? ",fusion=residual" : "");
     }
 
     /**
@@ -183,8 +186,7 @@ public final class ProgramSpecBuilder {
     private void quantizeLayer(Op op) {
         QuantPlan.LayerPlan lp = plan.layers().get(op.name());
         NumberFormat input = formats.get(op.input(0));
-        if (input instanceof BlockFormat || java.util.Arrays.stream(lp.weights()).anyMatch(
-                w -> w instanceof BlockFormat || w instanceof IntFormat i && i.bits() > 8)) {
+        if (lp.runsOnBlockArithmetic(input)) {
             blockLayers.put(op.name(), blockLayer(op, lp, input instanceof BlockFormat b ? b : null));
             return;
         }
@@ -249,9 +251,9 @@ public final class ProgramSpecBuilder {
                         + ", with :pot, pruned; one bfp/mx format for all channels)");
             }
             bits = Math.max(bits, ic.bits());
-            float[] src = plan.assignment().weightScales() == Assignment.WeightScales.MSE
+            float[] src = plan.assignment().settings().weightScales() == QuantSettings.WeightScales.MSE
                     ? mseClipped(values, layout, ic, c) : values;
-            fc.quantize(src, layout, io.bitsweep.eval.format.Rounding.NEAREST, qt, c, c + 1);
+            fc.quantize(src, layout, Rounding.NEAREST, qt, c, c + 1);
             scales[c] = qt.scales[c] > 0 ? qt.scales[c] : 1f;
         }
         return new IntWeights(qt.codes, scales, skip, anyPruned, bits);
@@ -347,7 +349,7 @@ public final class ProgramSpecBuilder {
         for (float g : WEIGHT_CLIP_GRID) {
             float clip = maxAbs * g;
             clipChannel(values, trial, layout, c, clip);
-            fmt.quantizeDequantize(trial, dq, layout, io.bitsweep.eval.format.Rounding.NEAREST, c, c + 1);
+            fmt.quantizeDequantize(trial, dq, layout, Rounding.NEAREST, c, c + 1);
             double err = 0;
             for (int r = 0; r < layout.runs(); r++) {
                 for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {

@@ -26,7 +26,7 @@ public final class Quantizer {
             int calibrationOffset, int calibrationSamples) {
         return quantize(floatModel, assignment, source, Calibrator.observe(floatModel, calibration, calibrationOffset,
                 Math.min(calibrationOffset + calibrationSamples, calibration.size()),
-                assignment.calibration().method()));
+                assignment.settings().calibration().method()));
     }
 
     /**
@@ -38,7 +38,7 @@ public final class Quantizer {
         QuantPlan plan = QuantPlan.resolve(assignment, floatModel, source);
         Map<Integer, Integer> levels = new HashMap<>();
         ProgramSpecBuilder.activationFormats(floatModel, plan).forEach((t, f) -> levels.put(t, levels(f)));
-        return ProgramSpecBuilder.build(floatModel, plan, calibration.ranges(assignment.calibration(), levels));
+        return ProgramSpecBuilder.build(floatModel, plan, calibration.ranges(assignment.settings().calibration(), levels));
     }
 
     public static ExactPredictor predictor(Model floatModel, Assignment assignment, String source,

@@ -3,13 +3,13 @@ package io.bitsweep.eval.bench;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.engine.Engines;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.Kernels;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
@@ -83,7 +83,7 @@ public class ExactEngineBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Dataset data = Datasets.open(Assets.resolve(engine.equals("exact-vww-int8") ? "data/vww01" : "data/ic01"));
-        inputs = Throughput.inputs(data, 64);
+        inputs = Datasets.firstInputs(data, 64);
         Model floatModel = TfliteImporter.load(Assets.resolve(FLOAT));
         ProgramSpec spec = switch (engine) {
             case "djl-float", "djl-int8" -> null;
@@ -100,7 +100,7 @@ public class ExactEngineBenchmark {
                     "mxint8", data, 32);
             default -> throw new IllegalArgumentException(engine);
         };
-        predictor = spec == null ? Engines.open("djl", Assets.resolve(engine.equals("djl-float") ? FLOAT : INT8))
+        predictor = spec == null ? Predictors.open("djl", Assets.resolve(engine.equals("djl-float") ? FLOAT : INT8))
                 : new ExactPredictor(spec.withOptions(spec.options().withKernels(Kernels.parse(kernels))
                         .withBatchSize(batch)));
         int n = predictor.batchCapacity();

@@ -3,8 +3,8 @@ package io.bitsweep.eval.bench;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.engine.Engines;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.predictors.Predictors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,7 +54,7 @@ public class InferenceBenchmark {
         for (int i = 0; i < n; i++) {
             data.input(i, 0, inputs[i]);
         }
-        predictor = Engines.open(engine, Assets.resolve(model));
+        predictor = Predictors.open(engine, Assets.resolve(model));
         out = new float[predictor.outputSize()];
     }
 

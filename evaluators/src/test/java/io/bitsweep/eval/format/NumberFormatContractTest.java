@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
@@ -160,7 +161,7 @@ class NumberFormatContractTest {
             for (int i = 0; i < n; i++) {
                 x[i] = (float) (rnd.nextGaussian() * scale);
             }
-            java.util.Arrays.sort(x);
+            Arrays.sort(x);
             Layout l = f.layout(new int[] {n}, f instanceof BlockFormat ? Granularity.blocks(0) : Granularity.perTensor());
             float[] y = qd(f, x, l, r);
             for (int i = 1; i < n; i++) {

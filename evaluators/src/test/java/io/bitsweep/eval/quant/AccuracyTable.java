@@ -4,10 +4,10 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.engine.Engines;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.metrics.Evaluation;
 import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +36,8 @@ public final class AccuracyTable {
             Dataset data = Datasets.open(Assets.resolve(t[3]));
             StringBuilder row = new StringBuilder("| " + t[0]);
             if (args.length == 0) {
-                row.append(" | ").append(line(Engines.open("float", Assets.resolve(t[1])), data));
-                row.append(" | ").append(line(Engines.open("exact", Assets.resolve(t[2])), data));
+                row.append(" | ").append(line(Predictors.open("float", Assets.resolve(t[1])), data));
+                row.append(" | ").append(line(Predictors.open("exact", Assets.resolve(t[2])), data));
             }
             for (String c : configs) {
                 String cell;

@@ -55,7 +55,7 @@ class BlockLayersTest {
                 {"schema": "bitsweep.assignment/1", "layers": {"conv_2d_0": {"weights": [%s]}}}
                 """.formatted(perChannel));
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> Quantizer.quantize(ic, Assignment.read(a), a.toString(), ic01, 4));
+                () -> Quantizer.quantize(ic, AssignmentJson.read(a), a.toString(), ic01, 4));
         assertTrue(e.getMessage().startsWith("layers.conv_2d_0.weights[15]: mxint8 differs from bfp:m8:b16"),
                 e.getMessage());
         e = assertThrows(BitSweepException.class, () -> uniform("w=int4:asym,a=bfp:m8:b16"));

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.model.Op;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -52,7 +53,7 @@ class QuantizerTest {
                  "calibration": {"method": "percentile", "percentile": 99.99}, "weight_scales": "mse",
                  "requant": "single"}
                 """.formatted(ic.sha256(), perChannel));
-        ProgramSpec q = Quantizer.quantize(ic, Assignment.read(a), a.toString(), ic01, 32);
+        ProgramSpec q = Quantizer.quantize(ic, AssignmentJson.read(a), a.toString(), ic01, 32);
         assertTrue(q.op("conv_2d_0").isPruned(13));
         assertFalse(q.op("conv_2d_0").isPruned(0));
         int acc = correct(new ExactPredictor(q));
@@ -64,10 +65,35 @@ class QuantizerTest {
         Path a = tmp.resolve("bad.json");
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_99\": {\"weights\": \"int4\"}}}");
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
         assertTrue(e.getMessage().contains("layers.conv_2d_99: unknown layer") && e.getMessage().contains(
                 "allowed: conv_2d_0, conv_2d_1"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void anAddEntryNamesTheAddsOutputFormatAndNothingElse() throws Exception {
+        Path a = tmp.resolve("add.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"defaults\": {\"activations\": \"int8:asym\"},"
+                + " \"layers\": {\"add_1\": {\"activations\": \"int8:pot\"}}}");
+        QuantPlan plan = QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString());
+        Op add0 = ic.ops().stream().filter(op -> op.name().equals("add_0")).findFirst().orElseThrow();
+        Op add1 = ic.ops().stream().filter(op -> op.name().equals("add_1")).findFirst().orElseThrow();
+        assertEquals("int8:asym", plan.outputFormat(add0).spec());
+        assertEquals("int8:pot", plan.outputFormat(add1).spec());
+        ProgramSpec q = Quantizer.quantize(ic, AssignmentJson.read(a), a.toString(), ic01, 32);
+        float scale = q.model().output(add1).quant().orElseThrow().scale(0);
+        assertEquals(scale, Math.scalb(1f, Math.getExponent(scale)), "add_1 writes at a power-of-two scale");
+
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"add_0\": {\"weights\": \"int4\"}}}");
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
+        assertEquals(a + ": layers.add_0.weights: add_0 is an ADD, it has no weights (allowed for an ADD: "
+                + "activations)", e.getMessage());
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"add_9\": {\"activations\": \"int8\"}}}");
+        e = assertThrows(BitSweepException.class, () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
+        assertTrue(e.getMessage().contains("layers.add_9: unknown layer")
+                && e.getMessage().contains("ADDs, activations only: add_0, add_1, add_2"), e.getMessage());
     }
 
     @Test
@@ -76,7 +102,7 @@ class QuantizerTest {
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": {\"weights\": "
                 + "[\"int4\", \"int8\"]}}}");
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
         assertEquals(a + ": layers.conv_2d_0.weights: 2 channel formats for 16 output channels (allowed: one spec "
                 + "string, or an array of exactly 16)", e.getMessage());
     }
@@ -86,10 +112,10 @@ class QuantizerTest {
         Path a = tmp.resolve("bad.json");
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": {\"weights\": \"int99\"}}}");
         BitSweepException e = assertThrows(BitSweepException.class,
-                () -> QuantPlan.resolve(Assignment.read(a), ic, a.toString()));
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
         assertTrue(e.getMessage().startsWith(a + ": layers.conv_2d_0.weights: "), e.getMessage());
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"calibration\": {\"method\": \"kl\"}}");
-        e = assertThrows(BitSweepException.class, () -> Assignment.read(a));
+        e = assertThrows(BitSweepException.class, () -> AssignmentJson.read(a));
         assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse)", e.getMessage());
         e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform("w=int4,x=int8"));
         assertEquals("--uniform: unknown key 'x' (allowed: w, a)", e.getMessage());

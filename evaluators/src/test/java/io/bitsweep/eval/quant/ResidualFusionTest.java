@@ -35,11 +35,11 @@ class ResidualFusionTest {
 
     @Test
     void fusesEachResNet8AddIntoTheLastProducedConvWithoutActivation() {
-        ProgramSpec q = quantize("w=int8,a=int8:asym", Assignment.Fusion.RESIDUAL, Assignment.Requant.DOUBLE);
+        ProgramSpec q = quantize("w=int8,a=int8:asym", QuantSettings.Fusion.RESIDUAL, QuantSettings.Requant.DOUBLE);
         // add_0 = relu(conv_2d_0) + conv_2d_2: conv_2d_0 has a ReLU and a second reader; add_1, add_2 take two
         // activation-free convs, and the 1x1 shortcut conv (conv_2d_5, conv_2d_8) is the later one
         assertEquals(Map.of("add_0", "conv_2d_2", "add_1", "conv_2d_5", "add_2", "conv_2d_8"), q.residualFusions());
-        assertEquals(Map.of(), quantize("w=int8,a=int8:asym", Assignment.Fusion.NONE, Assignment.Requant.DOUBLE)
+        assertEquals(Map.of(), quantize("w=int8,a=int8:asym", QuantSettings.Fusion.NONE, QuantSettings.Requant.DOUBLE)
                 .residualFusions());
     }
 
@@ -47,24 +47,38 @@ class ResidualFusionTest {
     void blockFormatLayersKeepTheirAddUnfused() {
         // add_1 falls back to its other activation-free conv, which then runs after its shortcut conv_2d_5
         assertEquals(Map.of("add_1", "conv_2d_4", "add_2", "conv_2d_8"),
-                withBlockLayers(Assignment.Fusion.RESIDUAL).residualFusions());
+                withBlockLayers(QuantSettings.Fusion.RESIDUAL).residualFusions());
+    }
+
+    @Test
+    void thePairsFollowFromThePlanAloneAsTheEngineRunsThem() {
+        // A cost model knows the fusions without calibrating: ResidualFusion.of is what the ProgramSpec holds.
+        for (Assignment a : new Assignment[] {blockLayers(QuantSettings.Fusion.RESIDUAL),
+                blockLayers(QuantSettings.Fusion.NONE), Assignment.parseUniform("w=int8,a=int8:asym"),
+                Assignment.parseUniform("w=bfp:m4:b16,a=int8:asym"), Assignment.parseUniform("w=int8,a=mxint8")}) {
+            Assignment fused = a.settings().fusion() == QuantSettings.Fusion.NONE && a.layers().isEmpty()
+                    ? a.withSettings(a.settings().withFusion(QuantSettings.Fusion.RESIDUAL)) : a;
+            ProgramSpec q = Quantizer.quantize(ic, fused, "a.json", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+            assertEquals(q.residualFusions(), ResidualFusion.of(ic, QuantPlan.resolve(fused, ic, "a.json")),
+                    q.model().source());
+        }
     }
 
     @Test
     void everyFusedOutputByteMatchesTheExactRationalModel() {
         checkAgainstReference("w8a8, double rounding",
-                quantize("w=int8,a=int8:asym", Assignment.Fusion.RESIDUAL, Assignment.Requant.DOUBLE),
-                quantize("w=int8,a=int8:asym", Assignment.Fusion.NONE, Assignment.Requant.DOUBLE));
+                quantize("w=int8,a=int8:asym", QuantSettings.Fusion.RESIDUAL, QuantSettings.Requant.DOUBLE),
+                quantize("w=int8,a=int8:asym", QuantSettings.Fusion.NONE, QuantSettings.Requant.DOUBLE));
         checkAgainstReference("w4a4, single rounding",
-                quantize("w=int4,a=int4:asym", Assignment.Fusion.RESIDUAL, Assignment.Requant.SINGLE),
-                quantize("w=int4,a=int4:asym", Assignment.Fusion.NONE, Assignment.Requant.SINGLE));
+                quantize("w=int4,a=int4:asym", QuantSettings.Fusion.RESIDUAL, QuantSettings.Requant.SINGLE),
+                quantize("w=int4,a=int4:asym", QuantSettings.Fusion.NONE, QuantSettings.Requant.SINGLE));
         checkAgainstReference("block layers, add_1 fused into the earlier conv_2d_4",
-                withBlockLayers(Assignment.Fusion.RESIDUAL), withBlockLayers(Assignment.Fusion.NONE));
+                withBlockLayers(QuantSettings.Fusion.RESIDUAL), withBlockLayers(QuantSettings.Fusion.NONE));
     }
 
     private static void checkAgainstReference(String what, ProgramSpec fused, ProgramSpec plain) {
-        Assignment.Requant requant = fused.options().gemmRounding() == io.bitsweep.eval.engine.exact.RequantRounding.SINGLE
-                ? Assignment.Requant.SINGLE : Assignment.Requant.DOUBLE;
+        QuantSettings.Requant requant = fused.options().gemmRounding() == io.bitsweep.eval.engine.exact.RequantRounding.SINGLE
+                ? QuantSettings.Requant.SINGLE : QuantSettings.Requant.DOUBLE;
         ExactPredictor p = new ExactPredictor(fused);
         ExactPredictor unfused = new ExactPredictor(plain);
         float[] x = new float[ic01.inputSize()];
@@ -96,38 +110,42 @@ class ResidualFusionTest {
 
     @Test
     void w8a8WithFusionStaysWithinOnePercentOfFloat() {
-        int fused = correct(new ExactPredictor(quantize("w=int8,a=int8:asym", Assignment.Fusion.RESIDUAL,
-                Assignment.Requant.DOUBLE)));
+        int fused = correct(new ExactPredictor(quantize("w=int8,a=int8:asym", QuantSettings.Fusion.RESIDUAL,
+                QuantSettings.Requant.DOUBLE)));
         assertTrue(floatCorrect - fused <= 2, "float " + floatCorrect + "/200, fused w8a8 " + fused + "/200");
     }
 
     @Test
     void unknownFusionValueIsAOneLineErrorNamingKeyAndValues() {
-        BitSweepException e = assertThrows(BitSweepException.class, () -> Assignment.parse(
+        BitSweepException e = assertThrows(BitSweepException.class, () -> AssignmentJson.parse(
                 "{\"schema\": \"bitsweep.assignment/1\", \"fusion\": \"add\"}", "a.json"));
         assertEquals("a.json: fusion 'add' is not allowed (allowed: none, residual)", e.getMessage());
-        e = assertThrows(BitSweepException.class, () -> Assignment.parse(
+        e = assertThrows(BitSweepException.class, () -> AssignmentJson.parse(
                 "{\"schema\": \"bitsweep.assignment/1\", \"fusion\": true}", "a.json"));
         assertTrue(e.getMessage().startsWith("a.json: field 'fusion' must be a string (none or residual)"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
-        assertEquals(Assignment.Fusion.NONE, Assignment.parse("{\"schema\": \"bitsweep.assignment/1\"}", "a.json")
-                .fusion());
+        assertEquals(QuantSettings.Fusion.NONE, AssignmentJson.parse("{\"schema\": \"bitsweep.assignment/1\"}", "a.json")
+                .settings().fusion());
     }
 
     /** int8 except conv_2d_2 (BFP weights) and conv_2d_5 (MXINT8 weights): block-arithmetic layers. */
-    private static ProgramSpec withBlockLayers(Assignment.Fusion fusion) {
-        Assignment a = Assignment.parse("""
-                {"schema": "bitsweep.assignment/1", "defaults": {"weights": "int8", "activations": "int8:asym"},
-                 "layers": {"conv_2d_2": {"weights": "bfp:m8:b16"}, "conv_2d_5": {"weights": "mxint8"}}}""",
-                "a.json").withFusion(fusion);
-        return Quantizer.quantize(ic, a, "a.json", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+    private static ProgramSpec withBlockLayers(QuantSettings.Fusion fusion) {
+        return Quantizer.quantize(ic, blockLayers(fusion), "a.json", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
     }
 
-    private static ProgramSpec quantize(String uniform, Assignment.Fusion fusion, Assignment.Requant requant) {
+    private static Assignment blockLayers(QuantSettings.Fusion fusion) {
+        Assignment a = AssignmentJson.parse("""
+                {"schema": "bitsweep.assignment/1", "defaults": {"weights": "int8", "activations": "int8:asym"},
+                 "layers": {"conv_2d_2": {"weights": "bfp:m8:b16"}, "conv_2d_5": {"weights": "mxint8"}}}""",
+                "a.json");
+        return a.withSettings(a.settings().withFusion(fusion));
+    }
+
+    private static ProgramSpec quantize(String uniform, QuantSettings.Fusion fusion, QuantSettings.Requant requant) {
         Assignment u = Assignment.parseUniform(uniform);
-        Assignment a = new Assignment(null, u.defaultWeights(), u.defaultActivations(), Map.of(), u.calibration(),
-                u.weightScales(), requant, fusion);
+        Assignment a = u.withSettings(new QuantSettings(u.settings().calibration(), u.settings().weightScales(),
+                requant, fusion));
         return Quantizer.quantize(ic, a, "--uniform", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
     }
 
@@ -138,7 +156,7 @@ class ResidualFusionTest {
      * ties away from zero; single: ties up), output zero point, ReLU and code-range clamp.
      */
     private static byte[] reference(ProgramSpec q, Op add, Op layer, byte[][] buffers,
-            Assignment.Requant requant) {
+            QuantSettings.Requant requant) {
         Model m = q.model();
         Tensor in = m.input(layer, 0);
         Tensor w = m.weights(layer);
@@ -192,7 +210,7 @@ class ResidualFusionTest {
                     BigInteger sum = BigInteger.valueOf(acc).add(term);
                     assertTrue(sum.bitLength() < 32, "no saturation expected on real data: " + sum);
                     BigInteger scaled = sum.multiply(BigInteger.valueOf(toOut.multiplier()));
-                    long v = requant == Assignment.Requant.SINGLE
+                    long v = requant == QuantSettings.Requant.SINGLE
                             ? roundHalfUp(scaled, 31 - toOut.shift())
                             : roundHalfAway(BigInteger.valueOf(roundHalfUp(scaled.shiftLeft(Math.max(toOut.shift(), 0)),
                                     31)), Math.max(-toOut.shift(), 0)).longValueExact();

@@ -1,21 +1,14 @@
 package io.bitsweep.search.cli;
 
-import io.bitsweep.eval.cli.CliErrors;
-import io.bitsweep.eval.cli.BenchCommand;
-import io.bitsweep.eval.cli.DataCommand;
-import io.bitsweep.eval.cli.EvalCommand;
-import io.bitsweep.eval.cli.FetchAssetsCommand;
-import io.bitsweep.eval.cli.HwsimCommand;
-import io.bitsweep.eval.cli.InspectCommand;
-import io.bitsweep.eval.cli.QuantizeCommand;
-import picocli.CommandLine;
+import io.bitsweep.search.provenance.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code bitsweep} command: the entry point of bin/bitsweep and of the shaded jar. */
 @Command(name = "bitsweep",
         mixinStandardHelpOptions = true,
-        versionProvider = BuildInfo.class,
+        versionProvider = BitSweepCli.Version.class,
         description = "Search per-channel mixed-precision and block-floating-point quantizations of DNNs "
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
         subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
@@ -33,6 +26,15 @@ public final class BitSweepCli {
         cl.setExecutionExceptionHandler(new CliErrors(() -> root.verbose));
         cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         return cl;
+    }
+
+    /** {@code bitsweep --version}: the build's version, code version (git commit) and Spark version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"bitsweep " + BuildInfo.version() + " (code " + BuildInfo.codeVersion() + ", Spark "
+                    + BuildInfo.sparkVersion() + ")"};
+        }
     }
 
     public static void main(String[] args) {

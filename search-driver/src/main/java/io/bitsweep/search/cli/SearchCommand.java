@@ -1,10 +1,11 @@
 package io.bitsweep.search.cli;
 
-import io.bitsweep.search.GenerationSummary;
+import com.typesafe.config.ConfigUtil;
 import io.bitsweep.search.SearchJob;
-import io.bitsweep.search.SearchListener;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.loop.GenerationResult;
+import io.bitsweep.search.loop.SearchListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -12,12 +13,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import com.typesafe.config.ConfigUtil;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -62,7 +63,7 @@ public final class SearchCommand implements Callable<Integer> {
         List<String> overrides = new ArrayList<>(sets);
         if (!initFrom.isEmpty()) {
             overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
-                    .collect(java.util.stream.Collectors.joining(",", "[", "]")));
+                    .collect(Collectors.joining(",", "[", "]")));
         }
         SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
         if (out == null) {
@@ -118,9 +119,9 @@ public final class SearchCommand implements Callable<Integer> {
         }
 
         @Override
-        public void generationFinished(GenerationSummary summary) {
+        public void generationFinished(GenerationResult result) {
             close();
-            out.println(summary.line());
+            out.println(result.summary().line());
             out.flush();
         }
 

@@ -6,8 +6,12 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.format.PrunedFormat;
+import io.bitsweep.eval.quant.QuantSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,7 @@ public record SearchSettings(
         String model,
         String data,
         String evaluator,
+        Runner runner,
         String hwTarget,
         String hwDir,
         long seed,
@@ -35,7 +40,7 @@ public record SearchSettings(
         MemoryBudget memoryBudget,
         LayerRule defaultRule,
         List<LayerRule> layerRules,
-        Quantization quantization,
+        QuantSettings quantization,
         Variation variation,
         int archiveMaxSize,
         ArchiveTruncation archiveTruncation,
@@ -50,9 +55,11 @@ public record SearchSettings(
         public static final MemoryBudget NONE = new MemoryBudget(false, false, 0);
     }
 
-    /** The assignment's calibration, weight-scale and requantization settings (CONTRACTS.md names). */
-    public record Quantization(String calibration, double percentile, String weightScales, String requant,
-                               String fusion) implements java.io.Serializable {}
+    /**
+     * Where a generation's candidates are scored: {@code spark}, one Spark job per generation (local[*] or a cluster);
+     * {@code local}, a plain loop over the shards in this JVM. Both give the same archive for the same seed.
+     */
+    public enum Runner { SPARK, LOCAL }
 
     public record Variation(double crossoverProbability, boolean crossoverByLayer, int channelGroupSize,
                             double channelMutationProbability, double activationMutationProbability,
@@ -73,6 +80,7 @@ public record SearchSettings(
             }
             return new SearchSettings(
                     c.getString("model"), c.getString("data"), nonEmpty(c, "evaluator"),
+                    choice(c, "runner", Runner.class),
                     nonEmpty(c, "hw.target"), c.getString("hw.dir"),
                     c.getLong("seed"),
                     atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
@@ -81,12 +89,13 @@ public record SearchSettings(
                     fraction(c, "constraints.max-accuracy-drop", true),
                     memoryBudget(c),
                     def, List.copyOf(rules),
-                    new Quantization(
-                            oneOf(c, "quantization.calibration", "minmax", "percentile", "mse"),
-                            percentile(c),
-                            oneOf(c, "quantization.weight-scales", "minmax", "mse"),
-                            oneOf(c, "quantization.requant", "double", "single"),
-                            oneOf(c, "quantization.fusion", "none", "residual")),
+                    new QuantSettings(
+                            new QuantSettings.Calibration(
+                                    choice(c, "quantization.calibration", QuantSettings.CalibrationMethod.class),
+                                    percentile(c)),
+                            choice(c, "quantization.weight-scales", QuantSettings.WeightScales.class),
+                            choice(c, "quantization.requant", QuantSettings.Requant.class),
+                            choice(c, "quantization.fusion", QuantSettings.Fusion.class)),
                     new Variation(
                             fraction(c, "variation.crossover-probability", false),
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
@@ -96,7 +105,7 @@ public record SearchSettings(
                             fraction(c, "variation.layer-mutation-probability", false),
                             fraction(c, "variation.random-initial-share", false)),
                     atLeast(c, "archive.max-size", 2),
-                    ArchiveTruncation.valueOf(oneOf(c, "archive.truncation", "crowding", "hypervolume").toUpperCase()),
+                    choice(c, "archive.truncation", ArchiveTruncation.class),
                     positive(c, "hypervolume-reference"),
                     List.copyOf(c.getStringList("init-from")),
                     config.getConfig(ROOT).atPath(ROOT));
@@ -165,13 +174,11 @@ public record SearchSettings(
     }
 
     private static LayerRule rule(Config r, LayerRule inherit, String at) {
-        Set<String> allowed = Set.of("match", "weights", "granularity", "activations", "bfp-block-sizes");
+        List<String> keys = List.of("weights", "granularity", "activations", "scales", "bfp-block-sizes");
         for (Map.Entry<String, ConfigValue> e : r.root().entrySet()) {
-            if (!allowed.contains(e.getKey()) || (inherit == null && e.getKey().equals("match"))) {
+            if (!keys.contains(e.getKey()) && (inherit == null || !e.getKey().equals("match"))) {
                 throw new BitSweepException(at + "." + e.getKey() + ": unknown key (allowed: "
-                        + String.join(", ", inherit == null ? List.of("weights", "granularity", "activations",
-                        "bfp-block-sizes") : List.of("match", "weights", "granularity", "activations",
-                        "bfp-block-sizes")) + ")");
+                        + (inherit == null ? "" : "match, ") + String.join(", ", keys) + ")");
             }
         }
         String match = inherit == null ? "*" : r.hasPath("match") ? r.getString("match") : null;
@@ -180,25 +187,42 @@ public record SearchSettings(
         }
         List<Integer> blocks = r.hasPath("bfp-block-sizes") ? r.getIntList("bfp-block-sizes")
                 : inherit == null ? List.of() : null;
-        List<String> weights = r.hasPath("weights") ? specs(r.getStringList("weights"), blocks, inherit, at + ".weights")
-                : inherit.weights();
-        List<String> acts = r.hasPath("activations") ? specs(r.getStringList("activations"), blocks, inherit,
+        List<NumberFormat> weights = r.hasPath("weights") ? specs(r.getStringList("weights"), blocks,
+                at + ".weights") : inherit.weights();
+        List<NumberFormat> acts = r.hasPath("activations") ? specs(r.getStringList("activations"), blocks,
                 at + ".activations") : inherit.activations();
-        if (acts.contains("pruned")) {
+        if (acts.stream().anyMatch(f -> f instanceof PrunedFormat)) {
             throw new BitSweepException(at + ".activations: 'pruned' is a weight format only");
         }
-        Granularity g = inherit != null && !r.hasPath("granularity") ? inherit.granularity()
-                : Granularity.valueOf(oneOfAt(r, "granularity", at + ".granularity", "per-channel", "per-layer")
+        GeneGranularity g = inherit != null && !r.hasPath("granularity") ? inherit.granularity()
+                : GeneGranularity.valueOf(oneOfAt(r, "granularity", at + ".granularity", "per-channel", "per-layer")
                         .toUpperCase().replace('-', '_'));
-        return new LayerRule(match, weights, g, acts);
+        List<ScaleChoice> scales = r.hasPath("scales") ? scales(r.getStringList("scales"), at + ".scales")
+                : inherit.scales();
+        return new LayerRule(match, weights, g, acts, scales);
     }
 
-    private static List<String> specs(List<String> raw, List<Integer> blocks, LayerRule inherit, String at) {
+    private static List<ScaleChoice> scales(List<String> raw, String at) {
+        if (raw.isEmpty()) {
+            throw new BitSweepException(at + ": must list at least one of float, pot");
+        }
+        LinkedHashSet<ScaleChoice> out = new LinkedHashSet<>();
+        for (String s : raw) {
+            ScaleChoice c = Arrays.stream(ScaleChoice.values()).filter(v -> v.key().equals(s)).findFirst()
+                    .orElseThrow(() -> new BitSweepException(at + ": bad value '" + s + "' (allowed: float, pot)"));
+            if (!out.add(c)) {
+                throw new BitSweepException(at + ": '" + s + "' is listed twice");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<NumberFormat> specs(List<String> raw, List<Integer> blocks, String at) {
         if (raw.isEmpty()) {
             throw new BitSweepException(at + ": must list at least one format");
         }
         List<Integer> bs = blocks != null ? blocks : List.of(16, 32);
-        LinkedHashSet<String> out = new LinkedHashSet<>();
+        LinkedHashSet<NumberFormat> out = new LinkedHashSet<>();
         for (String s : raw) {
             if (s.startsWith("bfp:") && !s.contains(":b")) {
                 if (bs.isEmpty()) {
@@ -221,10 +245,9 @@ public record SearchSettings(
     }
 
     /** The formats' own parser decides what a valid spec is; its message (allowed values) is kept. */
-    private static String checkedSpec(String spec, String at) {
+    private static NumberFormat checkedSpec(String spec, String at) {
         try {
-            NumberFormat.parse(spec);
-            return spec;
+            return NumberFormat.parse(spec);
         } catch (BitSweepException e) {
             throw new BitSweepException(at + ": bad format '" + spec + "': " + e.getMessage(), e);
         }
@@ -304,6 +327,13 @@ public record SearchSettings(
                     + " (got " + v + ")");
         }
         return v;
+    }
+
+    /** The enum constant a key names, by its lower-case word (words with '-' for '_'). */
+    private static <E extends Enum<E>> E choice(Config c, String key, Class<E> type) {
+        String s = c.getString(key);
+        return Choices.lookup(type, s.replace('-', '_')).orElseThrow(() -> new BitSweepException(path(key)
+                + ": bad value '" + s + "' (allowed: " + Choices.words(type).replace('_', '-') + ")"));
     }
 
     private static String oneOf(Config c, String key, String... allowed) {

@@ -5,21 +5,26 @@ import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.fp.FloatEngine;
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.Calibrator;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
+import io.bitsweep.search.config.GeneGranularity;
+import io.bitsweep.search.config.ScaleChoice;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.problem.ProblemFactory;
 import io.bitsweep.search.problem.SearchProblem;
-import io.bitsweep.search.space.AssignmentCodec;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
@@ -50,6 +55,7 @@ public final class ExactProblem implements SearchProblem {
     private final int calibrationFrom;
     private final int calibrationTo;
     private final double floatQuality;
+    private final SearchSpace space;
 
     public static final class Factory implements ProblemFactory {
         @Override
@@ -93,34 +99,39 @@ public final class ExactProblem implements SearchProblem {
                     + dataPath + " gives " + data.inputSize() + " per sample: model and data do not match");
         }
         this.floatQuality = measureFloatQuality();
-        checkTheEngineRunsTheSpace(SearchSpace.of(s, layers()));
+        this.space = SearchSpace.of(s, layers(), ModelLayers.adds(model));
+        checkTheEngineRunsTheSpace();
     }
 
     /**
-     * Quantizes the model once with every format the space allows in every layer (and, for per-channel layers, all
-     * of a layer's formats side by side), so that a format the exact engine cannot run is an error now, naming the
-     * layer and the format, rather than a failed Spark task in generation 3.
+     * Quantizes the model once with every format the space allows in every layer under each of its scale choices
+     * (and, for per-channel layers, all of a layer's formats side by side), so that a format the exact engine cannot
+     * run is an error now, naming the layer and the format, rather than a failed Spark task in generation 3.
      */
-    private void checkTheEngineRunsTheSpace(SearchSpace space) {
-        AssignmentCodec codec = codec(space);
-        Assignment base = Assignment.parse(codec.toJsonString(Genome.of(new byte[space.genomeLength()])), "search space");
-        Calibrator.Observations cal = calibration(base);
+    private void checkTheEngineRunsTheSpace() {
+        Assignment base = codec(space).decode(Genome.of(new byte[space.genomeLength()]));
+        Calibrator.Observations cal = Calibrator.observe(model, data, calibrationFrom, calibrationTo,
+                settings.quantization().calibration().method());
         int widest = space.layers().stream()
                 .mapToInt(l -> Math.max(l.weights().size(), l.activations().size())).max().orElse(0);
+        int scaleChoices = space.layers().stream().mapToInt(l -> l.scales().size()).max().orElse(1);
         List<Map<String, Assignment.Layer>> probes = new ArrayList<>();
-        for (int j = 0; j < widest; j++) {
-            Map<String, Assignment.Layer> layers = new LinkedHashMap<>();
-            for (LayerSpace ls : space.layers()) {
-                layers.put(ls.layer().name(), new Assignment.Layer(
-                        List.of(ls.weights().get(j % ls.weights().size())), false,
-                        ls.activations().get(j % ls.activations().size())));
+        for (int s = 0; s < scaleChoices; s++) {
+            for (int j = 0; j < widest; j++) {
+                Map<String, Assignment.Layer> layers = new LinkedHashMap<>();
+                for (LayerSpace ls : space.layers()) {
+                    ScaleChoice scale = ls.scales().get(s % ls.scales().size());
+                    layers.put(ls.layer().name(), new Assignment.Layer(
+                            List.of(scale.apply(ls.weights().get(j % ls.weights().size()))), false,
+                            scale.apply(ls.activations().get(j % ls.activations().size()))));
+                }
+                probes.add(layers);
             }
-            probes.add(layers);
         }
         Map<String, Assignment.Layer> mixed = new LinkedHashMap<>();
         for (LayerSpace ls : space.layers()) {
-            if (ls.granularity() == io.bitsweep.search.config.Granularity.PER_CHANNEL && ls.weights().size() > 1) {
-                List<String> perChannel = new ArrayList<>();
+            if (ls.granularity() == GeneGranularity.PER_CHANNEL && ls.weights().size() > 1) {
+                List<NumberFormat> perChannel = new ArrayList<>();
                 for (int c = 0; c < ls.layer().outChannels(); c++) {
                     perChannel.add(ls.weights().get(c % ls.weights().size()));
                 }
@@ -130,7 +141,7 @@ public final class ExactProblem implements SearchProblem {
         probes.add(mixed);
         for (Map<String, Assignment.Layer> layers : probes) {
             Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers,
-                    base.calibration(), base.weightScales(), base.requant(), base.fusion());
+                    base.settings());
             try {
                 Quantizer.quantize(model, a, "search space", cal);
             } catch (BitSweepException e) {
@@ -140,12 +151,8 @@ public final class ExactProblem implements SearchProblem {
         }
     }
 
-    private AssignmentCodec codec(SearchSpace space) {
-        return new AssignmentCodec(space, settings.quantization(), model.sha256());
-    }
-
-    private Calibrator.Observations calibration(Assignment a) {
-        return Calibrator.observe(model, data, calibrationFrom, calibrationTo, a.calibration().method());
+    private GenomeCodec codec(SearchSpace space) {
+        return new GenomeCodec(space, settings.quantization(), model.sha256());
     }
 
     private static Target target(SearchSettings s) {
@@ -216,22 +223,26 @@ public final class ExactProblem implements SearchProblem {
     }
 
     @Override
+    public SearchSpace space() {
+        return space;
+    }
+
+    /** The weight memory of the target (a property of the target, read off any workload's footprint). */
+    @Override
     public long targetWeightMemoryBytes() {
-        return new HwCostModel(model, SearchSpace.of(settings, layers()), target).weightCapacityBytes();
+        return HwCostModel.weightCapacityBytes(model, target);
     }
 
     /** The scorer; with a null space it can load shards and score a given predictor, not candidates. */
     @Override
     public ExactScorer scorer(SearchSpace space) {
-        AssignmentCodec codec = space == null ? null : codec(space);
-        Assignment.CalibrationMethod method = space == null ? null
-                : Assignment.parse(codec.toJsonString(Genome.of(new byte[space.genomeLength()])), "search space").calibration().method();
-        return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo, codec, method,
-                model.sha256(), dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+        return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo,
+                space == null ? null : codec(space), settings.quantization().calibration().method(), model.sha256(),
+                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
     }
 
     @Override
     public CostModel costModel(SearchSpace space) {
-        return new HwCostModel(model, space, target);
+        return new HwCostModel(model, codec(space), target);
     }
 }

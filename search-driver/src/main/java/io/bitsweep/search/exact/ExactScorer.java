@@ -5,46 +5,37 @@ import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
-import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Calibrator;
-import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.ShardScorer;
-import io.bitsweep.search.space.AssignmentCodec;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.GenomeCodec;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Executor side of the {@code exact} evaluator. The shard's samples are read once (and cached by Spark). Each
- * candidate's assignment, the JSON {@code bitsweep eval --assignment} loads, goes through the same path as that
- * command ({@link Quantizer}, then {@link ExactPredictor}), once per task, and the bit-exact engine runs the shard.
- * The float model's calibration pass runs once per executor JVM: its observations serve every candidate.
+ * candidate's assignment (the genome decoded: what {@code bitsweep eval --assignment} loads from its JSON) goes
+ * through the same path as that command ({@link Quantizer}, then {@link ExactPredictor}), once per task, and the
+ * bit-exact engine runs the shard. The model is parsed and the float model's calibration pass runs once per executor
+ * JVM ({@link ExecutorCaches}): the observations serve every candidate.
  */
 final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private static final long serialVersionUID = 1L;
-    /** Parsed models per executor JVM, by sha256: the broadcast bytes are parsed once, not once per task. */
-    private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
-    /**
-     * Calibration observations per executor JVM, by (model sha256, data sha256, split, method): by content, not by
-     * location, so two searches in one JVM (a notebook's Spark session) never share observations of different data
-     * that was written to the same path.
-     */
-    private static final Map<String, Calibrator.Observations> CALIBRATIONS = new ConcurrentHashMap<>();
 
     private final String data;
     private final int from;
     private final int to;
     private final int calibrationFrom;
     private final int calibrationTo;
-    private final AssignmentCodec codec;
-    private final Assignment.CalibrationMethod calibrationMethod;
+    private final GenomeCodec codec;
+    private final QuantSettings.CalibrationMethod calibrationMethod;
     private final String modelSha256;
     private final String dataSha256;
     private final List<String> statisticsLayers;
@@ -81,8 +72,8 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      * @param statisticsLayers the layers whose activation statistics are gathered (the cost model's layout), or
      *                         null when the target does not use them: gathering costs a scan per layer output
      */
-    ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, AssignmentCodec codec,
-                Assignment.CalibrationMethod calibrationMethod, String modelSha256, String dataSha256,
+    ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, GenomeCodec codec,
+                QuantSettings.CalibrationMethod calibrationMethod, String modelSha256, String dataSha256,
                 List<String> statisticsLayers) {
         this.data = data;
         this.from = from;
@@ -117,7 +108,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
 
     @Override
     public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population, Runnable candidateDone) {
-        Model model = MODELS.computeIfAbsent(modelSha256, k -> TfliteImporter.read(modelBytes, "broadcast model"));
+        Model model = ExecutorCaches.MODELS.get(modelSha256, k -> TfliteImporter.read(modelBytes, "broadcast model"));
         Calibrator.Observations calibration = calibration(model);
         CandidateTally[] out = new CandidateTally[population.length];
         for (int i = 0; i < population.length; i++) {
@@ -134,15 +125,19 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         return out;
     }
 
-    /** The candidate's assignment JSON through the {@code eval --assignment} path. */
+    /** The candidate's assignment through the {@code eval --assignment} path. */
     ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration) {
-        Assignment a = Assignment.parse(codec.toJsonString(genome), "candidate assignment");
-        return Quantizer.quantize(model, a, "candidate assignment", calibration);
+        return Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration);
     }
 
+    /**
+     * The float model's observations of the calibration split, per executor JVM, by (model sha256, data sha256,
+     * split, method): by content, not by location, so two searches in one JVM (a notebook's Spark session) never
+     * share observations of different data that was written to the same path.
+     */
     Calibrator.Observations calibration(Model model) {
         String key = modelSha256 + "|" + dataSha256 + "|" + calibrationFrom + "|" + calibrationTo + "|" + calibrationMethod;
-        return CALIBRATIONS.computeIfAbsent(key, k -> Calibrator.observe(model, SearchData.open(data),
+        return ExecutorCaches.CALIBRATIONS.get(key, k -> Calibrator.observe(model, SearchData.open(data),
                 calibrationFrom, calibrationTo, calibrationMethod));
     }
 

@@ -1,6 +1,7 @@
 package io.bitsweep.search.nsga;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class Fronts {
     public Fronts(double[] scales, double reference) {
         this.scales = scales.clone();
         this.reference = new double[scales.length];
-        java.util.Arrays.fill(this.reference, reference);
+        Arrays.fill(this.reference, reference);
     }
 
     /** Rank (0 = non-dominated) and crowding distance within its rank, of each candidate. */
@@ -66,7 +67,7 @@ public final class Fronts {
 
     /** The non-dominated feasible candidates of {@code candidates}. */
     public List<Scored> nonDominatedFeasible(List<Scored> candidates) {
-        List<Scored> feasible = candidates.stream().filter(s -> s.evaluation().feasible()).toList();
+        List<Scored> feasible = candidates.stream().filter(s -> s.fitness().feasible()).toList();
         if (feasible.isEmpty()) {
             return List.of();
         }

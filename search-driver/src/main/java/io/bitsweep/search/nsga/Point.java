@@ -16,7 +16,7 @@ final class Point extends AbstractSolution<Integer> {
         for (int i = 0; i < normalisedObjectives.length; i++) {
             objectives()[i] = normalisedObjectives[i];
         }
-        constraints()[0] = -scored.evaluation().violation();
+        constraints()[0] = -scored.fitness().violation();
     }
 
     @Override

@@ -10,8 +10,14 @@ import java.util.List;
  * interface, so the quantized evaluation (the bit-exact engine) and the cost (hw-sim) plug in behind it.
  */
 public interface SearchProblem extends AutoCloseable {
-    /** The quantizable layers, in execution order, named as in CONTRACTS.md. */
+    /** The quantizable layers, in execution order, named as in docs/ASSIGNMENT.md. */
     List<LayerInfo> layers();
+
+    /**
+     * The search space: the config's format rules applied to {@link #layers()}, built once, and already checked to be
+     * one the evaluator can run (a format it cannot run is an error naming the layer, before any generation).
+     */
+    SearchSpace space();
 
     /** The model file's bytes: broadcast to the executors once per run. */
     byte[] modelBytes();
@@ -46,7 +52,7 @@ public interface SearchProblem extends AutoCloseable {
         return RocAuc.of(scores, labels);
     }
 
-    /** The weight memory of the hardware target, for {@code memory-budget = target}. */
+    /** The weight memory of the hardware target, for {@code memory-budget = target}; 0 if it has no limit. */
     long targetWeightMemoryBytes();
 
     /** The executor side, for this search space (it maps genomes to formats). */

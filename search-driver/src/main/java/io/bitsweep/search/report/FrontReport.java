@@ -1,9 +1,11 @@
 package io.bitsweep.search.report;
 
-import io.bitsweep.search.GenerationSummary;
-import io.bitsweep.search.nsga.Evaluation;
+import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.search.loop.GenerationSummary;
+import io.bitsweep.search.nsga.Fitness;
 import io.bitsweep.search.nsga.Scored;
-import io.bitsweep.search.space.AssignmentCodec;
+import io.bitsweep.search.provenance.Provenance;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.store.RunStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,20 +27,23 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class FrontReport {
     private final RunStore store;
-    private final AssignmentCodec codec;
+    private final GenomeCodec codec;
     private final String qualityMetric;
     private final Function<Scored, Optional<String>> layerCostsCsv;
+    private final Provenance provenance;
 
     /**
      * @param layerCostsCsv a point's per-layer costs as hw-sim's CSV, computed as its archived cycles and energy
-     *                      were ({@link io.bitsweep.search.SearchRun#layerCostsCsv}); empty: no file for it
+     *                      were; empty: no file for it
+     * @param provenance    what every best/&lt;id&gt;.json records about where it comes from
      */
-    public FrontReport(RunStore store, AssignmentCodec codec, String qualityMetric,
-                       Function<Scored, Optional<String>> layerCostsCsv) {
+    public FrontReport(RunStore store, GenomeCodec codec, String qualityMetric,
+                       Function<Scored, Optional<String>> layerCostsCsv, Provenance provenance) {
         this.store = store;
         this.codec = codec;
         this.qualityMetric = qualityMetric;
         this.layerCostsCsv = layerCostsCsv;
+        this.provenance = provenance;
     }
 
     /** The per-layer costs file of a front point, relative to the run directory. */
@@ -48,14 +53,15 @@ public final class FrontReport {
 
     /** The archive in the order users read it: smallest weight memory first, then id. */
     public static List<Scored> ordered(List<Scored> archive) {
-        return archive.stream().sorted(Comparator.<Scored>comparingDouble(s -> s.evaluation().weightBits())
+        return archive.stream().sorted(Comparator.<Scored>comparingDouble(s -> s.fitness().weightBits())
                 .thenComparing(Scored::id)).toList();
     }
 
     public void write(List<Scored> archive, List<GenerationSummary> generations) {
         List<Scored> front = ordered(archive);
         for (Scored s : front) {
-            store.writeText("best/" + s.id() + ".json", codec.toJsonString(s.candidate().genome()));
+            store.writeText("best/" + s.id() + ".json",
+                    AssignmentJson.write(codec.decode(s.candidate().genome()), provenance.fields()));
             layerCostsCsv.apply(s).ifPresent(csv -> store.writeText(layerCostsPath(s.id()), csv));
         }
         store.writeText("front.csv", csv(front));
@@ -67,7 +73,7 @@ public final class FrontReport {
         StringBuilder sb = new StringBuilder("id,generation,origin," + qualityMetric
                 + ",loss_mean,weight_bits,memory_bytes,cycles,energy_pj,assignment\n");
         for (Scored s : front) {
-            Evaluation e = s.evaluation();
+            Fitness e = s.fitness();
             sb.append(String.format(Locale.ROOT, "%s,%d,%s,%.6f,%.6f,%.1f,%d,%.1f,%.1f,best/%s.json%n", s.id(),
                     s.candidate().generation(), s.candidate().origin().replace(',', ';'), e.quality(), e.lossMean(),
                     e.weightBits(), e.memoryBytes(), e.cycles(), e.energyPj(), s.id()));
@@ -81,8 +87,8 @@ public final class FrontReport {
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(8);
         if (!front.isEmpty()) {
-            double[] x = front.stream().mapToDouble(s -> s.evaluation().memoryBytes() / 1024.0).toArray();
-            double[] y = front.stream().mapToDouble(s -> 100 * s.evaluation().quality()).toArray();
+            double[] x = front.stream().mapToDouble(s -> s.fitness().memoryBytes() / 1024.0).toArray();
+            double[] y = front.stream().mapToDouble(s -> 100 * s.fitness().quality()).toArray();
             chart.addSeries("archive (" + front.size() + " points)", x, y).setMarker(SeriesMarkers.CIRCLE);
         }
         try {
@@ -106,7 +112,7 @@ public final class FrontReport {
                 <th>energy (&micro;J)</th><th>origin</th><th>assignment</th></tr>
                 """.formatted(escape(store.location()), front.size(), qualityMetric));
         for (Scored s : front) {
-            Evaluation e = s.evaluation();
+            Fitness e = s.fitness();
             sb.append(String.format(Locale.ROOT,
                     "<tr><td>%s</td><td>%.2f%%</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td>%.3f</td><td>%s</td>"
                             + "<td><a href=\"best/%s.json\">best/%s.json</a></td></tr>%n",

@@ -21,8 +21,8 @@ public final class Genome {
         return new Genome(genes.clone());
     }
 
-    /** Takes ownership of {@code genes}; for builders that never touch the array again. */
-    static Genome wrap(byte[] genes) {
+    /** Takes ownership of {@code genes}: for builders (space, operators) that never touch the array again. */
+    public static Genome wrap(byte[] genes) {
         return new Genome(genes);
     }
 

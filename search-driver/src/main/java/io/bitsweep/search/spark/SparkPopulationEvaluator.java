@@ -1,6 +1,6 @@
 package io.bitsweep.search.spark;
 
-import io.bitsweep.search.PopulationEvaluator;
+import io.bitsweep.search.loop.PopulationEvaluator;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;

@@ -1,6 +1,6 @@
 package io.bitsweep.search.spark;
 
-import io.bitsweep.search.cli.BuildInfo;
+import io.bitsweep.search.provenance.BuildInfo;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.logging.log4j.Level;

@@ -10,14 +10,21 @@ import com.typesafe.config.ConfigValue;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.provenance.BuildInfo;
+import io.bitsweep.search.provenance.Provenance;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * run.json: the provenance of a run (resolved config, seed, versions, SHA-256 of model and data), and the check that
@@ -29,22 +36,28 @@ public final class RunManifest {
 
     private RunManifest() {}
 
-    public static String create(SearchSettings settings, String modelSha256, String dataSha256, String version,
-                                String sparkVersion) {
+    /**
+     * A new run's run.json: a fresh run id, the resolved config and its SHA-256, the seed, model and data SHA-256,
+     * and the versions of the process that created it.
+     */
+    public static String create(SearchSettings settings, String modelSha256, String dataSha256, String sparkVersion) {
         try {
+            String config = settings.config().root().render(ConfigRenderOptions.concise());
             ObjectNode root = JSON.createObjectNode();
             root.put("schema", SCHEMA);
+            root.put("run_id", UUID.randomUUID().toString());
             root.put("created", Instant.now().toString());
             root.put("seed", settings.seed());
+            root.put("config_sha256", sha256(config));
             ObjectNode versions = root.putObject("versions");
-            versions.put("bitsweep", version);
+            versions.put("bitsweep", BuildInfo.version());
+            versions.put("code", BuildInfo.codeVersion());
             versions.put("spark", sparkVersion);
             versions.put("java", System.getProperty("java.version"));
             ObjectNode sha = root.putObject("sha256");
             sha.put("model", modelSha256);
             sha.put("data", dataSha256);
-            root.set("config", JSON.readTree(settings.config().root()
-                    .render(ConfigRenderOptions.concise())));
+            root.set("config", JSON.readTree(config));
             return JSON.writeValueAsString(root) + "\n";
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -52,15 +65,47 @@ public final class RunManifest {
     }
 
     /**
+     * The provenance of what this process writes into a run: the run's identity from its run.json (a run made before
+     * run ids existed is named by its location, and its config hash is computed from the config it records), and the
+     * versions of this process.
+     */
+    public static Provenance provenance(String runJson, String location, String sparkVersion) {
+        JsonNode run;
+        try {
+            run = JSON.readTree(runJson);
+        } catch (IOException e) {
+            throw new BitSweepException(location + "/run.json: not valid JSON (" + e.getMessage() + ")", e);
+        }
+        String runId = run.path("run_id").asText(location);
+        String configSha = run.has("config_sha256") ? run.get("config_sha256").asText()
+                : sha256(ConfigFactory.parseString(run.path("config").toString()).root()
+                        .render(ConfigRenderOptions.concise()));
+        return new Provenance(runId, configSha, run.path("seed").asLong(), run.path("sha256").path("model").asText(),
+                run.path("sha256").path("data").asText(), BuildInfo.version(), BuildInfo.codeVersion(),
+                System.getProperty("java.version"), sparkVersion);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
+    }
+
+    /**
+     * The keys a resumed run may change: how many generations to run (it only says where the loop stops: no
+     * generation's candidates depend on it, so a finished run can be extended with {@code --set generations=N}),
+     * and where candidates are scored (Spark or the local loop give the same archive).
+     */
+    static final Set<String> CHANGEABLE_ON_RESUME = Set.of(SearchSettings.ROOT + ".generations",
+            SearchSettings.ROOT + ".runner");
+
+    /**
      * Refuses to resume {@code stored} (the existing run.json) with different settings or inputs, naming every key
      * that differs.
      */
-    /**
-     * The one key a resumed run may change: how many generations to run. It only says where the loop stops (no
-     * generation's candidates depend on it), so a finished run can be extended with {@code --set generations=N}.
-     */
-    static final String EXTENDABLE = SearchSettings.ROOT + ".generations";
-
     public static void checkResumable(String stored, String location, SearchSettings settings, String modelSha256,
                                       String dataSha256) {
         JsonNode old;
@@ -80,7 +125,7 @@ public final class RunManifest {
         Map<String, String> defaults = referenceDefaults();
         List<String> differ = new ArrayList<>();
         for (String k : keys) {
-            if (k.equals(EXTENDABLE)) {
+            if (CHANGEABLE_ON_RESUME.contains(k)) {
                 continue;
             }
             if (!before.containsKey(k) && now.get(k).equals(defaults.get(k))) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -128,13 +129,17 @@ public final class RunStore {
         }
     }
 
-    /** The three tables of one generation and its summary.json, then its _COMPLETE marker. */
+    /**
+     * The three tables of one generation and its summary.json, then its _COMPLETE marker.
+     *
+     * @param metadata key-value metadata every table's footer carries (the run's provenance)
+     */
     public void writeGeneration(int generation, List<ScoredTable.Row> population, List<ScoredTable.Row> evaluations,
-                                List<ScoredTable.Row> archive, String summaryJson) {
+                                List<ScoredTable.Row> archive, String summaryJson, Map<String, String> metadata) {
         String dir = generationDir(generation);
-        writeTable(dir + "/population.parquet", population);
-        writeTable(dir + "/evaluations.parquet", evaluations);
-        writeTable(dir + "/archive.parquet", archive);
+        writeTable(dir + "/population.parquet", population, metadata);
+        writeTable(dir + "/evaluations.parquet", evaluations, metadata);
+        writeTable(dir + "/archive.parquet", archive, metadata);
         writeText(dir + "/" + SUMMARY, summaryJson);
         writeText(dir + "/" + COMPLETE, "");
     }
@@ -148,12 +153,22 @@ public final class RunStore {
         }
     }
 
+    /** A generation table's footer metadata. */
+    public Map<String, String> tableMetadata(int generation, String table) {
+        Path file = new Path(root, generationDir(generation) + "/" + table + ".parquet");
+        try {
+            return ScoredTable.metadata(conf, file);
+        } catch (IOException e) {
+            throw new BitSweepException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static String generationDir(int generation) {
         return String.format("generations/gen=%05d", generation);
     }
 
-    private void writeTable(String relative, List<ScoredTable.Row> rows) {
-        atomically(relative, tmp -> ScoredTable.write(conf, tmp, rows));
+    private void writeTable(String relative, List<ScoredTable.Row> rows, Map<String, String> metadata) {
+        atomically(relative, tmp -> ScoredTable.write(conf, tmp, rows, metadata));
     }
 
     private interface TmpWriter {

@@ -1,16 +1,18 @@
 package io.bitsweep.search.store;
 
 import io.bitsweep.search.nsga.Candidate;
-import io.bitsweep.search.nsga.Evaluation;
+import io.bitsweep.search.nsga.Fitness;
 import io.bitsweep.search.space.Genome;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -30,15 +32,11 @@ import org.apache.parquet.schema.MessageTypeParser;
  */
 public final class ScoredTable {
     /**
-     * One table row: a candidate, its evaluation, and the table-specific columns. {@code activationStats} are the
-     * candidate's summed activation statistics in the scorer's layout (empty when the evaluator keeps none).
+     * One table row: a candidate, its fitness (with the candidate's summed activation statistics in the scorer's
+     * layout, empty when the evaluator keeps none), and the table-specific columns.
      */
-    public record Row(Candidate candidate, Evaluation evaluation, String qualityMetric, String assignmentJson,
-                      int rank, double crowdingDistance, boolean reused, List<Long> activationStats) {
-        public Row {
-            activationStats = List.copyOf(activationStats);
-        }
-    }
+    public record Row(Candidate candidate, Fitness fitness, String qualityMetric, String assignmentJson,
+                      int rank, double crowdingDistance, boolean reused) {}
 
     static final String ACTIVATION_STATS = "activation_stats";
 
@@ -72,17 +70,19 @@ public final class ScoredTable {
 
     private ScoredTable() {}
 
-    static void write(Configuration conf, Path file, List<Row> rows) throws IOException {
+    /** @param metadata key-value metadata for the file's footer (the run's provenance) */
+    static void write(Configuration conf, Path file, List<Row> rows, Map<String, String> metadata) throws IOException {
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, conf))
                 .withConf(conf)
                 .withType(SCHEMA)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withExtraMetaData(metadata)
                 .build()) {
             for (Row r : rows) {
                 Candidate c = r.candidate();
-                Evaluation e = r.evaluation();
+                Fitness e = r.fitness();
                 Group g = groups.newGroup()
                         .append("id", c.id())
                         .append("generation", c.generation())
@@ -110,7 +110,7 @@ public final class ScoredTable {
                         .append("crowding_distance", r.crowdingDistance())
                         .append("reused", r.reused())
                         .append("assignment", r.assignmentJson());
-                for (long v : r.activationStats()) {
+                for (long v : e.activationStats()) {
                     g.append(ACTIVATION_STATS, v);
                 }
                 w.write(g);
@@ -127,16 +127,22 @@ public final class ScoredTable {
                 Candidate c = new Candidate(g.getString("id", 0), g.getInteger("generation", 0),
                         g.getInteger("index", 0), Genome.of(g.getBinary("genome", 0).getBytes()),
                         g.getString("origin", 0), opt.apply("parent_a"), opt.apply("parent_b"));
-                Evaluation e = new Evaluation(g.getLong("samples", 0), g.getLong("correct", 0),
+                Fitness e = new Fitness(g.getLong("samples", 0), g.getLong("correct", 0),
                         g.getDouble("quality", 0), g.getDouble("loss_mean", 0), g.getDouble("weight_bits", 0),
                         g.getLong("memory_bytes", 0), g.getDouble("cycles", 0), g.getDouble("energy_pj", 0),
-                        g.getDouble("constraint_violation", 0));
+                        g.getDouble("constraint_violation", 0), activationStats(g));
                 rows.add(new Row(c, e, g.getString("quality_metric", 0), g.getString("assignment", 0),
-                        g.getInteger("rank", 0), g.getDouble("crowding_distance", 0), g.getBoolean("reused", 0),
-                        activationStats(g)));
+                        g.getInteger("rank", 0), g.getDouble("crowding_distance", 0), g.getBoolean("reused", 0)));
             }
         }
         return rows;
+    }
+
+    /** The key-value metadata of a table's footer (the run's provenance). */
+    static Map<String, String> metadata(Configuration conf, Path file) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+            return Map.copyOf(r.getFooter().getFileMetaData().getKeyValueMetaData());
+        }
     }
 
     /** The statistics column; empty in run stores written before it existed. */

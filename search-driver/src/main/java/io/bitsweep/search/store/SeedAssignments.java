@@ -2,6 +2,7 @@ package io.bitsweep.search.store;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.AssignmentJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,10 @@ public final class SeedAssignments {
                 for (String id : frontIds(run.readText("front.csv"), location)) {
                     String file = "best/" + id + ".json";
                     out.add(new Seed(runName + "/" + id,
-                            Assignment.parse(run.readText(file), location + "/" + file)));
+                            AssignmentJson.parse(run.readText(file), location + "/" + file)));
                 }
             } else {
-                out.add(new Seed(lastSegment(run.location()), Assignment.parse(readFile(location, conf), location)));
+                out.add(new Seed(lastSegment(run.location()), AssignmentJson.parse(readFile(location, conf), location)));
             }
         }
         return out;

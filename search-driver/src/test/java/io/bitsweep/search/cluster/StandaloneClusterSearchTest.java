@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.search.cli.BitSweepCli;
-import io.bitsweep.search.cli.BuildInfo;
+import io.bitsweep.search.provenance.BuildInfo;
 import io.bitsweep.search.store.RunStore;
 import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +94,7 @@ class StandaloneClusterSearchTest {
      */
     static byte[] parquetData(Path file) throws Exception {
         byte[] b = Files.readAllBytes(file);
-        int footer = java.nio.ByteBuffer.wrap(b, b.length - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        int footer = ByteBuffer.wrap(b, b.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         return Arrays.copyOf(b, b.length - 8 - footer);
     }
 
@@ -113,7 +116,7 @@ class StandaloneClusterSearchTest {
     }
 
     /** The jars of {@code bitsweep.cluster.spark-jars} if given, else every third-party jar of the test classpath. */
-    static List<Path> sparkHomeJars() throws java.io.IOException {
+    static List<Path> sparkHomeJars() throws IOException {
         String dir = System.getProperty("bitsweep.cluster.spark-jars", "");
         if (dir.isBlank()) {
             return testClasspath().stream()

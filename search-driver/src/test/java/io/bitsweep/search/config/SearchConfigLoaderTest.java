@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.format.NumberFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,13 +22,17 @@ class SearchConfigLoaderTest {
         return assertThrows(BitSweepException.class, () -> load(hocon, sets)).getMessage();
     }
 
+    static List<String> specs(List<NumberFormat> formats) {
+        return formats.stream().map(NumberFormat::spec).toList();
+    }
+
     @Test
     void defaultsComeFromReferenceConf() {
         SearchSettings s = load("bitsweep.search { model = m.tflite, data = d }");
         assertEquals(24, s.population());
         assertEquals(List.of(Objective.ACCURACY, Objective.WEIGHT_BITS, Objective.CYCLES), s.objectives());
-        assertEquals(List.of("int8", "int4", "int2", "pruned"), s.defaultRule().weights());
-        assertEquals(Granularity.PER_CHANNEL, s.defaultRule().granularity());
+        assertEquals(List.of("int8", "int4", "int2", "pruned"), specs(s.defaultRule().weights()));
+        assertEquals(GeneGranularity.PER_CHANNEL, s.defaultRule().granularity());
         assertEquals(0, s.qualityObjective());
         assertTrue(s.memoryBudget().fromTarget());
     }
@@ -39,10 +44,10 @@ class SearchConfigLoaderTest {
                   { match = "conv_2d_0", weights = [int8], granularity = per-layer },
                   { match = "fully_connected_*", weights = ["bfp:m4", "bfp:m6:b8"], bfp-block-sizes = [16, 64] }
                 ]""");
-        assertEquals(List.of("int8"), s.ruleFor("conv_2d_0").weights());
-        assertEquals(Granularity.PER_LAYER, s.ruleFor("conv_2d_0").granularity());
-        assertEquals(List.of("bfp:m4:b16", "bfp:m4:b64", "bfp:m6:b8"), s.ruleFor("fully_connected_3").weights());
-        assertEquals(Granularity.PER_CHANNEL, s.ruleFor("fully_connected_3").granularity());
+        assertEquals(List.of("int8"), specs(s.ruleFor("conv_2d_0").weights()));
+        assertEquals(GeneGranularity.PER_LAYER, s.ruleFor("conv_2d_0").granularity());
+        assertEquals(List.of("bfp:m4:b16", "bfp:m4:b64", "bfp:m6:b8"), specs(s.ruleFor("fully_connected_3").weights()));
+        assertEquals(GeneGranularity.PER_CHANNEL, s.ruleFor("fully_connected_3").granularity());
         assertEquals(s.defaultRule(), s.ruleFor("conv_2d_1"));
     }
 
@@ -86,6 +91,31 @@ class SearchConfigLoaderTest {
         assertTrue(error("bitsweep.search.space.layers = [{ weights = [int8] }]")
                 .contains("bitsweep.search.space.layers[0].match: missing"));
         assertTrue(error("bitsweep.search.space.default.activations = [pruned]").contains("weight format only"));
+    }
+
+    @Test
+    void scalesAreFloatByDefaultAndAChoicePerRule() {
+        assertEquals(List.of(ScaleChoice.FLOAT), load("").defaultRule().scales());
+        SearchSettings s = load("""
+                bitsweep.search.space.default.scales = [float, pot]
+                bitsweep.search.space.layers = [ { match = "conv_2d_0", scales = [float] } ]""");
+        assertEquals(List.of(ScaleChoice.FLOAT, ScaleChoice.POT), s.ruleFor("conv_2d_1").scales());
+        assertEquals(List.of(ScaleChoice.FLOAT), s.ruleFor("conv_2d_0").scales());
+        assertEquals("int4:asym:pot", ScaleChoice.POT.apply(NumberFormat.parse("int4:asym")).spec());
+        assertEquals("bfp:m4:b16", ScaleChoice.POT.apply(NumberFormat.parse("bfp:m4:b16")).spec());
+        assertEquals("int4", ScaleChoice.FLOAT.apply(NumberFormat.parse("int4")).spec());
+    }
+
+    @Test
+    void badScalesNameThePathAndTheAllowedValues() {
+        assertEquals("bitsweep.search.space.default.scales: bad value 'shift' (allowed: float, pot)",
+                error("bitsweep.search.space.default.scales = [float, shift]"));
+        assertEquals("bitsweep.search.space.layers[0].scales: 'pot' is listed twice",
+                error("bitsweep.search.space.layers = [{ match = x, scales = [pot, pot] }]"));
+        assertEquals("bitsweep.search.space.default.scales: must list at least one of float, pot",
+                error("bitsweep.search.space.default.scales = []"));
+        assertTrue(error("bitsweep.search.quantization.fusion = add").contains(
+                "bitsweep.search.quantization.fusion: bad value 'add' (allowed: none, residual)"));
     }
 
     @Test

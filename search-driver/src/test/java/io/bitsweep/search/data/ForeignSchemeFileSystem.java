@@ -1,6 +1,7 @@
 package io.bitsweep.search.data;
 
 import java.net.URI;
+import java.nio.file.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
@@ -13,7 +14,7 @@ public class ForeignSchemeFileSystem extends RawLocalFileSystem {
     public static final String SCHEME = "bsfs";
 
     /** A local path as a bsfs URI. */
-    public static String uri(java.nio.file.Path local) {
+    public static String uri(Path local) {
         return SCHEME + "://" + local.toAbsolutePath().normalize().toUri().getPath();
     }
 

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.search.SearchJob;
-import io.bitsweep.search.SearchListener;
 import io.bitsweep.search.cli.BitSweepCli;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.nsga.Scored;
 import io.bitsweep.search.spark.SparkSessions;
 import java.io.PrintWriter;
@@ -64,9 +64,10 @@ class BestAssignmentsReproduceTest {
                     "--calibration-offset", "10", "--calibration-samples", "16",
                     "--assignment", dir.resolve("run/best/" + p.id() + ".json").toString());
             assertEquals(0, code, err.toString());
-            String expected = String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", p.evaluation().quality(),
-                    p.evaluation().correct(), p.evaluation().samples());
+            String expected = String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", p.fitness().quality(),
+                    p.fitness().correct(), p.fitness().samples());
             assertEquals(expected, out.toString().strip(), p.id());
+            assertTrue(err.toString().contains("eval: assignment provenance: run_id="), err.toString());
         }
     }
 }

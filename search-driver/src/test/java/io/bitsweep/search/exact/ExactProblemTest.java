@@ -7,27 +7,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.metrics.Evaluation;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.hwsim.Targets;
+import io.bitsweep.search.cli.CliErrors;
+import io.bitsweep.search.cli.HwsimCommand;
+import io.bitsweep.search.config.ScaleChoice;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
-import io.bitsweep.eval.assets.Assets;
-import io.bitsweep.eval.data.Datasets;
-import io.bitsweep.eval.metrics.Evaluation;
-import io.bitsweep.eval.model.Model;
-import io.bitsweep.eval.quant.Assignment;
-import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
-import io.bitsweep.search.space.AssignmentCodec;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.SearchSpace;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The exact evaluator on the real IC ResNet-8 and the first 40 ic01 images, without Spark. */
 class ExactProblemTest {
@@ -47,7 +57,7 @@ class ExactProblemTest {
     static void open() {
         settings = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of(), null);
         problem = new ExactProblem(settings);
-        space = SearchSpace.of(settings, problem.layers());
+        space = problem.space();
     }
 
     @Test
@@ -61,9 +71,9 @@ class ExactProblemTest {
 
     @Test
     void int8WeightsKeepTheFloatAccuracyAndFewerBitsCostLess() {
-        Genome int8 = space.uniform("int8", "int8");
-        Genome int4 = space.uniform("int4", "int8");
-        Genome int2 = space.uniform("int2", "int8");
+        Genome int8 = space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"));
+        Genome int4 = space.uniform(NumberFormat.parse("int4"), NumberFormat.parse("int8"));
+        Genome int2 = space.uniform(NumberFormat.parse("int2"), NumberFormat.parse("int8"));
         ExactScorer scorer = problem.scorer(space);
         ExactScorer.Shard shard = scorer.loadShard(0, 1);
         CandidateTally[] t = scorer.score(problem.modelBytes(), shard, new Genome[] {int8, int4, int2}, () -> { });
@@ -83,23 +93,23 @@ class ExactProblemTest {
 
     @Test
     void aCandidateScoresExactlyWhatEvalAssignmentGivesForItsJson(@TempDir Path dir) throws Exception {
-        Genome mixed = space.random(new java.util.SplittableRandom(5));
-        Genome a4 = space.uniform("int8", "int4");
+        Genome mixed = space.random(new SplittableRandom(5));
+        Genome a4 = space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int4"));
         ExactScorer scorer = problem.scorer(space);
         CandidateTally[] t = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1), new Genome[] {mixed, a4},
                 () -> { });
-        AssignmentCodec codec = new AssignmentCodec(space, settings.quantization(), problem.modelSha256());
+        GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
         Path json = dir.resolve("mixed.json");
-        Files.writeString(json, codec.toJsonString(mixed));
+        Files.writeString(json, AssignmentJson.write(codec.decode(mixed)));
         Path data = Assets.resolve("data/ic01");
         Model model = TfliteImporter.load(Assets.resolve("models/ic/pretrainedResnet.tflite"));
-        try (var p = Quantizer.predictor(model, Assignment.read(json), json.toString(), Datasets.open(data), 20)) {
+        try (var p = Quantizer.predictor(model, AssignmentJson.read(json), json.toString(), Datasets.open(data), 20)) {
             Evaluation.Result r = Evaluation.run(p, Datasets.open(data), 40, false);
             assertEquals(r.accuracy().correct(), t[0].correct(), "eval --assignment vs the search's tally");
         }
         // Activations are quantized now: int4 activations change the outputs (the loss), not only the cost.
         CandidateTally int8 = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1),
-                new Genome[] {space.uniform("int8", "int8")}, () -> { })[0];
+                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, () -> { })[0];
         assertNotEquals(int8.lossSum(), t[1].lossSum());
     }
 
@@ -109,7 +119,7 @@ class ExactProblemTest {
                 List.of("hw.target=stripes-16x16-os", "splits.evaluation.count=4"), null);
         ExactProblem stripes = new ExactProblem(s);
         SearchSpace sp = SearchSpace.of(s, stripes.layers());
-        Genome int8 = sp.uniform("int8", "int8");
+        Genome int8 = sp.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"));
         ExactScorer scorer = stripes.scorer(sp);
         ExactScorer.Shard[] shards = {scorer.loadShard(0, 2), scorer.loadShard(1, 2)};
         CandidateTally merged = CandidateTally.merge(
@@ -124,33 +134,42 @@ class ExactProblemTest {
         assertTrue(costs.costs(int8, stats).cycles() < costs.costs(int8, new long[0]).cycles());
         // The static MPIC target ignores them, and scorers for it do not gather them.
         assertEquals(0, problem.scorer(space).score(problem.modelBytes(), scorer.loadShard(0, 2),
-                new Genome[] {space.uniform("int8", "int8")}, () -> { })[0].activationStats().length);
+                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, () -> { })[0].activationStats().length);
     }
 
     @Test
     void hwsimAssignmentCostsExactlyWhatTheSearchCostModelGivesForItsJson(@TempDir Path dir) throws Exception {
-        AssignmentCodec codec = new AssignmentCodec(space, settings.quantization(), problem.modelSha256());
-        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        // Scale choices and fusion on, so that the candidates' requantization (shifts, fused ADDs) is compared too.
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC),
+                List.of("space.default.scales=[float, pot]", "quantization.fusion=residual"), null);
+        SearchSpace sp = SearchSpace.of(s, problem.layers(), ModelLayers.adds(model()));
+        GenomeCodec codec = new GenomeCodec(sp, s.quantization(), problem.modelSha256());
+        SplittableRandom random = new SplittableRandom(11);
         for (int i = 0; i < 3; i++) {
-            Genome g = space.random(random);
+            Genome g = i == 0 ? sp.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"), ScaleChoice.POT)
+                    : sp.random(random);
             Path json = dir.resolve("a" + i + ".json");
-            Files.writeString(json, codec.toJsonString(g));
+            Files.writeString(json, AssignmentJson.write(codec.decode(g)));
             for (String target : List.of("mpic", "systolic-16x16-ws", "bfp-16x16-os")) {
-                CostModel.Costs c = new HwCostModel(model(), space, io.bitsweep.hwsim.Targets.load(target))
-                        .costs(g, new long[0]);
+                CostModel.Costs c = new HwCostModel(model(), codec, Targets.load(target)).costs(g, new long[0]);
                 Path csv = dir.resolve(target + i + ".csv");
-                java.io.StringWriter err = new java.io.StringWriter();
-                picocli.CommandLine cl = new picocli.CommandLine(new io.bitsweep.eval.cli.HwsimCommand());
-                cl.setErr(new java.io.PrintWriter(err));
-                cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
-                cl.setExecutionExceptionHandler(new io.bitsweep.eval.cli.CliErrors(() -> false));
+                StringWriter err = new StringWriter();
+                CommandLine cl = new CommandLine(new HwsimCommand());
+                cl.setErr(new PrintWriter(err));
+                cl.setOut(new PrintWriter(new StringWriter()));
+                cl.setExecutionExceptionHandler(new CliErrors(() -> false));
                 int exit = cl.execute("--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
                         "--target", target, "--assignment", json.toString(), "--csv", csv.toString());
                 assertEquals(0, exit, err.toString());
-                String[] total = Files.readAllLines(csv).stream().filter(l -> l.startsWith("total,")).findFirst()
-                        .orElseThrow().split(",");
+                List<String> rows = Files.readAllLines(csv);
+                String[] total = rows.stream().filter(l -> l.startsWith("total,")).findFirst().orElseThrow()
+                        .split(",");
                 assertEquals(c.cycles(), Long.parseLong(total[5]), target + " total_cycles, genome " + i);
                 assertEquals(c.energyPj(), Double.parseDouble(total[8]), 0.0005, target + " energy_pj, genome " + i);
+                if (i == 0) {
+                    // All int8:pot, fused: conv_2d_0 reads the int8:asym input; the fused ADDs cost nothing.
+                    assertTrue(rows.stream().anyMatch(r -> r.startsWith("add_0,add,0,0,0,0,")), String.join("\n", rows));
+                }
             }
         }
     }

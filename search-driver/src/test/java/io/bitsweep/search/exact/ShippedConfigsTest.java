@@ -8,7 +8,7 @@ import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.Targets;
-import io.bitsweep.search.config.Granularity;
+import io.bitsweep.search.config.GeneGranularity;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.space.LayerSpace;
@@ -35,11 +35,11 @@ class ShippedConfigsTest {
         Targets.load(s.hwTarget());
         assertEquals("exact", s.evaluator(), "the bit-exact engine scores every shipped search");
         for (LayerSpace ls : space.layers()) {
-            ls.weights().forEach(NumberFormat::parse);
-            ls.activations().forEach(NumberFormat::parse);
+            ls.weights().forEach(f -> assertEquals(f, NumberFormat.parse(f.spec()), f + " round-trips"));
+            ls.activations().forEach(f -> assertEquals(f, NumberFormat.parse(f.spec()), f + " round-trips"));
         }
         if (name.equals("ic-resnet8-layerwise")) {
-            assertTrue(space.layers().stream().allMatch(l -> l.granularity() == Granularity.PER_LAYER));
+            assertTrue(space.layers().stream().allMatch(l -> l.granularity() == GeneGranularity.PER_LAYER));
         }
         if (name.equals("ic-resnet8-bfp")) {
             assertEquals(15, space.layers().get(0).weights().size());

@@ -1,5 +1,8 @@
 package io.bitsweep.eval.engine.exact;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The per-output-channel fixed point of a block layer's accumulator. A product of mantissas carries the real
  * factor {@code inputScale · weightScale[c]} (1 for two block operands) besides its power of two; the accumulator
@@ -47,7 +50,7 @@ final class BlockChannels {
         static Segments of(int rowLength, int inputBlockSize, int weightBlockSize) {
             int a = Math.min(inputBlockSize, rowLength);
             int w = Math.min(weightBlockSize, rowLength);
-            java.util.List<int[]> segs = new java.util.ArrayList<>();
+            List<int[]> segs = new ArrayList<>();
             for (int s = 0; s < rowLength; ) {
                 int e = Math.min(rowLength, Math.min((s / a + 1) * a, (s / w + 1) * w));
                 segs.add(new int[] {s, e});

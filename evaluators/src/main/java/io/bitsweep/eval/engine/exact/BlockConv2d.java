@@ -1,6 +1,8 @@
 package io.bitsweep.eval.engine.exact;
 
 import io.bitsweep.eval.model.ConvGeometry;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -92,7 +94,7 @@ public final class BlockConv2d {
         this.input = input;
         this.channels = channels;
         this.seg = BlockChannels.Segments.of(g.inC(), input.blockSize(), w.blockSize());
-        this.prunedChannels = java.util.stream.IntStream.range(0, w.channels()).filter(c -> w.pruned()[c]).toArray();
+        this.prunedChannels = IntStream.range(0, w.channels()).filter(c -> w.pruned()[c]).toArray();
         this.accumulator = accumulator;
         this.stage = stage;
         this.inputBlocksPerPixel = BlockWeights.blocksPerRow(input.blockSize(), g.inC());
@@ -378,11 +380,11 @@ public final class BlockConv2d {
         final int laneBlocks = coutPadded / lanesN;
         // the running lane sums live in arrays, not in loop-carried vectors: C2 on JDK 17 fails to keep vectors
         // that are phis of this loop nest unboxed and then allocates a box per operation
-        java.util.Arrays.fill(fastSums, 0);
+        Arrays.fill(fastSums, 0);
         if (trackMagnitudes) {
-            java.util.Arrays.fill(fastMagnitudes, 0);
+            Arrays.fill(fastMagnitudes, 0);
         }
-        java.util.Arrays.fill(fastViolations, 0);
+        Arrays.fill(fastViolations, 0);
         for (int ky = 0; ky < g.kH(); ky++) {
             int iy = iy0 + ky * g.dilationH();
             boolean rowInside = iy >= 0 && iy < g.inH();

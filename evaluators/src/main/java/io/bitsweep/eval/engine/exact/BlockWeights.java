@@ -6,6 +6,7 @@ import io.bitsweep.eval.format.Granularity;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.QuantizedTensor;
 import io.bitsweep.eval.format.Rounding;
+import java.util.Arrays;
 
 /**
  * The weights of a block layer in integer form, computed once per candidate: per output channel, a reduction
@@ -51,7 +52,7 @@ public record BlockWeights(int channels, int rows, int rowLength, int blockSize,
             exponents[g] = qt.exponents[g] + base;
         }
         double[] scales = new double[channels];
-        java.util.Arrays.fill(scales, 1.0);
+        Arrays.fill(scales, 1.0);
         return new BlockWeights(channels, rows, rowLength, format.blockSize(), mantissas, exponents, scales, pruned,
                 BlockMantissas.magnitudeBits(e));
     }

@@ -1,8 +1,8 @@
 package io.bitsweep.eval.engine.exact;
 
-import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.model.Activation;
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;

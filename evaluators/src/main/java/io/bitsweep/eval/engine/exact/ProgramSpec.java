@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -91,7 +92,7 @@ public record ProgramSpec(Model model, ExactOptions options, Map<String, OpSpec>
 
     /** The layers that run at the place of the ADD fused into them. */
     public Set<String> fusedLayers() {
-        return ops.values().stream().map(OpSpec::fusedLayer).filter(java.util.Objects::nonNull)
+        return ops.values().stream().map(OpSpec::fusedLayer).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
     }
 }

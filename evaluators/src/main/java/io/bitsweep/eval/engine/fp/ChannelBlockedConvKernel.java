@@ -1,7 +1,7 @@
 package io.bitsweep.eval.engine.fp;
 
-import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Activation;
+import io.bitsweep.eval.model.ConvGeometry;
 
 /**
  * What CONV_2D and DEPTHWISE_CONV_2D share: NHWC buffers, window geometry, bias and the fused-activation clamp, and

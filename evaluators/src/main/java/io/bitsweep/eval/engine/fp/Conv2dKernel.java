@@ -1,7 +1,7 @@
 package io.bitsweep.eval.engine.fp;
 
-import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Activation;
+import io.bitsweep.eval.model.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
 
 /**

@@ -1,8 +1,8 @@
 package io.bitsweep.eval.engine.fp;
 
-import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;

@@ -1,7 +1,8 @@
 package io.bitsweep.eval.engine.fp;
 
-import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.Activation;
+import io.bitsweep.eval.model.ConvGeometry;
+import java.util.Arrays;
 
 /**
  * AVERAGE_POOL_2D and MAX_POOL_2D, NHWC. As in TFLite, padded positions are left out: an average divides by the
@@ -32,7 +33,7 @@ final class PoolKernel implements Kernel {
     public void run() {
         for (int oy = 0; oy < g.outH(); oy++) {
             for (int ox = 0; ox < g.outW(); ox++) {
-                java.util.Arrays.fill(acc, average ? 0f : Float.NEGATIVE_INFINITY);
+                Arrays.fill(acc, average ? 0f : Float.NEGATIVE_INFINITY);
                 int count = 0;
                 int y0 = oy * g.strideH() - g.padTop();
                 int x0 = ox * g.strideW() - g.padLeft();

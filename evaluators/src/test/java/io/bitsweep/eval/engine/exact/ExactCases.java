@@ -5,6 +5,7 @@ import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import java.util.List;
@@ -37,7 +38,7 @@ final class ExactCases {
                 int8("ad", "models/ad/ad01_int8.tflite", data("data/ad01")),
                 new Case("ic mixed 2/4/8 + pruned, statistics", () -> quantize(icFloat.get(),
                         Assignment.randomMixed(icFloat.get(), 42), ic01, o -> o.withStatistics(true)), ic01),
-                new Case("ic w4a4 residual fusion, single rounding", () -> quantize(icFloat.get(), Assignment.parse("""
+                new Case("ic w4a4 residual fusion, single rounding", () -> quantize(icFloat.get(), AssignmentJson.parse("""
                         {"schema": "bitsweep.assignment/1", "defaults": {"weights": "int4", "activations": "int4:asym"},
                          "requant": "single", "fusion": "residual"}""", "test"), ic01, o -> o), ic01),
                 new Case("ic int4:pot, int8:pot activations (shift requantization)", () -> quantize(icFloat.get(),

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The shortcut rescaling of a fused residual ADD and the saturation of the fused sum. */
 class ResidualInputTest {
     @Test
     void rescaleRoundsToNearestTiesAwayFromZeroAgainstBigDecimal() {
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        SplittableRandom rnd = new SplittableRandom(3);
         for (int i = 0; i < 20_000; i++) {
             int d = rnd.nextInt(-255, 256);
             long m = rnd.nextBoolean() ? 1L << 30 : rnd.nextLong(1L << 30, 1L << 31);

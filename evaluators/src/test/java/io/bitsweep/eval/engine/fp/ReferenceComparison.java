@@ -7,6 +7,7 @@ import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.metrics.Accuracy;
 import io.bitsweep.eval.metrics.AnomalyScore;
 import io.bitsweep.eval.metrics.RocAuc;
+import java.util.Arrays;
 
 /**
  * Runs our engine and the DJL reference side by side over every sample (and window) of a data set, recording the
@@ -79,7 +80,7 @@ final class ReferenceComparison {
     /** The median over samples of {@link #sampleMaxDifference}. */
     double medianMaxDifference() {
         double[] sorted = sampleMaxDifference.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 

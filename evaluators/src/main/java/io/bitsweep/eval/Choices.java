@@ -1,0 +1,47 @@
+package io.bitsweep.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Enum constants as the words users write (the constant's name in lower case): one spelling rule for every setting
+ * in assignment JSON, CLI options and HOCON configs.
+ */
+public final class Choices {
+    private Choices() {}
+
+    /** The word for a constant: its name in lower case. */
+    public static String word(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The constant whose word is {@code value} (any case), if there is one. */
+    public static <E extends Enum<E>> Optional<E> lookup(Class<E> type, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The words of all constants, in declaration order, for "allowed: ..." in error messages. */
+    public static String words(Class<? extends Enum<?>> type) {
+        List<String> allowed = new ArrayList<>();
+        for (Enum<?> e : type.getEnumConstants()) {
+            allowed.add(word(e));
+        }
+        return String.join(", ", allowed);
+    }
+
+    /**
+     * The constant whose word is {@code value} (any case), else the one-line error
+     * {@code <what> '<value>' is not allowed (allowed: a, b)}.
+     */
+    public static <E extends Enum<E>> E parse(Class<E> type, String value, String what) {
+        return lookup(type, value).orElseThrow(() -> new BitSweepException(what + " '" + value
+                + "' is not allowed (allowed: " + words(type) + ")"));
+    }
+}

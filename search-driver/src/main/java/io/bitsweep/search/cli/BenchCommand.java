@@ -1,0 +1,143 @@
+package io.bitsweep.search.cli;
+
+import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.predictors.Predictors;
+import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.bench.Throughput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bitsweep bench}: single-thread images/s of our engines against DJL-TFLite in one run, on real inputs.
+ * Prints one line per engine: images/s and ms/image by wall clock and by thread CPU time, and the CPU-time
+ * ratios against DJL int8 and DJL float and the CPU-time ratio to the exact int8 engine ("-" when that engine was
+ * not run). All engines run in one JVM, as in a Spark executor that evaluates several kinds of candidates: each
+ * warms up in turn, then the timed seconds are split into rounds that visit every engine, so that the ratios do not
+ * move with the machine's load between one engine's window and the next. A quick figure, not a JMH measurement (the
+ * JMH benchmark is ExactEngineBenchmark).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Images/s per thread: the exact engine (the int8 model, a w4a8 and a mixed per-channel "
+                + "2/4/8/pruned candidate, bfp:m8:b16 and mxint8 candidates from the float model) and our float engine "
+                + "against DJL-TFLite float and int8, in one JVM, interleaved.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--float-model", required = true, paramLabel = "FILE", description = "The float32 .tflite model.")
+    Path floatModel;
+
+    @Option(names = "--int8-model", required = true, paramLabel = "FILE", description = "The int8 .tflite model.")
+    Path int8Model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR|SHARDS", description = "Inputs to cycle through.")
+    Path data;
+
+    @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+            description = "Timed seconds per engine, after as long a warm-up (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--rounds", defaultValue = "8", paramLabel = "N",
+            description = "The timed seconds are split into N rounds that visit the engines in turn, so that all "
+                    + "engines see the same machine conditions (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--engines", split = ",", paramLabel = "NAME[,NAME...]",
+            description = "Run only these engines, in the listed order (default: all of djl-float, djl-int8, float, "
+                    + "exact-int8, exact-w4a8, exact-mixed, exact-bfp, exact-mxint8, in that order).")
+    List<String> engines;
+
+    /** Every engine bench knows, in its default order (the option's description lists them too). */
+    static final List<String> ENGINE_NAMES = List.of("djl-float", "djl-int8", "float", "exact-int8", "exact-w4a8",
+            "exact-mixed", "exact-bfp", "exact-mxint8");
+
+    @Override
+    public Integer call() {
+        if (!(seconds > 0)) {
+            throw new BitSweepException("--seconds must be positive, got " + seconds);
+        }
+        if (rounds < 1) {
+            throw new BitSweepException("--rounds must be at least 1, got " + rounds);
+        }
+        for (Path m : List.of(floatModel, int8Model)) {
+            if (!Files.isRegularFile(m)) {
+                throw new BitSweepException("model file " + m + " does not exist");
+            }
+        }
+        List<String> selected = engines == null ? ENGINE_NAMES : engines;
+        for (String e : selected) {
+            if (!ENGINE_NAMES.contains(e)) {
+                throw new BitSweepException("--engines: unknown engine '" + e + "' (allowed: "
+                        + String.join(", ", ENGINE_NAMES) + ")");
+            }
+        }
+        Dataset dataset = Datasets.open(data);
+        float[][] inputs = Datasets.firstInputs(dataset, 64);
+        Model fm = selected.stream().anyMatch(e -> e.startsWith("exact-") && !e.equals("exact-int8"))
+                ? TfliteImporter.load(floatModel) : null; // the candidates' source
+        List<Throughput.Engine> opened = new ArrayList<>();
+        Map<String, Throughput.Result> results = new LinkedHashMap<>();
+        try {
+            for (String e : selected) {
+                opened.add(new Throughput.Engine(e, open(e, fm, dataset)));
+            }
+            for (Throughput.Result r : Throughput.measureInterleaved(opened, inputs, seconds, seconds, rounds)) {
+                results.put(r.name(), r);
+            }
+        } finally {
+            opened.forEach(e -> e.predictor().close());
+        }
+        var out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%-12s %10s %10s %12s %12s %11s %12s %12s%n", "engine", "images/s", "ms/image",
+                "cpu-images/s", "cpu-ms/image", "x djl-int8", "x djl-float", "time/int8");
+        for (Throughput.Result r : results.values()) {
+            out.printf(Locale.ROOT, "%-12s %10.1f %10.3f %12.1f %12.3f %11s %12s %12s%n", r.name(), r.perSecond(),
+                    r.millisPerInference(), r.perCpuSecond(), r.cpuMillisPerInference(),
+                    ratio(r.perCpuSecond(), results.get("djl-int8"), Throughput.Result::perCpuSecond),
+                    ratio(r.perCpuSecond(), results.get("djl-float"), Throughput.Result::perCpuSecond),
+                    ratio(r.cpuMillisPerInference(), results.get("exact-int8"), Throughput.Result::cpuMillisPerInference));
+        }
+        return 0;
+    }
+
+    private Predictor open(String engine, Model fm, Dataset dataset) {
+        return switch (engine) {
+            case "djl-float" -> Predictors.open("djl", floatModel);
+            case "djl-int8" -> Predictors.open("djl", int8Model);
+            case "float" -> Predictors.open("float", floatModel);
+            case "exact-int8" -> Predictors.open("exact", int8Model);
+            case "exact-w4a8" -> candidate(fm, Assignment.parseUniform("w=int4,a=int8:asym"), "w4a8", dataset);
+            case "exact-mixed" -> candidate(fm, Assignment.randomMixed(fm, 42), "mixed", dataset);
+            case "exact-bfp" -> candidate(fm, Assignment.parseUniform("w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", dataset);
+            case "exact-mxint8" -> candidate(fm, Assignment.parseUniform("w=mxint8,a=mxint8"), "mxint8", dataset);
+            default -> throw new IllegalStateException(engine);
+        };
+    }
+
+    private static Predictor candidate(Model floatModel, Assignment assignment, String name, Dataset dataset) {
+        return Quantizer.predictor(floatModel, assignment, name, dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+    }
+
+    /** {@code value / reference(r)} with two decimals, "-" when the reference engine did not run. */
+    private static String ratio(double value, Throughput.Result reference,
+            ToDoubleFunction<Throughput.Result> of) {
+        return reference == null ? "-" : String.format(Locale.ROOT, "%.2f", value / of.applyAsDouble(reference));
+    }
+}

@@ -1,0 +1,189 @@
+package io.bitsweep.search.loop;
+
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.nsga.Candidate;
+import io.bitsweep.search.nsga.Fitness;
+import io.bitsweep.search.nsga.Fronts;
+import io.bitsweep.search.nsga.ParetoArchive;
+import io.bitsweep.search.nsga.Scored;
+import io.bitsweep.search.operators.Draws;
+import io.bitsweep.search.operators.InitialPopulation;
+import io.bitsweep.search.operators.VariationOperators;
+import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The NSGA-II generation loop, and nothing else: it neither knows Spark nor the run store. Generation 0 is the seeded
+ * initial population; every later generation makes {@code population} children by binary tournament, crossover and
+ * mutation, has the new genomes scored in one batch by a {@link PopulationEvaluator}, keeps the best
+ * {@code population} of parents and children, and merges the children into the global archive. Each generation
+ * returns an immutable {@link GenerationResult}; listeners record it (the run store) and show it (the CLI). Every
+ * random draw comes from (seed, generation, index), so the same seed gives the same results on any evaluator.
+ */
+public final class GenerationLoop {
+    /** How many fresh draws a child gets before a genome seen before is accepted (and its fitness reused). */
+    private static final int DUPLICATE_RETRIES = 8;
+
+    private final SearchSettings settings;
+    private final SearchSpace space;
+    private final Fronts fronts;
+    private final FitnessFunction fitness;
+    private final PopulationEvaluator evaluator;
+    private final List<InitialPopulation.Seeded> seeds;
+    private final SearchListener listener;
+    private final VariationOperators variation;
+    private final Draws draws;
+    private final String qualityMetric;
+    private final long[] reportBudgets;
+
+    private final Map<Genome, Fitness> evaluated;
+    private final List<Double> hypervolumes;
+    private List<Scored> population;
+    private ParetoArchive archive;
+    private int next;
+
+    /**
+     * @param seeds         genomes generation 0 must hold (a warm start), ahead of the baselines
+     * @param start         where to start: {@link LoopState#initial()}, or a resumed run's state
+     * @param reportBudgets the memory budgets (bytes) whose best quality each generation's summary line shows
+     */
+    public GenerationLoop(SearchSettings settings, SearchSpace space, Fronts fronts, FitnessFunction fitness,
+                          PopulationEvaluator evaluator, List<InitialPopulation.Seeded> seeds, LoopState start,
+                          String qualityMetric, long[] reportBudgets, SearchListener listener) {
+        this.settings = settings;
+        this.space = space;
+        this.fronts = fronts;
+        this.fitness = fitness;
+        this.evaluator = evaluator;
+        this.seeds = List.copyOf(seeds);
+        this.listener = listener;
+        this.variation = new VariationOperators(space, settings.variation());
+        this.draws = new Draws(settings.seed());
+        this.qualityMetric = qualityMetric;
+        this.reportBudgets = reportBudgets.clone();
+        this.evaluated = new HashMap<>(start.evaluated());
+        this.hypervolumes = new ArrayList<>(start.hypervolumes());
+        this.population = start.population();
+        this.archive = start.archive();
+        this.next = start.nextGeneration();
+    }
+
+    /** True while generations remain of the {@code generations} the settings ask for. */
+    public boolean hasNext() {
+        return next < settings.generations();
+    }
+
+    /** Runs every remaining generation; returns the final state. */
+    public LoopState runAll() {
+        while (hasNext()) {
+            next();
+        }
+        return state();
+    }
+
+    public LoopState state() {
+        return new LoopState(next, evaluated, population, archive, hypervolumes);
+    }
+
+    /** Runs the next generation. */
+    public GenerationResult next() {
+        int g = next;
+        long t0 = System.nanoTime();
+        List<Candidate> children = g == 0 ? initial() : offspring(g);
+        Map<Genome, Integer> fresh = new LinkedHashMap<>();
+        for (Candidate c : children) {
+            if (!evaluated.containsKey(c.genome())) {
+                fresh.putIfAbsent(c.genome(), fresh.size());
+            }
+        }
+        Genome[] batch = fresh.keySet().toArray(Genome[]::new);
+        listener.generationStarted(g, settings.generations(), (long) batch.length * evaluator.shardCount());
+        if (batch.length > 0) {
+            CandidateTally[] tallies = evaluator.evaluate(g, batch, listener::evaluationsDone);
+            for (int i = 0; i < batch.length; i++) {
+                evaluated.put(batch[i], fitness.of(batch[i], tallies[i]));
+            }
+        }
+        List<Scored> scoredChildren = new ArrayList<>();
+        for (Candidate c : children) {
+            scoredChildren.add(Scored.of(c, evaluated.get(c.genome()), settings.objectives()));
+        }
+        List<Scored> union = new ArrayList<>(population);
+        union.addAll(scoredChildren);
+        population = fronts.select(union, settings.population());
+        archive = archive.update(scoredChildren, fronts, settings.archiveMaxSize(),
+                settings.archiveTruncation() == SearchSettings.ArchiveTruncation.HYPERVOLUME);
+        double hv = fronts.hypervolume(archive.points());
+        hypervolumes.add(hv);
+        next = g + 1;
+        GenerationSummary summary = new GenerationSummary(g, settings.generations(), batch.length,
+                children.size() - batch.length, archive.size(), hv, qualityMetric, bestByBudget(),
+                (System.nanoTime() - t0) / 1e9);
+        GenerationResult result = new GenerationResult(g, scoredChildren, fresh.keySet(), population, archive, hv,
+                summary);
+        listener.generationFinished(result);
+        return result;
+    }
+
+    private List<Candidate> initial() {
+        List<Candidate> out = new ArrayList<>();
+        List<InitialPopulation.Seeded> seeded = InitialPopulation.create(space, settings, draws, seeds);
+        for (int i = 0; i < seeded.size(); i++) {
+            out.add(new Candidate(Candidate.id(0, i), 0, i, seeded.get(i).genome(), seeded.get(i).origin(), null, null));
+        }
+        return out;
+    }
+
+    private List<Candidate> offspring(int g) {
+        Map<Scored, Fronts.Order> order = fronts.order(population);
+        int n = settings.population();
+        List<Candidate> out = new ArrayList<>(n);
+        Set<Genome> taken = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Candidate child = null;
+            for (int attempt = 0; attempt <= DUPLICATE_RETRIES; attempt++) {
+                int stream = i + attempt * n;
+                SplittableRandom sel = draws.stream(g, stream, Draws.Purpose.SELECTION);
+                Scored a = tournament(order, sel);
+                Scored b = tournament(order, sel);
+                Genome genome = variation.mutate(
+                        variation.crossover(a.candidate().genome(), b.candidate().genome(),
+                                draws.stream(g, stream, Draws.Purpose.CROSSOVER)),
+                        draws.stream(g, stream, Draws.Purpose.MUTATION));
+                child = new Candidate(Candidate.id(g, i), g, i, genome, "offspring", a.id(), b.id());
+                if (!evaluated.containsKey(genome) && !taken.contains(genome)) {
+                    break;
+                }
+            }
+            taken.add(child.genome());
+            out.add(child);
+        }
+        return out;
+    }
+
+    /** Binary tournament on (rank, crowding distance), NSGA-II's crowded comparison. */
+    private Scored tournament(Map<Scored, Fronts.Order> order, SplittableRandom rnd) {
+        Scored a = population.get(rnd.nextInt(population.size()));
+        Scored b = population.get(rnd.nextInt(population.size()));
+        return Fronts.byOrder(order).compare(a, b) <= 0 ? a : b;
+    }
+
+    private List<GenerationSummary.BudgetBest> bestByBudget() {
+        List<GenerationSummary.BudgetBest> out = new ArrayList<>();
+        for (long b : reportBudgets) {
+            double best = archive.points().stream().filter(s -> s.fitness().memoryBytes() <= b)
+                    .mapToDouble(s -> s.fitness().quality()).max().orElse(Double.NaN);
+            out.add(new GenerationSummary.BudgetBest(b, best));
+        }
+        return out;
+    }
+}

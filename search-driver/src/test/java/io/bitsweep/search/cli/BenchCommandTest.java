@@ -1,0 +1,46 @@
+package io.bitsweep.search.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitsweep.eval.assets.Assets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code bitsweep bench --engines}: the selection and the ratio columns, not the figures (never a timed test). */
+class BenchCommandTest {
+    private static final String FLOAT = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+    private static final String INT8 = Assets.resolve("models/ic/pretrainedResnet_quant.tflite").toString();
+    private static final String DATA = Assets.resolve("data/ic01").toString();
+
+    @Test
+    void unknownEngineIsAOneLineErrorListingTheAllowedNames() {
+        CliRun r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
+                "--engines", "exact-int8,exact-int4");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.oneLineError(), r.err());
+        assertTrue(r.err().contains("--engines") && r.err().contains("'exact-int4'"), r.err());
+        assertTrue(r.err().contains(String.join(", ", BenchCommand.ENGINE_NAMES)), r.err());
+
+        r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
+                "--rounds", "0");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--rounds must be at least 1, got 0"), r.err());
+    }
+
+    @Test
+    void runsOnlyTheSelectedEnginesAndLeavesMissingReferencesBlank() {
+        CliRun r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
+                "--engines", "exact-int8,exact-w4a8", "--seconds", "0.05", "--rounds", "3");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(2).startsWith("exact-w4a8"), lines.get(2));
+        assertTrue(lines.get(0).strip().endsWith("time/int8"), lines.get(0));
+        String[] row = lines.get(1).strip().split("\\s+");
+        assertEquals("exact-int8", row[0]);
+        // no DJL engine ran: its ratio columns are "-"; against itself the time ratio is 1
+        assertEquals(List.of("-", "-", "1.00"), List.of(row[5], row[6], row[7]));
+    }
+}

@@ -1,0 +1,111 @@
+package io.bitsweep.search.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.data.ShardSetDataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad data through the CLI: each is one line "error: ..." naming the problem, and exit code 1. The broken data sets
+ * are made from a few real IC files copied into a temp directory.
+ */
+class DataCliTest {
+    @TempDir
+    Path tmp;
+    Path ic;
+
+    @BeforeEach
+    void smallIcSet() throws IOException {
+        Path src = Assets.dir().resolve("data/ic01");
+        ic = Files.createDirectory(tmp.resolve("ic-small"));
+        List<String> rows = Files.readAllLines(src.resolve("y_labels.csv")).subList(0, 5);
+        for (String row : rows) {
+            String file = row.split(",")[0];
+            Files.copy(src.resolve(file), ic.resolve(file));
+        }
+        Files.write(ic.resolve("y_labels.csv"), rows);
+    }
+
+    private CliRun convert(Path in, Path out) {
+        return CliRun.run(new DataCommand(), "convert", "--from", "mlperf-tiny", "--in", in.toString(),
+                "--out", out.toString(), "--shard-size", "2");
+    }
+
+    private CliRun eval(Path data) {
+        return CliRun.run(new EvalCommand(), "--model",
+                Assets.resolve("models/ic/pretrainedResnet.tflite").toString(), "--data", data.toString());
+    }
+
+    private static void assertError(CliRun r, String... fragments) {
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertTrue(r.oneLineError(), r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "'" + f + "' not in: " + r.err());
+        }
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void convertWritesShardsAndReportsThem() {
+        Path out = tmp.resolve("shards");
+        CliRun r = convert(ic, out);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("wrote 5 IC samples in 3 shards to " + out), r.out());
+        assertEquals(3, ShardSetDataset.open(out).shardCount());
+        assertEquals(Datasets.open(ic).sha256(), Datasets.open(out).sha256());
+    }
+
+    @Test
+    void missingDataDirectory() {
+        assertError(eval(tmp.resolve("nope")), "data directory", "nope", "does not exist");
+        assertError(convert(tmp.resolve("nope"), tmp.resolve("out")), "does not exist");
+    }
+
+    @Test
+    void labelCountNotMatchingTheFiles() throws IOException {
+        Files.delete(ic.resolve("toy_spaniel_s_000285.bin"));
+        assertError(eval(ic), "y_labels.csv lists 5 files but", "has 4 .bin files", "missing: toy_spaniel_s_000285.bin");
+    }
+
+    @Test
+    void unlistedBinFile() throws IOException {
+        Files.write(ic.resolve("extra.bin"), new byte[3072]);
+        assertError(eval(ic), "not listed: extra.bin");
+    }
+
+    @Test
+    void truncatedBin() throws IOException {
+        Path f = ic.resolve("toy_spaniel_s_000285.bin");
+        Files.write(f, Arrays.copyOf(Files.readAllBytes(f), 3000));
+        assertError(eval(ic), "toy_spaniel_s_000285.bin has 3000 bytes, expected 3072 for IC", "truncated");
+    }
+
+    @Test
+    void unknownLayout() throws IOException {
+        Files.writeString(ic.resolve("y_labels.csv"), Files.readString(ic.resolve("y_labels.csv")).replace(",10,", ",11,"));
+        assertError(eval(ic), "unknown MLPerf Tiny layout: 11 classes", "known: IC 10 classes");
+    }
+
+    @Test
+    void neitherBinDirectoryNorShards() {
+        assertError(eval(tmp), "is not a data set", "y_labels.csv", "manifest.json");
+    }
+
+    @Test
+    void badConvertOptions() {
+        assertError(CliRun.run(new DataCommand(), "convert", "--from", "imagenet", "--in", ic.toString(),
+                "--out", tmp.resolve("o").toString(), "--shard-size", "2"), "--from 'imagenet'", "allowed: mlperf-tiny");
+        assertError(CliRun.run(new DataCommand(), "convert", "--from", "mlperf-tiny", "--in", ic.toString(),
+                "--out", tmp.resolve("o").toString(), "--shard-size", "0"), "--shard-size must be at least 1");
+    }
+}

@@ -1,0 +1,95 @@
+package io.bitsweep.search.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.io.Npy;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bitsweep eval --engine exact} on the real int8 IC model: same result and same raw bytes as DJL. */
+class EvalExactCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void exactEngineSavesTheRawInt8OutputsAndAgreesWithDjl() {
+        String model = Assets.resolve("models/ic/pretrainedResnet_quant.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        Path ours = tmp.resolve("exact.npy");
+        Path theirs = tmp.resolve("djl.npy");
+        CliRun exact = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact",
+                "--save-outputs", ours.toString());
+        CliRun djl = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "djl",
+                "--save-outputs", theirs.toString());
+        assertEquals(0, exact.exit(), exact.err());
+        assertEquals(djl.out(), exact.out());
+        Npy.Array a = Npy.read(ours);
+        assertEquals(Npy.DType.INT8, a.dtype());
+        assertArrayEquals(new int[] {200, 10}, a.shape());
+        assertEquals(bytes(Npy.read(theirs).data()), bytes(a.data()));
+    }
+
+    @Test
+    void badAssignmentsAreOneLineErrors() throws Exception {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        Path a = tmp.resolve("a.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": "
+                + "{\"conv_2d_7\": {\"weights\": [\"int4\"]}}}");
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString());
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.oneLineError(), r.err());
+        assertTrue(r.err().contains("layers.conv_2d_7.weights: 1 channel formats for 64 output channels"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4,a=int8",
+                "--engine", "djl");
+        assertTrue(r.oneLineError() && r.err().contains("allowed: --engine exact"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int17");
+        assertTrue(r.oneLineError() && r.err().contains("--uniform w: "), r.err());
+    }
+
+    @Test
+    void narrowAccumulatorsSaturateAndAreCounted() {
+        String model = Assets.resolve("models/ic/pretrainedResnet_quant.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit",
+                "5", "--accumulator-bits", "12");
+        assertEquals(0, r.exit(), r.err());
+        Matcher m = Pattern.compile("12-bit accumulators, (\\d+) saturations")
+                .matcher(r.err());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--limit", "5");
+        assertTrue(r.err().contains("32-bit accumulators, 0 saturations"), r.err());
+    }
+
+    @Test
+    void fusionOptionFusesResidualAddsAndRejectsUnknownValues() {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int8,a=int8:asym",
+                "--limit", "5", "--fusion", "residual");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("accuracy: "), r.out());
+        assertTrue(r.err().contains("eval: residual fusion: add_0 into conv_2d_2, add_1 into conv_2d_5, add_2 into "
+                + "conv_2d_8"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int8,a=int8:asym",
+                "--fusion", "add");
+        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--fusion 'add' is not allowed (allowed: none, residual)"),
+                r.err());
+        r = CliRun.run(new EvalCommand(), "--model", Assets.resolve("models/ic/pretrainedResnet_quant.tflite")
+                .toString(), "--data", data, "--engine", "exact", "--fusion", "residual");
+        assertTrue(r.oneLineError() && r.err().contains("--fusion applies to a float model"), r.err());
+    }
+
+    private static ByteBuffer bytes(ByteBuffer b) {
+        return b.duplicate().rewind();
+    }
+}
