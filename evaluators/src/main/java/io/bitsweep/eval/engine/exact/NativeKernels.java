@@ -13,9 +13,13 @@ import java.util.Locale;
  * for linux-x86_64 in the jar as {@value #RESOURCE}): extracted to a temporary file and loaded once per JVM. Where
  * it does not load (another platform, no gcc at build time, a CPU without AVX-512 VNNI, a linking error),
  * {@link Kernels#AUTO} runs the Java kernels and {@link Kernels#NATIVE} is a one-line error giving the reason.
+ * {@code -Dbitsweep.native.kernels=false} makes a JVM behave as if it did not load: CI runs the exact-engine tests
+ * that way too, so the fallback is tested on every build even where the library loads.
  */
 final class NativeKernels {
     static final String RESOURCE = "/io/bitsweep/eval/engine/exact/native/linux-x86_64/libbitsweep_kernels.so";
+    /** The system property that, set to {@code false}, keeps the library from loading. */
+    static final String SWITCH = "bitsweep.native.kernels";
     /** Why the library did not load, or null if it did. */
     private static final String FAILURE = load(RESOURCE);
 
@@ -52,6 +56,9 @@ final class NativeKernels {
 
     /** Loads the library from a class-path resource; returns why it failed, or null. */
     static String load(String resource) {
+        if ("false".equals(System.getProperty(SWITCH))) {
+            return "the native kernels are switched off (-D" + SWITCH + "=false)";
+        }
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {

@@ -68,6 +68,24 @@ class NativeKernelsTest {
     }
 
     @Test
+    void theSwitchMakesTheLibraryNotLoad() {
+        // the class's own state first: its initializer loads the library, which must not see the switch set here
+        NativeKernels.available();
+        String before = System.getProperty(NativeKernels.SWITCH);
+        System.setProperty(NativeKernels.SWITCH, "false");
+        try {
+            assertEquals("the native kernels are switched off (-Dbitsweep.native.kernels=false)",
+                    NativeKernels.load(NativeKernels.RESOURCE));
+        } finally {
+            if (before == null) {
+                System.clearProperty(NativeKernels.SWITCH);
+            } else {
+                System.setProperty(NativeKernels.SWITCH, before);
+            }
+        }
+    }
+
+    @Test
     void kernelsAreParsedWithOneLineErrors() {
         assertEquals(Kernels.NATIVE, Kernels.parse("native"));
         assertEquals("auto", Kernels.AUTO.label());
