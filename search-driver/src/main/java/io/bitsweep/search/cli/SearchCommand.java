@@ -49,6 +49,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "RUN|FILE", description = "Warm start: a run directory (its front) or an assignment JSON whose genomes join generation 0; sets bitsweep.search.init-from. Repeatable.")
     List<String> initFrom = new ArrayList<>();
 
+    @Option(names = "--kernels", paramLabel = "auto|java|native", description = "Kernels of the bit-exact engine (sets bitsweep.search.engine.kernels; never changes a result): auto, the native AVX-512 VNNI kernel where it loads, else java; native is an error where it does not load.")
+    String kernels;
+
     @Option(names = "--no-progress", description = "No progress bar (summary lines only).")
     boolean noProgress;
 
@@ -65,7 +68,11 @@ public final class SearchCommand implements Callable<Integer> {
             overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
                     .collect(Collectors.joining(",", "[", "]")));
         }
+        if (kernels != null) {
+            overrides.add("engine.kernels=" + ConfigUtil.quoteString(kernels));
+        }
         SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
+        settings.engine().runsNative(); // native where it does not load: the error here, before any work
         if (out == null) {
             if (resume) {
                 throw new IllegalArgumentException("--resume needs --out DIR (the run to continue)");
