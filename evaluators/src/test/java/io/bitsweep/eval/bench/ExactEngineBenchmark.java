@@ -35,8 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the int8 TFLite model and on search candidates (uniform w4a8; mixed per-channel 2/4/8 with a few pruned
  * channels; bfp:m8:b16 and mxint8 weights and activations, from the float model), and on the VWW int8 model,
  * against DJL-TFLite on the float and the int8 model. The exact engine runs batches of {@link #batch} images with
- * the {@link #kernels} kernels; the {@code images} counter is the rate (images per second), {@link CpuTime} the
- * benchmark thread's CPU time per image (the per-core figure on a shared machine). docs/PERFORMANCE.md.
+ * the {@link #kernels} kernels; the {@code images} counter is the rate (images per second). docs/PERFORMANCE.md.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -115,14 +114,12 @@ public class ExactEngineBenchmark {
 
     /** One batch (one image for the DJL engines). */
     @Benchmark
-    public float[][] images(Images counter, CpuTime cpu) {
+    public float[][] images(Images counter) {
         int n = batchIn.length;
         for (int i = 0; i < n; i++) {
             batchIn[i] = inputs[(next + i) % inputs.length];
         }
-        cpu.start();
         predictor.predictBatch(batchIn, n, out);
-        cpu.stop(n);
         next = (next + n) % inputs.length;
         counter.images += n;
         return out;

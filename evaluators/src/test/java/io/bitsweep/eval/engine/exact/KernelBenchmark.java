@@ -1,6 +1,5 @@
 package io.bitsweep.eval.engine.exact;
 
-import io.bitsweep.eval.bench.CpuTime;
 import io.bitsweep.eval.format.BlockFormat;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.ConvGeometry;
@@ -27,9 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Tiny models (random codes; the arithmetic does not depend on them), batch {@link #batch}: {@code gemm} is the int8
  * GEMM alone (accumulators out), {@code conv} the whole int8 layer (padded input copy, GEMM, requantization),
  * {@code block} a BFP {@code bfp:m8:b16} layer (input block quantization, aligned segment sums, requantization).
- * The {@code macs} counter is the wall-clock rate (G MAC/s = macs / 1e9), {@link CpuTime}'s unitsPerCpuSecond the
- * same per second of the thread's CPU time (the per-core figure on a shared machine). It lives in the engine's
- * package because the kernels are package-private; it is a benchmark, not a test (bin/bench KernelBenchmark).
+ * The {@code macs} counter is the rate that matters: G MAC/s = macs / 1e9. It lives in the engine's package
+ * because the kernels are package-private; it is a benchmark, not a test (bin/bench KernelBenchmark).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -120,28 +118,22 @@ public class KernelBenchmark {
     }
 
     @Benchmark
-    public int[] gemm(Macs counter, CpuTime cpu) {
-        cpu.start();
+    public int[] gemm(Macs counter) {
         gemm.multiply(padded.bytes(), padded.pixels(), 0, acc.length / gemm.paddedChannels(), acc);
-        cpu.stop(macsPerRun);
         counter.macs += macsPerRun;
         return acc;
     }
 
     @Benchmark
-    public byte[] conv(Macs counter, CpuTime cpu) {
-        cpu.start();
+    public byte[] conv(Macs counter) {
         conv.run(in, out, batch);
-        cpu.stop(macsPerRun);
         counter.macs += macsPerRun;
         return out;
     }
 
     @Benchmark
-    public byte[] block(Macs counter, CpuTime cpu) {
-        cpu.start();
+    public byte[] block(Macs counter) {
         block.run(in, out, batch);
-        cpu.stop(macsPerRun);
         counter.macs += macsPerRun;
         return out;
     }
