@@ -71,7 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--kernels", split = ",", defaultValue = "auto", paramLabel = "auto|java|native[,...]",
             description = "Kernels of the exact engines (default: ${DEFAULT-VALUE}). With several, every exact "
-                    + "engine runs once per kernel, in rows named ENGINE:KERNEL, interleaved with the others.")
+                    + "engine runs once per kernel, in rows named ENGINE:KERNEL, interleaved with the others, and "
+                    + "time/int8 compares each row with exact-int8 on the same kernels.")
     List<String> kernels;
 
     @Option(names = "--batch-size", defaultValue = "" + ExactOptions.DEFAULT_BATCH_SIZE, paramLabel = "N",
@@ -130,17 +131,21 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             opened.forEach(e -> e.predictor().close());
         }
-        // time/int8 is against the exact int8 engine on the first listed kernels
+        // time/int8 is against the exact int8 engine on the same kernels (other engines: the first listed kernels)
         String int8Row = runs.size() == 1 ? "exact-int8" : "exact-int8:" + runs.get(0).kernels().label();
         var out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%-12s %10s %10s %12s %12s %11s %12s %12s%n", "engine", "images/s", "ms/image",
+        // the engine column as wide as its longest name (exact-mxint8:native)
+        String name = "%-" + results.keySet().stream().mapToInt(String::length).reduce(12, Math::max) + "s";
+        out.printf(Locale.ROOT, name + " %10s %10s %12s %12s %11s %12s %12s%n", "engine", "images/s", "ms/image",
                 "cpu-images/s", "cpu-ms/image", "x djl-int8", "x djl-float", "time/int8");
         for (Throughput.Result r : results.values()) {
-            out.printf(Locale.ROOT, "%-12s %10.1f %10.3f %12.1f %12.3f %11s %12s %12s%n", r.name(), r.perSecond(),
+            out.printf(Locale.ROOT, name + " %10.1f %10.3f %12.1f %12.3f %11s %12s %12s%n", r.name(), r.perSecond(),
                     r.millisPerInference(), r.perCpuSecond(), r.cpuMillisPerInference(),
                     ratio(r.perCpuSecond(), results.get("djl-int8"), Throughput.Result::perCpuSecond),
                     ratio(r.perCpuSecond(), results.get("djl-float"), Throughput.Result::perCpuSecond),
-                    ratio(r.cpuMillisPerInference(), results.get(int8Row), Throughput.Result::cpuMillisPerInference));
+                    ratio(r.cpuMillisPerInference(), results.get(r.name().contains(":")
+                            ? "exact-int8" + r.name().substring(r.name().indexOf(':')) : int8Row),
+                            Throughput.Result::cpuMillisPerInference));
         }
         return 0;
     }

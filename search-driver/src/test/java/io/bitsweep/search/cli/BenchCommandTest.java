@@ -49,8 +49,9 @@ class BenchCommandTest {
         List<String> lines = r.out().strip().lines().toList();
         assertEquals(List.of("engine", "djl-int8", "exact-int8:java", "exact-int8:auto"),
                 lines.stream().map(l -> l.strip().split("\\s+")[0]).toList(), r.out());
-        // time/int8 is against the first listed kernels
+        // time/int8 is against exact-int8 on the same kernels
         assertEquals("1.00", lines.get(2).strip().split("\\s+")[7]);
+        assertEquals("1.00", lines.get(3).strip().split("\\s+")[7]);
     }
 
     @Test

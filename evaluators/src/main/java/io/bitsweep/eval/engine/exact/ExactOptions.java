@@ -15,8 +15,8 @@ public record ExactOptions(RequantRounding gemmRounding, RequantRounding kernelR
         boolean statistics, Kernels kernels, int batchSize) {
 
     /**
-     * Samples per run unless set: docs/PERFORMANCE.md ("Batches") has the measurement. Larger batches stop paying
-     * once a layer's activations of the whole batch leave the core's L2 cache.
+     * Samples per run unless set: docs/PERFORMANCE.md ("Kernels and batches") has the measurement (the Java kernels
+     * gain about 2x from 1 to 8, 8 to 32 was inside the noise; activation buffers grow with the batch).
      */
     public static final int DEFAULT_BATCH_SIZE = 8;
     /** Largest batch a program takes: its activation buffers grow linearly with it. */
