@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bitsweep.eval.BitSweepException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,7 +62,8 @@ class NativeKernelsTest {
 
     @Test
     void aLibraryThatIsNotThereIsAReasonNotAnError() {
-        String reason = NativeKernels.load("/io/bitsweep/eval/engine/exact/native/no-such-platform/lib.so");
+        String reason = withSwitch(null,
+                () -> NativeKernels.load("/io/bitsweep/eval/engine/exact/native/no-such-platform/lib.so"));
         assertNotNull(reason);
         assertFalse(reason.contains("\n"), reason);
         assertTrue(reason.contains("not in this build") || reason.contains("no native kernel"), reason);
@@ -69,19 +71,28 @@ class NativeKernelsTest {
 
     @Test
     void theSwitchMakesTheLibraryNotLoad() {
-        // the class's own state first: its initializer loads the library, which must not see the switch set here
+        assertEquals("the native kernels are switched off (-Dbitsweep.native.kernels=false)",
+                withSwitch("false", () -> NativeKernels.load(NativeKernels.RESOURCE)));
+    }
+
+    /** {@code load} with the switch property set to {@code value} (null: unset), restored afterwards. */
+    private static String withSwitch(String value, Supplier<String> load) {
+        // the class's own state first: its initializer loads the library, which must not see the value set here
         NativeKernels.available();
         String before = System.getProperty(NativeKernels.SWITCH);
-        System.setProperty(NativeKernels.SWITCH, "false");
+        set(value);
         try {
-            assertEquals("the native kernels are switched off (-Dbitsweep.native.kernels=false)",
-                    NativeKernels.load(NativeKernels.RESOURCE));
+            return load.get();
         } finally {
-            if (before == null) {
-                System.clearProperty(NativeKernels.SWITCH);
-            } else {
-                System.setProperty(NativeKernels.SWITCH, before);
-            }
+            set(before);
+        }
+    }
+
+    private static void set(String value) {
+        if (value == null) {
+            System.clearProperty(NativeKernels.SWITCH);
+        } else {
+            System.setProperty(NativeKernels.SWITCH, value);
         }
     }
 
