@@ -695,21 +695,27 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_depthwis
     if (in) (*env)->ReleasePrimitiveArrayCritical(env, input, in, JNI_ABORT);
 }
 
-JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Gemm(JNIEnv *env, jclass cls,
-        jbyteArray input, jintArray pixels, jint from, jint to, jintArray taps, jint depthSteps, jbyteArray packed,
-        jintArray bias, jint vectors, jintArray acc) {
-    (void) cls;
+/* The one body of the two GEMM entry points: accumulators out (acc), or requantized bytes out (requant, output);
+   the arrays a call does not use are NULL. */
+static void int8GemmCall(JNIEnv *env, jbyteArray input, jintArray pixels, jint from, jint to, jintArray taps,
+        jint depthSteps, jbyteArray packed, jintArray bias, jint vectors, jintArray acc, jintArray requant,
+        jint rounding, jint zeroPoint, jint min, jint max, jint channels, jbyteArray output, jint outOffset) {
     jsize tapCount = (*env)->GetArrayLength(env, taps);
     uint8_t *in = (*env)->GetPrimitiveArrayCritical(env, input, NULL);
     int32_t *px = (*env)->GetPrimitiveArrayCritical(env, pixels, NULL);
     int32_t *tp = (*env)->GetPrimitiveArrayCritical(env, taps, NULL);
     int8_t *w = (*env)->GetPrimitiveArrayCritical(env, packed, NULL);
     int32_t *b = (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
-    int32_t *out = (*env)->GetPrimitiveArrayCritical(env, acc, NULL);
-    if (in && px && tp && w && b && out) {
-        int8Gemm(in, px + from, to - from, tp, tapCount, depthSteps, w, b, vectors, out, NULL, 0, 0, 0, 0, 0, NULL);
+    int32_t *a = acc ? (*env)->GetPrimitiveArrayCritical(env, acc, NULL) : NULL;
+    int32_t *q = requant ? (*env)->GetPrimitiveArrayCritical(env, requant, NULL) : NULL;
+    int8_t *out = output ? (*env)->GetPrimitiveArrayCritical(env, output, NULL) : NULL;
+    if (in && px && tp && w && b && (acc ? a != NULL : q && out)) {
+        int8Gemm(in, px + from, to - from, tp, tapCount, depthSteps, w, b, vectors, a, q, rounding, zeroPoint, min,
+                max, channels, out ? out + outOffset : NULL);
     }
-    if (out) (*env)->ReleasePrimitiveArrayCritical(env, acc, out, 0);
+    if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);
+    if (q) (*env)->ReleasePrimitiveArrayCritical(env, requant, q, JNI_ABORT);
+    if (a) (*env)->ReleasePrimitiveArrayCritical(env, acc, a, 0);
     if (b) (*env)->ReleasePrimitiveArrayCritical(env, bias, b, JNI_ABORT);
     if (w) (*env)->ReleasePrimitiveArrayCritical(env, packed, w, JNI_ABORT);
     if (tp) (*env)->ReleasePrimitiveArrayCritical(env, taps, tp, JNI_ABORT);
@@ -717,28 +723,19 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Gemm
     if (in) (*env)->ReleasePrimitiveArrayCritical(env, input, in, JNI_ABORT);
 }
 
+JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Gemm(JNIEnv *env, jclass cls,
+        jbyteArray input, jintArray pixels, jint from, jint to, jintArray taps, jint depthSteps, jbyteArray packed,
+        jintArray bias, jint vectors, jintArray acc) {
+    (void) cls;
+    int8GemmCall(env, input, pixels, from, to, taps, depthSteps, packed, bias, vectors, acc, NULL, 0, 0, 0, 0, 0,
+            NULL, 0);
+}
+
 JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8GemmRequantized(JNIEnv *env, jclass cls,
         jbyteArray input, jintArray pixels, jint from, jint to, jintArray taps, jint depthSteps, jbyteArray packed,
         jintArray bias, jint vectors, jintArray requant, jint rounding, jint zeroPoint, jint min, jint max,
         jint channels, jbyteArray output, jint outOffset) {
     (void) cls;
-    jsize tapCount = (*env)->GetArrayLength(env, taps);
-    uint8_t *in = (*env)->GetPrimitiveArrayCritical(env, input, NULL);
-    int32_t *px = (*env)->GetPrimitiveArrayCritical(env, pixels, NULL);
-    int32_t *tp = (*env)->GetPrimitiveArrayCritical(env, taps, NULL);
-    int8_t *w = (*env)->GetPrimitiveArrayCritical(env, packed, NULL);
-    int32_t *b = (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
-    int32_t *q = (*env)->GetPrimitiveArrayCritical(env, requant, NULL);
-    int8_t *out = (*env)->GetPrimitiveArrayCritical(env, output, NULL);
-    if (in && px && tp && w && b && q && out) {
-        int8Gemm(in, px + from, to - from, tp, tapCount, depthSteps, w, b, vectors, NULL, q, rounding, zeroPoint, min,
-                max, channels, out + outOffset);
-    }
-    if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);
-    if (q) (*env)->ReleasePrimitiveArrayCritical(env, requant, q, JNI_ABORT);
-    if (b) (*env)->ReleasePrimitiveArrayCritical(env, bias, b, JNI_ABORT);
-    if (w) (*env)->ReleasePrimitiveArrayCritical(env, packed, w, JNI_ABORT);
-    if (tp) (*env)->ReleasePrimitiveArrayCritical(env, taps, tp, JNI_ABORT);
-    if (px) (*env)->ReleasePrimitiveArrayCritical(env, pixels, px, JNI_ABORT);
-    if (in) (*env)->ReleasePrimitiveArrayCritical(env, input, in, JNI_ABORT);
+    int8GemmCall(env, input, pixels, from, to, taps, depthSteps, packed, bias, vectors, NULL, requant, rounding,
+            zeroPoint, min, max, channels, output, outOffset);
 }
