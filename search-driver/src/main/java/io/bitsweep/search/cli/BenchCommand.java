@@ -87,10 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(seconds > 0)) {
-            throw new BitSweepException("--seconds must be positive, got " + seconds);
+            throw UsageError.of(spec, "--seconds must be positive, got " + seconds);
         }
         if (rounds < 1) {
-            throw new BitSweepException("--rounds must be at least 1, got " + rounds);
+            throw UsageError.of(spec, "--rounds must be at least 1, got " + rounds);
         }
         for (Path m : List.of(floatModel, int8Model)) {
             if (!Files.isRegularFile(m)) {
@@ -100,13 +100,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> selected = engines == null ? ENGINE_NAMES : engines;
         for (String e : selected) {
             if (!ENGINE_NAMES.contains(e)) {
-                throw new BitSweepException("--engines: unknown engine '" + e + "' (allowed: "
+                throw UsageError.of(spec, "--engines: unknown engine '" + e + "' (allowed: "
                         + String.join(", ", ENGINE_NAMES) + ")");
             }
         }
         List<ExecutionSettings> runs = new ArrayList<>();
         for (String k : kernels) {
-            runs.add(EngineOptions.of(k, batchSize));
+            runs.add(EngineOptions.of(spec, k, batchSize));
         }
         Dataset dataset = Datasets.open(data);
         float[][] inputs = Datasets.firstInputs(dataset, 64);

@@ -1,7 +1,6 @@
 package io.bitsweep.search.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
@@ -18,25 +17,25 @@ class BenchCommandTest {
     void unknownEngineIsAOneLineErrorListingTheAllowedNames() {
         CliRun r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--engines", "exact-int8,exact-int4");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("--engines") && r.err().contains("'exact-int4'"), r.err());
         assertTrue(r.err().contains(String.join(", ", BenchCommand.ENGINE_NAMES)), r.err());
 
         r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--rounds", "0");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--rounds must be at least 1, got 0"), r.err());
 
         r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--kernels", "java,gpu");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--kernels 'gpu' is not allowed (allowed: auto, java, native)"),
                 r.err());
 
         r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--batch-size", "0");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--batch-size must be in 1..256, got 0"), r.err());
     }
 

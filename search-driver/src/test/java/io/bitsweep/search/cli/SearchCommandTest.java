@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Bad input to `bitsweep search` is one line naming the problem, exit code 1, no stack trace. */
+/** Bad input to `bitsweep search` is one line naming the problem, exit code 1 (2 for a bad command line), no stack trace. */
 class SearchCommandTest {
     static String[] run(String... args) {
         CommandLine cl = BitSweepCli.commandLine();
@@ -40,6 +40,7 @@ class SearchCommandTest {
         assertTrue(r[1].contains("bitsweep.search.evaluator: unknown evaluator 'nope' (allowed: exact, synthetic)"), r[1]);
         r = run("search", "--config", ok.toString(), "--resume");
         assertTrue(r[1].contains("--resume needs --out"), r[1]);
+        assertEquals("2", r[0], "a usage error");
         r = run("search", "--config", ok.toString(), "--kernels", "gpu");
         assertTrue(r[1].contains("bitsweep.search.engine.kernels: bad value 'gpu' (allowed: auto, java, native)"),
                 r[1]);
