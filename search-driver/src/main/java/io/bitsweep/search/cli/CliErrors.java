@@ -45,7 +45,10 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
             return "no such file: " + nsf.getFile();
         }
         if (ex instanceof UncheckedIOException u && u.getCause() != null) {
-            return describe(u.getCause());
+            // new UncheckedIOException(cause) only repeats the cause; a message of its own names the file
+            // ("cannot write .../archive.parquet: No space left on device"), which the cause alone may not.
+            String own = u.getMessage();
+            return own == null || own.equals(u.getCause().toString()) ? describe(u.getCause()) : own.replace('\n', ' ');
         }
         String msg = ex.getMessage();
         if (isBadInput(ex) && msg != null) {
