@@ -47,8 +47,11 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof UncheckedIOException u && u.getCause() != null) {
             // new UncheckedIOException(cause) only repeats the cause; a message of its own names the file
             // ("cannot write .../archive.parquet: No space left on device"), which the cause alone may not.
+            // A missing file is said the one way, "no such file: <path>", whoever wrapped it.
             String own = u.getMessage();
-            return own == null || own.equals(u.getCause().toString()) ? describe(u.getCause()) : own.replace('\n', ' ');
+            boolean ownSaysMore = own != null && !own.equals(u.getCause().toString())
+                    && !(u.getCause() instanceof NoSuchFileException);
+            return ownSaysMore ? own.replace('\n', ' ') : describe(u.getCause());
         }
         String msg = ex.getMessage();
         if (isBadInput(ex) && msg != null) {
