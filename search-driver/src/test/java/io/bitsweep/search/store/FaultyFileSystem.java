@@ -26,6 +26,9 @@ import org.apache.hadoop.util.Progressable;
  * </ul>
  * The fault is JVM-wide (Hadoop caches and instantiates file systems itself) until {@link #disarm}. Registered in
  * META-INF/services like {@link ForeignSchemeFileSystem}.
+ *
+ * <p>For a test that kills the JVM that writes, {@code -Dbsfault.stall=FRAGMENT} makes the create of a file whose
+ * path holds FRAGMENT block for good: the writer stops at a known point in a generation, and the test kills it there.
  */
 public class FaultyFileSystem extends FilterFileSystem {
     public static final String SCHEME = "bsfault";
@@ -81,6 +84,7 @@ public class FaultyFileSystem extends FilterFileSystem {
     @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                                      short replication, long blockSize, Progressable progress) throws IOException {
+        stallIfAsked(f);
         synchronized (FaultyFileSystem.class) {
             checkPermission("create", f);
             if (plan != null && !triggered && f.toString().contains(plan.trigger())) {
@@ -89,6 +93,18 @@ public class FaultyFileSystem extends FilterFileSystem {
         }
         FSDataOutputStream out = super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
         return new FSDataOutputStream(new Budgeted(out, f), statistics);
+    }
+
+    private static void stallIfAsked(Path f) throws IOException {
+        String stall = System.getProperty("bsfault.stall");
+        if (stall != null && f.toString().contains(stall)) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("stalled create of " + f + " interrupted");
+            }
+        }
     }
 
     @Override
