@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 __all__ = [
     "RunStoreError", "NotARunError", "NoCompleteGenerationError", "MissingDataError", "IncompleteRunWarning",
     "Run", "load_run", "load_runs", "runs_from_env", "fronts", "hypervolumes", "summary", "bits_per_element",
-    "ENV_VAR", "LAYER_COST_COLUMNS",
+    "iso_accuracy", "ENV_VAR", "LAYER_COST_COLUMNS", "ISO_COSTS",
 ]
 
 ENV_VAR = "BITSWEEP_RUNS"
@@ -499,3 +499,42 @@ def hypervolumes(runs: Iterable[Run]) -> pd.DataFrame:
 def summary(runs: Iterable[Run]) -> pd.DataFrame:
     """One row per run: strategy, progress, front size, objectives, seed, model and data sha256, path."""
     return pd.DataFrame([r.info() for r in runs]).set_index("run")
+
+
+ISO_COSTS = ("weight_bits", "cycles", "energy_pj")
+"""The costs :func:`iso_accuracy` compares, as front.csv names them."""
+
+
+def iso_accuracy(runs: Iterable[Run], levels: Iterable[float] | None = None) -> pd.DataFrame:
+    """Runs compared at equal accuracy (what ``bitsweep compare`` prints and writes as iso-accuracy.csv).
+
+    For each accuracy (or AUC) level, as a fraction, highest first (default: every quality a front point of any run
+    has): each run's least weight bits, cycles and energy among its front points with quality >= level, each
+    minimised on its own (ties: the smallest id), the id of the point giving it (column ``<cost>_point``), and the
+    saving against the first run in percent (``<cost>_saving_pct``, positive = less). Missing where a run has no
+    point at that level: NaN, and a point id None (NaN where pandas 3 infers a str column). One row per (level,
+    run), in the order of ``runs``.
+    """
+    runs = list(runs)
+    fronts_ = [r.front() for r in runs]
+    if levels is None:
+        levels = sorted({q for f in fronts_ for q in f.quality}, reverse=True)
+    rows = []
+    for level in levels:
+        first = None
+        for r, f in zip(runs, fronts_):
+            reach = f[f.quality >= level]
+            row = {"level": level, "run": r.name}
+            for cost in ISO_COSTS:
+                if reach.empty:
+                    row[cost], row[f"{cost}_point"] = np.nan, None
+                else:
+                    best = reach.sort_values([cost, "id"], kind="stable").iloc[0]
+                    row[cost], row[f"{cost}_point"] = float(best[cost]), best.id
+            if first is None:
+                first = row
+            for cost in ISO_COSTS:
+                ok = not (np.isnan(row[cost]) or np.isnan(first[cost])) and first[cost] > 0
+                row[f"{cost}_saving_pct"] = 100 * (1 - row[cost] / first[cost]) if ok else np.nan
+            rows.append(row)
+    return pd.DataFrame(rows)

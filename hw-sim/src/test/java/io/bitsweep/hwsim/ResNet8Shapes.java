@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The layers of the MLPerf Tiny IC model (models/ic/pretrainedResnet.tflite), in the model's execution order, named
- * as the IR names them (CONTRACTS.md). Read from the model's flatbuffer: all convolutions are SAME-padded; the 1x1
+ * as the IR names them (docs/MODELS.md). Read from the model's flatbuffer: all convolutions are SAME-padded; the 1x1
  * stride-2 shortcut convolutions run after the second 3x3 of their block. RESHAPE and SOFTMAX are left out (no
  * MACs; the hw-sim workload has no such layer kind).
  */

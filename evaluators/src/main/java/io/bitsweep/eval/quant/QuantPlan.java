@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An {@link Assignment} resolved against a model: every quantizable layer (CONTRACTS.md) with one parsed weight
+ * An {@link Assignment} resolved against a model: every quantizable layer (docs/MODELS.md) with one parsed weight
  * format per output channel and its output activation format, and the output format of every ADD the assignment
  * names ({@code addOutputs}; the others write the default activations). Resolution is where user mistakes are
  * caught, each as one line naming the layer and the allowed values: unknown layer names, weights given to an ADD,

@@ -118,6 +118,24 @@ class QuantizerTest {
         e = assertThrows(BitSweepException.class, () -> AssignmentJson.read(a));
         assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse)", e.getMessage());
         e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform("w=int4,x=int8"));
-        assertEquals("--uniform: unknown key 'x' (allowed: w, a)", e.getMessage());
+        assertEquals("--uniform 'w=int4,x=int8': unknown key 'x' (allowed: w, a)", e.getMessage());
+    }
+
+    /** One --uniform grammar (eval, hwsim, export): w=F,a=F with either key optional, F, and F,F. */
+    @Test
+    void uniformTakesTheKeyedAndTheShortForms() {
+        for (String[] c : new String[][] {{"w=int4,a=int8:asym", "int4", "int8:asym"}, {"a=int4", "int8", "int4"},
+                {"w=int2", "int2", "int8"}, {"int8", "int8", "int8"}, {"int4,int8", "int4", "int8"},
+                {" bfp:m4:b16 , int8 ", "bfp:m4:b16", "int8"}, {"a=int8,w=mxint8", "mxint8", "int8"}}) {
+            Assignment a = Assignment.parseUniform(c[0]);
+            assertEquals(c[1], a.defaultWeights().spec(), c[0]);
+            assertEquals(c[2], a.defaultActivations().spec(), c[0]);
+        }
+        for (String bad : new String[] {"", "int4,int8,int2", "int4,", "w=int4,int8", "w=", "int17", "w=int4,a=foo"}) {
+            BitSweepException e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform(bad), bad);
+            assertTrue(e.getMessage().startsWith("--uniform") && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        assertTrue(assertThrows(BitSweepException.class, () -> Assignment.parseUniform("int4,int8,int2")).getMessage()
+                .contains(Assignment.UNIFORM_FORMS));
     }
 }

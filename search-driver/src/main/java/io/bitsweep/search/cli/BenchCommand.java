@@ -71,10 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(seconds > 0)) {
-            throw new BitSweepException("--seconds must be positive, got " + seconds);
+            throw UsageError.of(spec, "--seconds must be positive, got " + seconds);
         }
         if (rounds < 1) {
-            throw new BitSweepException("--rounds must be at least 1, got " + rounds);
+            throw UsageError.of(spec, "--rounds must be at least 1, got " + rounds);
         }
         for (Path m : List.of(floatModel, int8Model)) {
             if (!Files.isRegularFile(m)) {
@@ -84,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> selected = engines == null ? ENGINE_NAMES : engines;
         for (String e : selected) {
             if (!ENGINE_NAMES.contains(e)) {
-                throw new BitSweepException("--engines: unknown engine '" + e + "' (allowed: "
+                throw UsageError.of(spec, "--engines: unknown engine '" + e + "' (allowed: "
                         + String.join(", ", ENGINE_NAMES) + ")");
             }
         }

@@ -1,6 +1,5 @@
 package io.bitsweep.search.cli;
 
-import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.ShardConverter;
 import io.bitsweep.eval.data.ShardManifest;
@@ -46,7 +45,7 @@ public final class DataCommand {
         @Override
         public Integer call() {
             if (!"mlperf-tiny".equals(from)) {
-                throw new BitSweepException("--from '" + from + "' is not supported (allowed: mlperf-tiny)");
+                throw UsageError.of(spec, "--from '" + from + "' is not supported (allowed: mlperf-tiny)");
             }
             TinyDataset src = Datasets.open(in);
             ShardManifest m = ShardConverter.convert(src, out, shardSize, force);

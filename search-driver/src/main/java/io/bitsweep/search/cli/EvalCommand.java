@@ -1,7 +1,7 @@
 package io.bitsweep.search.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Predictor;
@@ -20,6 +20,7 @@ import io.bitsweep.eval.tflite.TfliteImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,15 +39,21 @@ import picocli.CommandLine.Spec;
         description = "Evaluate a model on a labelled data set: top-1 accuracy (IC, VWW, KWS) or ROC AUC of the "
                 + "mean window reconstruction error (AD).")
 public final class EvalCommand implements Callable<Integer> {
+    /** What --model, --data and --assignment mean in every command that takes them (eval, hwsim, inspect). */
+    static final List<String> ENGINES = List.of("float", "djl", "exact");
+    static final String MODEL_DESCRIPTION = "The .tflite model.";
+    static final String DATA_DESCRIPTION = "Labelled data: an MLPerf Tiny .bin directory with y_labels.csv, a shard "
+            + "directory from 'bitsweep data convert', or one shard file.";
+    static final String ASSIGNMENT_DESCRIPTION = "A quantization assignment (bitsweep.assignment/1, docs/ASSIGNMENT.md; "
+            + "e.g. a search's best/<id>.json): per-channel weight formats, per-layer activation formats.";
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A .tflite model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = MODEL_DESCRIPTION)
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR|SHARDS",
-            description = "An MLPerf Tiny .bin directory with y_labels.csv, a shard directory from "
-                    + "'bitsweep data convert', or one shard file.")
+    @Option(names = "--data", required = true, paramLabel = "DIR|SHARDS", description = DATA_DESCRIPTION)
     Path data;
 
     @Option(names = "--engine", defaultValue = "float", paramLabel = "NAME",
@@ -54,13 +61,19 @@ public final class EvalCommand implements Callable<Integer> {
     String engine;
 
     @Option(names = "--assignment", paramLabel = "A.json",
-            description = "Quantize the float model by this assignment (docs/ASSIGNMENT.md) and run it on the exact "
+            description = ASSIGNMENT_DESCRIPTION + " Eval quantizes the float model by it and runs it on the exact "
                     + "engine.")
     Path assignment;
 
     @Option(names = "--uniform", paramLabel = "w=SPEC,a=SPEC",
-            description = "Quantize the float model uniformly, e.g. w=int4,a=int8, and run it on the exact engine.")
+            description = "Quantize the float model uniformly and run it on the exact engine: w=SPEC,a=SPEC (a key "
+                    + "left out is int8), SPEC for both, or WEIGHTS,ACTIVATIONS; e.g. w=int4,a=int8:asym, int8, "
+                    + "int4,int8 (the same grammar as hwsim).")
     String uniform;
+
+    @Option(names = "--json", description = "Print one JSON document (bitsweep.eval/1) on stdout instead of the "
+            + "result line.")
+    boolean json;
 
     @Option(names = "--fusion", paramLabel = "none|residual",
             description = "With --assignment/--uniform: fuse residual ADDs into the accumulator of the conv feeding "
@@ -91,7 +104,7 @@ public final class EvalCommand implements Callable<Integer> {
     int accumulatorBits;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-            description = "Evaluate only the first N samples (default: all).")
+            description = "At most N samples, from --offset on (default: all).")
     int limit;
 
     @Option(names = "--save-outputs", paramLabel = "FILE.npy",
@@ -103,10 +116,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (limit < 0) {
-            throw new BitSweepException("--limit must be at least 0, got " + limit);
+            throw UsageError.of(spec, "--limit must be at least 0, got " + limit);
         }
         if (offset < 0) {
-            throw new BitSweepException("--offset must be at least 0, got " + offset);
+            throw UsageError.of(spec, "--offset must be at least 0, got " + offset);
+        }
+        if (!ENGINES.contains(engine)) {
+            throw UsageError.of(spec, "--engine: unknown engine '" + engine + "' (allowed: "
+                    + String.join(", ", ENGINES) + ")");
         }
         if (!Files.isRegularFile(model)) {
             throw new BitSweepException("model file " + model + " does not exist");
@@ -130,7 +147,11 @@ public final class EvalCommand implements Callable<Integer> {
                 Npy.writeFloats(saveOutputs, result.outputs(), result.outputShape());
             }
         }
-        spec.commandLine().getOut().println(result.line());
+        if (json) {
+            JsonOutput.print(spec.commandLine().getOut(), document(result, dataset, seconds, saturations));
+        } else {
+            spec.commandLine().getOut().println(result.line());
+        }
         spec.commandLine().getErr().printf(Locale.ROOT, "eval: %s engine, %d %s samples in %.1f s, data sha256 %s%n",
                 engine, result.labels().length, dataset.kind(), seconds, dataset.sha256());
         if (saturations >= 0) {
@@ -149,14 +170,54 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** --json: the result line's numbers and what the summary lines on stderr say, as one document. */
+    private ObjectNode document(Evaluation.Result result, Dataset dataset, double seconds, long saturations) {
+        ObjectNode doc = JsonOutput.mapper().createObjectNode();
+        doc.put("schema", "bitsweep.eval/1");
+        doc.put("model", model.toString());
+        doc.put("data", data.toString());
+        doc.put("data_sha256", dataset.sha256());
+        doc.put("engine", engine);
+        doc.put("offset", offset);
+        doc.put("samples", result.labels().length);
+        if (result.isAnomalyDetection()) {
+            doc.put("metric", "auc");
+            doc.put("value", result.auc());
+        } else {
+            doc.put("metric", "accuracy");
+            doc.put("value", result.accuracy().value());
+            doc.put("correct", result.accuracy().correct());
+        }
+        doc.put("seconds", seconds);
+        if (assignment != null) {
+            doc.put("assignment", assignment.toString());
+        }
+        if (uniform != null) {
+            doc.put("uniform", uniform);
+        }
+        if (saturations >= 0) {
+            doc.put("accumulator_bits", accumulatorBits);
+            doc.put("saturations", saturations);
+        }
+        if (!provenance.isEmpty()) {
+            ObjectNode p = doc.putObject("provenance");
+            provenance.forEach(p::put);
+        }
+        if (residualFusions != null) {
+            ObjectNode f = doc.putObject("residual_fusions");
+            residualFusions.forEach(f::put);
+        }
+        return doc;
+    }
+
     /** The engine by name, or the exact engine on the float model quantized by --assignment / --uniform. */
     private Predictor openPredictor(Dataset dataset) {
         if (accumulatorBits < 8 || accumulatorBits > 32) {
-            throw new BitSweepException("--accumulator-bits must be in 8..32, got " + accumulatorBits);
+            throw UsageError.of(spec, "--accumulator-bits must be in 8..32, got " + accumulatorBits);
         }
         if (assignment == null && uniform == null) {
             if (fusion != null) {
-                throw new BitSweepException("--fusion applies to a float model quantized by --assignment or --uniform "
+                throw UsageError.of(spec, "--fusion applies to a float model quantized by --assignment or --uniform "
                         + "(an int8 model runs as it is)");
             }
             if (engine.equals("exact")) {
@@ -166,10 +227,10 @@ public final class EvalCommand implements Callable<Integer> {
             return Predictors.open(engine, model);
         }
         if (assignment != null && uniform != null) {
-            throw new BitSweepException("give either --assignment or --uniform, not both");
+            throw UsageError.of(spec, "give either --assignment or --uniform, not both");
         }
         if (spec.commandLine().getParseResult().hasMatchedOption("--engine") && !engine.equals("exact")) {
-            throw new BitSweepException("--assignment and --uniform run on the exact engine (allowed: --engine exact), "
+            throw UsageError.of(spec, "--assignment and --uniform run on the exact engine (allowed: --engine exact), "
                     + "got --engine " + engine);
         }
         if (calibrationOffset < 0 || calibrationOffset >= calibration(dataset).size()) {
@@ -177,7 +238,7 @@ public final class EvalCommand implements Callable<Integer> {
                     + ", got " + calibrationOffset);
         }
         if (calibrationSamples < 1) {
-            throw new BitSweepException("--calibration-samples must be at least 1, got " + calibrationSamples);
+            throw UsageError.of(spec, "--calibration-samples must be at least 1, got " + calibrationSamples);
         }
         engine = "exact";
         Assignment a;
@@ -186,10 +247,11 @@ public final class EvalCommand implements Callable<Integer> {
             a = doc.assignment();
             provenance = doc.provenance();
         } else {
-            a = Assignment.parseUniform(uniform);
+            a = OptionValues.uniform(spec, uniform);
         }
         if (fusion != null) {
-            a = a.withSettings(a.settings().withFusion(Choices.parse(QuantSettings.Fusion.class, fusion, "--fusion")));
+            a = a.withSettings(a.settings().withFusion(OptionValues.choice(spec, QuantSettings.Fusion.class, fusion,
+                    "--fusion")));
         }
         String source = assignment != null ? assignment.toString() : "--uniform";
         ProgramSpec q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),

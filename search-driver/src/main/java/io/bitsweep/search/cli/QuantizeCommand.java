@@ -52,7 +52,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NumberFormat fmt = NumberFormat.parse(format, "--format");
+        NumberFormat fmt = parseFormat();
         Rounding rounding = parseRounding();
         Npy.Array array = Npy.read(in);
         if (array.dtype() != Npy.DType.FLOAT32) {
@@ -73,18 +73,26 @@ public final class QuantizeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private NumberFormat parseFormat() {
+        try {
+            return NumberFormat.parse(format, "--format");
+        } catch (BitSweepException e) {
+            throw UsageError.of(spec, e.getMessage());
+        }
+    }
+
     private Rounding parseRounding() {
         try {
             return Rounding.parse(round);
         } catch (BitSweepException e) {
-            throw new BitSweepException("--round: " + e.getMessage(), e);
+            throw UsageError.of(spec, "--round: " + e.getMessage());
         }
     }
 
     private Granularity granularity(NumberFormat fmt) {
         if (fmt instanceof BlockFormat) {
             if (channelAxis != null) {
-                throw new BitSweepException("--per-channel applies to integer formats; " + fmt
+                throw UsageError.of(spec, "--per-channel applies to integer formats; " + fmt
                         + " shares one exponent per block (use --axis to choose the block axis)");
             }
             return Granularity.blocks(axis);

@@ -45,7 +45,7 @@ import java.util.Set;
  */
 public final class WorkloadAdapter {
 
-    /** The number formats of a candidate, layer by layer (CONTRACTS.md: "weights" per channel, "activations"). */
+    /** The number formats of a candidate, layer by layer (docs/ASSIGNMENT.md: "weights" per channel, "activations"). */
     public interface Precisions {
         /** One weight format per output channel of a quantizable layer. */
         NumberFormat[] weights(Op op, int outputChannels);

@@ -1,7 +1,6 @@
 package io.bitsweep.search.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
@@ -18,14 +17,14 @@ class BenchCommandTest {
     void unknownEngineIsAOneLineErrorListingTheAllowedNames() {
         CliRun r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--engines", "exact-int8,exact-int4");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("--engines") && r.err().contains("'exact-int4'"), r.err());
         assertTrue(r.err().contains(String.join(", ", BenchCommand.ENGINE_NAMES)), r.err());
 
         r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--rounds", "0");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--rounds must be at least 1, got 0"), r.err());
     }
 

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.io.Npy;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,14 +48,38 @@ class EvalExactCommandTest {
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": "
                 + "{\"conv_2d_7\": {\"weights\": [\"int4\"]}}}");
         CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit());
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("layers.conv_2d_7.weights: 1 channel formats for 64 output channels"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4,a=int8",
                 "--engine", "djl");
         assertTrue(r.oneLineError() && r.err().contains("allowed: --engine exact"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int17");
-        assertTrue(r.oneLineError() && r.err().contains("--uniform w: "), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("--uniform weights: "), r.err());
+    }
+
+    /** --uniform int8 is w=int8,a=int8, as in hwsim; --json carries the result line's numbers. */
+    @Test
+    void uniformShortFormAndJson() throws Exception {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun keyed = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int8,a=int8",
+                "--limit", "20");
+        CliRun shortForm = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "int8",
+                "--limit", "20");
+        assertEquals(0, shortForm.exit(), shortForm.err());
+        assertEquals(keyed.out(), shortForm.out());
+        CliRun json = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "int8",
+                "--limit", "20", "--json");
+        assertEquals(0, json.exit(), json.err());
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertEquals("bitsweep.eval/1", doc.path("schema").asText());
+        assertEquals("exact", doc.path("engine").asText());
+        assertEquals(String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", doc.path("value").asDouble(),
+                doc.path("correct").asLong(), doc.path("samples").asLong()), shortForm.out().strip());
+        assertEquals(20, doc.path("samples").asInt());
+        assertEquals(32, doc.path("accumulator_bits").asInt());
+        assertTrue(doc.path("data_sha256").asText().matches("[0-9a-f]{64}"), doc.toString());
     }
 
     @Test
@@ -81,7 +108,7 @@ class EvalExactCommandTest {
                 + "conv_2d_8"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int8,a=int8:asym",
                 "--fusion", "add");
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--fusion 'add' is not allowed (allowed: none, residual)"),
                 r.err());
         r = CliRun.run(new EvalCommand(), "--model", Assets.resolve("models/ic/pretrainedResnet_quant.tflite")

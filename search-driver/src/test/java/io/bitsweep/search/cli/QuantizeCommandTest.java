@@ -44,6 +44,7 @@ class QuantizeCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
@@ -152,15 +153,23 @@ class QuantizeCommandTest {
         return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -2;
     }
 
-    // ---- bad input: one line on stderr, exit 1, nothing written ----
+    // ---- bad input: one line on stderr, exit 1 (bad file) or 2 (bad option value), nothing written ----
 
     Run badRun(Path in, String... extra) throws IOException {
+        return bad(CliErrors.EXIT_FAILURE, in, extra);
+    }
+
+    Run badUsage(String... options) throws IOException {
+        return bad(CliErrors.EXIT_USAGE, goodInput(), options);
+    }
+
+    Run bad(int exit, Path in, String... extra) throws IOException {
         Path out = dir.resolve("out.npy");
         Files.writeString(out, "previous content");
         List<String> args = new ArrayList<>(List.of("--in", in.toString(), "--out", out.toString()));
         args.addAll(List.of(extra));
         Run r = run(args.toArray(String[]::new));
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertEquals(exit, r.exit(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertFalse(r.err().contains("Exception"), r.err());
@@ -176,25 +185,25 @@ class QuantizeCommandTest {
 
     @Test
     void unknownSpec() throws IOException {
-        Run r = badRun(goodInput(), "--format", "mxfp5");
+        Run r = badUsage("--format", "mxfp5");
         assertTrue(r.err().startsWith("error: --format: unknown number format 'mxfp5' (allowed: int2..int16[:asym][:pot], pruned, fp32, bfp:m<2..16>:b<4..256>[:e<4..8>], mxint8"), r.err());
     }
 
     @Test
     void bitsOrBlockSizeOutOfRange() throws IOException {
-        assertTrue(badRun(goodInput(), "--format", "int32").err().contains("32 bits is out of range (allowed: int2..int16)"));
-        assertTrue(badRun(goodInput(), "--format", "bfp:m4:b512").err().contains("block size 512 is out of range (allowed: b4..b256)"));
-        assertTrue(badRun(goodInput(), "--format", "mxint8:b1").err().contains("block size 1 is out of range (allowed: b4..b256)"));
-        assertTrue(badRun(goodInput(), "--format", "bfp:m20:b16").err().contains("mantissa bits 20 is out of range (allowed: m2..m16)"));
+        assertTrue(badUsage("--format", "int32").err().contains("32 bits is out of range (allowed: int2..int16)"));
+        assertTrue(badUsage("--format", "bfp:m4:b512").err().contains("block size 512 is out of range (allowed: b4..b256)"));
+        assertTrue(badUsage("--format", "mxint8:b1").err().contains("block size 1 is out of range (allowed: b4..b256)"));
+        assertTrue(badUsage("--format", "bfp:m20:b16").err().contains("mantissa bits 20 is out of range (allowed: m2..m16)"));
     }
 
     @Test
     void badRoundingModeAxisOrGranularity() throws IOException {
-        assertTrue(badRun(goodInput(), "--format", "int8", "--round", "up").err()
+        assertTrue(badUsage("--format", "int8", "--round", "up").err()
                 .contains("--round: unknown rounding mode 'up' (allowed: nearest, even, floor)"));
         assertTrue(badRun(goodInput(), "--format", "mxint8", "--axis", "3").err()
                 .contains("axis 3 is out of range for shape [4] (allowed: -1..0)"));
-        assertTrue(badRun(goodInput(), "--format", "mxint8", "--per-channel", "0").err()
+        assertTrue(badUsage("--format", "mxint8", "--per-channel", "0").err()
                 .contains("--per-channel applies to integer formats"));
     }
 
