@@ -7,6 +7,7 @@ import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
@@ -102,6 +103,16 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Exact engine: accumulator width in bits, 8..32 (default: ${DEFAULT-VALUE}, TFLite's int32); "
                     + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
     int accumulatorBits;
+
+    @Option(names = "--kernels", paramLabel = "auto|java|native", defaultValue = "auto",
+            description = "Exact engine: its kernels (default: ${DEFAULT-VALUE}, the native AVX-512 VNNI kernel where it "
+                    + "loads, else java; native is an error where it does not load). Never changes a result.")
+    String kernels;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ExactOptions.DEFAULT_BATCH_SIZE,
+            description = "Exact engine: samples per pass, 1.." + ExactOptions.MAX_BATCH_SIZE
+                    + " (default: ${DEFAULT-VALUE}). Never changes a result.")
+    int batchSize;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "At most N samples, from --offset on (default: all).")
@@ -215,6 +226,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (accumulatorBits < 8 || accumulatorBits > 32) {
             throw UsageError.of(spec, "--accumulator-bits must be in 8..32, got " + accumulatorBits);
         }
+        ExecutionSettings run = EngineOptions.of(spec, kernels, batchSize);
         if (assignment == null && uniform == null) {
             if (fusion != null) {
                 throw UsageError.of(spec, "--fusion applies to a float model quantized by --assignment or --uniform "
@@ -222,7 +234,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (engine.equals("exact")) {
                 return new ExactPredictor(TfliteImporter.load(model),
-                        ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
+                        run.applyTo(ExactOptions.tflite()).withAccumulatorBits(accumulatorBits));
             }
             return Predictors.open(engine, model);
         }
@@ -259,7 +271,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (a.settings().fusion() == QuantSettings.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();
         }
-        return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
+        return new ExactPredictor(q.withOptions(run.applyTo(q.options()).withAccumulatorBits(accumulatorBits)));
     }
 
     /** The provenance the --assignment file records (reported on stderr); empty if it has none. */

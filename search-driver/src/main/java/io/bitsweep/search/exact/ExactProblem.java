@@ -238,7 +238,7 @@ public final class ExactProblem implements SearchProblem {
     public ExactScorer scorer(SearchSpace space) {
         return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo,
                 space == null ? null : codec(space), settings.quantization().calibration().method(), model.sha256(),
-                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null, settings.engine());
     }
 
     @Override

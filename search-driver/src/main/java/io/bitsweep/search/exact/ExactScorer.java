@@ -5,6 +5,7 @@ import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
@@ -39,6 +40,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final String modelSha256;
     private final String dataSha256;
     private final List<String> statisticsLayers;
+    private final ExecutionSettings engine;
 
     /** The samples of one shard: inputs[sample][window] in model input layout, labels, and their sample ids. */
     record Shard(TaskKind kind, int[] ids, int[] labels, float[][][] inputs) implements LabelledSamples {
@@ -71,10 +73,11 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     /**
      * @param statisticsLayers the layers whose activation statistics are gathered (the cost model's layout), or
      *                         null when the target does not use them: gathering costs a scan per layer output
+     * @param engine the engine's kernels and batch size (the config's {@code engine} block)
      */
     ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, GenomeCodec codec,
                 QuantSettings.CalibrationMethod calibrationMethod, String modelSha256, String dataSha256,
-                List<String> statisticsLayers) {
+                List<String> statisticsLayers, ExecutionSettings engine) {
         this.data = data;
         this.from = from;
         this.to = to;
@@ -85,6 +88,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         this.modelSha256 = modelSha256;
         this.dataSha256 = dataSha256;
         this.statisticsLayers = statisticsLayers == null ? null : List.copyOf(statisticsLayers);
+        this.engine = engine;
     }
 
     @Override
@@ -114,7 +118,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         for (int i = 0; i < population.length; i++) {
             ProgramSpec q = quantize(model, population[i], calibration);
             ExactPredictor predictor = new ExactPredictor(q.withOptions(
-                    q.options().withStatistics(statisticsLayers != null)));
+                    engine.applyTo(q.options()).withStatistics(statisticsLayers != null)));
             out[i] = score(i, predictor, shard);
             if (statisticsLayers != null) {
                 out[i] = out[i].withActivationStats(
