@@ -8,6 +8,7 @@ import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
@@ -127,6 +128,16 @@ public final class EvalCommand implements Callable<Integer> {
                     + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
     int accumulatorBits;
 
+    @Option(names = "--kernels", paramLabel = "auto|java|native", defaultValue = "auto",
+            description = "Exact engine: its kernels (default: ${DEFAULT-VALUE}, the native AVX-512 VNNI kernel where it "
+                    + "loads, else java; native is an error where it does not load). Never changes a result.")
+    String kernels;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ExactOptions.DEFAULT_BATCH_SIZE,
+            description = "Exact engine: samples per pass, 1.." + ExactOptions.MAX_BATCH_SIZE
+                    + " (default: ${DEFAULT-VALUE}). Never changes a result.")
+    int batchSize;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "At most N samples, from --offset on (default: all).")
     int limit;
@@ -242,6 +253,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (accumulatorBits < 8 || accumulatorBits > 32) {
             throw UsageError.of(spec, "--accumulator-bits must be in 8..32, got " + accumulatorBits);
         }
+        ExecutionSettings run = EngineOptions.of(spec, kernels, batchSize);
         if (assignment == null && uniform == null) {
             for (String option : List.of("--fusion", "--weight-rounding", "--bias-correction", "--no-bias-correction",
                     "--weight-scales", "--calibration-method")) {
@@ -252,7 +264,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (engine.equals("exact")) {
                 return new ExactPredictor(TfliteImporter.load(model),
-                        ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
+                        run.applyTo(ExactOptions.tflite()).withAccumulatorBits(accumulatorBits));
             }
             return Predictors.open(engine, model);
         }
@@ -287,7 +299,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (a.settings().fusion() == QuantSettings.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();
         }
-        return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
+        return new ExactPredictor(q.withOptions(run.applyTo(q.options()).withAccumulatorBits(accumulatorBits)));
     }
 
     /** The assignment's settings with those given on the command line in their place. */

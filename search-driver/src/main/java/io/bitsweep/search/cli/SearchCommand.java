@@ -52,6 +52,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "RUN|FILE", description = "Warm start: a run directory (its front) or an assignment JSON whose genomes join generation 0; sets bitsweep.search.init-from. Repeatable.")
     List<String> initFrom = new ArrayList<>();
 
+    @Option(names = "--kernels", paramLabel = "auto|java|native", description = "Kernels of the bit-exact engine (sets bitsweep.search.engine.kernels; never changes a result): auto, the native AVX-512 VNNI kernel where it loads, else java; native is an error where it does not load.")
+    String kernels;
+
     @Option(names = "--event-log", paramLabel = "DIR",
             description = "Write Spark's event log into DIR (a path or Hadoop URI, created if missing), so that "
                     + "Spark's History Server shows the finished run: one job per generation, described "
@@ -78,7 +81,11 @@ public final class SearchCommand implements Callable<Integer> {
             overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
                     .collect(Collectors.joining(",", "[", "]")));
         }
+        if (kernels != null) {
+            overrides.add("engine.kernels=" + ConfigUtil.quoteString(kernels));
+        }
         SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
+        settings.engine().runsNative(); // native where it does not load: the error here, before any work
         if (eventLog != null && settings.runner() != SearchSettings.Runner.SPARK) {
             throw UsageError.of(spec, "--event-log needs the Spark runner; the config sets runner = "
                     + settings.runner().name().toLowerCase(Locale.ROOT));

@@ -7,6 +7,9 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
+import io.bitsweep.eval.engine.exact.Kernels;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.PrunedFormat;
 import io.bitsweep.eval.quant.QuantSettings;
@@ -27,6 +30,7 @@ public record SearchSettings(
         String data,
         String evaluator,
         Runner runner,
+        ExecutionSettings engine,
         String hwTarget,
         String hwDir,
         long seed,
@@ -81,6 +85,8 @@ public record SearchSettings(
             return new SearchSettings(
                     c.getString("model"), c.getString("data"), nonEmpty(c, "evaluator"),
                     choice(c, "runner", Runner.class),
+                    new ExecutionSettings(choice(c, "engine.kernels", Kernels.class),
+                            between(c, "engine.batch-size", 1, ExactOptions.MAX_BATCH_SIZE)),
                     nonEmpty(c, "hw.target"), c.getString("hw.dir"),
                     c.getLong("seed"),
                     atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
@@ -318,6 +324,14 @@ public record SearchSettings(
         int v = c.getInt(key);
         if (v < min) {
             throw new BitSweepException(path(key) + ": must be >= " + min + " (got " + v + ")");
+        }
+        return v;
+    }
+
+    private static int between(Config c, String key, int min, int max) {
+        int v = c.getInt(key);
+        if (v < min || v > max) {
+            throw new BitSweepException(path(key) + ": must be in " + min + ".." + max + " (got " + v + ")");
         }
         return v;
     }

@@ -245,7 +245,7 @@ public final class ExactProblem implements SearchProblem {
         return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo,
                 space == null ? null : codec(space), settings.quantization().calibration().method(),
                 settings.quantization().needsInputStatistics(), model.sha256(),
-                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null, settings.engine());
     }
 
     @Override

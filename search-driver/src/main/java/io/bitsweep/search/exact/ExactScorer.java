@@ -5,6 +5,7 @@ import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
@@ -44,6 +45,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final String modelSha256;
     private final String dataSha256;
     private final List<String> statisticsLayers;
+    private final ExecutionSettings engine;
 
     /** The samples of one shard: inputs[sample][window] in model input layout, labels, and their sample ids. */
     record Shard(TaskKind kind, int[] ids, int[] labels, float[][][] inputs) implements LabelledSamples {
@@ -78,10 +80,11 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      *                         ({@link QuantSettings#needsInputStatistics()})
      * @param statisticsLayers the layers whose activation statistics are gathered (the cost model's layout), or
      *                         null when the target does not use them: gathering costs a scan per layer output
+     * @param engine the engine's kernels and batch size (the config's {@code engine} block)
      */
     ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, GenomeCodec codec,
                 QuantSettings.CalibrationMethod calibrationMethod, boolean inputStatistics, String modelSha256,
-                String dataSha256, List<String> statisticsLayers) {
+                String dataSha256, List<String> statisticsLayers, ExecutionSettings engine) {
         this.data = data;
         this.from = from;
         this.to = to;
@@ -93,6 +96,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         this.modelSha256 = modelSha256;
         this.dataSha256 = dataSha256;
         this.statisticsLayers = statisticsLayers == null ? null : List.copyOf(statisticsLayers);
+        this.engine = engine;
     }
 
     @Override
@@ -123,7 +127,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         for (int i = 0; i < population.length; i++) {
             ProgramSpec q = quantize(model, population[i], calibration, rows);
             ExactPredictor predictor = new ExactPredictor(q.withOptions(
-                    q.options().withStatistics(statisticsLayers != null)));
+                    engine.applyTo(q.options()).withStatistics(statisticsLayers != null)));
             out[i] = score(i, predictor, shard);
             if (statisticsLayers != null) {
                 out[i] = out[i].withActivationStats(

@@ -41,6 +41,41 @@ class EvalExactCommandTest {
     }
 
     @Test
+    void kernelsAndBatchSizeNeverChangeAByte() {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        ByteBuffer expected = null;
+        String expectedLine = null;
+        for (String[] run : new String[][] {{"java", "1"}, {"java", "7"}, {"auto", "8"}, {"auto", "1"}}) {
+            Path out = tmp.resolve(run[0] + run[1] + ".npy");
+            CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform",
+                    "w=bfp:m8:b16,a=bfp:m8:b16", "--limit", "23", "--kernels", run[0], "--batch-size", run[1],
+                    "--save-outputs", out.toString());
+            assertEquals(0, r.exit(), r.err());
+            ByteBuffer bytes = bytes(Npy.read(out).data());
+            if (expected == null) {
+                expected = bytes;
+                expectedLine = r.out();
+            }
+            assertEquals(expected, bytes, "--kernels " + run[0] + " --batch-size " + run[1]);
+            assertEquals(expectedLine, r.out());
+        }
+    }
+
+    @Test
+    void badKernelsAndBatchSizeAreOneLineErrors() {
+        String model = Assets.resolve("models/ic/pretrainedResnet_quant.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact",
+                "--kernels", "avx");
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--kernels 'avx' is not allowed (allowed: auto, java, native)"),
+                r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--engine", "exact", "--batch-size", "300");
+        assertTrue(r.oneLineError() && r.err().contains("--batch-size must be in 1..256, got 300"), r.err());
+    }
+
+    @Test
     void badAssignmentsAreOneLineErrors() throws Exception {
         String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
         String data = Assets.resolve("data/ic01").toString();

@@ -11,6 +11,8 @@ import io.bitsweep.eval.quant.QuantSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
+import io.bitsweep.eval.engine.exact.Kernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,19 @@ class SearchConfigLoaderTest {
         assertEquals(GeneGranularity.PER_CHANNEL, s.defaultRule().granularity());
         assertEquals(0, s.qualityObjective());
         assertTrue(s.memoryBudget().fromTarget());
+        assertEquals(ExecutionSettings.DEFAULT, s.engine());
+    }
+
+    @Test
+    void engineKeysAreCheckedWithTheirPath() {
+        assertEquals(new ExecutionSettings(Kernels.JAVA, 32),
+                load("bitsweep.search { model = m.tflite, data = d, engine { kernels = java, batch-size = 32 } }")
+                        .engine());
+        assertTrue(error("bitsweep.search.engine.kernels = gpu").contains(
+                "bitsweep.search.engine.kernels: bad value 'gpu' (allowed: auto, java, native)"));
+        assertTrue(error("bitsweep.search.engine.batch-size = 0").contains(
+                "bitsweep.search.engine.batch-size: must be in 1..256 (got 0)"));
+        assertTrue(error("bitsweep.search.engine.batch-size = 257").contains("must be in 1..256 (got 257)"));
     }
 
     @Test
