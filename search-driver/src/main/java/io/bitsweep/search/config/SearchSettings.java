@@ -101,7 +101,9 @@ public record SearchSettings(
                                     percentile(c)),
                             choice(c, "quantization.weight-scales", QuantSettings.WeightScales.class),
                             choice(c, "quantization.requant", QuantSettings.Requant.class),
-                            choice(c, "quantization.fusion", QuantSettings.Fusion.class)),
+                            choice(c, "quantization.fusion", QuantSettings.Fusion.class),
+                            choice(c, "quantization.weight-rounding", QuantSettings.WeightRounding.class),
+                            bool(c, "quantization.bias-correction")),
                     new Variation(
                             fraction(c, "variation.crossover-probability", false),
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
@@ -299,6 +301,15 @@ public record SearchSettings(
             throw new BitSweepException(path("quantization.percentile") + ": must be in (50, 100] (got " + p + ")");
         }
         return p;
+    }
+
+    private static boolean bool(Config c, String key) {
+        try {
+            return c.getBoolean(key);
+        } catch (ConfigException.WrongType e) {
+            throw new BitSweepException(path(key) + ": bad value '" + c.getValue(key).unwrapped()
+                    + "' (allowed: true, false)", e);
+        }
     }
 
     private static String nonEmpty(Config c, String key) {

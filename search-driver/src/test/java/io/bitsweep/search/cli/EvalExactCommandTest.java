@@ -151,6 +151,46 @@ class EvalExactCommandTest {
         assertTrue(r.oneLineError() && r.err().contains("--fusion applies to a float model"), r.err());
     }
 
+    @Test
+    void gptqAndBiasCorrectionOptionsOverrideTheAssignmentAndReportTheCalibrationOverlap() throws Exception {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4,a=int8:asym",
+                "--weight-scales", "mse", "--weight-rounding", "gptq", "--bias-correction");
+        assertEquals(0, r.exit(), r.err());
+        Matcher m = Pattern.compile("accuracy: [0-9.]+ \\((\\d+)/200\\)").matcher(r.out());
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 164, r.out());
+        assertTrue(r.err().contains("eval: weights gptq-rounded, mse scales, bias correction on; calibrated (minmax) "
+                + "on samples 0..31 of " + data + ", 32 of them also evaluated"), r.err());
+        // the same settings from the assignment file give the same line; the flags override the file
+        Path a = tmp.resolve("a.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"defaults\": {\"weights\": \"int4\", "
+                + "\"activations\": \"int8:asym\"}, \"weight_scales\": \"mse\", \"weight_rounding\": \"gptq\", "
+                + "\"bias_correction\": true}");
+        CliRun file = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString());
+        assertEquals(r.out(), file.out());
+        CliRun off = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--assignment", a.toString(),
+                "--weight-rounding", "nearest", "--no-bias-correction", "--offset", "32", "--limit", "20");
+        assertTrue(off.err().contains("weights nearest-rounded, mse scales, bias correction off")
+                && off.err().contains("none of them evaluated"), off.err());
+    }
+
+    @Test
+    void badRoundingOptionsAreOneLineErrors() {
+        String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();
+        String data = Assets.resolve("data/ic01").toString();
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4",
+                "--weight-rounding", "adaround");
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--weight-rounding 'adaround' is not allowed (allowed: "
+                + "nearest, gptq)"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--uniform", "w=int4",
+                "--weight-scales", "l1");
+        assertTrue(r.oneLineError() && r.err().contains("(allowed: minmax, mse, hessian)"), r.err());
+        r = CliRun.run(new EvalCommand(), "--model", model, "--data", data, "--bias-correction");
+        assertTrue(r.oneLineError() && r.err().contains("--bias-correction applies to a float model"), r.err());
+    }
+
     private static ByteBuffer bytes(ByteBuffer b) {
         return b.duplicate().rewind();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.quant.QuantSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,6 +107,23 @@ class SearchConfigLoaderTest {
         assertTrue(error("bitsweep.search.space.layers = [{ weights = [int8] }]")
                 .contains("bitsweep.search.space.layers[0].match: missing"));
         assertTrue(error("bitsweep.search.space.default.activations = [pruned]").contains("weight format only"));
+    }
+
+    @Test
+    void weightRoundingAndBiasCorrectionAreQuantizationSettings() {
+        QuantSettings d = load("").quantization();
+        assertEquals(QuantSettings.WeightRounding.NEAREST, d.weightRounding());
+        assertEquals(false, d.biasCorrection());
+        QuantSettings q = load("bitsweep.search.quantization { weight-rounding = gptq, bias-correction = true, "
+                + "weight-scales = hessian }").quantization();
+        assertEquals(QuantSettings.WeightRounding.GPTQ, q.weightRounding());
+        assertTrue(q.biasCorrection() && q.needsInputStatistics());
+        assertEquals(QuantSettings.WeightScales.HESSIAN, q.weightScales());
+        assertEquals("bitsweep.search.quantization.weight-rounding: bad value 'adaround' (allowed: nearest, gptq)",
+                error("bitsweep.search.quantization.weight-rounding = adaround"));
+        assertEquals("bitsweep.search.quantization.bias-correction: bad value 'sometimes' (allowed: true, false)",
+                error("bitsweep.search.quantization.bias-correction = sometimes"));
+        assertTrue(error("bitsweep.search.quantization.weight-scales = l1").endsWith("(allowed: minmax, mse, hessian)"));
     }
 
     @Test
