@@ -34,9 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * lost tasks run again.
  */
 class ClusterChaosTest {
+    /**
+     * Tasks must run long enough for a fault to land inside one (about 2 s each: 16 candidates on 100 images, one
+     * image at a time on the Java kernels; neither setting changes a result). With 24 images and the native kernel a
+     * task took tens of milliseconds on an idle machine and the kills fell between tasks.
+     */
     static final String[] SEARCH = {"search", "--config", REPO.resolve("conf/search/ic-resnet8-mpic.conf").toString(),
-            "--seed", "3", "--set", "population=6", "--set", "generations=4", "--set", "shards=2",
-            "--set", "splits.calibration.count=8", "--set", "splits.evaluation.count=24", "--no-progress"};
+            "--seed", "3", "--set", "population=16", "--set", "generations=4", "--set", "shards=2",
+            "--set", "splits.calibration.count=8", "--set", "engine.kernels=java", "--set", "engine.batch-size=1",
+            "--no-progress"};
     private static final Duration PATIENCE = Duration.ofMinutes(4);
     /** The driver's summary line after each generation; Spark's log lines may share the line with it. */
     private static final Pattern GENERATION_LINE = Pattern.compile("\\bgen \\d+/\\d+: \\d+ evaluated");
@@ -81,7 +87,10 @@ class ClusterChaosTest {
         String eventLog = readAll(events);
         long lost = eventLog.lines().filter(l -> l.contains("\"Event\":\"SparkListenerTaskEnd\"")
                 && l.contains("\"Reason\":\"ExecutorLostFailure\"")).count();
-        assertTrue(lost >= plan.size(), "expected a lost task per fault " + done + ", the event log has " + lost);
+        // At least one fault must have hit a running task (else the test proved nothing about retries). Not one per
+        // fault: a task can finish between the "Running task" line and the kill, and on an idle machine 1 or 2 of the
+        // 3 faults did (measured, twice); the archive below must be the undisturbed one either way.
+        assertTrue(lost >= 1, "no fault hit a running task " + done + ": the event log has no ExecutorLostFailure");
         assertTrue(eventLog.lines().anyMatch(l -> l.contains("\"Event\":\"SparkListenerTaskStart\"")
                 && !l.contains("\"Attempt\":0")), "no task was retried after " + done);
 
@@ -93,7 +102,7 @@ class ClusterChaosTest {
     /**
      * Waits until generations before {@code generation} are scored (their summary lines are in the driver's log)
      * and then until an executor starts a task, which is then one of {@code generation}'s (a generation's line is
-     * printed after its last task), and returns that executor half a second into its task.
+     * printed after its last task), and returns that executor 0.2 s into its task.
      */
     private static RunningTask awaitTaskOf(StandaloneCluster c, Path driverLog, int generation, Process driver)
             throws Exception {
@@ -108,7 +117,7 @@ class ClusterChaosTest {
                 for (Map.Entry<String, ProcessHandle> e : c.executors(w).entrySet()) {
                     Path stderr = stderrOf(c, w, e.getKey(), now);
                     if (stderr != null && now.get(stderr) > before.getOrDefault(stderr, 0L)) {
-                        Thread.sleep(500);
+                        Thread.sleep(200);
                         return new RunningTask(w, e.getKey(), e.getValue());
                     }
                 }
