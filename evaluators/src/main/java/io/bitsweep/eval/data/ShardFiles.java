@@ -256,7 +256,7 @@ public final class ShardFiles {
             return TinyLayout.valueOf(String.valueOf(task));
         } catch (IllegalArgumentException e) {
             throw new BitSweepException(name + ": unknown task " + (task == null ? null : InputText.quote(task))
-                    + " (allowed: IC, VWW, KWS, AD)");
+                    + " (allowed: " + TinyLayout.names() + ")");
         }
     }
 }

@@ -14,12 +14,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code manifest.json} of a shard directory: what the set is (task, sizes, input shape), its identity (sha256 over
- * all samples, the same value as for the .bin directory it came from) and the shards in sample order. It is written
- * last, so a directory with a manifest is complete.
+ * {@code manifest.json} of a shard directory: what the set is (source format, task, sizes, input shape, how raw
+ * bytes become model inputs), its identity (sha256 over all samples, the same value as for the source it came from)
+ * and the shards in sample order. It is written last, so a directory with a manifest is complete. The
+ * preprocessing is a record for readers: the task alone decides how samples are decoded (manifests written before
+ * it was recorded have none).
  */
 public record ShardManifest(String format, String source, String task, int samples, int sampleBytes,
-                            int[] inputShape, int inputsPerSample, int classes, String sha256, List<Shard> shards) {
+                            int[] inputShape, int inputsPerSample, int classes, String sha256, List<Shard> shards,
+                            String preprocessing) {
     public static final String NAME = "manifest.json";
     public static final String FORMAT = "bitsweep.shards/1";
 
@@ -58,7 +61,8 @@ public record ShardManifest(String format, String source, String task, int sampl
         try {
             TinyLayout.valueOf(String.valueOf(m.task()));
         } catch (IllegalArgumentException e) {
-            throw new BitSweepException(file + ": unknown task " + quoted(m.task()) + " (allowed: IC, VWW, KWS, AD)");
+            throw new BitSweepException(file + ": unknown task " + quoted(m.task()) + " (allowed: " + TinyLayout.names()
+                    + ")");
         }
         if (!isSha256(m.sha256())) {
             throw new BitSweepException(file + ": sha256 " + quoted(m.sha256()) + " is not a SHA-256 (allowed: 64 hex"

@@ -66,6 +66,23 @@ public final class IntFormat extends NumberFormat {
         return qmax;
     }
 
+    /**
+     * The scale {@link #quantize} gives a symmetric group whose largest magnitude is {@code maxAbs}: a group clipped
+     * at {@code maxAbs} is quantized on this grid. For rounding methods that choose codes themselves
+     * (error-compensating rounding) but must land on the same grid as everything else.
+     */
+    public float symmetricScale(double maxAbs) {
+        if (asymmetric) {
+            throw new IllegalStateException(spec() + " is asymmetric");
+        }
+        return scaleOf(symmetricParams(maxAbs));
+    }
+
+    /** The code of {@code x} on a symmetric grid of step {@code scale}: rounded to nearest and clamped, as quantize does. */
+    public int symmetricCode(double x, double scale) {
+        return (int) Math.max(qmin, Math.min(qmax, Rounding.NEAREST.round(x / scale)));
+    }
+
     @Override
     public int elementBits() {
         return bits;

@@ -78,6 +78,21 @@ public final class Npy {
         }
     }
 
+    /** All elements of a float32 or float64 array as doubles (exact); other dtypes are refused. */
+    public static double[] toDoubles(Array a, Path file) {
+        if (a.dtype() != DType.FLOAT32 && a.dtype() != DType.FLOAT64) {
+            throw new BitSweepException(file + ": dtype " + a.dtype().descr + " is not supported here (allowed: "
+                    + "float32 <f4, float64 <f8)");
+        }
+        int n = Math.toIntExact(a.count());
+        double[] out = new double[n];
+        ByteBuffer b = a.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            out[i] = a.dtype() == DType.FLOAT64 ? b.getDouble() : b.getFloat();
+        }
+        return out;
+    }
+
     private Npy() {}
 
     public static Array read(Path file) {

@@ -65,7 +65,7 @@ class ShardManifestBadInputTest {
                 + ShardManifest.FORMAT + ")", assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir))
                 .getMessage());
         Files.writeString(manifest, "{\"format\": \"" + ShardManifest.FORMAT + "\", \"task\": \"K\\u2028WS\"}");
-        assertEquals(manifest + ": unknown task 'K\\u2028WS' (allowed: IC, VWW, KWS, AD)",
+        assertEquals(manifest + ": unknown task 'K\\u2028WS' (allowed: IC, VWW, KWS, AD, FMNIST)",
                 assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir)).getMessage());
     }
 

@@ -116,7 +116,7 @@ class QuantizerTest {
         assertTrue(e.getMessage().startsWith(a + ": layers.conv_2d_0.weights: "), e.getMessage());
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"calibration\": {\"method\": \"kl\"}}");
         e = assertThrows(BitSweepException.class, () -> AssignmentJson.read(a));
-        assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse)", e.getMessage());
+        assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse, output)", e.getMessage());
         e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform("w=int4,x=int8"));
         assertEquals("--uniform 'w=int4,x=int8': unknown key 'x' (allowed: w, a)", e.getMessage());
     }

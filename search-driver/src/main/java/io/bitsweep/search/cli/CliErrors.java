@@ -49,7 +49,13 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
             return "no such file: " + nsf.getFile();
         }
         if (ex instanceof UncheckedIOException u && u.getCause() != null) {
-            return describe(u.getCause());
+            // new UncheckedIOException(cause) only repeats the cause; a message of its own names the file
+            // ("cannot write .../archive.parquet: No space left on device"), which the cause alone may not.
+            // A missing file is said the one way, "no such file: <path>", whoever wrapped it.
+            String own = u.getMessage();
+            boolean ownSaysMore = own != null && !own.equals(u.getCause().toString())
+                    && !(u.getCause() instanceof NoSuchFileException);
+            return ownSaysMore ? own.replace('\n', ' ') : describe(u.getCause());
         }
         String msg = ex.getMessage();
         if (isBadInput(ex) && msg != null) {

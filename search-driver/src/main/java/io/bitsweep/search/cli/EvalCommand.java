@@ -2,12 +2,14 @@ package io.bitsweep.search.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
@@ -27,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -85,6 +88,29 @@ public final class EvalCommand implements Callable<Integer> {
                     + "assignment's, else none).")
     String fusion;
 
+    @Option(names = "--weight-rounding", paramLabel = "nearest|gptq",
+            description = "With --assignment/--uniform: round each weight to nearest, or GPTQ-style error "
+                    + "compensation through the layers' input statistics on the calibration split; overrides the "
+                    + "assignment's \"weight_rounding\" (default: the assignment's, else nearest).")
+    String weightRounding;
+
+    @Option(names = "--bias-correction", negatable = true,
+            description = "With --assignment/--uniform: fold each channel's expected output shift from weight "
+                    + "rounding, measured on the calibration split, into its int32 bias (--no-bias-correction: "
+                    + "don't); overrides the assignment's \"bias_correction\" (default: the assignment's, else off).")
+    Boolean biasCorrection;
+
+    @Option(names = "--weight-scales", paramLabel = "minmax|mse|hessian",
+            description = "With --assignment/--uniform: per-channel weight clip by max |w|, least squared error, or "
+                    + "least H-weighted error of the layer's output on the calibration split; overrides the "
+                    + "assignment's \"weight_scales\" (default: the assignment's, else minmax).")
+    String weightScales;
+
+    @Option(names = "--calibration-method", paramLabel = "minmax|percentile|mse|output",
+            description = "With --assignment/--uniform: how activation ranges are calibrated; overrides the "
+                    + "assignment's \"calibration.method\" (default: the assignment's, else minmax).")
+    String calibrationMethod;
+
     @Option(names = "--calibration-data", paramLabel = "DIR|SHARDS",
             description = "Calibration split for --assignment/--uniform (default: the first samples of --data).")
     Path calibrationData;
@@ -112,6 +138,16 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Exact engine: accumulator width in bits, 8..32 (default: ${DEFAULT-VALUE}, TFLite's int32); "
                     + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
     int accumulatorBits;
+
+    @Option(names = "--kernels", paramLabel = "auto|java|native", defaultValue = "auto",
+            description = "Exact engine: its kernels (default: ${DEFAULT-VALUE}, the native AVX-512 VNNI kernel where it "
+                    + "loads, else java; native is an error where it does not load). Never changes a result.")
+    String kernels;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ExactOptions.DEFAULT_BATCH_SIZE,
+            description = "Exact engine: samples per pass, 1.." + ExactOptions.MAX_BATCH_SIZE
+                    + " (default: ${DEFAULT-VALUE}). Never changes a result.")
+    int batchSize;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "At most N samples, from --offset on (default: all).")
@@ -175,6 +211,9 @@ public final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("eval: assignment provenance: " + provenance.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         }
+        if (quantization != null) {
+            spec.commandLine().getErr().println("eval: " + quantization);
+        }
         if (residualFusions != null) {
             spec.commandLine().getErr().println("eval: residual fusion: " + (residualFusions.isEmpty() ? "no ADD fused"
                     : residualFusions.entrySet().stream().map(e -> e.getKey() + " into " + e.getValue())
@@ -228,14 +267,18 @@ public final class EvalCommand implements Callable<Integer> {
         if (accumulatorBits < 8 || accumulatorBits > 32) {
             throw UsageError.of(spec, "--accumulator-bits must be in 8..32, got " + accumulatorBits);
         }
+        ExecutionSettings run = EngineOptions.of(spec, kernels, batchSize);
         if (assignment == null && uniform == null) {
-            if (fusion != null) {
-                throw UsageError.of(spec, "--fusion applies to a float model quantized by --assignment or --uniform "
-                        + "(an int8 model runs as it is)");
+            for (String option : List.of("--fusion", "--weight-rounding", "--bias-correction", "--no-bias-correction",
+                    "--weight-scales", "--calibration-method")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw UsageError.of(spec, option + " applies to a float model quantized by --assignment or "
+                            + "--uniform (an int8 model runs as it is)");
+                }
             }
             if (engine.equals("exact")) {
                 return new ExactPredictor(TfliteImporter.load(model),
-                        ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
+                        run.applyTo(ExactOptions.tflite()).withAccumulatorBits(accumulatorBits));
             }
             return Predictors.open(engine, model);
         }
@@ -262,17 +305,15 @@ public final class EvalCommand implements Callable<Integer> {
         } else {
             a = OptionValues.uniform(spec, uniform);
         }
-        if (fusion != null) {
-            a = a.withSettings(a.settings().withFusion(OptionValues.choice(spec, QuantSettings.Fusion.class, fusion,
-                    "--fusion")));
-        }
+        a = a.withSettings(overridden(a.settings()));
         String source = assignment != null ? assignment.toString() : "--uniform";
+        quantization = describe(a.settings(), dataset);
         ProgramSpec q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
         if (a.settings().fusion() == QuantSettings.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();
         }
-        return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
+        return new ExactPredictor(q.withOptions(run.applyTo(q.options()).withAccumulatorBits(accumulatorBits)));
     }
 
     /**
@@ -302,9 +343,64 @@ public final class EvalCommand implements Callable<Integer> {
                     + " samples, but --data " + data + " has " + whole.size());
         }
         calibrationSet = new SampleSubset(whole, s.calibration());
+        selectedSplits = s;
         calibrationSamples = s.calibrationSize();
         return new SampleSubset(whole, s.evaluationSorted());
     }
+
+    /** The assignment's settings with those given on the command line in their place. */
+    private QuantSettings overridden(QuantSettings s) {
+        if (fusion != null) {
+            s = s.withFusion(OptionValues.choice(spec, QuantSettings.Fusion.class, fusion, "--fusion"));
+        }
+        if (weightRounding != null) {
+            s = s.withWeightRounding(OptionValues.choice(spec, QuantSettings.WeightRounding.class, weightRounding,
+                    "--weight-rounding"));
+        }
+        if (biasCorrection != null) {
+            s = s.withBiasCorrection(biasCorrection);
+        }
+        if (weightScales != null) {
+            s = s.withWeightScales(OptionValues.choice(spec, QuantSettings.WeightScales.class, weightScales,
+                    "--weight-scales"));
+        }
+        if (calibrationMethod != null) {
+            s = s.withCalibration(new QuantSettings.Calibration(OptionValues.choice(spec,
+                    QuantSettings.CalibrationMethod.class, calibrationMethod, "--calibration-method"),
+                    s.calibration().percentile()));
+        }
+        return s;
+    }
+
+    /**
+     * How the model was quantized and calibrated, for stderr: the rounding methods, and the calibration samples with
+     * their overlap with the evaluated ones when both come from the same data set (IC has no separate split).
+     */
+    private String describe(QuantSettings s, Dataset dataset) {
+        String rounding = String.format(Locale.ROOT, "weights %s-rounded, %s scales, bias correction %s; calibrated "
+                + "(%s) on ", Choices.word(s.weightRounding()), Choices.word(s.weightScales()),
+                s.biasCorrection() ? "on" : "off", Choices.word(s.calibration().method()));
+        if (selectedSplits != null) {
+            Set<Integer> evaluated = Arrays.stream(selectedSplits.evaluationOrder()).boxed().collect(Collectors.toSet());
+            long shared = Arrays.stream(selectedSplits.calibration()).filter(evaluated::contains).count();
+            return rounding + selectedSplits.calibrationSize() + " samples of --splits " + splits + ", "
+                    + (shared == 0 ? "none of them evaluated" : shared + " of them also evaluated");
+        }
+        Dataset cal = calibration(dataset);
+        int calEnd = Math.min(calibrationOffset + calibrationSamples, cal.size());
+        int evalEnd = limit > 0 ? Math.min(dataset.size(), offset + limit) : dataset.size();
+        int shared = cal.sha256().equals(dataset.sha256())
+                ? Math.max(0, Math.min(calEnd, evalEnd) - Math.max(calibrationOffset, offset)) : 0;
+        return rounding + String.format(Locale.ROOT, "samples %d..%d of %s, %s", calibrationOffset, calEnd - 1,
+                calibrationData != null ? calibrationData : data,
+                shared == 0 ? "none of them evaluated" : shared + " of them also evaluated");
+    }
+
+    /** The splits of --splits, or null. */
+    private SampleSplits selectedSplits;
+
+    /** What quantization did, reported on stderr (null for a model run as it is). */
+    private String quantization;
 
     /** The provenance the --assignment file records (reported on stderr); empty if it has none. */
     private Map<String, String> provenance = Map.of();

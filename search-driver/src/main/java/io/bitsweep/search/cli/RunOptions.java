@@ -1,5 +1,6 @@
 package io.bitsweep.search.cli;
 
+import com.typesafe.config.ConfigUtil;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import java.nio.file.Path;
@@ -26,6 +27,9 @@ final class RunOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a config key (path relative to bitsweep.search), e.g. --set population=32. Repeatable.")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--kernels", paramLabel = "auto|java|native", description = "Kernels of the bit-exact engine (sets bitsweep.search.engine.kernels; never changes a result): auto, the native AVX-512 VNNI kernel where it loads, else java; native is an error where it does not load.")
+    String kernels;
+
     @Option(names = "--no-progress", description = "No progress bar: only the summary lines (one per generation, and "
             + "the front's at the end) and warnings are printed, as when stdout is not a terminal.")
     boolean noProgress;
@@ -35,11 +39,19 @@ final class RunOptions {
         return !noProgress && System.console() != null ? new TerminalLines(System.err) : null;
     }
 
-    /** The settings: the config file, then {@code extra} and the --set overrides, then --seed. */
+    /**
+     * The settings: the config file, then {@code extra}, the --set overrides and --kernels, then --seed; native
+     * kernels where they do not load are an error here, before any work.
+     */
     SearchSettings settings(List<String> extra) {
         List<String> overrides = new ArrayList<>(sets);
         overrides.addAll(extra);
-        return SearchConfigLoader.load(config, overrides, seed);
+        if (kernels != null) {
+            overrides.add("engine.kernels=" + ConfigUtil.quoteString(kernels));
+        }
+        SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
+        settings.engine().runsNative();
+        return settings;
     }
 
     /** --out, or runs/<config name>-<time> for a new run; {@code resume} needs --out. */

@@ -7,6 +7,9 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
+import io.bitsweep.eval.engine.exact.Kernels;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.PrunedFormat;
 import io.bitsweep.eval.quant.QuantSettings;
@@ -27,6 +30,7 @@ public record SearchSettings(
         String data,
         String evaluator,
         Runner runner,
+        ExecutionSettings engine,
         String hwTarget,
         String hwDir,
         long seed,
@@ -83,6 +87,8 @@ public record SearchSettings(
             return new SearchSettings(
                     c.getString("model"), c.getString("data"), nonEmpty(c, "evaluator"),
                     choice(c, "runner", Runner.class),
+                    new ExecutionSettings(choice(c, "engine.kernels", Kernels.class),
+                            between(c, "engine.batch-size", 1, ExactOptions.MAX_BATCH_SIZE)),
                     nonEmpty(c, "hw.target"), c.getString("hw.dir"),
                     c.getLong("seed"),
                     atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
@@ -97,7 +103,9 @@ public record SearchSettings(
                                     percentile(c)),
                             choice(c, "quantization.weight-scales", QuantSettings.WeightScales.class),
                             choice(c, "quantization.requant", QuantSettings.Requant.class),
-                            choice(c, "quantization.fusion", QuantSettings.Fusion.class)),
+                            choice(c, "quantization.fusion", QuantSettings.Fusion.class),
+                            choice(c, "quantization.weight-rounding", QuantSettings.WeightRounding.class),
+                            bool(c, "quantization.bias-correction")),
                     new Variation(
                             fraction(c, "variation.crossover-probability", false),
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
@@ -386,6 +394,15 @@ public record SearchSettings(
         return p;
     }
 
+    private static boolean bool(Config c, String key) {
+        try {
+            return c.getBoolean(key);
+        } catch (ConfigException.WrongType e) {
+            throw new BitSweepException(path(key) + ": bad value '" + c.getValue(key).unwrapped()
+                    + "' (allowed: true, false)", e);
+        }
+    }
+
     private static String nonEmpty(Config c, String key) {
         String s = c.getString(key);
         if (s.isBlank()) {
@@ -398,6 +415,14 @@ public record SearchSettings(
         int v = c.getInt(key);
         if (v < min) {
             throw new BitSweepException(path(key) + ": must be >= " + min + " (got " + v + ")");
+        }
+        return v;
+    }
+
+    private static int between(Config c, String key, int min, int max) {
+        int v = c.getInt(key);
+        if (v < min || v > max) {
+            throw new BitSweepException(path(key) + ": must be in " + min + ".." + max + " (got " + v + ")");
         }
         return v;
     }

@@ -13,6 +13,7 @@ import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.Calibrator;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.quant.WeightRows;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
@@ -111,6 +112,12 @@ public final class ExactProblem implements SearchProblem {
         Assignment base = codec(space).decode(Genome.of(new byte[space.genomeLength()]));
         Calibrator.Observations cal = Calibrator.observe(model, new SampleSubset(data, splits.calibration()), 0,
                 splits.calibrationSize(), settings.quantization().calibration().method());
+        // How weights are rounded does not change which formats the engine runs: probe with rounding to nearest and
+        // max-abs or mse scales, which need no input statistics (the executors gather those once each).
+        QuantSettings q = base.settings();
+        QuantSettings probe = new QuantSettings(q.calibration(), q.weightScales() == QuantSettings.WeightScales.HESSIAN
+                ? QuantSettings.WeightScales.MSE : q.weightScales(), q.requant(), q.fusion());
+        WeightRows rows = WeightRows.memoized(model, null);
         int widest = space.layers().stream()
                 .mapToInt(l -> Math.max(l.weights().size(), l.activations().size())).max().orElse(0);
         int scaleChoices = space.layers().stream().mapToInt(l -> l.scales().size()).max().orElse(1);
@@ -139,10 +146,9 @@ public final class ExactProblem implements SearchProblem {
         }
         probes.add(mixed);
         for (Map<String, Assignment.Layer> layers : probes) {
-            Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers,
-                    base.settings());
+            Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers, probe);
             try {
-                Quantizer.quantize(model, a, "search space", cal);
+                Quantizer.quantize(model, a, "search space", cal, rows);
             } catch (BitSweepException e) {
                 throw new BitSweepException(SearchSettings.ROOT + ".space: the exact evaluator cannot run this "
                         + "search space: " + e.getMessage(), e);
@@ -247,8 +253,9 @@ public final class ExactProblem implements SearchProblem {
     @Override
     public ExactScorer scorer(SearchSpace space) {
         return new ExactScorer(dataPathString(), splits, space == null ? null : codec(space),
-                settings.quantization().calibration().method(), model.sha256(), dataSha256(),
-                target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+                settings.quantization().calibration().method(), settings.quantization().needsInputStatistics(),
+                model.sha256(), dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null,
+                settings.engine());
     }
 
     @Override

@@ -6,12 +6,15 @@ import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
+import io.bitsweep.eval.quant.LayerInputStatistics;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.quant.WeightRows;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
@@ -28,7 +31,9 @@ import java.util.List;
  * candidate's assignment (the genome decoded: what {@code bitsweep eval --assignment} loads from its JSON) goes
  * through the same path as that command ({@link Quantizer}, then {@link ExactPredictor}), once per task, and the
  * bit-exact engine runs the shard. The model is parsed and the float model's calibration pass runs once per executor
- * JVM ({@link ExecutorCaches}): the observations serve every candidate.
+ * JVM ({@link ExecutorCaches}): the observations serve every candidate. So do the quantized weight rows: each
+ * (layer, format) is rounded once per executor, however costly the rounding method (GPTQ), and a candidate's weights
+ * are looked up.
  */
 final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private static final long serialVersionUID = 1L;
@@ -39,9 +44,11 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final int[] evaluationOrder;
     private final GenomeCodec codec;
     private final QuantSettings.CalibrationMethod calibrationMethod;
+    private final boolean inputStatistics;
     private final String modelSha256;
     private final String dataSha256;
     private final List<String> statisticsLayers;
+    private final ExecutionSettings engine;
 
     /**
      * The samples of one shard: inputs[sample][window] in model input layout, labels, their sample ids and their
@@ -82,20 +89,26 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     }
 
     /**
+     * @param inputStatistics  whether the quantization settings need the layers' calibration input statistics
+     *                         ({@link QuantSettings#needsInputStatistics()})
      * @param statisticsLayers the layers whose activation statistics are gathered (the cost model's layout), or
      *                         null when the target does not use them: gathering costs a scan per layer output
+     * @param engine the engine's kernels and batch size (the config's {@code engine} block)
      */
     ExactScorer(String data, SampleSplits splits, GenomeCodec codec, QuantSettings.CalibrationMethod calibrationMethod,
-                String modelSha256, String dataSha256, List<String> statisticsLayers) {
+                boolean inputStatistics, String modelSha256, String dataSha256, List<String> statisticsLayers,
+                ExecutionSettings engine) {
         this.data = data;
         this.calibration = splits.calibration();
         this.calibrationKey = Integer.toHexString(Arrays.hashCode(calibration)) + "x" + calibration.length;
         this.evaluationOrder = splits.evaluationOrder();
         this.codec = codec;
         this.calibrationMethod = calibrationMethod;
+        this.inputStatistics = inputStatistics;
         this.modelSha256 = modelSha256;
         this.dataSha256 = dataSha256;
         this.statisticsLayers = statisticsLayers == null ? null : List.copyOf(statisticsLayers);
+        this.engine = engine;
     }
 
     @Override
@@ -121,11 +134,12 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
                                  Runnable candidateDone) {
         Model model = ExecutorCaches.MODELS.get(modelSha256, k -> TfliteImporter.read(modelBytes, "broadcast model"));
         Calibrator.Observations calibration = calibration(model);
+        WeightRows rows = weightRows(model);
         CandidateTally[] out = new CandidateTally[population.length];
         for (int i = 0; i < population.length; i++) {
-            ProgramSpec q = quantize(model, population[i], calibration);
+            ProgramSpec q = quantize(model, population[i], calibration, rows);
             ExactPredictor predictor = new ExactPredictor(q.withOptions(
-                    q.options().withStatistics(statisticsLayers != null)));
+                    engine.applyTo(q.options()).withStatistics(statisticsLayers != null)));
             out[i] = score(i, predictor, shard, positions, true);
             if (statisticsLayers != null) {
                 out[i] = out[i].withActivationStats(
@@ -140,11 +154,10 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      * The candidate's assignment through the {@code eval --assignment} path, once per executor JVM while the cache
      * keeps it (a raced candidate is scored in several stages).
      */
-    ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration) {
-        String key = modelSha256 + "|" + dataSha256 + "|" + calibrationKey + "|" + calibrationMethod + "|"
-                + codec.settings() + "|" + genome.hex();
+    ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration, WeightRows rows) {
+        String key = splitKey() + "|" + calibrationMethod + "|" + codec.settings() + "|" + genome.hex();
         return ExecutorCaches.PROGRAMS.get(key,
-                k -> Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration));
+                k -> Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration, rows));
     }
 
     /**
@@ -153,9 +166,31 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      * share observations of different data that was written to the same path.
      */
     Calibrator.Observations calibration(Model model) {
-        String key = modelSha256 + "|" + dataSha256 + "|" + calibrationKey + "|" + calibrationMethod;
-        return ExecutorCaches.CALIBRATIONS.get(key, k -> Calibrator.observe(model,
-                new SampleSubset(SearchData.open(data), calibration), 0, calibration.length, calibrationMethod));
+        String key = splitKey() + "|" + calibrationMethod;
+        return ExecutorCaches.CALIBRATIONS.get(key, k -> Calibrator.observe(model, calibrationSamples(), 0,
+                calibration.length, calibrationMethod));
+    }
+
+    /**
+     * The executor's table of quantized weight rows for this model and calibration split, kept in
+     * {@link ExecutorCaches#ROWS}; with the split's input statistics (gathered once per executor JVM) when the
+     * settings need them.
+     */
+    WeightRows weightRows(Model model) {
+        String split = splitKey();
+        LayerInputStatistics stats = inputStatistics ? ExecutorCaches.INPUT_STATISTICS.get(split,
+                k -> LayerInputStatistics.gather(model, calibrationSamples(), 0, calibration.length)) : null;
+        return WeightRows.of(model, stats, (key, compute) -> ExecutorCaches.ROWS.get(
+                new ExecutorCaches.RowsKey(split, key), k -> compute.apply(k.rows())));
+    }
+
+    private SampleSubset calibrationSamples() {
+        return new SampleSubset(SearchData.open(data), calibration);
+    }
+
+    /** The model and calibration split, by content (model and data sha256, the split's ids), not by location. */
+    private String splitKey() {
+        return modelSha256 + "|" + dataSha256 + "|" + calibrationKey;
     }
 
     /**

@@ -5,6 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
+import io.bitsweep.eval.quant.LayerInputStatistics;
+import io.bitsweep.eval.quant.QuantizedRows;
+import io.bitsweep.eval.quant.WeightRows;
 
 /**
  * What an executor JVM keeps between tasks, bounded so that a long-lived JVM (a cluster executor, a notebook's Spark
@@ -29,10 +32,38 @@ final class ExecutorCaches {
      * quantization (per-channel clipping searches dominate a short stage) instead of redoing it.
      */
     static final Cache<String, ProgramSpec> PROGRAMS = Caffeine.newBuilder()
-            .maximumWeight(512L << 20)
+            .maximumWeight(heapShare(512L << 20))
             .weigher((String key, ProgramSpec p) -> (int) Math.min(Integer.MAX_VALUE,
                     p.model().totalParams() * 8 + key.length() + 4096))
             .build();
+
+    /**
+     * The float model's per-layer input statistics of a calibration split, for GPTQ rounding, bias correction and
+     * hessian weight scales (a K x K second moment per layer: about 5 MB for ResNet-8).
+     */
+    static final Cache<String, LayerInputStatistics> INPUT_STATISTICS = Caffeine.newBuilder()
+            .maximumSize(4)
+            .build();
+
+    /** A layer's quantized rows in one format, under one (model, calibration split). */
+    record RowsKey(String calibration, WeightRows.Key rows) {}
+
+    /**
+     * Quantized weight rows, computed once per (model, calibration split, layer, format, methods) and looked up by
+     * every later candidate; weighed by their size (all formats of ResNet-8's layers: about 1 MB per format).
+     */
+    static final Cache<RowsKey, QuantizedRows> ROWS = Caffeine.newBuilder()
+            .maximumWeight(heapShare(256L << 20))
+            .weigher((RowsKey k, QuantizedRows r) -> (int) Math.min(Integer.MAX_VALUE, r.bytes()))
+            .build();
+
+    /**
+     * At most {@code cap} bytes and at most an eighth of this JVM's maximum heap: a small executor heap keeps room for
+     * its tasks' data and the engine's buffers (both caches are only speed; an evicted entry is recomputed).
+     */
+    private static long heapShare(long cap) {
+        return Math.min(cap, Runtime.getRuntime().maxMemory() / 8);
+    }
 
     private ExecutorCaches() {}
 }

@@ -41,6 +41,10 @@ class SearchCommandTest {
         r = run("search", "--config", ok.toString(), "--resume");
         assertTrue(r[1].contains("--resume needs --out"), r[1]);
         assertEquals("2", r[0], "a usage error");
+        r = run("search", "--config", ok.toString(), "--kernels", "gpu");
+        assertTrue(r[1].contains("bitsweep.search.engine.kernels: bad value 'gpu' (allowed: auto, java, native)"),
+                r[1]);
+        assertEquals(1, r[1].strip().lines().count(), r[1]);
 
         // --init-from becomes the init-from key, so its values are quoted whatever the path holds.
         Path synthetic = Files.writeString(dir.resolve("syn.conf"), "bitsweep.search { evaluator = synthetic, "

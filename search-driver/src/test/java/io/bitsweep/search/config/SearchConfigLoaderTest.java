@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.quant.QuantSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
+import io.bitsweep.eval.engine.exact.Kernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +38,19 @@ class SearchConfigLoaderTest {
         assertEquals(GeneGranularity.PER_CHANNEL, s.defaultRule().granularity());
         assertEquals(0, s.qualityObjective());
         assertTrue(s.memoryBudget().fromTarget());
+        assertEquals(ExecutionSettings.DEFAULT, s.engine());
+    }
+
+    @Test
+    void engineKeysAreCheckedWithTheirPath() {
+        assertEquals(new ExecutionSettings(Kernels.JAVA, 32),
+                load("bitsweep.search { model = m.tflite, data = d, engine { kernels = java, batch-size = 32 } }")
+                        .engine());
+        assertTrue(error("bitsweep.search.engine.kernels = gpu").contains(
+                "bitsweep.search.engine.kernels: bad value 'gpu' (allowed: auto, java, native)"));
+        assertTrue(error("bitsweep.search.engine.batch-size = 0").contains(
+                "bitsweep.search.engine.batch-size: must be in 1..256 (got 0)"));
+        assertTrue(error("bitsweep.search.engine.batch-size = 257").contains("must be in 1..256 (got 257)"));
     }
 
     @Test
@@ -91,6 +107,23 @@ class SearchConfigLoaderTest {
         assertTrue(error("bitsweep.search.space.layers = [{ weights = [int8] }]")
                 .contains("bitsweep.search.space.layers[0].match: missing"));
         assertTrue(error("bitsweep.search.space.default.activations = [pruned]").contains("weight format only"));
+    }
+
+    @Test
+    void weightRoundingAndBiasCorrectionAreQuantizationSettings() {
+        QuantSettings d = load("").quantization();
+        assertEquals(QuantSettings.WeightRounding.NEAREST, d.weightRounding());
+        assertEquals(false, d.biasCorrection());
+        QuantSettings q = load("bitsweep.search.quantization { weight-rounding = gptq, bias-correction = true, "
+                + "weight-scales = hessian }").quantization();
+        assertEquals(QuantSettings.WeightRounding.GPTQ, q.weightRounding());
+        assertTrue(q.biasCorrection() && q.needsInputStatistics());
+        assertEquals(QuantSettings.WeightScales.HESSIAN, q.weightScales());
+        assertEquals("bitsweep.search.quantization.weight-rounding: bad value 'adaround' (allowed: nearest, gptq)",
+                error("bitsweep.search.quantization.weight-rounding = adaround"));
+        assertEquals("bitsweep.search.quantization.bias-correction: bad value 'sometimes' (allowed: true, false)",
+                error("bitsweep.search.quantization.bias-correction = sometimes"));
+        assertTrue(error("bitsweep.search.quantization.weight-scales = l1").endsWith("(allowed: minmax, mse, hessian)"));
     }
 
     @Test

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>As the search was before issue 13 (offset/count splits, no profile, no solver seeds, racing = off), on
  *   local[1], on local[2] and on the local runner: the front written by the code before the architecture step
  *   (issue 10), re-recorded when issue 19 added requantization to the costs (the same points; each costs 1,491,034
- *   cycles more, TFLite's fixed-point requantization on MPIC). Turning issue 13's parts off gives today's search.</li>
+ *   cycles more, TFLite's fixed-point requantization on MPIC), and again when issue 12 switched the shipped IC configs
+ *   to GPTQ rounding, bias correction and hessian clipping (a new front: 84.5% at 40,064 bytes instead of 83.0% at
+ *   56,108). Turning issue 13's parts off gives today's search.</li>
  *   <li>With the shipped defaults (stratified disjoint splits, the profile on 50 samples, solver seeds, racing), on
- *   local[2]: recorded for issue 13. Racing's determinism across executors and shard counts is
- *   {@code SearchDeterminismTest}'s.</li>
+ *   local[2]: recorded for issue 13 with issue 12's methods on. Racing's determinism across executors and shard
+ *   counts is {@code SearchDeterminismTest}'s.</li>
  * </ul>
  * A change to what the search computes (a cost model, a quantizer) must re-record them and say why in its commit.
  */
