@@ -39,8 +39,10 @@ public final class SolverSeeds {
                                                        CostModel costModel, SearchSettings settings) {
         Objective costObjective = settings.objectives().contains(Objective.CYCLES) ? Objective.CYCLES
                 : settings.objectives().contains(Objective.ENERGY) ? Objective.ENERGY : null;
+        long start = System.nanoTime();
         CostTerms costs = CostTerms.measure(space, costModel, costObjective);
         LossTerms losses = LossTerms.of(space, profile);
+        long measured = System.nanoTime();
         Loader.loadNativeLibraries();
         Map<Genome, String> out = new LinkedHashMap<>();
         List<Double> costBudgets = costObjective == null ? List.of(1.0) : settings.solver().costBudgets();
@@ -55,8 +57,10 @@ public final class SolverSeeds {
                 }
             }
         }
-        LOG.info("solver: {} distinct seeds from {} budget pairs", out.size(),
-                settings.solver().memoryBudgets().size() * costBudgets.size());
+        // The two phases apart: pricing the changes runs hw-sim, the solves run CP-SAT; either can dominate.
+        LOG.info(String.format(Locale.ROOT, "solver: %d distinct seeds from %d budget pairs; cost terms %.1f s, "
+                + "solves %.1f s", out.size(), settings.solver().memoryBudgets().size() * costBudgets.size(),
+                (measured - start) / 1e9, (System.nanoTime() - measured) / 1e9));
         List<InitialPopulation.Seeded> seeds = new ArrayList<>();
         out.forEach((g, o) -> seeds.add(new InitialPopulation.Seeded(g, o)));
         return seeds;
