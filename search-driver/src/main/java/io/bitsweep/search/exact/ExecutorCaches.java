@@ -58,11 +58,12 @@ final class ExecutorCaches {
             .build();
 
     /**
-     * At most {@code cap} bytes and at most an eighth of this JVM's maximum heap: a small executor heap keeps room for
-     * its tasks' data and the engine's buffers (both caches are only speed; an evicted entry is recomputed).
+     * At most {@code cap} bytes and at most a sixteenth of this JVM's maximum heap: a small executor heap keeps room
+     * for its tasks' data, the engine's buffers and, on the driver, the report (both caches are only speed; an evicted
+     * entry is recomputed). With a 48 MiB heap an eighth each ran out of memory writing report.html.
      */
     private static long heapShare(long cap) {
-        return Math.min(cap, Runtime.getRuntime().maxMemory() / 8);
+        return Math.min(cap, Runtime.getRuntime().maxMemory() / 16);
     }
 
     private ExecutorCaches() {}
