@@ -12,7 +12,8 @@ import java.util.List;
  * written when they are added (a flatbuffer cannot nest table construction); tensors and ops at {@link #finish()}.
  */
 public final class TfliteBuilder {
-    public static final int ADD = 0, CONV_2D = 3, DEQUANTIZE = 6, MAX_POOL_2D = 17, MUL = 18, QUANTIZE = 114;
+    public static final int ADD = 0, CONV_2D = 3, DEQUANTIZE = 6, MAX_POOL_2D = 17, MUL = 18, TANH = 28,
+            QUANTIZE = 114;
     public static final int FLOAT32 = 0, INT32 = 2, INT8 = 9;
     public static final int OPTIONS_CONV2D = TfliteSchema.OPTIONS_CONV2D, OPTIONS_POOL2D = TfliteSchema.OPTIONS_POOL2D;
     public static final int SAME = 0, VALID = 1, NONE = 0, RELU = 1, RELU6 = 3;

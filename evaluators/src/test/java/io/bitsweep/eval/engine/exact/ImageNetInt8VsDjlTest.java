@@ -1,0 +1,74 @@
+package io.bitsweep.eval.engine.exact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bitsweep.eval.GeneratedModels;
+import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.io.Npy;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.tflite.TfliteImporter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Issue 15, "Int8": on the generated full-int8 Keras models that TFLite 2.6.2 runs (dense layers per tensor; MEAN,
+ * HARD_SWISH, squeeze-excite MULs, LOGISTIC, PAD, CONCATENATION, MAX_POOL_2D), the exact engine's output bytes equal
+ * DJL-TFLite 2.6.2's, byte for byte, on the generator's real test images and, at 96 px, on VWW images.
+ */
+class ImageNetInt8VsDjlTest {
+    private static final int VWW_IMAGES = 24;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "keras_mobilenet_v2_96,       int8_fc_per_tensor, true",
+        "keras_mobilenet_v3_small_96, int8,               true",
+        "keras_ops_mix_96,            int8_fc_per_tensor, true",
+        "keras_fc_stack_96,           int8_fc_per_tensor, true",
+        "keras_mobilenet_v2_160,      int8_fc_per_tensor, false",
+    })
+    void int8OutputsAreByteIdenticalToTflite262(String name, String variant, boolean vww) throws Exception {
+        Path file = GeneratedModels.file(name, name + "_" + variant + ".tflite");
+        Model model = TfliteImporter.load(file);
+        ExactPredictor exact = new ExactPredictor(model, ExactOptions.tflite());
+        List<byte[]> samples = new ArrayList<>();
+        Npy.Array inputs = GeneratedModels.array(name, "inputs_" + variant + ".npy");
+        for (int i = 0; i < inputs.shape()[0]; i++) {
+            samples.add(GeneratedModels.bytes(inputs, i));
+        }
+        if (vww) {
+            Dataset data = Datasets.open(Assets.resolve("data/vww01"));
+            float[] x = new float[data.inputSize()];
+            for (int s = 0; s < VWW_IMAGES; s++) {
+                data.input(s, 0, x);
+                byte[] q = new byte[exact.program().inputBytes()];
+                exact.program().quantizeInput(x, q);
+                samples.add(q);
+            }
+        }
+        long[] shape = Arrays.stream(model.input().shape()).asLongStream().toArray();
+        byte[] ours = new byte[exact.outputSize()];
+        List<String> mismatches = new ArrayList<>();
+        try (DjlInt8Oracle oracle = new DjlInt8Oracle(file, shape)) {
+            for (int s = 0; s < samples.size(); s++) {
+                byte[] expected = oracle.run(samples.get(s));
+                exact.predictRaw(samples.get(s), ours);
+                if (!Arrays.equals(expected, ours)) {
+                    int diff = 0;
+                    int maxAbs = 0;
+                    for (int i = 0; i < ours.length; i++) {
+                        diff += ours[i] != expected[i] ? 1 : 0;
+                        maxAbs = Math.max(maxAbs, Math.abs(ours[i] - expected[i]));
+                    }
+                    mismatches.add("sample " + s + ": " + diff + " bytes differ, max |diff| " + maxAbs);
+                }
+            }
+        }
+        assertEquals(List.of(), mismatches, name + " " + variant + ": rows that differ from DJL-TFLite 2.6.2");
+    }
+}
