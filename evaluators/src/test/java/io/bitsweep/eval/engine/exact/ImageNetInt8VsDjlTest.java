@@ -1,6 +1,8 @@
 package io.bitsweep.eval.engine.exact;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.GeneratedModels;
 import io.bitsweep.eval.assets.Assets;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -70,5 +73,35 @@ class ImageNetInt8VsDjlTest {
             }
         }
         assertEquals(List.of(), mismatches, name + " " + variant + ": rows that differ from DJL-TFLite 2.6.2");
+    }
+
+    /**
+     * The trap of STACK-NOTES: TF 2.21 quantizes FULLY_CONNECTED weights per channel by default, and TFLite 2.6.2
+     * (DJL) loads that model but computes it with a zero scale, so every output is the output zero point. The exact
+     * engine computes per-channel FC correctly: with TF 2.21's double rounding it equals TF 2.21's reference kernels
+     * (BUILTIN_REF) byte for byte, on a model small enough (average pool, two FC layers) that nothing else differs.
+     */
+    @Test
+    void perChannelFullyConnectedIsComputedAsTf221Does() throws Exception {
+        String name = "keras_fc_stack_96";
+        Path file = GeneratedModels.file(name, name + "_int8.tflite");
+        Model model = TfliteImporter.load(file);
+        assertTrue(model.weights(model.op("fully_connected_0").orElseThrow()).quant().orElseThrow().isPerChannel());
+        ExactPredictor exact = new ExactPredictor(model, ExactOptions.uniform(RequantRounding.DOUBLE));
+        Npy.Array inputs = GeneratedModels.array(name, "inputs_int8.npy");
+        Npy.Array expected = GeneratedModels.array(name, "ref_int8_builtin_ref.npy");
+        int outputZeroPoint = (int) model.output().quant().orElseThrow().zeroPoint(0);
+        byte[] ours = new byte[exact.outputSize()];
+        long[] shape = Arrays.stream(model.input().shape()).asLongStream().toArray();
+        try (DjlInt8Oracle djl = new DjlInt8Oracle(file, shape)) {
+            for (int s = 0; s < inputs.shape()[0]; s++) {
+                byte[] in = GeneratedModels.bytes(inputs, s);
+                exact.predictRaw(in, ours);
+                assertArrayEquals(GeneratedModels.bytes(expected, s), ours, "sample " + s + " against TF 2.21");
+                for (byte b : djl.run(in)) {
+                    assertEquals(outputZeroPoint, b, "DJL-TFLite 2.6.2 no longer gives the zero point everywhere");
+                }
+            }
+        }
     }
 }
