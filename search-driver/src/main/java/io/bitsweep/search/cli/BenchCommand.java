@@ -4,11 +4,11 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.bench.Throughput;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
         Dataset dataset = Datasets.open(data);
         float[][] inputs = Datasets.firstInputs(dataset, 64);
         Model fm = selected.stream().anyMatch(e -> e.startsWith("exact-") && !e.equals("exact-int8"))
-                ? TfliteImporter.load(floatModel) : null; // the candidates' source
+                ? ModelFiles.load(floatModel) : null; // the candidates' source
         List<Throughput.Engine> opened = new ArrayList<>();
         Map<String, Throughput.Result> results = new LinkedHashMap<>();
         try {

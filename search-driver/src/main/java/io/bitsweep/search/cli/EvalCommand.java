@@ -8,6 +8,7 @@ import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
 import io.bitsweep.eval.model.Tensor;
@@ -16,7 +17,6 @@ import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,7 +41,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A .tflite model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A .tflite or .onnx model.")
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "DIR|SHARDS",
@@ -50,7 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--engine", defaultValue = "float", paramLabel = "NAME",
-            description = "Inference engine (allowed: float, djl, exact; default: ${DEFAULT-VALUE}).")
+            description = "Inference engine (allowed: float, djl (TFLite reference), onnxruntime (ONNX reference), "
+                    + "exact; default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--assignment", paramLabel = "A.json",
@@ -112,7 +113,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new BitSweepException("model file " + model + " does not exist");
         }
         Dataset dataset = Datasets.open(data);
-        checkInputMatches(TfliteImporter.load(model).input(), dataset);
+        checkInputMatches(ModelFiles.load(model).input(), dataset);
         long start = System.nanoTime();
         Evaluation.Result result;
         long saturations = -1;
@@ -160,7 +161,7 @@ public final class EvalCommand implements Callable<Integer> {
                         + "(an int8 model runs as it is)");
             }
             if (engine.equals("exact")) {
-                return new ExactPredictor(TfliteImporter.load(model),
+                return new ExactPredictor(ModelFiles.load(model),
                         ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
             }
             return Predictors.open(engine, model);
@@ -192,7 +193,7 @@ public final class EvalCommand implements Callable<Integer> {
             a = a.withSettings(a.settings().withFusion(Choices.parse(QuantSettings.Fusion.class, fusion, "--fusion")));
         }
         String source = assignment != null ? assignment.toString() : "--uniform";
-        ProgramSpec q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
+        ProgramSpec q = Quantizer.quantize(ModelFiles.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
         if (a.settings().fusion() == QuantSettings.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();

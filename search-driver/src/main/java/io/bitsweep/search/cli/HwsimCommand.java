@@ -6,13 +6,13 @@ import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.io.AtomicFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantPlan;
 import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.ActivationStats;
 import io.bitsweep.hwsim.CsvReporter;
 import io.bitsweep.hwsim.SimulationReport;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
                 + "energy_pj; one row per layer, then a row 'total'."})
 public final class HwsimCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The .tflite model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The .tflite or .onnx model.")
     Path model;
 
     @Option(names = "--target", required = true, paramLabel = "TARGET",
@@ -107,7 +107,7 @@ public final class HwsimCommand implements Callable<Integer> {
             throw new BitSweepException("--limit needs --data");
         }
         Target t = Targets.load(target);
-        Model m = TfliteImporter.load(model);
+        Model m = ModelFiles.load(model);
         Assignment a;
         String source;
         Workload w;
