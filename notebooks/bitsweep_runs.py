@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 __all__ = [
     "RunStoreError", "NotARunError", "NoCompleteGenerationError", "MissingDataError", "IncompleteRunWarning",
     "Run", "load_run", "load_runs", "runs_from_env", "fronts", "hypervolumes", "summary", "bits_per_element",
-    "ENV_VAR", "LAYER_COST_COLUMNS",
+    "iso_accuracy", "ENV_VAR", "LAYER_COST_COLUMNS", "ISO_COSTS",
 ]
 
 ENV_VAR = "BITSWEEP_RUNS"
@@ -66,8 +66,11 @@ class NoCompleteGenerationError(RunStoreError):
 
 
 LAYER_COST_COLUMNS = ["layer", "op", "macs", "compute_cycles", "stall_cycles", "total_cycles", "sram_bytes",
-                      "dram_bytes", "energy_pj"]
-"""The columns of best/<id>.hwsim.csv (hw-sim's CsvReporter, `bitsweep hwsim --csv`)."""
+                      "dram_bytes", "energy_pj", "requant_elements", "requant_cycles", "requant_energy_pj"]
+"""The columns of best/<id>.hwsim.csv (hw-sim's CsvReporter, `bitsweep hwsim --csv`).
+
+total_cycles = compute_cycles + requant_cycles + stall_cycles; energy_pj includes requant_energy_pj."""
+_ADD = re.compile(r"add_\d+")
 
 
 class MissingDataError(RunStoreError):
@@ -207,13 +210,14 @@ class Run:
     def baselines(self) -> pd.DataFrame:
         """The uniform baselines of generation 0 (origin ``baseline:w=int8,a=int8``, ...), with column ``baseline``.
 
-        ``baseline`` names integer formats by width only (origin ``baseline:w=int8,a=int8:asym`` is baseline
-        ``w=int8,a=int8``: a variant changes neither memory nor cycles), so the int8/int4 baselines have one name
-        whatever variants a config's space uses."""
+        ``baseline`` names integer formats without ``:asym`` (origin ``baseline:w=int8,a=int8:asym`` is baseline
+        ``w=int8,a=int8``: symmetry changes neither memory nor cycles), so the int8/int4 baselines have one name
+        whatever variants a config's space uses; ``:pot`` stays (``w=int8:pot,a=int8:pot``), since power-of-two scales
+        change both."""
         ev = self.evaluations(self.generations[0])
         b = ev[ev.origin.str.startswith("baseline:")].copy()
         b["baseline"] = (b.origin.str.removeprefix("baseline:")
-                         .str.replace(r"\b(int\d+):[a-z]+\b", r"\1", regex=True))
+                         .str.replace(r"\b(int\d+):asym\b", r"\1", regex=True))
         return b.reset_index(drop=True)
 
     # --- the front ------------------------------------------------------------------------------------------------
@@ -261,11 +265,14 @@ class Run:
 
         One row per (layer, channel) in model order. A layer that is uniform in the assignment is expanded to the
         channel count seen for it elsewhere in this run; if no candidate ever split it (a per-layer layer), it gets
-        one row with channel = -1, since the run store does not record layer shapes.
+        one row with channel = -1, since the run store does not record layer shapes. ADD entries (an ADD's output
+        format, docs/ASSIGNMENT.md) have no weights and no rows.
         """
         doc = self.assignment(point_id)
         rows = []
         for layer, spec in doc["layers"].items():
+            if _ADD.fullmatch(layer) and "weights" not in spec:
+                continue
             weights = spec.get("weights", doc.get("defaults", {}).get("weights"))
             acts = spec.get("activations", doc.get("defaults", {}).get("activations"))
             if isinstance(weights, str):
@@ -307,9 +314,8 @@ class Run:
     def layer_costs(self, point_id: str) -> pd.DataFrame:
         """Per-layer hardware costs of one front point, from best/<id>.hwsim.csv (hw-sim's CSV).
 
-        One row per costed layer in execution order, columns layer, op, macs, compute_cycles, stall_cycles,
-        total_cycles, sram_bytes, dram_bytes, energy_pj (the file's ``total`` row is dropped: it is their sum, and
-        the point's ``cycles`` / ``energy_pj``). Raises MissingDataError when the run has no such file: a run
+        One row per costed layer in execution order, columns :data:`LAYER_COST_COLUMNS` (the file's ``total`` row
+        is dropped: it is their sum, and the point's ``cycles`` / ``energy_pj``). Raises MissingDataError when the run has no such file: a run
         still in progress (written at the end), a point not on the final front, a cost model without per-layer
         costs, or a run written before BitSweep stored them.
         """
@@ -493,3 +499,42 @@ def hypervolumes(runs: Iterable[Run]) -> pd.DataFrame:
 def summary(runs: Iterable[Run]) -> pd.DataFrame:
     """One row per run: strategy, progress, front size, objectives, seed, model and data sha256, path."""
     return pd.DataFrame([r.info() for r in runs]).set_index("run")
+
+
+ISO_COSTS = ("weight_bits", "cycles", "energy_pj")
+"""The costs :func:`iso_accuracy` compares, as front.csv names them."""
+
+
+def iso_accuracy(runs: Iterable[Run], levels: Iterable[float] | None = None) -> pd.DataFrame:
+    """Runs compared at equal accuracy (what ``bitsweep compare`` prints and writes as iso-accuracy.csv).
+
+    For each accuracy (or AUC) level, as a fraction, highest first (default: every quality a front point of any run
+    has): each run's least weight bits, cycles and energy among its front points with quality >= level, each
+    minimised on its own (ties: the smallest id), the id of the point giving it (column ``<cost>_point``), and the
+    saving against the first run in percent (``<cost>_saving_pct``, positive = less). Missing where a run has no
+    point at that level: NaN, and a point id None (NaN where pandas 3 infers a str column). One row per (level,
+    run), in the order of ``runs``.
+    """
+    runs = list(runs)
+    fronts_ = [r.front() for r in runs]
+    if levels is None:
+        levels = sorted({q for f in fronts_ for q in f.quality}, reverse=True)
+    rows = []
+    for level in levels:
+        first = None
+        for r, f in zip(runs, fronts_):
+            reach = f[f.quality >= level]
+            row = {"level": level, "run": r.name}
+            for cost in ISO_COSTS:
+                if reach.empty:
+                    row[cost], row[f"{cost}_point"] = np.nan, None
+                else:
+                    best = reach.sort_values([cost, "id"], kind="stable").iloc[0]
+                    row[cost], row[f"{cost}_point"] = float(best[cost]), best.id
+            if first is None:
+                first = row
+            for cost in ISO_COSTS:
+                ok = not (np.isnan(row[cost]) or np.isnan(first[cost])) and first[cost] > 0
+                row[f"{cost}_saving_pct"] = 100 * (1 - row[cost] / first[cost]) if ok else np.nan
+            rows.append(row)
+    return pd.DataFrame(rows)

@@ -12,6 +12,9 @@ import java.util.Arrays;
  * {@code weightBlock > 0} (resp. {@code actBlock > 0}) the weights (activations) are block floating point: the bit
  * widths are mantissa widths including sign, and every block of that many elements along the reduction dimension
  * shares one {@code exponentBits}-bit exponent.
+ *
+ * <p>Every layer but a pool requantizes, as its {@link Requantization} says (default {@link Requantization#TFLITE});
+ * the points and element counts follow from it, the shape and the pruning ({@link Workload#requantPoints(int)}).
  */
 public final class Layer {
     private final String name;
@@ -20,19 +23,21 @@ public final class Layer {
     private final int[] weightBits;
     private final int actBits, outBits;
     private final int weightBlock, actBlock, exponentBits;
+    private final Requantization requantization;
     /** ELEMENTWISE only: the elements it reads (all operands) and the operations per output element. */
     private final long inputElements;
     private final int opsPerElement;
 
     private Layer(String name, OpKind op, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
-                  int[] weightBits, int actBits, int outBits, int weightBlock, int actBlock, int exponentBits) {
+                  int[] weightBits, int actBits, int outBits, int weightBlock, int actBlock, int exponentBits,
+                  Requantization requantization) {
         this(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, actBits, outBits, weightBlock, actBlock,
-                exponentBits, (long) inH * inW * inC * (op == OpKind.ADD ? 2 : 1), 1);
+                exponentBits, requantization, (long) inH * inW * inC * (op == OpKind.ADD ? 2 : 1), 1);
     }
 
     private Layer(String name, OpKind op, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
                   int[] weightBits, int actBits, int outBits, int weightBlock, int actBlock, int exponentBits,
-                  long inputElements, int opsPerElement) {
+                  Requantization requantization, long inputElements, int opsPerElement) {
         this.name = name;
         this.op = op;
         this.inH = inH;
@@ -49,6 +54,7 @@ public final class Layer {
         this.weightBlock = weightBlock;
         this.actBlock = actBlock;
         this.exponentBits = exponentBits;
+        this.requantization = requantization;
         this.inputElements = inputElements;
         this.opsPerElement = opsPerElement;
         validate();
@@ -56,28 +62,32 @@ public final class Layer {
 
     /** A 2-D convolution [inH,inW,inC] -> [outH,outW,outC] with a kh x kw kernel; int8 everywhere until changed. */
     public static Layer conv(String name, int inH, int inW, int inC, int kh, int kw, int outH, int outW, int outC) {
-        return new Layer(name, OpKind.CONV, inH, inW, inC, outH, outW, outC, kh, kw, filled(outC, 8), 8, 8, 0, 0, 8);
+        return new Layer(name, OpKind.CONV, inH, inW, inC, outH, outW, outC, kh, kw, filled(outC, 8), 8, 8, 0, 0, 8,
+                Requantization.TFLITE);
     }
 
     /** A depthwise convolution (channel multiplier 1, so outC == inC). */
     public static Layer depthwise(String name, int inH, int inW, int channels, int kh, int kw, int outH, int outW) {
         return new Layer(name, OpKind.DEPTHWISE, inH, inW, channels, outH, outW, channels, kh, kw,
-                filled(channels, 8), 8, 8, 0, 0, 8);
+                filled(channels, 8), 8, 8, 0, 0, 8, Requantization.TFLITE);
     }
 
     /** A fully connected layer with {@code in} inputs and {@code out} outputs. */
     public static Layer fc(String name, int in, int out) {
-        return new Layer(name, OpKind.FC, 1, 1, in, 1, 1, out, 1, 1, filled(out, 8), 8, 8, 0, 0, 8);
+        return new Layer(name, OpKind.FC, 1, 1, in, 1, 1, out, 1, 1, filled(out, 8), 8, 8, 0, 0, 8,
+                Requantization.TFLITE);
     }
 
     /** An element-wise addition of two [h,w,c] tensors. */
     public static Layer add(String name, int h, int w, int c) {
-        return new Layer(name, OpKind.ADD, h, w, c, h, w, c, 1, 1, new int[0], 8, 8, 0, 0, 8);
+        return new Layer(name, OpKind.ADD, h, w, c, h, w, c, 1, 1, new int[0], 8, 8, 0, 0, 8,
+                Requantization.TFLITE);
     }
 
     /** A pooling layer [inH,inW,c] -> [outH,outW,c] with a kh x kw window. */
     public static Layer pool(String name, int inH, int inW, int c, int kh, int kw, int outH, int outW) {
-        return new Layer(name, OpKind.POOL, inH, inW, c, outH, outW, c, kh, kw, new int[0], 8, 8, 0, 0, 8);
+        return new Layer(name, OpKind.POOL, inH, inW, c, outH, outW, c, kh, kw, new int[0], 8, 8, 0, 0, 8,
+                Requantization.TFLITE);
     }
 
     /**
@@ -90,8 +100,8 @@ public final class Layer {
             throw new HwSimException("layer " + name + ": element-wise layer reads " + inputElements
                     + " elements with " + opsPerElement + " ops each: both must be > 0");
         }
-        return new Layer(name, OpKind.ELEMENTWISE, h, w, c, h, w, c, 1, 1, new int[0], 8, 8, 0, 0, 8, inputElements,
-                opsPerElement);
+        return new Layer(name, OpKind.ELEMENTWISE, h, w, c, h, w, c, 1, 1, new int[0], 8, 8, 0, 0, 8,
+                Requantization.TFLITE, inputElements, opsPerElement);
     }
 
     /** This layer with one weight precision per output channel (0 = pruned). */
@@ -100,7 +110,7 @@ public final class Layer {
             throw new HwSimException("layer " + name + ": op " + op.label() + " has no weights");
         }
         return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, bitsPerChannel.clone(), actBits, outBits,
-                weightBlock, actBlock, exponentBits, inputElements, opsPerElement);
+                weightBlock, actBlock, exponentBits, requantization, inputElements, opsPerElement);
     }
 
     /** This layer with every output channel at {@code bits} (0 = all pruned). */
@@ -111,7 +121,7 @@ public final class Layer {
     /** This layer reading activations of {@code inBits} and writing activations of {@code outBits}. */
     public Layer withActivationBits(int inBits, int outBits) {
         return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, inBits, outBits,
-                weightBlock, actBlock, exponentBits, inputElements, opsPerElement);
+                weightBlock, actBlock, exponentBits, requantization, inputElements, opsPerElement);
     }
 
     /**
@@ -120,7 +130,24 @@ public final class Layer {
      */
     public Layer withBfp(int weightBlock, int actBlock, int exponentBits) {
         return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, actBits, outBits,
-                weightBlock, actBlock, exponentBits, inputElements, opsPerElement);
+                weightBlock, actBlock, exponentBits, requantization, inputElements, opsPerElement);
+    }
+
+    /**
+     * This layer requantizing as {@code r}. A pool has no requantization (its output keeps its input's scale and
+     * zero point), and only a layer with weights can have its output fused into a residual ADD.
+     */
+    public Layer withRequantization(Requantization r) {
+        if (op == OpKind.POOL) {
+            throw new HwSimException("layer " + name + ": op pool has no requantization (its output keeps its"
+                    + " input's scale and zero point)");
+        }
+        if (r.fusedWithNextAdd() && !op.hasWeights()) {
+            throw new HwSimException("layer " + name + ": op " + op.label() + " cannot be fused into a residual ADD"
+                    + " (allowed: conv, depthwise, fc)");
+        }
+        return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, actBits, outBits,
+                weightBlock, actBlock, exponentBits, r, inputElements, opsPerElement);
     }
 
     private void validate() {
@@ -194,6 +221,7 @@ public final class Layer {
     public int actBlock() { return actBlock; }
     public int exponentBits() { return exponentBits; }
     public boolean isBfp() { return weightBlock > 0 || actBlock > 0; }
+    public Requantization requantization() { return requantization; }
 
     /** Weight precision of output channel {@code c} (0 = pruned). */
     public int weightBits(int c) { return weightBits[c]; }
@@ -212,6 +240,17 @@ public final class Layer {
             case FC -> inC;
             case ADD, POOL, ELEMENTWISE -> 0;
         };
+    }
+
+    /** Output channels that are not pruned (weight width > 0); 0 for layers without weights. */
+    public long activeChannels() {
+        long n = 0;
+        for (int b : weightBits) {
+            if (b > 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Weights per output channel (= K). */
@@ -235,9 +274,16 @@ public final class Layer {
 
     /** Bits of the activations this layer reads (every operand: both for add), BFP exponents included. */
     public long inputActivationBits() {
-        long elems = op == OpKind.ADD ? (long) inH * inW * inC : inputElements; // add: per operand
-        long bits = elems * actBits + (actBlock > 0 ? ceilDiv(elems, actBlock) * exponentBits : 0);
-        return op == OpKind.ADD ? 2 * bits : bits;
+        return op == OpKind.ELEMENTWISE ? bitsOf(inputElements) : op == OpKind.ADD ? 2 * operandBits() : operandBits();
+    }
+
+    /** Bits of one input tensor, BFP exponents included: for an ADD, one of its two addends. */
+    public long operandBits() {
+        return bitsOf((long) inH * inW * inC);
+    }
+
+    private long bitsOf(long elems) {
+        return elems * actBits + (actBlock > 0 ? ceilDiv(elems, actBlock) * exponentBits : 0);
     }
 
     /** Bits of the activations this layer writes. */
@@ -264,6 +310,7 @@ public final class Layer {
     @Override
     public String toString() {
         return name + "(" + op.label() + " " + inH + "x" + inW + "x" + inC + " -> " + outH + "x" + outW + "x" + outC
-                + (op.hasWeights() && op != OpKind.FC ? ", " + kh + "x" + kw : "") + ")";
+                + (op.hasWeights() && op != OpKind.FC ? ", " + kh + "x" + kw : "")
+                + (requantization.fusedWithNextAdd() ? ", fused with the next add" : "") + ")";
     }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * What every target kind shares: the identity accessors backed by its typed settings, and the {@link #simulate}
- * skeleton. A workload is costed layer by layer (weighted layers and element-wise layers separately); its footprint
- * is the bytes of all weights and the largest input + output activations of any one layer. A target kind supplies
+ * skeleton. A workload is costed layer by layer (weighted layers and element-wise layers separately, each with its
+ * requantization points; an ADD done by a fused layer costs nothing of its own); its footprint is the bytes of all
+ * weights and the largest input + output activations of any one layer (as shaped, fused or not). A target kind supplies
  * the two layer costs, the memories the footprint is held against, and which overflows are violated constraints.
  *
  * @param <S> the target kind's settings record
@@ -46,7 +47,15 @@ abstract class LayerwiseTarget<S extends TargetSettings> implements Target {
         long peakAct = 0;
         for (int i = 0; i < workload.size(); i++) {
             Layer l = workload.layer(i);
-            costs.add(l.op().hasWeights() ? weighted(l, stats, idealMemory) : elementWise(l, idealMemory));
+            List<RequantPoint> points = workload.requantPoints(i);
+            if (workload.addDoneByPreviousLayer(i)) {
+                costs.add(LayerCost.none(l));
+            } else if (l.op().hasWeights()) {
+                Layer fusedAdd = l.requantization().fusedWithNextAdd() ? workload.layer(i + 1) : null;
+                costs.add(weighted(l, points, outputStageBytes(l, fusedAdd), stats, idealMemory));
+            } else {
+                costs.add(elementWise(l, points, idealMemory));
+            }
             weightBytes += bytes(l.weightStorageBits());
             peakAct = Math.max(peakAct, bytes(l.inputActivationBits()) + bytes(l.outputActivationBits()));
         }
@@ -54,11 +63,24 @@ abstract class LayerwiseTarget<S extends TargetSettings> implements Target {
         return new SimulationReport(s.name(), workload.name(), s.clockHz(), costs, footprint, violations(footprint));
     }
 
-    /** The cost of a layer with weights (conv, depthwise, FC); throws {@link HwSimException} if it cannot run. */
-    abstract LayerCost weighted(Layer l, ActivationStats stats, boolean idealMemory);
+    /**
+     * Bytes the output stage of a weighted layer moves: its output; or, fused with the ADD that follows, that ADD's
+     * shortcut read and its sum written, while its own output never leaves the accumulator.
+     */
+    private static long outputStageBytes(Layer l, Layer fusedAdd) {
+        return fusedAdd == null ? bytes(l.outputActivationBits())
+                : bytes(fusedAdd.operandBits()) + bytes(fusedAdd.outputActivationBits());
+    }
 
-    /** The cost of a layer without weights (add, pool, ...). */
-    abstract LayerCost elementWise(Layer l, boolean idealMemory);
+    /**
+     * The cost of a layer with weights (conv, depthwise, FC) with its requantization points; {@code outputStageBytes}
+     * is the traffic of its output stage. Throws {@link HwSimException} if the target cannot run it.
+     */
+    abstract LayerCost weighted(Layer l, List<RequantPoint> points, long outputStageBytes, ActivationStats stats,
+                                boolean idealMemory);
+
+    /** The cost of a layer without weights (add, pool, ...) with its requantization points. */
+    abstract LayerCost elementWise(Layer l, List<RequantPoint> points, boolean idealMemory);
 
     /** The workload's footprint against this target's weight and activation memories. */
     abstract SimulationReport.Footprint footprint(long weightBytes, long peakActivationBytes);

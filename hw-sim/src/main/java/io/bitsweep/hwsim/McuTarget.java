@@ -11,15 +11,19 @@ import java.util.List;
  *
  * <p>Cycles of a weighted layer = ceil( sum over its precision groups of MACs_g / rate_g ), computed exactly in
  * decimal: the rounding is once per layer, upwards. Element-wise layers take ceil(ops / elementwise rate). Energy is
- * cycles x pJ/cycle (the published per-cycle figure includes the core's memory accesses, so it is all reported as
- * compute). A workload whose weights exceed the flash, or whose largest layer (input + output activations)
+ * cycles x pJ/cycle (the published per-cycle figure includes the core's memory accesses, so none of it is reported
+ * as SRAM or DRAM energy). A workload whose weights exceed the flash, or whose largest layer (input + output activations)
  * exceeds the RAM, is reported as a violated constraint, not an error.
+ *
+ * <p>Requantization runs on the same core after the MACs: its cycles are the elements of each requantization point
+ * times the cycles of the point's instruction sequence on this core ({@link RiscvRequantizer}), at the same energy
+ * per cycle.
  */
 public final class McuTarget extends LayerwiseTarget<McuTarget.Settings> {
 
     /** The typed settings of an MCU target (see reference.conf). */
     public record Settings(String name, String description, double clockHz, PrecisionModes modes, double pjPerCycle,
-                           int elementwiseOpsPerCycle, long flashBytes, long ramBytes)
+                           int elementwiseOpsPerCycle, long flashBytes, long ramBytes, RiscvRequantizer requantizer)
             implements TargetSettings {
     }
 
@@ -55,7 +59,8 @@ public final class McuTarget extends LayerwiseTarget<McuTarget.Settings> {
 
     /** Static timing with no DRAM: the activation statistics and the memory model do not apply. */
     @Override
-    LayerCost weighted(Layer l, ActivationStats stats, boolean idealMemory) {
+    LayerCost weighted(Layer l, List<RequantPoint> points, long outputStageBytes, ActivationStats stats,
+                       boolean idealMemory) {
         if (l.isBfp()) {
             throw new HwSimException("layer " + l.name() + ": block floating point is not supported by target "
                     + s.name() + " (kind mcu)");
@@ -84,17 +89,28 @@ public final class McuTarget extends LayerwiseTarget<McuTarget.Settings> {
             peakRate = peakRate.max(m.macsPerCycle());
         }
         long compute = sumNum.add(sumDen).subtract(BigInteger.ONE).divide(sumDen).longValueExact();
-        long bytes = bytes(l.weightStorageBits()) + bytes(l.inputActivationBits())
-                + bytes(l.outputActivationBits());
+        long bytes = bytes(l.weightStorageBits()) + bytes(l.inputActivationBits()) + outputStageBytes;
         double util = compute == 0 ? 0 : macs / (compute * peakRate.doubleValue());
-        return new LayerCost(l.name(), l.op(), macs, compute, 0, bytes, 0, compute * s.pjPerCycle(), 0, 0,
-                Math.min(1.0, util));
+        return cost(l, macs, compute, points, bytes, Math.min(1.0, util));
     }
 
     @Override
-    LayerCost elementWise(Layer l, boolean idealMemory) {
+    LayerCost elementWise(Layer l, List<RequantPoint> points, boolean idealMemory) {
         long compute = ceilDiv(l.elementOps(), s.elementwiseOpsPerCycle());
         long bytes = bytes(l.inputActivationBits()) + bytes(l.outputActivationBits());
-        return new LayerCost(l.name(), l.op(), 0, compute, 0, bytes, 0, compute * s.pjPerCycle(), 0, 0, 0);
+        return cost(l, 0, compute, points, bytes, 0);
+    }
+
+    /** Compute and requantization cycles one after the other on the core, all at the same energy per cycle. */
+    private LayerCost cost(Layer l, long macs, long compute, List<RequantPoint> points, long sramBytes,
+                           double utilization) {
+        long requant = 0;
+        long elements = 0;
+        for (RequantPoint p : points) {
+            requant += s.requantizer().cycles(l.name(), p);
+            elements += p.elements();
+        }
+        return new LayerCost(l.name(), l.op(), macs, compute, 0, requant, elements, sramBytes, 0,
+                compute * s.pjPerCycle(), requant * s.pjPerCycle(), 0, 0, utilization);
     }
 }

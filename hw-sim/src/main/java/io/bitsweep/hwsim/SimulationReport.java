@@ -38,8 +38,16 @@ public record SimulationReport(String target, String workload, double clockHz, L
         return sumLong(LayerCost::stallCycles);
     }
 
+    public long requantCycles() {
+        return sumLong(LayerCost::requantCycles);
+    }
+
+    public long requantElements() {
+        return sumLong(LayerCost::requantElements);
+    }
+
     public long totalCycles() {
-        return computeCycles() + stallCycles();
+        return computeCycles() + requantCycles() + stallCycles();
     }
 
     public long sramBytes() {
@@ -54,6 +62,10 @@ public record SimulationReport(String target, String workload, double clockHz, L
         return sumDouble(LayerCost::computePj);
     }
 
+    public double requantPj() {
+        return sumDouble(LayerCost::requantPj);
+    }
+
     public double sramPj() {
         return sumDouble(LayerCost::sramPj);
     }
@@ -63,7 +75,7 @@ public record SimulationReport(String target, String workload, double clockHz, L
     }
 
     public double energyPj() {
-        return computePj() + sramPj() + dramPj();
+        return computePj() + requantPj() + sramPj() + dramPj();
     }
 
     /** Latency of one inference in seconds at the target's clock. */

@@ -21,6 +21,10 @@ import java.util.List;
  * segments, each in the mode of its widest channel, choosing the segmentation with the fewest cycles. Both mappings
  * are optimal for their cost shape, which is what makes cycles monotone in every channel's width. Pruned channels
  * are not mapped at all.
+ *
+ * <p>Requantization runs in the {@link EdgeRequantUnits} as the array drains, overlapped with the compute: a layer
+ * adds max(0, busy cycles of the units - compute cycles) requantization cycles, and DRAM transfers overlap both, so
+ * stall cycles = max(0, DRAM cycles - compute - requantization cycles).
  */
 public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Settings> {
 
@@ -29,7 +33,8 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
                            PrecisionModes modes, boolean bfp, int alignCyclesPerBlock,
                            long ifmapSramBytes, long filterSramBytes, long ofmapSramBytes, double dramBytesPerCycle,
                            double sramPjPerByte, double dramPjPerByte, int vectorLanes, double vectorOpPj,
-                           boolean zeroSkip, boolean bitSerial) implements TargetSettings {
+                           boolean zeroSkip, boolean bitSerial, EdgeRequantUnits requantUnits)
+            implements TargetSettings {
     }
 
     private static final int PSUM_BYTES = 4;
@@ -73,11 +78,13 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
     }
 
     @Override
-    LayerCost weighted(Layer l, ActivationStats stats, boolean idealMemory) {
+    LayerCost weighted(Layer l, List<RequantPoint> points, long outputStageBytes, ActivationStats stats,
+                       boolean idealMemory) {
         if (l.isBfp() && !s.bfp()) {
             throw new HwSimException("layer " + l.name() + ": block floating point (block "
                     + Math.max(l.weightBlock(), l.actBlock()) + ") but target " + s.name() + " has no BFP mode");
         }
+        checkForms(l, points);
         final int rows = s.rows();
         final int cols = s.cols();
         int[] counts = new int[33];
@@ -90,7 +97,9 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
             }
         }
         if (active == 0) {
-            return new LayerCost(l.name(), l.op(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            // Nothing to multiply; a fused layer still passes the shortcut through its output stage.
+            long bytes = l.requantization().fusedWithNextAdd() ? outputStageBytes : 0;
+            return cost(l, 0, 0, 0, points, bytes, bytes, idealMemory, 0);
         }
         final int a = l.actBits();
         final long e = l.outputPositions();
@@ -146,7 +155,6 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
         long macs = active * l.macsPerChannel();
         long wBytes = bytes(l.weightStorageBits());
         long inBytes = bytes(l.inputActivationBits());
-        long outBytes = bytes(l.outputActivationBits());
         long operandBytes = bytes(l.op() == OpKind.DEPTHWISE ? e * k * l.inC() * a : e * k * a);
         long mTiles = ceilDiv(active, cols);
         boolean depthwise = l.op() == OpKind.DEPTHWISE;
@@ -168,15 +176,40 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
             }
         }
         ifmapReads = operandBytes * ifmapPasses;
-        long sram = filterReads + ifmapReads + outBytes + psumBytes;
+        long sram = filterReads + ifmapReads + outputStageBytes + psumBytes;
         long dram = (wBytes <= s.filterSramBytes() ? wBytes : filterReads)
                 + (inBytes <= s.ifmapSramBytes() ? inBytes : inBytes * ifmapPasses)
-                + outBytes
+                + outputStageBytes
                 + (e * active * PSUM_BYTES <= s.ofmapSramBytes() ? 0 : psumBytes);
-        long stall = idealMemory ? 0 : Math.max(0, (long) Math.ceil(dram / s.dramBytesPerCycle()) - compute);
         double util = (double) macs / ((double) compute * rows * cols * peakMacs);
-        return new LayerCost(l.name(), l.op(), macs, compute, stall, sram, dram, computePj,
-                sram * s.sramPjPerByte(), dram * s.dramPjPerByte(), Math.min(1.0, util));
+        return cost(l, macs, compute, computePj, points, sram, dram, idealMemory, Math.min(1.0, util));
+    }
+
+    /**
+     * The cost of a layer whose arithmetic is done ({@code compute} cycles, {@code computePj}): its requantization
+     * overlapped with the compute, and stalls for DRAM traffic that neither hides.
+     */
+    private LayerCost cost(Layer l, long macs, long compute, double computePj, List<RequantPoint> points, long sram,
+                           long dram, boolean idealMemory, double utilization) {
+        long requant = Math.max(0, s.requantUnits().busyCycles(points) - compute);
+        long stall = idealMemory ? 0
+                : Math.max(0, (long) Math.ceil(dram / s.dramBytesPerCycle()) - compute - requant);
+        long elements = 0;
+        for (RequantPoint p : points) {
+            elements += p.elements();
+        }
+        return new LayerCost(l.name(), l.op(), macs, compute, stall, requant, elements, sram, dram, computePj,
+                s.requantUnits().energyPj(points), sram * s.sramPjPerByte(), dram * s.dramPjPerByte(), utilization);
+    }
+
+    /** Block requantization needs the BFP datapath. */
+    private void checkForms(Layer l, List<RequantPoint> points) {
+        for (RequantPoint p : points) {
+            if (p.form() == ScaleForm.BLOCK && !s.bfp()) {
+                throw new HwSimException("layer " + l.name() + ": requantization in form block but target "
+                        + s.name() + " has no BFP mode (allowed forms: fixed-point, power-of-two)");
+            }
+        }
     }
 
     /**
@@ -229,13 +262,12 @@ public final class SystolicTarget extends LayerwiseTarget<SystolicTarget.Setting
     }
 
     @Override
-    LayerCost elementWise(Layer l, boolean idealMemory) {
+    LayerCost elementWise(Layer l, List<RequantPoint> points, boolean idealMemory) {
+        checkForms(l, points);
         long ops = l.elementOps();
         long compute = ceilDiv(ops, s.vectorLanes());
         long bytes = bytes(l.inputActivationBits()) + bytes(l.outputActivationBits());
-        long stall = idealMemory ? 0 : Math.max(0, (long) Math.ceil(bytes / s.dramBytesPerCycle()) - compute);
-        return new LayerCost(l.name(), l.op(), 0, compute, stall, bytes, bytes, ops * s.vectorOpPj(),
-                bytes * s.sramPjPerByte(), bytes * s.dramPjPerByte(), 0);
+        return cost(l, 0, compute, ops * s.vectorOpPj(), points, bytes, bytes, idealMemory, 0);
     }
 
     /**

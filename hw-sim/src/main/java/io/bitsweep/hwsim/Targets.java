@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,8 +113,36 @@ public final class Targets {
                 nonNegativeDouble(where, c, "energy.sram-pj-per-byte"),
                 nonNegativeDouble(where, c, "energy.dram-pj-per-byte"),
                 positiveInt(where, c, "vector-lanes"), nonNegativeDouble(where, c, "energy.vector-op-pj"),
-                c.getBoolean("data-dependent.zero-skip"), c.getBoolean("data-dependent.bit-serial"));
+                c.getBoolean("data-dependent.zero-skip"), c.getBoolean("data-dependent.bit-serial"),
+                edgeRequantUnits(where, c));
         return new SystolicTarget(settings);
+    }
+
+    /**
+     * Reads target.requantization: a bank of units per scale form. A power-of-two unit (a shifter) must be neither
+     * slower nor dearer than the fixed-point one (a multiplier and a shifter), so that choosing power-of-two scales
+     * never costs more.
+     */
+    private static EdgeRequantUnits edgeRequantUnits(String where, Config c) {
+        EdgeRequantUnits.Unit[] units = new EdgeRequantUnits.Unit[ScaleForm.values().length];
+        for (ScaleForm f : ScaleForm.values()) {
+            String at = "requantization." + f.label();
+            units[f.ordinal()] = new EdgeRequantUnits.Unit(positiveInt(where, c, at + ".elements-per-cycle"),
+                    nonNegativeDouble(where, c, at + ".pj-per-element"));
+        }
+        EdgeRequantUnits.Unit fixed = units[ScaleForm.FIXED_POINT.ordinal()];
+        EdgeRequantUnits.Unit pot = units[ScaleForm.POWER_OF_TWO.ordinal()];
+        if (pot.pjPerElement() > fixed.pjPerElement()) {
+            throw new HwSimException(where + ": target.requantization.power-of-two.pj-per-element = "
+                    + pot.pjPerElement() + ": must be <= target.requantization.fixed-point.pj-per-element = "
+                    + fixed.pjPerElement() + " (a shift never costs more than a multiply and a shift)");
+        }
+        if (pot.elementsPerCycle() < fixed.elementsPerCycle()) {
+            throw new HwSimException(where + ": target.requantization.power-of-two.elements-per-cycle = "
+                    + pot.elementsPerCycle() + ": must be >= target.requantization.fixed-point.elements-per-cycle = "
+                    + fixed.elementsPerCycle() + " (a shift never costs more than a multiply and a shift)");
+        }
+        return new EdgeRequantUnits(fixed, pot, units[ScaleForm.BLOCK.ordinal()]);
     }
 
     private static McuTarget mcu(String where, String name, Config c) {
@@ -122,8 +151,19 @@ public final class Targets {
                 positiveDouble(where, c, "clock-mhz") * 1e6,
                 modes(where, c, false, pjPerCycle), pjPerCycle,
                 positiveInt(where, c, "elementwise-ops-per-cycle"),
-                positiveBytes(where, c, "memory.flash"), positiveBytes(where, c, "memory.ram"));
+                positiveBytes(where, c, "memory.flash"), positiveBytes(where, c, "memory.ram"),
+                new RiscvRequantizer(isaExtensions(where, c), positiveInt(where, c, "mulh-cycles")));
         return new McuTarget(settings);
+    }
+
+    /** Reads target.isa-extensions, a list of extension names. */
+    private static Set<RiscvRequantizer.Extension> isaExtensions(String where, Config c) {
+        Set<RiscvRequantizer.Extension> isa = EnumSet.noneOf(RiscvRequantizer.Extension.class);
+        List<String> names = c.getStringList("isa-extensions");
+        for (int i = 0; i < names.size(); i++) {
+            isa.add(RiscvRequantizer.Extension.parse(where + ": target.isa-extensions[" + i + "]", names.get(i)));
+        }
+        return isa;
     }
 
     private static PrecisionModes modes(String where, Config c, boolean perMacEnergy) {

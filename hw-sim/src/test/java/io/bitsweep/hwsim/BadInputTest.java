@@ -97,6 +97,43 @@ class BadInputTest {
     }
 
     @Test
+    void badRequantizationSettingsNameThePathAndAllowedValues() {
+        assertMentions(loadError("target { kind = mcu, isa-extensions = [m, xpulpv9] }"), "bad.conf",
+                "target.isa-extensions[1] = xpulpv9", "m, zbb, xpulp");
+        assertMentions(loadError("target { kind = mcu, mulh-cycles = 0 }"), "target.mulh-cycles = 0", "> 0");
+        assertMentions(loadError("target { kind = systolic, requantization.fixed-point.elements-per-cyle = 4 }"),
+                "unknown key target.requantization.fixed-point.elements-per-cyle", "elements-per-cycle",
+                "pj-per-element");
+        assertMentions(loadError("target { kind = systolic, requantization.power-of-two.pj-per-element = 5 }"),
+                "target.requantization.power-of-two.pj-per-element = 5.0",
+                "target.requantization.fixed-point.pj-per-element = 3.5");
+        assertMentions(loadError("target { kind = systolic, requantization.power-of-two.elements-per-cycle = 4 }"),
+                "target.requantization.power-of-two.elements-per-cycle = 4", "fixed-point.elements-per-cycle = 16");
+        assertMentions(loadError("target { kind = systolic, requantization.block.elements-per-cycle = 0 }"),
+                "target.requantization.block.elements-per-cycle = 0", "> 0");
+    }
+
+    @Test
+    void badRequantizationOfALayerOrWorkloadNamesIt() {
+        assertMentions(assertThrows(HwSimException.class, () -> Layer.pool("average_pool_2d_0", 8, 8, 64, 8, 8, 1, 1)
+                .withRequantization(Requantization.TFLITE)).getMessage(), "layer average_pool_2d_0",
+                "no requantization");
+        assertMentions(assertThrows(HwSimException.class, () -> Layer.add("add_0", 8, 8, 64)
+                .withRequantization(Requantization.TFLITE.withFusedNextAdd(true))).getMessage(), "layer add_0",
+                "cannot be fused", "conv, depthwise, fc");
+        assertMentions(assertThrows(HwSimException.class,
+                () -> new Requantization(ScaleForm.FIXED_POINT, 40, false)).getMessage(), "accumulator bits = 40",
+                "8..32");
+        Layer fused = Layer.conv("conv_2d_8", 16, 16, 32, 1, 1, 8, 8, 64)
+                .withRequantization(Requantization.TFLITE.withFusedNextAdd(true));
+        assertMentions(assertThrows(HwSimException.class, () -> new Workload("w", List.of(fused,
+                Layer.add("add_2", 8, 8, 32)))).getMessage(), "workload w", "layer conv_2d_8", "8x8x64",
+                "add_2(add 8x8x32");
+        assertMentions(assertThrows(HwSimException.class, () -> new Workload("w", List.of(fused))).getMessage(),
+                "layer conv_2d_8", "got none");
+    }
+
+    @Test
     void missingFileAndUnknownNameListTheShippedTargets(@TempDir Path dir) throws Exception {
         assertMentions(assertThrows(HwSimException.class, () -> Targets.load("conf/hw/nope.conf")).getMessage(),
                 "conf/hw/nope.conf", "mpic");

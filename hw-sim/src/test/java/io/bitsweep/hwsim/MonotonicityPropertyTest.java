@@ -10,8 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property: lowering any channel's weight precision (pruning included) never increases cycles or energy, on every
- * shipped target and on an IS array, over randomized workloads (fixed seed). Pruning removes the channel's cost.
+ * Properties, on every shipped target and on an IS array, over randomized workloads with randomized requantization
+ * (fixed seed): lowering any channel's weight precision (pruning included), an activation width or an accumulator
+ * width never increases cycles, energy or DRAM traffic; neither does a power-of-two scale instead of a fixed-point
+ * one, nor fusing a layer with the residual ADD that follows it. Pruning removes the channel's cost.
  */
 class MonotonicityPropertyTest {
     private static final int[] WIDTHS = {0, 2, 3, 4, 5, 8};
@@ -35,11 +37,12 @@ class MonotonicityPropertyTest {
     @Test
     void loweringAnyChannelNeverCostsMore() {
         Random rnd = new Random(20240611L);
+        Random requant = new Random(20240615L);
         int checked = 0;
         for (Target t : targets()) {
             boolean bfp = t.name().startsWith("bfp");
             for (int n = 0; n < CASES; n++) {
-                Workload w = randomWorkload(rnd, bfp);
+                Workload w = randomWorkload(rnd, requant, bfp);
                 ActivationStats stats = randomStats(rnd, w);
                 int li = rnd.nextInt(w.size());
                 Layer l = w.layer(li);
@@ -53,22 +56,121 @@ class MonotonicityPropertyTest {
                 }
                 int lower = WIDTHS[rnd.nextInt(indexOf(bits[c]))];
                 bits[c] = lower;
-                Workload lowered = w.with(li, l.withWeightBits(bits));
-                for (boolean ideal : new boolean[] {false, true}) {
-                    SimulationReport before = t.simulate(w, stats, ideal);
-                    SimulationReport after = t.simulate(lowered, stats, ideal);
-                    String what = t.name() + " case " + n + " " + l + " channel " + c + " -> " + lower
-                            + (ideal ? " (ideal memory)" : "");
-                    assertTrue(after.totalCycles() <= before.totalCycles(),
-                            what + ": cycles " + before.totalCycles() + " -> " + after.totalCycles());
-                    assertTrue(after.energyPj() <= before.energyPj() * (1 + 1e-12),
-                            what + ": energy " + before.energyPj() + " -> " + after.energyPj());
-                    assertTrue(after.dramBytes() <= before.dramBytes(), what + ": DRAM bytes");
-                }
+                assertNoMoreCost(t, w, w.with(li, l.withWeightBits(bits)), stats,
+                        t.name() + " case " + n + " " + l + " channel " + c + " -> " + lower);
                 checked++;
             }
         }
         assertTrue(checked > CASES * 3, "only " + checked + " cases checked");
+    }
+
+    @Test
+    void loweringAnActivationOrAccumulatorWidthNeverCostsMore() {
+        Random rnd = new Random(20240612L);
+        int checked = 0;
+        for (Target t : targets()) {
+            boolean bfp = t.name().startsWith("bfp");
+            for (int n = 0; n < CASES; n++) {
+                Workload w = randomWorkload(rnd, rnd, bfp);
+                int li = rnd.nextInt(w.size());
+                Layer l = w.layer(li);
+                Layer lowered;
+                String what;
+                switch (rnd.nextInt(3)) {
+                    case 0 -> {
+                        int in = atMost(rnd, l.actBits());
+                        lowered = l.withActivationBits(in, l.outBits());
+                        what = "input activations -> " + in;
+                    }
+                    case 1 -> {
+                        int out = atMost(rnd, l.outBits());
+                        lowered = l.withActivationBits(l.actBits(), out);
+                        what = "output activations -> " + out;
+                    }
+                    default -> {
+                        Requantization r = l.requantization();
+                        int acc = 8 + rnd.nextInt(r.accumulatorBits() - 7);
+                        lowered = l.op() == OpKind.POOL ? l
+                                : l.withRequantization(new Requantization(r.form(), acc, r.fusedWithNextAdd()));
+                        what = "accumulator -> " + acc;
+                    }
+                }
+                // Static cost: activation statistics describe activations of the width they were measured at.
+                assertNoMoreCost(t, w, w.with(li, lowered), ActivationStats.NONE,
+                        t.name() + " case " + n + " " + l + " " + what);
+                checked++;
+            }
+        }
+        assertTrue(checked > CASES * 3, "only " + checked + " cases checked");
+    }
+
+    @Test
+    void aPowerOfTwoScaleNeverCostsMoreThanAFixedPointOne() {
+        Random rnd = new Random(20240613L);
+        int checked = 0;
+        for (Target t : targets()) {
+            boolean bfp = t.name().startsWith("bfp");
+            for (int n = 0; n < CASES; n++) {
+                Workload w = randomWorkload(rnd, rnd, bfp);
+                int li = rnd.nextInt(w.size());
+                Layer l = w.layer(li);
+                if (l.op() == OpKind.POOL) {
+                    continue;
+                }
+                Requantization r = l.requantization();
+                Workload fixed = w.with(li, l.withRequantization(r.withForm(ScaleForm.FIXED_POINT)));
+                Workload pot = w.with(li, l.withRequantization(r.withForm(ScaleForm.POWER_OF_TWO)));
+                assertNoMoreCost(t, fixed, pot, randomStats(rnd, w), t.name() + " case " + n + " " + l);
+                checked++;
+            }
+        }
+        assertTrue(checked > CASES * 3, "only " + checked + " cases checked");
+    }
+
+    @Test
+    void fusingALayerWithItsResidualAddNeverCostsMore() {
+        Random rnd = new Random(20240614L);
+        int checked = 0;
+        for (Target t : targets()) {
+            boolean bfp = t.name().startsWith("bfp");
+            for (int n = 0; n < CASES; n++) {
+                Workload w = randomWorkload(rnd, rnd, bfp);
+                for (int i = 0; i + 1 < w.size(); i++) {
+                    Layer l = w.layer(i);
+                    if (!fusable(l, w.layer(i + 1)) || l.requantization().fusedWithNextAdd()) {
+                        continue;
+                    }
+                    // The same requantization for the layer and its ADD, fused or not.
+                    Requantization r = l.requantization();
+                    Workload unfused = w.with(i + 1, w.layer(i + 1).withRequantization(r));
+                    Workload fused = unfused.with(i, l.withRequantization(r.withFusedNextAdd(true)));
+                    assertNoMoreCost(t, unfused, fused, randomStats(rnd, w), t.name() + " case " + n + " " + l);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > CASES, "only " + checked + " cases checked");
+    }
+
+    /** Cycles, energy and DRAM bytes of {@code after} are at most those of {@code before}, with and without stalls. */
+    private static void assertNoMoreCost(Target t, Workload before, Workload after, ActivationStats stats,
+                                         String what) {
+        for (boolean ideal : new boolean[] {false, true}) {
+            SimulationReport b = t.simulate(before, stats, ideal);
+            SimulationReport a = t.simulate(after, stats, ideal);
+            String where = what + (ideal ? " (ideal memory)" : "");
+            assertTrue(a.totalCycles() <= b.totalCycles(), where + ": cycles " + b.totalCycles() + " -> "
+                    + a.totalCycles());
+            assertTrue(a.energyPj() <= b.energyPj() * (1 + 1e-12), where + ": energy " + b.energyPj() + " -> "
+                    + a.energyPj());
+            assertTrue(a.dramBytes() <= b.dramBytes(), where + ": DRAM bytes " + b.dramBytes() + " -> "
+                    + a.dramBytes());
+        }
+    }
+
+    /** A random width in 1..bits. */
+    private static int atMost(Random rnd, int bits) {
+        return 1 + rnd.nextInt(bits);
     }
 
     @Test
@@ -96,7 +198,13 @@ class MonotonicityPropertyTest {
         throw new IllegalArgumentException("width " + width);
     }
 
-    private static Workload randomWorkload(Random rnd, boolean bfp) {
+    /**
+     * One to four conv/depthwise/FC layers of random shapes and precisions from {@code rnd}, some followed by an
+     * ADD; every layer with a random requantization from {@code requant} (form, accumulator width, and fusion into
+     * its ADD where shapes allow). Two streams, so that the shapes and precisions stay those drawn before
+     * requantization was costed.
+     */
+    private static Workload randomWorkload(Random rnd, Random requant, boolean bfp) {
         List<Layer> layers = new ArrayList<>();
         int nLayers = 1 + rnd.nextInt(4);
         for (int i = 0; i < nLayers; i++) {
@@ -115,16 +223,36 @@ class MonotonicityPropertyTest {
                 bits[c] = WIDTHS[rnd.nextInt(maxWidth + 1 > WIDTHS.length ? WIDTHS.length : maxWidth + 1)];
             }
             int act = ACT_WIDTHS[rnd.nextInt(ACT_WIDTHS.length)];
-            l = l.withWeightBits(bits).withActivationBits(act, act);
+            l = l.withWeightBits(bits).withActivationBits(act, act)
+                    .withRequantization(randomRequantization(requant, bfp));
             if (bfp) {
                 l = l.withBfp(new int[] {8, 16, 32}[rnd.nextInt(3)], new int[] {0, 16}[rnd.nextInt(2)], 8);
             }
-            layers.add(l);
             if (rnd.nextInt(4) == 0) {
-                layers.add(Layer.add("add_" + i, h, h, l.outC()));
+                Layer add = Layer.add("add_" + i, h, h, l.outC())
+                        .withRequantization(randomRequantization(requant, bfp));
+                if (fusable(l, add) && requant.nextBoolean()) {
+                    l = l.withRequantization(l.requantization().withFusedNextAdd(true));
+                }
+                layers.add(l);
+                layers.add(add);
+            } else {
+                layers.add(l);
             }
         }
         return new Workload("random", layers);
+    }
+
+    /** A random form (block only on a BFP target) and accumulator width, unfused. */
+    private static Requantization randomRequantization(Random rnd, boolean bfp) {
+        ScaleForm form = ScaleForm.values()[rnd.nextInt(bfp ? 3 : 2)];
+        return new Requantization(form, new int[] {12, 16, 24, 32}[rnd.nextInt(4)], false);
+    }
+
+    /** Whether {@code l}'s output could be fused into {@code next}: an ADD of its output shape. */
+    private static boolean fusable(Layer l, Layer next) {
+        return l.op().hasWeights() && next.op() == OpKind.ADD && next.outH() == l.outH() && next.outW() == l.outW()
+                && next.outC() == l.outC();
     }
 
     private static ActivationStats randomStats(Random rnd, Workload w) {

@@ -11,7 +11,8 @@ class ReportersTest {
     @Test
     void csvHasExactlyTheDocumentedColumnsOneRowPerLayerAndTotals() {
         String[] lines = new CsvReporter().format(REPORT).split("\n");
-        assertEquals("layer,op,macs,compute_cycles,stall_cycles,total_cycles,sram_bytes,dram_bytes,energy_pj", lines[0]);
+        assertEquals("layer,op,macs,compute_cycles,stall_cycles,total_cycles,sram_bytes,dram_bytes,energy_pj,"
+                + "requant_elements,requant_cycles,requant_energy_pj", lines[0]);
         assertEquals(1 + ResNet8Shapes.workload().size() + 1, lines.length);
         String[] conv0 = lines[1].split(",");
         LayerCost c0 = REPORT.layers().get(0);
@@ -24,12 +25,21 @@ class ReportersTest {
         assertEquals(c0.sramBytes(), Long.parseLong(conv0[6]));
         assertEquals(c0.dramBytes(), Long.parseLong(conv0[7]));
         assertEquals(c0.energyPj(), Double.parseDouble(conv0[8]), 1e-3);
+        assertEquals(c0.requantElements(), Long.parseLong(conv0[9]));
+        assertEquals(c0.requantCycles(), Long.parseLong(conv0[10]));
+        assertEquals(c0.requantPj(), Double.parseDouble(conv0[11]), 1e-3);
         String[] total = lines[lines.length - 1].split(",", -1);
         assertEquals("total", total[0]);
         assertEquals(ResNet8Shapes.MACS, Long.parseLong(total[2]));
         assertEquals(REPORT.totalCycles(), Long.parseLong(total[5]));
+        assertEquals(REPORT.requantCycles(), Long.parseLong(total[10]));
         for (String line : lines) {
-            assertEquals(9, line.split(",", -1).length, line);
+            assertEquals(12, line.split(",", -1).length, line);
+            String[] f = line.split(",", -1);
+            if (!f[0].equals("layer")) {
+                assertEquals(Long.parseLong(f[3]) + Long.parseLong(f[10]) + Long.parseLong(f[4]),
+                        Long.parseLong(f[5]), "total = compute + requant + stall: " + line);
+            }
         }
     }
 
@@ -42,6 +52,9 @@ class ReportersTest {
         assertTrue(table.contains("total"));
         assertTrue(table.contains("weights " + REPORT.footprint().weightBytes() + " B"), table);
         assertTrue(table.contains("constraints: ok"), table);
+        assertTrue(table.contains("requant cyc") && table.contains("requant pJ"), table);
+        assertTrue(table.contains("requantization " + REPORT.requantElements() + " elements, "
+                + REPORT.requantCycles() + " cycles"), table);
     }
 
     @Test

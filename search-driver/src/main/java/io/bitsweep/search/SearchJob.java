@@ -7,8 +7,6 @@ import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.Constraints;
 import io.bitsweep.search.loop.FitnessFunction;
 import io.bitsweep.search.loop.GenerationLoop;
-import io.bitsweep.search.loop.GenerationResult;
-import io.bitsweep.search.loop.GenerationSummary;
 import io.bitsweep.search.loop.LocalPopulationEvaluator;
 import io.bitsweep.search.loop.LoopState;
 import io.bitsweep.search.loop.PopulationEvaluator;
@@ -57,7 +55,13 @@ public final class SearchJob {
      * Where and how to run. {@code session} null means: create one for {@code master} if the runner is Spark (a given
      * session is used, and left running, whatever the runner).
      */
-    public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {}
+    public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session,
+                          String eventLog) {
+        /** Without an event log ({@code eventLog}: where Spark writes it, for its History Server; null for none). */
+        public Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {
+            this(out, resume, master, verbose, session, null);
+        }
+    }
 
     /** The outcome: the final archive and the hypervolume after each generation. */
     public record Result(ParetoArchive archive, List<Double> hypervolumes, RunStore store) {}
@@ -92,7 +96,8 @@ public final class SearchJob {
                     new Constraints(problem.floatQuality(), settings.maxAccuracyDrop(), memoryBudget));
             boolean spark = settings.runner() == SearchSettings.Runner.SPARK || options.session() != null;
             SparkSession session = !spark ? null : options.session() != null ? options.session()
-                    : SparkSessions.create(options.master(), registrators(factory), options.verbose());
+                    : SparkSessions.create(options.master(), registrators(factory), options.verbose(),
+                            options.eventLog());
             try {
                 String sparkVersion = session == null ? "none (local runner)" : session.version();
                 if (!hasRun) {
@@ -105,15 +110,8 @@ public final class SearchJob {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
                     LoopState start = last < 0 ? LoopState.initial()
                             : RunRestorer.restore(store, last, space, fronts, settings.objectives());
-                    List<GenerationSummary> summaries = new ArrayList<>();
-                    SearchListener recording = SearchListener.both(
-                            new RunRecorder(store, codec, fronts, settings.objectives(), qualityMetric, provenance),
-                            new SearchListener() {
-                                @Override
-                                public void generationFinished(GenerationResult r) {
-                                    summaries.add(r.summary());
-                                }
-                            });
+                    SearchListener recording =
+                            new RunRecorder(store, codec, fronts, settings.objectives(), qualityMetric, provenance);
                     GenerationLoop loop = new GenerationLoop(settings, space, fronts, fitness, evaluator, seeds, start,
                             qualityMetric, reportBudgets(int8, memoryBudget), SearchListener.both(recording, listener));
                     if (last >= 0) {
@@ -121,7 +119,7 @@ public final class SearchJob {
                     }
                     LoopState end = loop.runAll();
                     new FrontReport(store, codec, qualityMetric, p -> layerCostsCsv(costModel, p), provenance)
-                            .write(end.archive().points(), summaries);
+                            .write(end.archive().points());
                     return new Result(end.archive(), end.hypervolumes(), store);
                 }
             } finally {

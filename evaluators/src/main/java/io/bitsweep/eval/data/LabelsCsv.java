@@ -1,8 +1,13 @@
 package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,15 +27,21 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
 
     static LabelsCsv read(Path dir) {
         Path file = dir.resolve(NAME);
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BitSweepException(dir + " has no " + NAME + " (an MLPerf Tiny data directory holds .bin files"
                     + " and " + NAME + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        return parse(bytes, file);
+    }
+
+    /** Parses the contents of a y_labels.csv; {@code file} names it in messages. */
+    static LabelsCsv parse(byte[] bytes, Path file) {
+        List<String> lines = utf8(bytes, file).lines().toList();
         List<String> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -44,7 +55,7 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
             String where = file + " line " + (n + 1);
             String[] f = line.split("\\s*,\\s*");
             if (f.length < 3) {
-                throw new BitSweepException(where + ": expected 'file,classes,label[,...]', got '" + line + "'");
+                throw new BitSweepException(where + ": expected 'file,classes,label[,...]', got " + InputText.quote(line));
             }
             int rowClasses = parseInt(f[1], where, "classes");
             int label = parseInt(f[2], where, "label");
@@ -59,7 +70,7 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
                 throw new BitSweepException(where + ": label " + label + " out of range (allowed: 0.." + (classes - 1) + ")");
             }
             if (!seen.add(f[0])) {
-                throw new BitSweepException(where + ": file " + f[0] + " is listed twice");
+                throw new BitSweepException(where + ": file " + InputText.quote(f[0]) + " is listed twice");
             }
             files.add(f[0]);
             labels.add(label);
@@ -71,11 +82,26 @@ record LabelsCsv(Path file, List<String> files, int[] labels, int classes, int c
                 classes, columns);
     }
 
+    /** The file as text; bytes that are not UTF-8 are an error naming their offset. */
+    private static String utf8(byte[] bytes, Path file) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars than bytes
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new BitSweepException(file + ": not UTF-8 text (invalid byte at offset " + in.position() + ")");
+        }
+        return out.flip().toString();
+    }
+
     private static int parseInt(String s, String where, String field) {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new BitSweepException(where + ": " + field + " '" + s + "' is not an integer");
+            throw new BitSweepException(where + ": " + field + " " + InputText.quote(s) + " is not an integer");
         }
     }
 }

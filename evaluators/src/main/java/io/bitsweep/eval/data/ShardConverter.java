@@ -43,9 +43,9 @@ public final class ShardConverter {
                 shards.add(new ShardManifest.Shard(name, to - from, ShardFiles.write(tmp.resolve(name), src, from, to)));
             }
             TinyLayout layout = src.layout();
-            ShardManifest manifest = new ShardManifest(ShardManifest.FORMAT, "mlperf-tiny", layout.name(), src.size(),
-                    layout.sampleBytes(), layout.inputShape(), layout.inputsPerSample(), layout.classes(),
-                    src.sha256(), List.copyOf(shards));
+            ShardManifest manifest = new ShardManifest(ShardManifest.FORMAT, layout.source(), layout.name(),
+                    src.size(), layout.sampleBytes(), layout.inputShape(), layout.inputsPerSample(), layout.classes(),
+                    src.sha256(), List.copyOf(shards), layout.preprocessing());
             manifest.write(tmp);
             install(tmp, target);
             tmp = null;

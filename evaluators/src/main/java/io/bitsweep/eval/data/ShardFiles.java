@@ -2,6 +2,7 @@ package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
+import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,13 +19,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.SeekableReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -110,21 +116,36 @@ public final class ShardFiles {
         List<Integer> labels = new ArrayList<>();
         List<byte[]> samples = new ArrayList<>();
         Map<String, String> meta;
-        try (BufferAllocator alloc = new RootAllocator();
+        TinyLayout layout;
+        try (BufferAllocator alloc = new RootAllocator(allocationLimit(channel.size()));
              ArrowFileReader reader = new ArrowFileReader(channel, alloc)) {
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            VectorSchemaRoot root = schemaRoot(reader, name);
             meta = root.getSchema().getCustomMetadata();
             if (meta == null || !FORMAT.equals(meta.get(META_FORMAT))) {
+                String format = meta == null ? null : meta.get(META_FORMAT);
                 throw new BitSweepException(name + ": not a BitSweep shard (schema metadata " + META_FORMAT + " is "
-                        + (meta == null ? null : meta.get(META_FORMAT)) + ", expected " + FORMAT + ")");
+                        + (format == null ? null : InputText.quote(format)) + ", expected " + FORMAT + ")");
             }
-            for (ArrowBlock block : reader.getRecordBlocks()) {
-                reader.loadRecordBatch(block);
+            layout = layoutOf(meta.get(META_TASK), name);
+            List<ArrowBlock> blocks = reader.getRecordBlocks();
+            checkBlocks(blocks, channel.size(), name);
+            SeekableReadChannel in = new SeekableReadChannel(channel);
+            VectorLoader loader = new VectorLoader(root);
+            for (ArrowBlock block : blocks) {
+                loadBatch(in, block, alloc, loader, name);
                 VarCharVector idv = (VarCharVector) root.getVector("id");
                 IntVector lv = (IntVector) root.getVector("label");
                 VarBinaryVector dv = (VarBinaryVector) root.getVector("data");
                 for (int r = 0; r < root.getRowCount(); r++) {
-                    ids.add(new String(idv.get(r), StandardCharsets.UTF_8));
+                    if (idv.isNull(r) || lv.isNull(r) || dv.isNull(r)) {
+                        throw new BitSweepException(name + ": row " + ids.size() + " has a null id, label or data"
+                                + " (a shard's columns are not nullable)");
+                    }
+                    checkedLength(idv, r, name);
+                    String id = new String(idv.get(r), StandardCharsets.UTF_8);
+                    TinyDataset.checkSampleBytes(layout, checkedLength(dv, r, name),
+                            name + " row " + ids.size() + " (" + InputText.quote(id) + ")");
+                    ids.add(id);
                     labels.add(lv.get(r));
                     samples.add(dv.get(r));
                 }
@@ -133,29 +154,109 @@ public final class ShardFiles {
             if (e instanceof BitSweepException b) {
                 throw b;
             }
-            throw new BitSweepException(name + ": not a readable Arrow shard (" + e.getMessage() + ")", e);
+            // Arrow's messages may repeat the file's bytes (field names, metadata), line breaks included.
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : InputText.oneLine(e.getMessage());
+            throw new BitSweepException(name + ": not a readable Arrow shard (" + why + ")", e);
         }
-        TinyLayout layout = layoutOf(meta.get(META_TASK), name);
         DataSha sha = new DataSha();
         int[] labelArray = new int[labels.size()];
         for (int i = 0; i < samples.size(); i++) {
-            TinyDataset.checkSampleBytes(layout, samples.get(i).length, name + " row " + i + " (" + ids.get(i) + ")");
             labelArray[i] = labels.get(i);
             sha.add(ByteBuffer.wrap(samples.get(i)), labelArray[i]);
         }
         String actual = sha.hex();
         if (!actual.equals(meta.get(META_SHA))) {
+            String recorded = meta.get(META_SHA);
             throw new BitSweepException(name + ": content sha256 " + actual + " does not match the recorded "
-                    + meta.get(META_SHA) + " (corrupt shard)");
+                    + (recorded == null ? null : InputText.quote(recorded)) + " (corrupt shard)");
         }
         return new InMemoryDataset(layout, ids, labelArray, samples.toArray(byte[][]::new), actual);
+    }
+
+    /**
+     * Arrow converts the schema's fields recursively, and a flatbuffer field table may list itself among its own
+     * children: a footer of a few bytes then recurses until the stack overflows. The stack is unwound by then, so
+     * the overflow is reported as the corrupt file it is.
+     */
+    private static VectorSchemaRoot schemaRoot(ArrowFileReader reader, String name) throws IOException {
+        try {
+            return reader.getVectorSchemaRoot();
+        } catch (StackOverflowError e) {
+            throw new BitSweepException(name + ": not a readable Arrow shard (its schema nests fields without end)");
+        }
+    }
+
+    /**
+     * Reads one record batch through Arrow's MessageSerializer rather than ArrowFileReader.loadRecordBatch, so the
+     * batch's row count is checked before VectorLoader sizes the vectors by it: a negative count from a corrupt file
+     * trips an assert in Arrow (with -ea) or leaves the vectors inconsistent (without). Every row holds at least its
+     * 4-byte label, so a batch cannot have more rows than body bytes.
+     */
+    private static void loadBatch(SeekableReadChannel in, ArrowBlock block, BufferAllocator alloc, VectorLoader loader,
+            String name) throws IOException {
+        in.setPosition(block.getOffset());
+        try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(in, block, alloc)) {
+            if (batch.getLength() < 0 || batch.getLength() > block.getBodyLength()) {
+                throw new BitSweepException(name + ": not a readable Arrow shard (record batch at byte "
+                        + block.getOffset() + " declares " + batch.getLength() + " rows in "
+                        + block.getBodyLength() + " bytes)");
+            }
+            loader.load(batch);
+        }
+    }
+
+    /**
+     * Record batches must lie inside the file one after another, as a writer lays them out. A footer that lists
+     * the same bytes several times would make a small file read as many times its size.
+     */
+    private static void checkBlocks(List<ArrowBlock> blocks, long fileBytes, String name) {
+        long end = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            ArrowBlock b = blocks.get(i);
+            long start = b.getOffset();
+            long body = b.getBodyLength();
+            // In this order no sum can overflow: each term is checked against the file's size first.
+            if (start < end || start > fileBytes || b.getMetadataLength() <= 0 || body < 0 || body > fileBytes
+                    || start + b.getMetadataLength() + body > fileBytes) {
+                throw new BitSweepException(name + ": not a readable Arrow shard (record batch " + i + " at byte "
+                        + start + " with " + b.getMetadataLength() + "+" + body + " bytes overlaps the one before it or"
+                        + " lies outside the file's " + fileBytes + " bytes)");
+            }
+            end = start + b.getMetadataLength() + body;
+        }
+    }
+
+    /**
+     * What Arrow may allocate to read a shard of {@code fileBytes}. It reads one record batch at a time into one
+     * buffer, rounded up to a power of two, so twice the file (and a little more, for small files) is enough for
+     * any valid shard, while a length declared in a corrupt file cannot reserve more memory than that.
+     */
+    private static long allocationLimit(long fileBytes) {
+        return 2 * fileBytes + (1 << 20);
+    }
+
+    /**
+     * The length of row r of a string or binary column, after checking its offsets against the column's data.
+     * Arrow's get() allocates the length the offsets declare before it checks them, so a corrupt offset would
+     * allocate up to 2 GB from a small file.
+     */
+    private static int checkedLength(BaseVariableWidthVector column, int r, String name) {
+        int start = column.getStartOffset(r);
+        int end = column.getEndOffset(r);
+        long size = column.getDataBuffer().capacity();
+        if (start < 0 || end < start || end > size) {
+            throw new BitSweepException(name + ": not a readable Arrow shard (column " + column.getName() + " row "
+                    + r + " spans bytes " + start + ".." + end + " of its " + size + ")");
+        }
+        return end - start;
     }
 
     private static TinyLayout layoutOf(String task, String name) {
         try {
             return TinyLayout.valueOf(String.valueOf(task));
         } catch (IllegalArgumentException e) {
-            throw new BitSweepException(name + ": unknown task '" + task + "' (allowed: IC, VWW, KWS, AD)");
+            throw new BitSweepException(name + ": unknown task " + (task == null ? null : InputText.quote(task))
+                    + " (allowed: " + TinyLayout.names() + ")");
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
+import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -13,12 +14,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code manifest.json} of a shard directory: what the set is (task, sizes, input shape), its identity (sha256 over
- * all samples, the same value as for the .bin directory it came from) and the shards in sample order. It is written
- * last, so a directory with a manifest is complete.
+ * {@code manifest.json} of a shard directory: what the set is (source format, task, sizes, input shape, how raw
+ * bytes become model inputs), its identity (sha256 over all samples, the same value as for the source it came from)
+ * and the shards in sample order. It is written last, so a directory with a manifest is complete. The
+ * preprocessing is a record for readers: the task alone decides how samples are decoded (manifests written before
+ * it was recorded have none).
  */
 public record ShardManifest(String format, String source, String task, int samples, int sampleBytes,
-                            int[] inputShape, int inputsPerSample, int classes, String sha256, List<Shard> shards) {
+                            int[] inputShape, int inputsPerSample, int classes, String sha256, List<Shard> shards,
+                            String preprocessing) {
     public static final String NAME = "manifest.json";
     public static final String FORMAT = "bitsweep.shards/1";
 
@@ -47,18 +51,56 @@ public record ShardManifest(String format, String source, String task, int sampl
         } catch (IOException e) {
             throw new BitSweepException(file + ": not a valid shard manifest: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
+        if (m == null) {
+            throw new BitSweepException(file + ": not a valid shard manifest: it is JSON null");
+        }
         if (!FORMAT.equals(m.format())) {
-            throw new BitSweepException(file + ": format '" + m.format() + "' is not supported (allowed: " + FORMAT + ")");
+            throw new BitSweepException(file + ": format " + quoted(m.format()) + " is not supported (allowed: " + FORMAT
+                    + ")");
         }
         try {
             TinyLayout.valueOf(String.valueOf(m.task()));
         } catch (IllegalArgumentException e) {
-            throw new BitSweepException(file + ": unknown task '" + m.task() + "' (allowed: IC, VWW, KWS, AD)");
+            throw new BitSweepException(file + ": unknown task " + quoted(m.task()) + " (allowed: " + TinyLayout.names()
+                    + ")");
         }
-        if (m.shards() == null || m.shards().stream().mapToInt(Shard::samples).sum() != m.samples()) {
+        if (!isSha256(m.sha256())) {
+            throw new BitSweepException(file + ": sha256 " + quoted(m.sha256()) + " is not a SHA-256 (allowed: 64 hex"
+                    + " digits)");
+        }
+        if (m.shards() == null) {
+            throw new BitSweepException(file + ": shards is missing");
+        }
+        for (int k = 0; k < m.shards().size(); k++) {
+            Shard s = m.shards().get(k);
+            if (s == null || !isPlainFileName(s.file()) || s.samples() < 0 || !isSha256(s.sha256())) {
+                throw new BitSweepException(file + ": shards[" + k + "] is not a shard (allowed: {\"file\": a file name"
+                        + " in the directory, \"samples\": a count >= 0, \"sha256\": its samples' SHA-256, 64 hex"
+                        + " digits})");
+            }
+        }
+        // Summed as long: int counts that overflow must not add up to samples by wrapping around.
+        if (m.shards().stream().mapToLong(Shard::samples).sum() != m.samples()) {
             throw new BitSweepException(file + ": the shard sample counts do not add up to samples=" + m.samples());
         }
         return m;
+    }
+
+    private static String quoted(String value) {
+        return value == null ? "null" : InputText.quote(value);
+    }
+
+    private static boolean isSha256(String hex) {
+        return hex != null && hex.length() == 64
+                && hex.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F');
+    }
+
+    /** A name of a file in the shard directory itself: no path, no line break or other control character. */
+    private static boolean isPlainFileName(String name) {
+        return name != null && !name.isBlank() && !name.equals(".") && !name.equals("..")
+                && name.chars().noneMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c)
+                        || Character.getType(c) == Character.LINE_SEPARATOR
+                        || Character.getType(c) == Character.PARAGRAPH_SEPARATOR);
     }
 
     public void write(Path dir) {

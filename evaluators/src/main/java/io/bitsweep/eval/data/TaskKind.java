@@ -1,6 +1,6 @@
 package io.bitsweep.eval.data;
 
-/** The MLPerf Tiny tasks. Each fixes the data preprocessing and the metric. */
+/** The tasks: the four MLPerf Tiny ones and Fashion-MNIST. Each fixes the data preprocessing and the metric. */
 public enum TaskKind {
     /** Image classification, CIFAR-10, ResNet-8: raw 0..255 floats; top-1. */
     IC,
@@ -9,5 +9,7 @@ public enum TaskKind {
     /** Keyword spotting, DS-CNN: int8 MFCC dequantized with the int8 model's input parameters; top-1. */
     KWS,
     /** Anomaly detection, FC autoencoder: 5-frame windows; score = mean MSE over windows; ROC AUC. */
-    AD
+    AD,
+    /** Fashion-MNIST (IDX files), 28x28 grayscale padded to 32x32, u8/255; top-1. */
+    FMNIST
 }

@@ -5,13 +5,14 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * How an MLPerf Tiny task stores one sample (one .bin file, or one shard row) and turns its raw bytes into model
- * inputs. Preprocessing always runs on read, from the raw bytes, so a .bin directory and its shards give the same
+ * How a task stores one sample (one MLPerf Tiny .bin file, one IDX image, or one shard row) and turns its raw bytes
+ * into model inputs. Preprocessing always runs on read, from the raw bytes, so a source and its shards give the same
  * floats.
  */
 public enum TinyLayout {
     /** CIFAR-10 u8 HWC RGB 32x32; the float ResNet-8 takes raw 0..255 values (no /255). */
-    IC(TaskKind.IC, 32 * 32 * 3, 10, 1, new int[] {32, 32, 3}, "u8 32x32x3 RGB") {
+    IC(TaskKind.IC, 32 * 32 * 3, 10, 1, new int[] {32, 32, 3}, "u8 32x32x3 RGB", "mlperf-tiny",
+            "u8 -> f32 0..255 (no /255)") {
         @Override
         void decode(ByteBuffer raw, int window, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
@@ -20,7 +21,7 @@ public enum TinyLayout {
         }
     },
     /** COCO u8 HWC RGB 96x96, scaled to 0..1 as u8/255. */
-    VWW(TaskKind.VWW, 96 * 96 * 3, 2, 1, new int[] {96, 96, 3}, "u8 96x96x3 RGB") {
+    VWW(TaskKind.VWW, 96 * 96 * 3, 2, 1, new int[] {96, 96, 3}, "u8 96x96x3 RGB", "mlperf-tiny", "u8 / 255") {
         @Override
         void decode(ByteBuffer raw, int window, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
@@ -29,7 +30,8 @@ public enum TinyLayout {
         }
     },
     /** Speech Commands int8 49x10 MFCC, quantized with the int8 model's input parameters; dequantized here. */
-    KWS(TaskKind.KWS, 49 * 10, 12, 1, new int[] {49, 10, 1}, "int8 49x10 MFCC") {
+    KWS(TaskKind.KWS, 49 * 10, 12, 1, new int[] {49, 10, 1}, "int8 49x10 MFCC", "mlperf-tiny",
+            "(q - 83) * 0.5847029 (the int8 model's input parameters)") {
         @Override
         void decode(ByteBuffer raw, int window, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
@@ -41,11 +43,28 @@ public enum TinyLayout {
      * ToyADMOS f32 LE spectrogram, 200 frames x 128 mel bins. Model input w is frames w..w+4 (5 x 128 = 640 floats,
      * stride one frame), i.e. floats [128 w, 128 w + 640) of the file: 196 windows per file.
      */
-    AD(TaskKind.AD, 200 * 128 * 4, 2, 200 - 5 + 1, new int[] {640}, "f32 200x128 spectrogram") {
+    AD(TaskKind.AD, 200 * 128 * 4, 2, 200 - 5 + 1, new int[] {640}, "f32 200x128 spectrogram", "mlperf-tiny",
+            "f32 LE as is; window w = frames w..w+4 (196 windows of 640)") {
         @Override
         void decode(ByteBuffer raw, int window, float[] dst) {
             raw.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(window * AD_MEL_BINS * 4).asFloatBuffer()
                     .get(dst, 0, dst.length);
+        }
+    },
+    /**
+     * Fashion-MNIST u8 28x28 grayscale (one IDX image), as the fashion-mnist models were trained: 2 zero pixels on
+     * each side (32x32x1), then u8/255 in float32 (shared/fashion-mnist/train.py, {@code preprocess}).
+     */
+    FMNIST(TaskKind.FMNIST, 28 * 28, 10, 1, new int[] {32, 32, 1}, "u8 28x28 grayscale", "idx",
+            "u8 28x28 padded with 2 zero pixels on each side to 32x32x1, then / 255") {
+        @Override
+        void decode(ByteBuffer raw, int window, float[] dst) {
+            Arrays.fill(dst, 0f);
+            for (int r = 0; r < 28; r++) {
+                for (int c = 0; c < 28; c++) {
+                    dst[(r + 2) * 32 + c + 2] = (raw.get(r * 28 + c) & 0xff) / 255f;
+                }
+            }
         }
     };
 
@@ -65,14 +84,19 @@ public enum TinyLayout {
     private final int inputsPerSample;
     private final int[] inputShape;
     private final String description;
+    private final String source;
+    private final String preprocessing;
 
-    TinyLayout(TaskKind kind, int sampleBytes, int classes, int inputsPerSample, int[] inputShape, String description) {
+    TinyLayout(TaskKind kind, int sampleBytes, int classes, int inputsPerSample, int[] inputShape, String description,
+            String source, String preprocessing) {
         this.kind = kind;
         this.sampleBytes = sampleBytes;
         this.classes = classes;
         this.inputsPerSample = inputsPerSample;
         this.inputShape = inputShape;
         this.description = description;
+        this.source = source;
+        this.preprocessing = preprocessing;
     }
 
     /** Writes model input {@code window} of the sample whose raw bytes are {@code raw} (position 0) into dst. */
@@ -112,5 +136,20 @@ public enum TinyLayout {
     /** What the raw bytes are, for error messages: e.g. "u8 32x32x3 RGB". */
     public String description() {
         return description;
+    }
+
+    /** The source format the samples come from: {@code mlperf-tiny} (.bin directories) or {@code idx}. */
+    public String source() {
+        return source;
+    }
+
+    /** How raw bytes become model inputs, in words (recorded in shard manifests). */
+    public String preprocessing() {
+        return preprocessing;
+    }
+
+    /** The layout names, for "allowed: ..." in errors. */
+    public static String names() {
+        return String.join(", ", Arrays.stream(values()).map(Enum::name).toList());
     }
 }

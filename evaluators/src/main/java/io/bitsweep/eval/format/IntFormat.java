@@ -51,6 +51,11 @@ public final class IntFormat extends NumberFormat {
         return powerOfTwo;
     }
 
+    /** The same width and symmetry with a power-of-two scale ({@code :pot}); this format if it already has one. */
+    public IntFormat withPowerOfTwoScale() {
+        return powerOfTwo ? this : new IntFormat(bits, asymmetric, true);
+    }
+
     /** The smallest code. */
     public int qmin() {
         return qmin;
@@ -59,6 +64,23 @@ public final class IntFormat extends NumberFormat {
     /** The largest code. */
     public int qmax() {
         return qmax;
+    }
+
+    /**
+     * The scale {@link #quantize} gives a symmetric group whose largest magnitude is {@code maxAbs}: a group clipped
+     * at {@code maxAbs} is quantized on this grid. For rounding methods that choose codes themselves
+     * (error-compensating rounding) but must land on the same grid as everything else.
+     */
+    public float symmetricScale(double maxAbs) {
+        if (asymmetric) {
+            throw new IllegalStateException(spec() + " is asymmetric");
+        }
+        return scaleOf(symmetricParams(maxAbs));
+    }
+
+    /** The code of {@code x} on a symmetric grid of step {@code scale}: rounded to nearest and clamped, as quantize does. */
+    public int symmetricCode(double x, double scale) {
+        return (int) Math.max(qmin, Math.min(qmax, Rounding.NEAREST.round(x / scale)));
     }
 
     @Override

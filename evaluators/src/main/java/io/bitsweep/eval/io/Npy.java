@@ -42,8 +42,9 @@ public final class Npy {
                     return t;
                 }
             }
-            throw new BitSweepException(file + ": unsupported .npy dtype '" + descr + "' (allowed: float32 <f4, "
-                    + "float64 <f8, int8 |i1, uint8 |u1, int16 <i2, int32 <i4, int64 <i8; little-endian only)");
+            throw new BitSweepException(file + ": unsupported .npy dtype " + InputText.quote(descr)
+                    + " (allowed: float32 <f4, float64 <f8, int8 |i1, uint8 |u1, int16 <i2, int32 <i4, int64 <i8;"
+                    + " little-endian only)");
         }
     }
 
@@ -75,6 +76,21 @@ public final class Npy {
             }
             return out;
         }
+    }
+
+    /** All elements of a float32 or float64 array as doubles (exact); other dtypes are refused. */
+    public static double[] toDoubles(Array a, Path file) {
+        if (a.dtype() != DType.FLOAT32 && a.dtype() != DType.FLOAT64) {
+            throw new BitSweepException(file + ": dtype " + a.dtype().descr + " is not supported here (allowed: "
+                    + "float32 <f4, float64 <f8)");
+        }
+        int n = Math.toIntExact(a.count());
+        double[] out = new double[n];
+        ByteBuffer b = a.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            out[i] = a.dtype() == DType.FLOAT64 ? b.getDouble() : b.getFloat();
+        }
+        return out;
     }
 
     private Npy() {}
@@ -118,7 +134,7 @@ public final class Npy {
         Matcher shapeM = SHAPE.matcher(header);
         if (!descr.find() || !fortran.find() || !shapeM.find()) {
             throw new BitSweepException(file + ": corrupt .npy header (need 'descr', 'fortran_order' and 'shape'): "
-                    + header.strip());
+                    + InputText.quote(header.strip()));
         }
         DType dtype = DType.of(descr.group(1), file);
         if (fortran.group(1).equals("True")) {
@@ -129,7 +145,8 @@ public final class Npy {
             shape = Arrays.stream(shapeM.group(1).split(","))
                     .map(String::strip).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            throw new BitSweepException(file + ": corrupt .npy header (bad shape '" + shapeM.group(1) + "')");
+            throw new BitSweepException(file + ": corrupt .npy header (bad shape " + InputText.quote(shapeM.group(1))
+                    + ")");
         }
         long count = 1;
         for (int d : shape) {

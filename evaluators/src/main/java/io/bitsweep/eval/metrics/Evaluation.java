@@ -112,10 +112,9 @@ public final class Evaluation {
         }
 
         @Override
-        public void window(int sample, int window, float[] output, Predictor predictor) {
+        public void window(int sample, int window, float[] output, byte[] r) {
             int at = ((sample - offset) * windows + window) * outSize;
             System.arraycopy(output, 0, outputs, at, outSize);
-            byte[] r = predictor.rawOutput();
             if (r != null) {
                 if (raw == null) {
                     raw = new byte[outputs.length];

@@ -34,38 +34,58 @@ public final class SampleScoring {
 
     /** Receives every model output as it is computed, e.g. to save raw outputs; may be null. */
     public interface Outputs {
-        void window(int sample, int window, float[] output, Predictor predictor);
+        /** @param rawOutput the output's raw int8 bytes if the engine gives them ({@link Predictor#rawOutput()}), else null */
+        void window(int sample, int window, float[] output, byte[] rawOutput);
     }
 
     private SampleScoring() {}
 
-    /** Scores samples {@code [from, to)}. */
+    /**
+     * Scores samples {@code [from, to)}. Model inputs (a sample's windows, for AD) run in batches of the
+     * predictor's {@link Predictor#batchCapacity()}, across sample boundaries; outcomes still arrive in sample order
+     * and are exactly those of one input at a time.
+     */
     public static void run(Predictor predictor, LabelledSamples samples, int from, int to, Outputs outputs,
             Outcomes outcomes) {
         boolean ad = samples.kind() == TaskKind.AD;
-        float[] in = new float[samples.inputSize()];
-        float[] out = new float[predictor.outputSize()];
-        for (int s = from; s < to; s++) {
-            int label = samples.label(s);
-            if (ad) {
-                AnomalyScore score = new AnomalyScore();
-                for (int w = 0; w < samples.inputsPerSample(); w++) {
-                    samples.input(s, w, in);
-                    predictor.predict(in, out);
-                    score.addWindow(in, out);
-                    if (outputs != null) {
-                        outputs.window(s, w, out, predictor);
-                    }
-                }
-                outcomes.sample(s, new Outcome(label, -1, Double.NaN, score.score()));
+        int windows = samples.inputsPerSample();
+        int batch = Math.max(1, predictor.batchCapacity());
+        float[][] in = new float[batch][samples.inputSize()];
+        float[][] out = new float[batch][predictor.outputSize()];
+        int[] sampleOf = new int[batch];
+        int[] windowOf = new int[batch];
+        AnomalyScore score = null;
+        long total = (long) (to - from) * windows;
+        for (long first = 0; first < total; first += batch) {
+            int n = (int) Math.min(batch, total - first);
+            for (int i = 0; i < n; i++) {
+                sampleOf[i] = from + (int) ((first + i) / windows);
+                windowOf[i] = (int) ((first + i) % windows);
+                samples.input(sampleOf[i], windowOf[i], in[i]);
+            }
+            if (n == 1) {
+                predictor.predict(in[0], out[0]);
             } else {
-                samples.input(s, 0, in);
-                predictor.predict(in, out);
+                predictor.predictBatch(in, n, out);
+            }
+            for (int i = 0; i < n; i++) {
+                int s = sampleOf[i];
                 if (outputs != null) {
-                    outputs.window(s, 0, out, predictor);
+                    outputs.window(s, windowOf[i], out[i], predictor.rawOutput(i));
                 }
-                double p = Math.max(out[label], MIN_PROBABILITY);
-                outcomes.sample(s, new Outcome(label, Accuracy.argmax(out), -Math.log(p), Double.NaN));
+                int label = samples.label(s);
+                if (!ad) {
+                    double p = Math.max(out[i][label], MIN_PROBABILITY);
+                    outcomes.sample(s, new Outcome(label, Accuracy.argmax(out[i]), -Math.log(p), Double.NaN));
+                    continue;
+                }
+                if (windowOf[i] == 0) {
+                    score = new AnomalyScore();
+                }
+                score.addWindow(in[i], out[i]);
+                if (windowOf[i] == windows - 1) {
+                    outcomes.sample(s, new Outcome(label, -1, Double.NaN, score.score()));
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An imported model: tensors, ops in execution order with stable layer names ({@code conv_2d_0}, ...; CONTRACTS.md),
+ * An imported model: tensors, ops in execution order with stable layer names ({@code conv_2d_0}, ...; docs/MODELS.md),
  * and the model's input and output tensors. Immutable. Shapes are static with batch 1.
  */
 public final class Model {
@@ -28,7 +28,7 @@ public final class Model {
 
     /**
      * @param source where the model came from (the file name), for messages
-     * @param sha256 hex SHA-256 of the model file (CONTRACTS.md's model_sha256)
+     * @param sha256 hex SHA-256 of the model file (run.json's sha256.model, docs/RUN-STORE.md)
      * @param inputLayout the layout the file declares for its input (the IR is NHWC either way)
      */
     public Model(String source, String sha256, List<Tensor> tensors, List<Op> ops, int[] inputs, int[] outputs,
@@ -139,7 +139,7 @@ public final class Model {
         return tensors.get(op.output());
     }
 
-    /** CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED ops, in execution order (CONTRACTS.md). */
+    /** CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED ops, in execution order (docs/MODELS.md). */
     public List<Op> quantizableLayers() {
         List<Op> out = new ArrayList<>();
         for (Op op : ops) {

@@ -10,7 +10,7 @@ public enum OpType {
     CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, MUL, AVERAGE_POOL_2D, MAX_POOL_2D, MEAN, PAD, CONCATENATION,
     RESHAPE, HARD_SWISH, LOGISTIC, SOFTMAX, QUANTIZE, DEQUANTIZE;
 
-    /** The prefix of stable layer names, e.g. {@code conv_2d} for {@code conv_2d_0} (CONTRACTS.md). */
+    /** The prefix of stable layer names, e.g. {@code conv_2d} for {@code conv_2d_0} (docs/MODELS.md). */
     public String layerPrefix() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -5,6 +5,7 @@ import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,25 +71,40 @@ public record Assignment(String modelSha256, NumberFormat defaultWeights, Number
         return new Assignment(null, INT8, NumberFormat.parse("int8:asym"), layers, QuantSettings.DEFAULT);
     }
 
+    /** The forms {@link #parseUniform} takes, as error messages list them. */
+    public static final String UNIFORM_FORMS = "w=SPEC,a=SPEC (either key may be left out: int8), SPEC (weights and "
+            + "activations), or WEIGHTS,ACTIVATIONS; e.g. w=int4,a=int8:asym, int8, int4,int8";
+
     /**
-     * Parses {@code --uniform w=int4,a=int8} (either key may be left out: int8).
+     * Parses the one {@code --uniform} grammar every command takes: {@code w=int4,a=int8} (a key left out is int8),
+     * {@code int8} (weights and activations), or {@code int4,int8} (weights, activations).
      */
     public static Assignment parseUniform(String spec) {
+        String[] parts = spec.split(",", -1);
+        boolean keyed = spec.contains("=");
         String w = "int8";
         String a = "int8";
-        for (String part : spec.split(",")) {
-            String[] kv = part.trim().split("=", 2);
-            if (kv.length != 2 || kv[1].isBlank()) {
-                throw new BitSweepException("--uniform: '" + part + "' is not key=spec (allowed keys: w, a), e.g. "
-                        + "w=int4,a=int8");
+        if (!keyed) {
+            if (parts.length > 2 || Arrays.stream(parts).anyMatch(String::isBlank)) {
+                throw new BitSweepException("--uniform '" + spec + "': expected " + UNIFORM_FORMS);
             }
-            switch (kv[0].trim()) {
-                case "w" -> w = kv[1].trim();
-                case "a" -> a = kv[1].trim();
-                default -> throw new BitSweepException("--uniform: unknown key '" + kv[0].trim()
-                        + "' (allowed: w, a)");
+            w = parts[0].trim();
+            a = parts[parts.length - 1].trim();
+        } else {
+            for (String part : parts) {
+                String[] kv = part.trim().split("=", 2);
+                if (kv.length != 2 || kv[1].isBlank()) {
+                    throw new BitSweepException("--uniform '" + spec + "': '" + part + "' is not key=spec (a spec "
+                            + "with w= or a= gives every part a key); expected " + UNIFORM_FORMS);
+                }
+                switch (kv[0].trim()) {
+                    case "w" -> w = kv[1].trim();
+                    case "a" -> a = kv[1].trim();
+                    default -> throw new BitSweepException("--uniform '" + spec + "': unknown key '" + kv[0].trim()
+                            + "' (allowed: w, a)");
+                }
             }
         }
-        return uniform(NumberFormat.parse(w, "--uniform w"), NumberFormat.parse(a, "--uniform a"));
+        return uniform(NumberFormat.parse(w, "--uniform weights"), NumberFormat.parse(a, "--uniform activations"));
     }
 }

@@ -31,7 +31,7 @@ public final class AssignmentJson {
     public static final String SCHEMA = "bitsweep.assignment/1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> TOP_LEVEL = Set.of("schema", "model_sha256", "provenance", "defaults", "layers",
-            "calibration", "weight_scales", "requant", "fusion");
+            "calibration", "weight_scales", "requant", "fusion", "weight_rounding", "bias_correction");
 
     /** An assignment file: the assignment and its provenance (field name to value as text; empty if none). */
     public record Document(Assignment assignment, Map<String, String> provenance) {
@@ -163,7 +163,19 @@ public final class AssignmentJson {
                 ? Choices.parse(QuantSettings.Fusion.class, text(root, "fusion", source, "none or residual"),
                         source + ": fusion")
                 : QuantSettings.Fusion.NONE;
-        return new QuantSettings(cal, ws, rq, fusion);
+        QuantSettings.WeightRounding rounding = root.has("weight_rounding")
+                ? Choices.parse(QuantSettings.WeightRounding.class, text(root, "weight_rounding", source,
+                        "nearest or gptq"), source + ": weight_rounding")
+                : QuantSettings.WeightRounding.NEAREST;
+        boolean biasCorrection = false;
+        if (root.has("bias_correction")) {
+            JsonNode b = root.get("bias_correction");
+            if (!b.isBoolean()) {
+                throw new BitSweepException(source + ": bias_correction must be true or false, got " + b);
+            }
+            biasCorrection = b.asBoolean();
+        }
+        return new QuantSettings(cal, ws, rq, fusion, rounding, biasCorrection);
     }
 
     private static Map<String, String> provenance(JsonNode root, String source) {
@@ -229,6 +241,8 @@ public final class AssignmentJson {
             cal.put("percentile", s.calibration().percentile());
         }
         root.put("weight_scales", Choices.word(s.weightScales()));
+        root.put("weight_rounding", Choices.word(s.weightRounding()));
+        root.put("bias_correction", s.biasCorrection());
         root.put("requant", Choices.word(s.requant()));
         if (s.fusion() != QuantSettings.Fusion.NONE) {
             root.put("fusion", Choices.word(s.fusion()));

@@ -1,7 +1,10 @@
 package io.bitsweep.eval.quant;
 
 import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.engine.fp.FloatEngine;
+import io.bitsweep.eval.format.IntFormat;
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import java.util.LinkedHashMap;
@@ -12,10 +15,13 @@ import java.util.Map;
  * Activation ranges of a float model observed on a calibration split: the model input and every op output. Two
  * passes over the split: min/max, then a 2048-bin histogram over [min, max] per tensor, from which
  * {@link QuantSettings.CalibrationMethod#PERCENTILE} takes the two tails and {@link QuantSettings.CalibrationMethod#MSE}
- * picks the clipping range with the least expected quantization error for the tensor's format.
+ * picks the clipping range with the least expected quantization error for the tensor's format;
+ * {@link QuantSettings.CalibrationMethod#OUTPUT} picks, for tensors that weighted layers read, the range with the
+ * least error of those layers' outputs ({@link OutputErrorSearch}), and mse's for the others.
  */
 public final class Calibrator {
     static final int BINS = 2048;
+    private static final IntFormat INT8 = (IntFormat) NumberFormat.parse("int8:asym");
 
     /** A real-valued range [min, max] that always contains 0. */
     public record Range(float min, float max) {
@@ -63,11 +69,11 @@ public final class Calibrator {
 
     /**
      * @param samples number of first samples of {@code data} in the split (all windows of each sample)
-     * @param levels quantization levels of each tensor's format (2^bits), used by the MSE method
+     * @param formats the format of each observed tensor (used by the mse and output methods)
      */
     public static Map<Integer, Range> calibrate(Model model, Dataset data, int samples,
-            QuantSettings.Calibration method, Map<Integer, Integer> levels) {
-        return observe(model, data, 0, Math.min(samples, data.size()), method.method()).ranges(method, levels);
+            QuantSettings.Calibration method, Map<Integer, NumberFormat> formats) {
+        return observe(model, data, 0, Math.min(samples, data.size()), method.method()).ranges(method, formats);
     }
 
     /**
@@ -75,7 +81,7 @@ public final class Calibrator {
      * min/max, plus the histograms for percentile and MSE. The observations do not depend on the formats, so one
      * observation serves every candidate of a search ({@link Observations#ranges}).
      */
-    public static Observations observe(Model model, Dataset data, int from, int to,
+    public static Observations observe(Model model, LabelledSamples data, int from, int to,
             QuantSettings.CalibrationMethod method) {
         FloatEngine engine = FloatEngine.compile(model);
         int[] tensors = observedTensors(model);
@@ -101,31 +107,70 @@ public final class Calibrator {
                 }
             }
         }
-        return new Observations(method, obs);
+        return new Observations(method, obs, method == QuantSettings.CalibrationMethod.OUTPUT
+                ? new OutputErrorSearch(model, data, from, to) : null);
     }
 
-    /** What one calibration pass saw of every observed tensor. Read-only after {@link #observe}. */
+    /**
+     * What one calibration pass saw of every observed tensor. Read-only after {@link #observe}, but for the output
+     * method's searched ranges, which are kept as they are asked for; safe to share between threads.
+     */
     public static final class Observations {
         private final QuantSettings.CalibrationMethod method;
         private final Map<Integer, Observed> observed;
+        private final OutputErrorSearch outputSearch;
 
-        private Observations(QuantSettings.CalibrationMethod method, Map<Integer, Observed> observed) {
+        private Observations(QuantSettings.CalibrationMethod method, Map<Integer, Observed> observed,
+                OutputErrorSearch outputSearch) {
             this.method = method;
             this.observed = observed;
+            this.outputSearch = outputSearch;
         }
 
-        /** The calibrated range of every observed tensor; {@code levels} as in {@link #calibrate}. */
-        public Map<Integer, Range> ranges(QuantSettings.Calibration calibration, Map<Integer, Integer> levels) {
+        /**
+         * The calibrated range of every observed tensor.
+         *
+         * @param formats each tensor's activation format (block formats are carried as int8:asym); the mse method
+         *                uses its number of levels, the output method its grid (absent: int8)
+         */
+        public Map<Integer, Range> ranges(QuantSettings.Calibration calibration, Map<Integer, NumberFormat> formats) {
             if (calibration.method() != method) {
                 throw new IllegalArgumentException("observed for " + method + ", asked for " + calibration.method());
             }
+            Map<Integer, IntFormat> carried = new LinkedHashMap<>();
+            observed.keySet().forEach(t -> carried.put(t, carriedFormat(formats.get(t))));
+            Map<Integer, Range> searched = Map.of();
+            if (method == QuantSettings.CalibrationMethod.OUTPUT) {
+                Map<Integer, IntFormat> read = new LinkedHashMap<>();
+                Map<Integer, Range> minMax = new LinkedHashMap<>();
+                carried.forEach((t, f) -> {
+                    if (outputSearch.covers(t)) {
+                        read.put(t, f);
+                        minMax.put(t, new Range(observed.get(t).min, observed.get(t).max));
+                    }
+                });
+                searched = outputSearch.ranges(read, minMax);
+            }
             Map<Integer, Range> ranges = new LinkedHashMap<>();
-            observed.forEach((t, o) -> ranges.put(t, switch (method) {
-                case MINMAX -> new Range(o.min, o.max);
-                case PERCENTILE -> percentile(o, calibration.percentile());
-                case MSE -> mse(o, levels.getOrDefault(t, 256));
-            }));
+            for (Map.Entry<Integer, Observed> e : observed.entrySet()) {
+                Observed o = e.getValue();
+                ranges.put(e.getKey(), switch (method) {
+                    case MINMAX -> new Range(o.min, o.max);
+                    case PERCENTILE -> percentile(o, calibration.percentile());
+                    case MSE -> mse(o, levels(carried.get(e.getKey())));
+                    case OUTPUT -> searched.containsKey(e.getKey()) ? searched.get(e.getKey())
+                            : mse(o, levels(carried.get(e.getKey())));
+                });
+            }
             return ranges;
+        }
+
+        private static IntFormat carriedFormat(NumberFormat f) {
+            return f == null ? INT8 : ActivationGrid.carried(f) instanceof IntFormat i ? i : INT8;
+        }
+
+        private static int levels(IntFormat f) {
+            return f.qmax() - f.qmin() + 1;
         }
     }
 

@@ -11,8 +11,6 @@ import io.bitsweep.eval.format.Granularity;
 import io.bitsweep.eval.format.IntFormat;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
-import io.bitsweep.eval.format.QuantizedTensor;
-import io.bitsweep.eval.format.Rounding;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
@@ -39,11 +37,10 @@ import java.util.Map;
  * {@code fusion: residual}, residual ADDs are fused into the int8 layer feeding them ({@link ResidualFusion}).
  */
 public final class ProgramSpecBuilder {
-    private static final float[] WEIGHT_CLIP_GRID = clipGrid();
-
     private final Model f;
     private final QuantPlan plan;
     private final Map<Integer, Calibrator.Range> ranges;
+    private final WeightRows rows;
     private final List<Tensor> tensors = new ArrayList<>();
     private final Map<Integer, QuantParams> actQuant = new HashMap<>();
     /** Per activation tensor, the code range of its format; pass-through ops share their input's. */
@@ -52,24 +49,32 @@ public final class ProgramSpecBuilder {
     private final Map<String, BlockLayer> blockLayers = new LinkedHashMap<>();
     private Map<Integer, NumberFormat> formats;
 
-    private ProgramSpecBuilder(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
+    private ProgramSpecBuilder(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges,
+            WeightRows rows) {
         this.f = floatModel;
         this.plan = plan;
         this.ranges = ranges;
+        this.rows = rows;
     }
 
-    public static ProgramSpec build(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges) {
-        return new ProgramSpecBuilder(floatModel, plan, ranges).build();
+    /**
+     * @param rows the quantized weight rows of {@code floatModel} (integer formats look their channels up there);
+     *             they must serve the assignment's settings ({@link WeightRows#serves})
+     */
+    public static ProgramSpec build(Model floatModel, QuantPlan plan, Map<Integer, Calibrator.Range> ranges,
+            WeightRows rows) {
+        return new ProgramSpecBuilder(floatModel, plan, ranges, rows).build();
     }
 
-    /** The activation format of every observed tensor: the layer's for quantizable outputs, else the default. */
+    /**
+     * The activation format of every tensor by index: the model input's {@code int8:asym}, then each op's
+     * {@link QuantPlan#outputFormat} (a layer's, an ADD's entry, else the default).
+     */
     public static Map<Integer, NumberFormat> activationFormats(Model model, QuantPlan plan) {
-        NumberFormat dflt = plan.assignment().defaultActivations();
         Map<Integer, NumberFormat> m = new LinkedHashMap<>();
         m.put(model.input().index(), NumberFormat.parse("int8:asym"));
         for (Op op : model.ops()) {
-            QuantPlan.LayerPlan lp = plan.layers().get(op.name());
-            m.put(op.output(), lp != null ? lp.activations() : dflt);
+            m.put(op.output(), plan.outputFormat(op));
         }
         return m;
     }
@@ -122,8 +127,7 @@ public final class ProgramSpecBuilder {
         RequantRounding r = usesPowerOfTwo() ? RequantRounding.SHIFT
                 : plan.assignment().settings().requant() == QuantSettings.Requant.SINGLE ? RequantRounding.SINGLE
                 : RequantRounding.DOUBLE;
-        Map<String, String> fusions = plan.assignment().settings().fusion() == QuantSettings.Fusion.RESIDUAL
-                ? ResidualFusion.fusions(f, blockLayers.keySet()) : Map.of();
+        Map<String, String> fusions = ResidualFusion.of(f, plan);
         Map<String, ProgramSpec.OpSpec> ops = new LinkedHashMap<>();
         for (Op op : f.ops()) {
             QuantPlan.LayerPlan lp = plan.layers().get(op.name());
@@ -137,7 +141,8 @@ public final class ProgramSpecBuilder {
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */
     private boolean usesPowerOfTwo() {
         return plan.layers().values().stream().anyMatch(l -> isPot(l.activations())
-                || Arrays.stream(l.weights()).anyMatch(ProgramSpecBuilder::isPot));
+                || Arrays.stream(l.weights()).anyMatch(ProgramSpecBuilder::isPot))
+                || plan.addOutputs().values().stream().anyMatch(ProgramSpecBuilder::isPot);
     }
 
     private static boolean isPot(NumberFormat f) {
@@ -155,33 +160,13 @@ public final class ProgramSpecBuilder {
      * that read it (docs/BLOCK-ARITHMETIC.md).
      */
     private QuantParams activation(int tensor, NumberFormat format, String where) {
-        NumberFormat carried = format instanceof BlockFormat ? NumberFormat.parse("int8:asym") : format;
-        if (!(carried instanceof IntFormat fmt) || fmt.bits() > 8) {
+        if (!(ActivationGrid.carried(format) instanceof IntFormat fmt) || fmt.bits() > 8) {
             throw new BitSweepException(where + ": activation format " + format.spec() + " is not supported by the "
                     + "exact engine (allowed: int2..int8, with :asym or :pot; bfp:...; mx...)");
         }
-        Calibrator.Range r = ranges.get(tensor);
-        int qmin = fmt.qmin();
-        int qmax = fmt.qmax();
-        float scale;
-        int zp;
-        if (fmt.asymmetric()) {
-            scale = (r.max() - r.min()) / (qmax - qmin);
-            scale = fmt.powerOfTwo() ? powerOfTwoAtLeast(scale) : scale;
-            if (!(scale > 0)) {
-                scale = 1f;
-            }
-            zp = (int) Math.max(qmin, Math.min(qmax, qmin - Math.round(r.min() / scale)));
-        } else {
-            scale = Math.max(-r.min(), r.max()) / qmax;
-            scale = fmt.powerOfTwo() ? powerOfTwoAtLeast(scale) : scale;
-            if (!(scale > 0)) {
-                scale = 1f;
-            }
-            zp = 0;
-        }
-        codeRanges.put(tensor, new ProgramSpec.CodeRange(qmin, qmax));
-        return QuantParams.perTensor(scale, zp);
+        ActivationGrid g = ActivationGrid.of(ranges.get(tensor), fmt);
+        codeRanges.put(tensor, new ProgramSpec.CodeRange(g.qmin(), g.qmax()));
+        return QuantParams.perTensor(g.scale(), g.zeroPoint());
     }
 
     /**
@@ -219,19 +204,10 @@ public final class ProgramSpecBuilder {
         return m;
     }
 
-    private static float powerOfTwoAtLeast(float s) {
-        if (!(s > 0)) {
-            return s;
-        }
-        int e = Math.getExponent(s);
-        return Math.scalb(1f, s == Math.scalb(1f, e) ? e : e + 1);
-    }
-
     private void quantizeLayer(Op op) {
         QuantPlan.LayerPlan lp = plan.layers().get(op.name());
         NumberFormat input = formats.get(op.input(0));
-        if (input instanceof BlockFormat || Arrays.stream(lp.weights()).anyMatch(
-                w -> w instanceof BlockFormat || w instanceof IntFormat i && i.bits() > 8)) {
+        if (lp.runsOnBlockArithmetic(input)) {
             blockLayers.put(op.name(), blockLayer(op, lp, input instanceof BlockFormat b ? b : null));
             return;
         }
@@ -255,7 +231,7 @@ public final class ProgramSpecBuilder {
             ByteBuffer bb = ByteBuffer.allocate(4 * channels).order(ByteOrder.LITTLE_ENDIAN);
             for (int c = 0; c < channels; c++) {
                 double sc = (double) inScale * iw.scales()[c];
-                long q = iw.pruned()[c] ? 0 : Math.round(bf[c] / sc);
+                long q = iw.pruned()[c] ? 0 : Math.round(correctedBias(bf[c], iw, c) / sc);
                 bb.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q)));
             }
             float[] bScales = new float[channels];
@@ -267,27 +243,42 @@ public final class ProgramSpecBuilder {
         });
     }
 
-    /** Symmetric per-channel integer weights: codes in the weight tensor's C order, one scale per channel. */
-    private record IntWeights(int[] codes, float[] scales, boolean[] pruned, boolean anyPruned, int maxBits) {}
+    /**
+     * Symmetric per-channel integer weights: codes in the weight tensor's C order, one scale per channel, and per
+     * channel the shift of its mean output that bias correction takes out (null without bias correction).
+     */
+    private record IntWeights(int[] codes, float[] scales, boolean[] pruned, boolean anyPruned, int maxBits,
+            double[] outputShift) {}
 
+    /**
+     * A channel's float bias, less the expected output shift of its quantized row when bias correction is on:
+     * {@code b - E[(w_q - w) · x]}, so that the quantized channel's mean output over the calibration inputs is the
+     * float channel's. It lands in the int32 bias like any bias; the engine does not know.
+     */
+    private static double correctedBias(float bias, IntWeights iw, int c) {
+        return iw.outputShift() == null ? bias : bias - iw.outputShift()[c];
+    }
+
+    /** Each channel's row looked up in {@link #rows} in its own format, laid out in the weight tensor's C order. */
     private IntWeights intWeights(Op op, QuantPlan.LayerPlan lp, int maxBits) {
         Tensor w = f.weights(op);
         int axis = Model.outputChannelAxis(op.type());
         int channels = f.outputChannels(op);
-        float[] values = w.dequantize();
+        QuantSettings settings = plan.assignment().settings();
         Layout layout = NumberFormat.parse("int8").layout(w.shape(), new Granularity.PerChannel(axis));
-        QuantizedTensor qt = QuantizedTensor.forLayout(layout);
+        int[] codes = new int[layout.size()];
         float[] scales = new float[channels];
+        double[] shift = settings.biasCorrection() ? new double[channels] : null;
         boolean[] skip = new boolean[channels];
         boolean anyPruned = false;
         int bits = 2;
+        Map<IntFormat, QuantizedRows> byFormat = new HashMap<>();
         for (int c = 0; c < channels; c++) {
             NumberFormat fc = lp.weights()[c];
             if (lp.isPruned(c)) {
                 skip[c] = true;
                 anyPruned = true;
                 scales[c] = 1f;
-                zeroChannel(qt, layout, c);
                 continue;
             }
             if (!(fc instanceof IntFormat ic) || ic.bits() > maxBits || ic.asymmetric()) {
@@ -296,12 +287,21 @@ public final class ProgramSpecBuilder {
                         + ", with :pot, pruned; one bfp/mx format for all channels)");
             }
             bits = Math.max(bits, ic.bits());
-            float[] src = plan.assignment().settings().weightScales() == QuantSettings.WeightScales.MSE
-                    ? mseClipped(values, layout, ic, c) : values;
-            fc.quantize(src, layout, Rounding.NEAREST, qt, c, c + 1);
-            scales[c] = qt.scales[c] > 0 ? qt.scales[c] : 1f;
+            QuantizedRows r = byFormat.computeIfAbsent(ic, fmt -> rows.rows(op, fmt, settings));
+            int k = c * r.length();
+            int base = layout.base(c);
+            for (int run = 0; run < layout.runs(); run++) {
+                for (int t = 0, i = base + run * layout.runStride(); t < layout.runLength(c);
+                        t++, i += layout.elementStride()) {
+                    codes[i] = r.codes()[k++];
+                }
+            }
+            scales[c] = r.scales()[c];
+            if (shift != null) {
+                shift[c] = r.outputShift()[c];
+            }
         }
-        return new IntWeights(qt.codes, scales, skip, anyPruned, bits);
+        return new IntWeights(codes, scales, skip, anyPruned, bits, shift);
     }
 
     /**
@@ -354,6 +354,11 @@ public final class ProgramSpecBuilder {
                     bias);
         }
         IntWeights iw = intWeights(op, lp, 16);
+        if (bias != null) {
+            for (int c = 0; c < channels; c++) {
+                bias[c] = (float) correctedBias(bias[c], iw, c);
+            }
+        }
         long[] mant = new long[channels * reduction];
         double[] scales = new double[channels];
         for (int c = 0; c < channels; c++) {
@@ -364,67 +369,5 @@ public final class ProgramSpecBuilder {
         }
         return new BlockLayer(new BlockWeights(channels, rows, rowLength, Integer.MAX_VALUE, mant,
                 new int[channels * rows], scales, skip, iw.maxBits() - 1), input, bias);
-    }
-
-    private static void zeroChannel(QuantizedTensor qt, Layout layout, int c) {
-        int base = layout.base(c);
-        for (int r = 0; r < layout.runs(); r++) {
-            for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
-                qt.codes[i] = 0;
-            }
-        }
-    }
-
-    /**
-     * MSE-optimal clipping of one channel: tries clip levels from the channel's max |w| down to 30% of it and
-     * returns a copy of the weights clipped at the level with the least squared error after quantization.
-     */
-    private static float[] mseClipped(float[] values, Layout layout, IntFormat fmt, int c) {
-        float[] trial = values.clone();
-        float[] dq = new float[values.length];
-        float maxAbs = 0f;
-        int base = layout.base(c);
-        for (int r = 0; r < layout.runs(); r++) {
-            for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
-                maxAbs = Math.max(maxAbs, Math.abs(values[i]));
-            }
-        }
-        float bestClip = maxAbs;
-        double bestErr = Double.POSITIVE_INFINITY;
-        for (float g : WEIGHT_CLIP_GRID) {
-            float clip = maxAbs * g;
-            clipChannel(values, trial, layout, c, clip);
-            fmt.quantizeDequantize(trial, dq, layout, Rounding.NEAREST, c, c + 1);
-            double err = 0;
-            for (int r = 0; r < layout.runs(); r++) {
-                for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
-                    double d = dq[i] - values[i];
-                    err += d * d;
-                }
-            }
-            if (err < bestErr) {
-                bestErr = err;
-                bestClip = clip;
-            }
-        }
-        clipChannel(values, trial, layout, c, bestClip);
-        return trial;
-    }
-
-    private static void clipChannel(float[] src, float[] dst, Layout layout, int c, float clip) {
-        int base = layout.base(c);
-        for (int r = 0; r < layout.runs(); r++) {
-            for (int t = 0, i = base + r * layout.runStride(); t < layout.runLength(c); t++, i += layout.elementStride()) {
-                dst[i] = Math.max(-clip, Math.min(clip, src[i]));
-            }
-        }
-    }
-
-    private static float[] clipGrid() {
-        float[] g = new float[36];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = 1f - 0.02f * i;
-        }
-        return g;
     }
 }

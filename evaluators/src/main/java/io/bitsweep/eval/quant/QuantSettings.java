@@ -4,27 +4,44 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * How a float model is quantized besides its formats: calibration, weight scales, requantization rounding and
- * residual fusion. One typed value from end to end: assignment JSON, {@code bitsweep eval} options and the search
+ * How a float model is quantized besides its formats: calibration, weight scales, requantization rounding, residual
+ * fusion, how weights are rounded to their codes and whether biases absorb the rounding's expected output shift. One typed value from end to end: assignment JSON, {@code bitsweep eval} options and the search
  * config ({@code bitsweep.search.quantization}) all read into it. Its enums' lower-case names are the words users
  * write ({@link io.bitsweep.eval.Choices}).
  */
-public record QuantSettings(Calibration calibration, WeightScales weightScales, Requant requant, Fusion fusion)
-        implements Serializable {
+public record QuantSettings(Calibration calibration, WeightScales weightScales, Requant requant, Fusion fusion,
+        WeightRounding weightRounding, boolean biasCorrection) implements Serializable {
 
-    /** Min/max calibration and weight scales, double rounding, no fusion: an assignment that names nothing. */
+    /**
+     * Min/max calibration and weight scales, double rounding, no fusion, weights rounded to nearest, biases as they
+     * are: an assignment that names nothing.
+     */
     public static final QuantSettings DEFAULT = new QuantSettings(Calibration.MINMAX, WeightScales.MINMAX,
             Requant.DOUBLE, Fusion.NONE);
 
-    public enum CalibrationMethod { MINMAX, PERCENTILE, MSE }
+    /**
+     * Activation ranges: observed min/max; both tails at a percentile; the least expected squared error of the
+     * tensor itself (mse); or the least squared error of the outputs of the layers that read the tensor (output).
+     */
+    public enum CalibrationMethod { MINMAX, PERCENTILE, MSE, OUTPUT }
 
     /** How activation ranges are calibrated; {@code percentile} is used by {@link CalibrationMethod#PERCENTILE}. */
     public record Calibration(CalibrationMethod method, double percentile) implements Serializable {
         public static final Calibration MINMAX = new Calibration(CalibrationMethod.MINMAX, 99.99);
     }
 
-    /** Per-channel weight scales: max |w| or the least-squared-error clip. */
-    public enum WeightScales { MINMAX, MSE }
+    /**
+     * Per-channel weight scales: max |w|; the clip with the least squared weight error; or the clip with the least
+     * error of the layer's output on the calibration inputs ({@code (w_q - w)ᵀ H (w_q - w)}, H-weighted).
+     */
+    public enum WeightScales { MINMAX, MSE, HESSIAN }
+
+    /**
+     * How a weight row becomes codes on its grid: each weight rounded to nearest on its own, or GPTQ-style error
+     * compensation (the rounding error of each weight is pushed onto the weights not yet rounded, through the
+     * inverse of the layer's input second moment; docs/ASSIGNMENT.md).
+     */
+    public enum WeightRounding { NEAREST, GPTQ }
 
     /** Requantization rounding: TFLite's two roundings, or one. */
     public enum Requant { DOUBLE, SINGLE }
@@ -41,9 +58,39 @@ public record QuantSettings(Calibration calibration, WeightScales weightScales, 
         Objects.requireNonNull(weightScales, "weightScales");
         Objects.requireNonNull(requant, "requant");
         Objects.requireNonNull(fusion, "fusion");
+        Objects.requireNonNull(weightRounding, "weightRounding");
+    }
+
+    /** Weights rounded to nearest, biases as they are. */
+    public QuantSettings(Calibration calibration, WeightScales weightScales, Requant requant, Fusion fusion) {
+        this(calibration, weightScales, requant, fusion, WeightRounding.NEAREST, false);
+    }
+
+    public QuantSettings withCalibration(Calibration c) {
+        return new QuantSettings(c, weightScales, requant, fusion, weightRounding, biasCorrection);
+    }
+
+    public QuantSettings withWeightScales(WeightScales w) {
+        return new QuantSettings(calibration, w, requant, fusion, weightRounding, biasCorrection);
     }
 
     public QuantSettings withFusion(Fusion f) {
-        return new QuantSettings(calibration, weightScales, requant, f);
+        return new QuantSettings(calibration, weightScales, requant, f, weightRounding, biasCorrection);
+    }
+
+    public QuantSettings withWeightRounding(WeightRounding r) {
+        return new QuantSettings(calibration, weightScales, requant, fusion, r, biasCorrection);
+    }
+
+    public QuantSettings withBiasCorrection(boolean on) {
+        return new QuantSettings(calibration, weightScales, requant, fusion, weightRounding, on);
+    }
+
+    /**
+     * Whether quantizing weights needs the layers' calibration input statistics ({@link LayerInputStatistics}):
+     * for GPTQ rounding, bias correction and H-weighted clipping.
+     */
+    public boolean needsInputStatistics() {
+        return weightRounding == WeightRounding.GPTQ || biasCorrection || weightScales == WeightScales.HESSIAN;
     }
 }

@@ -1,10 +1,12 @@
 package io.bitsweep.eval.quant;
 
+import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpType;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,12 +21,33 @@ import java.util.Set;
  * </ul>
  * If both inputs can be, the one produced later in execution order is fused: the other (the shortcut) is then
  * already computed where the layer stands, as in a dataflow that finishes the block with that layer.
+ *
+ * <p>The pairs follow from the model and the assignment's formats alone, so a cost model can know them without
+ * calibrating: {@link #of} is what {@link ProgramSpecBuilder} puts into {@code ProgramSpec.residualFusions()}.
  */
-final class ResidualFusion {
+public final class ResidualFusion {
     private ResidualFusion() {}
 
+    /**
+     * The ADDs the exact engine fuses for this plan (none unless its fusion is {@code residual}): ADD name to the
+     * name of the layer it is fused into, in execution order.
+     */
+    public static Map<String, String> of(Model model, QuantPlan plan) {
+        if (plan.assignment().settings().fusion() != QuantSettings.Fusion.RESIDUAL) {
+            return Map.of();
+        }
+        Map<Integer, NumberFormat> formats = ProgramSpecBuilder.activationFormats(model, plan);
+        Set<String> blockLayers = new HashSet<>();
+        plan.layers().forEach((name, lp) -> {
+            if (lp.runsOnBlockArithmetic(formats.get(lp.op().input(0)))) {
+                blockLayers.add(name);
+            }
+        });
+        return fusions(model, blockLayers);
+    }
+
     /** ADD name to the name of the layer it is fused into, in execution order. */
-    static Map<String, String> fusions(Model model, Set<String> blockLayers) {
+    private static Map<String, String> fusions(Model model, Set<String> blockLayers) {
         Map<Integer, Integer> reads = new HashMap<>();
         Map<Integer, Integer> producerIndex = new HashMap<>();
         for (int i = 0; i < model.ops().size(); i++) {

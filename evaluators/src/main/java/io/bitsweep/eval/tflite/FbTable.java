@@ -3,6 +3,7 @@ package io.bitsweep.eval.tflite;
 import com.google.flatbuffers.Table;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A read-only view of one FlatBuffers table, with field access by slot number (the field's position in the schema,
@@ -81,7 +82,11 @@ final class FbTable extends Table {
         int start = __indirect(o + bb_pos);
         int len = bb.getInt(start);
         checkRange(bb, start + 4, len);
-        return __string(o + bb_pos);
+        // Decoded here rather than by Table.__string, whose decoder throws IllegalArgumentException on bytes that
+        // are not UTF-8: a name with such bytes is still a name (shown with U+FFFD), not a reason to fail.
+        byte[] utf8 = new byte[len];
+        bb.get(start + 4, utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     /** A sub-table, or null if the field is absent. */
@@ -95,10 +100,10 @@ final class FbTable extends Table {
         return new FbTable(pos, bb);
     }
 
-    /** Length of a vector field (0 if absent). */
-    int vectorLength(int slot) {
-        int o = field(slot);
-        return o == 0 ? 0 : __vector_len(o);
+    /** Number of elements of a vector of tables (0 if absent), after checking that the vector lies in the buffer. */
+    int tableCount(int slot) {
+        vectorStart(slot, 4);
+        return vectorLength(slot);
     }
 
     /** Element {@code i} of a vector of tables. */
@@ -109,9 +114,12 @@ final class FbTable extends Table {
         return new FbTable(pos, bb);
     }
 
+    // Each array is allocated only after vectorStart has checked the declared length against the buffer: a
+    // corrupt length must not allocate more than the file holds.
+
     int[] ints(int slot) {
-        int[] out = new int[vectorLength(slot)];
         int start = vectorStart(slot, 4);
+        int[] out = new int[vectorLength(slot)];
         for (int i = 0; i < out.length; i++) {
             out[i] = bb.getInt(start + 4 * i);
         }
@@ -119,8 +127,8 @@ final class FbTable extends Table {
     }
 
     float[] floats(int slot) {
-        float[] out = new float[vectorLength(slot)];
         int start = vectorStart(slot, 4);
+        float[] out = new float[vectorLength(slot)];
         for (int i = 0; i < out.length; i++) {
             out[i] = bb.getFloat(start + 4 * i);
         }
@@ -128,8 +136,8 @@ final class FbTable extends Table {
     }
 
     long[] longs(int slot) {
-        long[] out = new long[vectorLength(slot)];
         int start = vectorStart(slot, 8);
+        long[] out = new long[vectorLength(slot)];
         for (int i = 0; i < out.length; i++) {
             out[i] = bb.getLong(start + 8 * i);
         }
@@ -137,10 +145,16 @@ final class FbTable extends Table {
     }
 
     byte[] bytes(int slot) {
-        byte[] out = new byte[vectorLength(slot)];
         int start = vectorStart(slot, 1);
+        byte[] out = new byte[vectorLength(slot)];
         bb.get(start, out);
         return out;
+    }
+
+    /** Length of a vector field (0 if absent), unchecked. */
+    private int vectorLength(int slot) {
+        int o = field(slot);
+        return o == 0 ? 0 : __vector_len(o);
     }
 
     /** Start of a vector's elements, after checking that all of them lie inside the buffer (0 if absent). */

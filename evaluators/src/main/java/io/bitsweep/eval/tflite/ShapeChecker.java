@@ -1,7 +1,9 @@
 package io.bitsweep.eval.tflite;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.model.ConvGeometry;
+import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
@@ -30,6 +32,12 @@ public final class ShapeChecker {
     private void check(Op op) {
         Tensor in = required(op, 0);
         Tensor out = model.output(op);
+        if (op.type().isQuantizable()) {
+            parameter(op, required(op, 1), "weights");
+            if (op.input(2) != Op.ABSENT) {
+                parameter(op, model.tensor(op.input(2)), "bias");
+            }
+        }
         switch (op.type()) {
             case CONV_2D -> {
                 OpOptions.Conv o = (OpOptions.Conv) op.options();
@@ -48,7 +56,7 @@ public final class ShapeChecker {
                 Tensor w = required(op, 1);
                 rank(op, in, 4);
                 rank(op, w, 4);
-                if (w.dim(0) != 1 || w.dim(3) % in.dim(3) != 0) {
+                if (w.dim(0) != 1 || in.dim(3) < 1 || w.dim(3) % in.dim(3) != 0) {
                     mismatch(op, "weights " + shape(w) + " do not fit input " + shape(in)
                             + " (expected [1,kh,kw,Cin*multiplier])");
                 }
@@ -125,6 +133,21 @@ public final class ShapeChecker {
         }
     }
 
+    /**
+     * Weights and bias are read from the file by every engine, so they must be constants, and real numbers: float32,
+     * or integers with the scale and zero point that give their values.
+     */
+    private void parameter(Op op, Tensor t, String role) {
+        String problem = !t.isConstant() ? "has no data"
+                : t.dtype() != DType.FLOAT32 && t.quant().isEmpty() ? "is " + t.dtype().label()
+                        + " without quantization parameters" : null;
+        if (problem != null) {
+            throw new BitSweepException("model " + model.source() + " layer " + op.name() + ": " + role + " tensor "
+                    + InputText.quote(t.name()) + " " + shape(t) + " " + problem + " (supported: constant weights"
+                    + " and bias, float32 or quantized)");
+        }
+    }
+
     private void checkBias(Op op, int channels) {
         int b = op.input(2);
         if (b != Op.ABSENT && model.tensor(b).elementCount() != channels) {
@@ -153,7 +176,7 @@ public final class ShapeChecker {
 
     private void rank(Op op, Tensor t, int rank) {
         if (t.rank() != rank) {
-            mismatch(op, "tensor " + t.name() + " " + shape(t) + " should have rank " + rank);
+            mismatch(op, "tensor " + InputText.quote(t.name()) + " " + shape(t) + " should have rank " + rank);
         }
     }
 

@@ -3,6 +3,7 @@ package io.bitsweep.eval.tflite;
 import static io.bitsweep.eval.tflite.TfliteSchema.*;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
@@ -84,7 +85,7 @@ public final class TfliteImporter {
         if (version != 3) {
             throw error("has schema version " + version + " (supported: 3)");
         }
-        int subgraphs = model.vectorLength(MODEL_SUBGRAPHS);
+        int subgraphs = model.tableCount(MODEL_SUBGRAPHS);
         if (subgraphs != 1) {
             throw error("has " + subgraphs + " subgraphs (supported: exactly 1)");
         }
@@ -95,21 +96,36 @@ public final class TfliteImporter {
         boolean[] dequantizeOnImport = hybridWeights(graph, ops);
         List<Tensor> tensors = readTensors(model, graph, bytes, dequantizeOnImport);
         ops = withConstantOperands(ops, tensors);
-        Model result = new Model(source, sha256(bytes), tensors, ops, graph.ints(SUBGRAPH_INPUTS),
-                graph.ints(SUBGRAPH_OUTPUTS));
+        Model result = new Model(source, sha256(bytes), tensors, ops, graphTensors(graph, SUBGRAPH_INPUTS, "input"),
+                graphTensors(graph, SUBGRAPH_OUTPUTS, "output"));
         new ShapeChecker(result).checkAll();
         return result;
     }
 
+    /** The subgraph's input or output tensors: at least one, each an index into its tensors. */
+    private int[] graphTensors(FbTable graph, int slot, String kind) {
+        int[] indices = graph.ints(slot);
+        if (indices.length == 0) {
+            throw error("has no " + kind + " tensor (supported: models with at least one " + kind + ")");
+        }
+        int tensorCount = graph.tableCount(SUBGRAPH_TENSORS);
+        for (int t : indices) {
+            if (t < 0 || t >= tensorCount) {
+                throw error("is corrupt: its " + kind + " is tensor " + t + " of " + tensorCount);
+            }
+        }
+        return indices;
+    }
+
     private OpType[] readOpcodes(FbTable model) {
-        int n = model.vectorLength(MODEL_OPERATOR_CODES);
+        int n = model.tableCount(MODEL_OPERATOR_CODES);
         OpType[] types = new OpType[n];
         for (int i = 0; i < n; i++) {
             FbTable code = model.tableAt(MODEL_OPERATOR_CODES, i);
             // Codes above 127 live only in builtin_code; older files only fill deprecated_builtin_code.
             int builtin = Math.max(code.getByte(OPCODE_DEPRECATED_BUILTIN, 0), code.getInt(OPCODE_BUILTIN, 0));
             String custom = code.getString(OPCODE_CUSTOM);
-            String name = custom != null ? "custom op " + custom : builtinName(builtin);
+            String name = custom != null ? "custom op " + InputText.quote(custom) : builtinName(builtin);
             types[i] = supportedType(name);
             if (types[i] == null) {
                 throw error("uses unsupported op " + name + " (supported: " + supportedList() + ")");
@@ -132,10 +148,10 @@ public final class TfliteImporter {
     }
 
     private List<Op> readOps(FbTable graph, OpType[] opcodeTypes) {
-        int n = graph.vectorLength(SUBGRAPH_OPERATORS);
+        int n = graph.tableCount(SUBGRAPH_OPERATORS);
         Map<OpType, Integer> counts = new EnumMap<>(OpType.class);
         List<Op> ops = new ArrayList<>(n);
-        int tensorCount = graph.vectorLength(SUBGRAPH_TENSORS);
+        int tensorCount = graph.tableCount(SUBGRAPH_TENSORS);
         for (int i = 0; i < n; i++) {
             FbTable op = graph.tableAt(SUBGRAPH_OPERATORS, i);
             long opcode = op.getUint(OP_OPCODE_INDEX, 0);
@@ -334,7 +350,7 @@ public final class TfliteImporter {
      * float32 (TFLite's hybrid kernels). Bias of such a layer is float already.
      */
     private boolean[] hybridWeights(FbTable graph, List<Op> ops) {
-        boolean[] hybrid = new boolean[graph.vectorLength(SUBGRAPH_TENSORS)];
+        boolean[] hybrid = new boolean[graph.tableCount(SUBGRAPH_TENSORS)];
         for (Op op : ops) {
             if (op.type().isQuantizable() && op.input(1) != Op.ABSENT) {
                 int in = graph.tableAt(SUBGRAPH_TENSORS, op.input(0)).getByte(TENSOR_TYPE, 0);
@@ -346,42 +362,50 @@ public final class TfliteImporter {
     }
 
     private List<Tensor> readTensors(FbTable model, FbTable graph, byte[] file, boolean[] dequantizeOnImport) {
-        int n = graph.vectorLength(SUBGRAPH_TENSORS);
-        int bufferCount = model.vectorLength(MODEL_BUFFERS);
+        int n = graph.tableCount(SUBGRAPH_TENSORS);
+        int bufferCount = model.tableCount(MODEL_BUFFERS);
         List<Tensor> tensors = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             FbTable t = graph.tableAt(SUBGRAPH_TENSORS, i);
             String name = t.getString(TENSOR_NAME);
             name = name == null ? "tensor" + i : name;
+            String label = InputText.quote(name); // the name in messages: it comes from the file
             if (t.has(TENSOR_SPARSITY)) {
-                throw error("tensor " + name + " is sparse (supported: dense tensors)");
+                throw error("tensor " + label + " is sparse (supported: dense tensors)");
             }
             int[] shape = t.ints(TENSOR_SHAPE);
+            long elements = 1;
             for (int d : shape) {
                 if (d < 0) {
-                    throw error("tensor " + name + " has dynamic shape " + Arrays.toString(shape)
+                    throw error("tensor " + label + " has dynamic shape " + Arrays.toString(shape)
                             + " (supported: static shapes)");
                 }
+                // Engines index a tensor's elements with an int; checked per factor so the product cannot overflow.
+                elements *= d;
+                if (elements > Integer.MAX_VALUE) {
+                    throw error("tensor " + label + " has shape " + Arrays.toString(shape) + ", over "
+                            + Integer.MAX_VALUE + " elements (supported: at most " + Integer.MAX_VALUE + ")");
+                }
             }
-            DType dtype = dtype(name, t.getByte(TENSOR_TYPE, 0));
-            QuantParams quant = quantParams(name, t.table(TENSOR_QUANTIZATION), shape);
+            DType dtype = dtype(label, t.getByte(TENSOR_TYPE, 0));
+            QuantParams quant = quantParams(label, t.table(TENSOR_QUANTIZATION), shape);
             long buffer = t.getUint(TENSOR_BUFFER, 0);
             if (buffer >= bufferCount && buffer != 0) {
-                throw error("is corrupt: tensor " + name + " refers to buffer " + buffer + " of " + bufferCount);
+                throw error("is corrupt: tensor " + label + " refers to buffer " + buffer + " of " + bufferCount);
             }
-            byte[] data = buffer == 0 ? null : bufferData(model.tableAt(MODEL_BUFFERS, (int) buffer), file, name);
+            byte[] data = buffer == 0 ? null : bufferData(model.tableAt(MODEL_BUFFERS, (int) buffer), file, label);
             if (data != null && data.length == 0) {
                 data = null;
             }
             long expectedBytes = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b) * dtype.bytes();
             if (data != null && data.length != expectedBytes) {
-                throw error("tensor " + name + " has " + data.length + " data bytes, but shape "
+                throw error("tensor " + label + " has " + data.length + " data bytes, but shape "
                         + Arrays.toString(shape) + " " + dtype.label() + " needs " + expectedBytes);
             }
             Tensor tensor = new Tensor(i, name, shape, dtype, quant, data);
             if (dequantizeOnImport[i] && data != null) {
                 if (quant == null) {
-                    throw error("hybrid weight tensor " + name + " has no quantization parameters");
+                    throw error("hybrid weight tensor " + label + " has no quantization parameters");
                 }
                 tensor = new Tensor(i, name, shape, DType.FLOAT32, null, floatBytes(tensor.dequantize()));
             }
@@ -395,8 +419,10 @@ public final class TfliteImporter {
         if (offset > 1) {
             // Data stored after the flatbuffer (models over 2 GB, or written with that option): offset from file start.
             long size = buffer.getLong(BUFFER_SIZE, 0);
-            if (offset + size > file.length) {
-                throw new IndexOutOfBoundsException("buffer of " + tensorName);
+            // offset first, so that offset + size cannot overflow
+            if (offset > file.length || size < 0 || size > file.length - offset) {
+                throw error("is corrupt: the data of tensor " + tensorName + " is " + size + " bytes at offset "
+                        + offset + ", outside the file's " + file.length + " bytes");
             }
             return Arrays.copyOfRange(file, (int) offset, (int) (offset + size));
         }
@@ -417,13 +443,13 @@ public final class TfliteImporter {
     }
 
     private QuantParams quantParams(String tensor, FbTable q, int[] shape) {
-        if (q == null || q.vectorLength(QUANT_SCALE) == 0) {
+        float[] scales = q == null ? new float[0] : q.floats(QUANT_SCALE);
+        if (scales.length == 0) {
             return null;
         }
         if (q.getUbyte(QUANT_DETAILS_TYPE, 0) != 0) {
             throw error("tensor " + tensor + " uses custom quantization (supported: affine scale/zero point)");
         }
-        float[] scales = q.floats(QUANT_SCALE);
         long[] zeroPoints = q.longs(QUANT_ZERO_POINT);
         if (zeroPoints.length == 0) {
             zeroPoints = new long[scales.length];

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.model.Op;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -71,6 +72,31 @@ class QuantizerTest {
     }
 
     @Test
+    void anAddEntryNamesTheAddsOutputFormatAndNothingElse() throws Exception {
+        Path a = tmp.resolve("add.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"defaults\": {\"activations\": \"int8:asym\"},"
+                + " \"layers\": {\"add_1\": {\"activations\": \"int8:pot\"}}}");
+        QuantPlan plan = QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString());
+        Op add0 = ic.ops().stream().filter(op -> op.name().equals("add_0")).findFirst().orElseThrow();
+        Op add1 = ic.ops().stream().filter(op -> op.name().equals("add_1")).findFirst().orElseThrow();
+        assertEquals("int8:asym", plan.outputFormat(add0).spec());
+        assertEquals("int8:pot", plan.outputFormat(add1).spec());
+        ProgramSpec q = Quantizer.quantize(ic, AssignmentJson.read(a), a.toString(), ic01, 32);
+        float scale = q.model().output(add1).quant().orElseThrow().scale(0);
+        assertEquals(scale, Math.scalb(1f, Math.getExponent(scale)), "add_1 writes at a power-of-two scale");
+
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"add_0\": {\"weights\": \"int4\"}}}");
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
+        assertEquals(a + ": layers.add_0.weights: add_0 is an ADD, it has no weights (allowed for an ADD: "
+                + "activations)", e.getMessage());
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"add_9\": {\"activations\": \"int8\"}}}");
+        e = assertThrows(BitSweepException.class, () -> QuantPlan.resolve(AssignmentJson.read(a), ic, a.toString()));
+        assertTrue(e.getMessage().contains("layers.add_9: unknown layer")
+                && e.getMessage().contains("ADDs, activations only: add_0, add_1, add_2"), e.getMessage());
+    }
+
+    @Test
     void wrongChannelCountIsAOneLineError() throws Exception {
         Path a = tmp.resolve("bad.json");
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"layers\": {\"conv_2d_0\": {\"weights\": "
@@ -90,8 +116,26 @@ class QuantizerTest {
         assertTrue(e.getMessage().startsWith(a + ": layers.conv_2d_0.weights: "), e.getMessage());
         Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"calibration\": {\"method\": \"kl\"}}");
         e = assertThrows(BitSweepException.class, () -> AssignmentJson.read(a));
-        assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse)", e.getMessage());
+        assertEquals(a + ": calibration.method 'kl' is not allowed (allowed: minmax, percentile, mse, output)", e.getMessage());
         e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform("w=int4,x=int8"));
-        assertEquals("--uniform: unknown key 'x' (allowed: w, a)", e.getMessage());
+        assertEquals("--uniform 'w=int4,x=int8': unknown key 'x' (allowed: w, a)", e.getMessage());
+    }
+
+    /** One --uniform grammar (eval, hwsim, export): w=F,a=F with either key optional, F, and F,F. */
+    @Test
+    void uniformTakesTheKeyedAndTheShortForms() {
+        for (String[] c : new String[][] {{"w=int4,a=int8:asym", "int4", "int8:asym"}, {"a=int4", "int8", "int4"},
+                {"w=int2", "int2", "int8"}, {"int8", "int8", "int8"}, {"int4,int8", "int4", "int8"},
+                {" bfp:m4:b16 , int8 ", "bfp:m4:b16", "int8"}, {"a=int8,w=mxint8", "mxint8", "int8"}}) {
+            Assignment a = Assignment.parseUniform(c[0]);
+            assertEquals(c[1], a.defaultWeights().spec(), c[0]);
+            assertEquals(c[2], a.defaultActivations().spec(), c[0]);
+        }
+        for (String bad : new String[] {"", "int4,int8,int2", "int4,", "w=int4,int8", "w=", "int17", "w=int4,a=foo"}) {
+            BitSweepException e = assertThrows(BitSweepException.class, () -> Assignment.parseUniform(bad), bad);
+            assertTrue(e.getMessage().startsWith("--uniform") && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        assertTrue(assertThrows(BitSweepException.class, () -> Assignment.parseUniform("int4,int8,int2")).getMessage()
+                .contains(Assignment.UNIFORM_FORMS));
     }
 }

@@ -51,6 +51,20 @@ class ResidualFusionTest {
     }
 
     @Test
+    void thePairsFollowFromThePlanAloneAsTheEngineRunsThem() {
+        // A cost model knows the fusions without calibrating: ResidualFusion.of is what the ProgramSpec holds.
+        for (Assignment a : new Assignment[] {blockLayers(QuantSettings.Fusion.RESIDUAL),
+                blockLayers(QuantSettings.Fusion.NONE), Assignment.parseUniform("w=int8,a=int8:asym"),
+                Assignment.parseUniform("w=bfp:m4:b16,a=int8:asym"), Assignment.parseUniform("w=int8,a=mxint8")}) {
+            Assignment fused = a.settings().fusion() == QuantSettings.Fusion.NONE && a.layers().isEmpty()
+                    ? a.withSettings(a.settings().withFusion(QuantSettings.Fusion.RESIDUAL)) : a;
+            ProgramSpec q = Quantizer.quantize(ic, fused, "a.json", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+            assertEquals(q.residualFusions(), ResidualFusion.of(ic, QuantPlan.resolve(fused, ic, "a.json")),
+                    q.model().source());
+        }
+    }
+
+    @Test
     void everyFusedOutputByteMatchesTheExactRationalModel() {
         checkAgainstReference("w8a8, double rounding",
                 quantize("w=int8,a=int8:asym", QuantSettings.Fusion.RESIDUAL, QuantSettings.Requant.DOUBLE),
@@ -117,12 +131,15 @@ class ResidualFusionTest {
 
     /** int8 except conv_2d_2 (BFP weights) and conv_2d_5 (MXINT8 weights): block-arithmetic layers. */
     private static ProgramSpec withBlockLayers(QuantSettings.Fusion fusion) {
+        return Quantizer.quantize(ic, blockLayers(fusion), "a.json", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+    }
+
+    private static Assignment blockLayers(QuantSettings.Fusion fusion) {
         Assignment a = AssignmentJson.parse("""
                 {"schema": "bitsweep.assignment/1", "defaults": {"weights": "int8", "activations": "int8:asym"},
                  "layers": {"conv_2d_2": {"weights": "bfp:m8:b16"}, "conv_2d_5": {"weights": "mxint8"}}}""",
                 "a.json");
-        a = a.withSettings(a.settings().withFusion(fusion));
-        return Quantizer.quantize(ic, a, "a.json", ic01, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+        return a.withSettings(a.settings().withFusion(fusion));
     }
 
     private static ProgramSpec quantize(String uniform, QuantSettings.Fusion fusion, QuantSettings.Requant requant) {

@@ -8,17 +8,23 @@ import java.util.List;
 
 /**
  * Writes small .tflite files for tests, with the slots of {@link TfliteSchema}: ops the MLPerf Tiny models do not
- * use (MAX_POOL_2D, QUANTIZE, DEQUANTIZE), unsupported ops and inconsistent shapes. Option tables and buffers are
- * written when they are added (a flatbuffer cannot nest table construction); tensors and ops at {@link #finish()}.
+ * use (MAX_POOL_2D, QUANTIZE, DEQUANTIZE), unsupported ops, inconsistent shapes, and every supported op with
+ * per-channel int8 weights for the fuzzers' seeds. Option tables and buffers are written when they are added (a
+ * flatbuffer cannot nest table construction); tensors and ops at {@link #finish()}.
  */
 public final class TfliteBuilder {
-    public static final int ADD = 0, CONV_2D = 3, DEQUANTIZE = 6, MAX_POOL_2D = 17, MUL = 18, TANH = 28,
-            QUANTIZE = 114;
+    public static final int ADD = 0, AVERAGE_POOL_2D = 1, CONV_2D = 3, DEPTHWISE_CONV_2D = 4, DEQUANTIZE = 6,
+            FULLY_CONNECTED = 9, MAX_POOL_2D = 17, MUL = 18, RESHAPE = 22, SOFTMAX = 25, TANH = 28, QUANTIZE = 114;
     public static final int FLOAT32 = 0, INT32 = 2, INT8 = 9;
-    public static final int OPTIONS_CONV2D = TfliteSchema.OPTIONS_CONV2D, OPTIONS_POOL2D = TfliteSchema.OPTIONS_POOL2D;
+    public static final int OPTIONS_CONV2D = TfliteSchema.OPTIONS_CONV2D, OPTIONS_POOL2D = TfliteSchema.OPTIONS_POOL2D,
+            OPTIONS_DEPTHWISE = TfliteSchema.OPTIONS_DEPTHWISE, OPTIONS_FULLY_CONNECTED = TfliteSchema.OPTIONS_FULLY_CONNECTED,
+            OPTIONS_SOFTMAX = TfliteSchema.OPTIONS_SOFTMAX, OPTIONS_ADD = TfliteSchema.OPTIONS_ADD,
+            OPTIONS_RESHAPE = TfliteSchema.OPTIONS_RESHAPE;
     public static final int SAME = 0, VALID = 1, NONE = 0, RELU = 1, RELU6 = 3;
 
-    private record TensorSpec(int[] shape, int type, int buffer, String name, float scale, long zeroPoint) {}
+    /** {@code scales} null: not quantized; more than one scale: per channel along {@code axis}. */
+    private record TensorSpec(int[] shape, int type, int buffer, String name, float[] scales, long[] zeroPoints,
+                              int axis) {}
 
     private record OpSpec(int opcode, int[] inputs, int[] outputs, int optionsType, int options) {}
 
@@ -45,7 +51,8 @@ public final class TfliteBuilder {
 
     /** An activation tensor; returns its index. {@code scale 0} means not quantized. */
     public int tensor(String name, int type, float scale, long zeroPoint, int... shape) {
-        tensors.add(new TensorSpec(shape, type, 0, name, scale, zeroPoint));
+        tensors.add(new TensorSpec(shape, type, 0, name, scale == 0f ? null : new float[] {scale},
+                new long[] {zeroPoint}, 0));
         return tensors.size() - 1;
     }
 
@@ -54,8 +61,60 @@ public final class TfliteBuilder {
         ByteBuffer data = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         data.asFloatBuffer().put(values);
         buffers.add(buffer(data.array()));
-        tensors.add(new TensorSpec(shape, FLOAT32, buffers.size() - 1, name, 0f, 0));
+        tensors.add(new TensorSpec(shape, FLOAT32, buffers.size() - 1, name, null, null, 0));
         return tensors.size() - 1;
+    }
+
+    /** An int8 constant quantized per channel along {@code axis} (one scale per channel, zero points 0). */
+    public int int8Constant(String name, byte[] values, float[] scales, int axis, int... shape) {
+        buffers.add(buffer(values));
+        tensors.add(new TensorSpec(shape, INT8, buffers.size() - 1, name, scales, new long[scales.length], axis));
+        return tensors.size() - 1;
+    }
+
+    /** An int32 constant (a bias of an int8 layer, or a RESHAPE's shape), quantized like {@link #int8Constant}. */
+    public int int32Constant(String name, int[] values, float[] scales, int... shape) {
+        ByteBuffer data = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        data.asIntBuffer().put(values);
+        buffers.add(buffer(data.array()));
+        tensors.add(new TensorSpec(shape, INT32, buffers.size() - 1, name, scales,
+                scales == null ? null : new long[scales.length], 0));
+        return tensors.size() - 1;
+    }
+
+    public int depthwiseOptions(int padding, int stride, int multiplier, int activation) {
+        b.startTable(7);
+        b.addByte(TfliteSchema.DW_PADDING, (byte) padding, 0);
+        b.addInt(TfliteSchema.DW_STRIDE_W, stride, 0);
+        b.addInt(TfliteSchema.DW_STRIDE_H, stride, 0);
+        b.addInt(TfliteSchema.DW_DEPTH_MULTIPLIER, multiplier, 0);
+        b.addByte(TfliteSchema.DW_ACTIVATION, (byte) activation, 0);
+        return b.endTable();
+    }
+
+    public int fullyConnectedOptions(int activation) {
+        b.startTable(3);
+        b.addByte(TfliteSchema.FC_ACTIVATION, (byte) activation, 0);
+        return b.endTable();
+    }
+
+    public int addOptions(int activation) {
+        b.startTable(1);
+        b.addByte(TfliteSchema.ADD_ACTIVATION, (byte) activation, 0);
+        return b.endTable();
+    }
+
+    public int softmaxOptions(float beta) {
+        b.startTable(1);
+        b.addFloat(TfliteSchema.SOFTMAX_BETA, beta, 0);
+        return b.endTable();
+    }
+
+    public int reshapeOptions(int... newShape) {
+        int vector = intVector(newShape);
+        b.startTable(1);
+        b.addOffset(TfliteSchema.RESHAPE_NEW_SHAPE, vector, 0);
+        return b.endTable();
     }
 
     public int pool2dOptions(int padding, int stride, int filter, int activation) {
@@ -106,16 +165,21 @@ public final class TfliteBuilder {
             int name = b.createString(t.name());
             int shape = intVector(t.shape());
             int quant = 0;
-            if (t.scale() != 0f) {
-                b.startVector(4, 1, 4);
-                b.addFloat(t.scale());
+            if (t.scales() != null) {
+                b.startVector(4, t.scales().length, 4);
+                for (int c = t.scales().length - 1; c >= 0; c--) {
+                    b.addFloat(t.scales()[c]);
+                }
                 int scales = b.endVector();
-                b.startVector(8, 1, 8);
-                b.addLong(t.zeroPoint());
+                b.startVector(8, t.zeroPoints().length, 8);
+                for (int c = t.zeroPoints().length - 1; c >= 0; c--) {
+                    b.addLong(t.zeroPoints()[c]);
+                }
                 int zps = b.endVector();
                 b.startTable(7);
                 b.addOffset(TfliteSchema.QUANT_SCALE, scales, 0);
                 b.addOffset(TfliteSchema.QUANT_ZERO_POINT, zps, 0);
+                b.addInt(TfliteSchema.QUANT_DIMENSION, t.axis(), 0);
                 quant = b.endTable();
             }
             b.startTable(8);

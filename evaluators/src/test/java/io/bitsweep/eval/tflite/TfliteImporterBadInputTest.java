@@ -83,6 +83,34 @@ class TfliteImporterBadInputTest {
     }
 
     @Test
+    void modelInputsAndOutputsMustBeTensorsOfTheModel() throws Exception {
+        TfliteBuilder b = new TfliteBuilder();
+        int x = b.tensor("x", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        int y = b.tensor("y", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        b.op(TfliteBuilder.DEQUANTIZE, new int[] {x}, new int[] {y}).io(new int[] {x}, new int[] {7});
+        assertTrue(failure(b.finish(), "badout.tflite").endsWith("badout.tflite is corrupt: its output is tensor 7 of 2"));
+        b = new TfliteBuilder();
+        x = b.tensor("x", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        y = b.tensor("y", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
+        b.op(TfliteBuilder.DEQUANTIZE, new int[] {x}, new int[] {y}).io(new int[] {}, new int[] {y});
+        assertTrue(failure(b.finish(), "noin.tflite").endsWith(
+                "noin.tflite has no input tensor (supported: models with at least one input)"));
+    }
+
+    @Test
+    void depthwiseInputWithoutChannelsIsAShapeMismatch() throws Exception {
+        TfliteBuilder b = new TfliteBuilder();
+        int x = b.tensor("x", TfliteBuilder.FLOAT32, 0f, 0, 1, 4, 4, 0);
+        int w = b.constant("w", new float[3 * 3 * 2], 1, 3, 3, 2);
+        int y = b.tensor("y", TfliteBuilder.FLOAT32, 0f, 0, 1, 4, 4, 2);
+        b.op(TfliteBuilder.DEPTHWISE_CONV_2D, new int[] {x, w, -1}, new int[] {y}, TfliteBuilder.OPTIONS_DEPTHWISE,
+                b.depthwiseOptions(TfliteBuilder.SAME, 1, 1, TfliteBuilder.NONE)).io(new int[] {x}, new int[] {y});
+        String msg = failure(b.finish(), "dw0.tflite");
+        assertTrue(msg.endsWith("layer depthwise_conv_2d_0: shape mismatch: weights [1,3,3,2] do not fit input "
+                + "[1,4,4,0] (expected [1,kh,kw,Cin*multiplier])"), msg);
+    }
+
+    @Test
     void missingFile() {
         Path file = dir.resolve("nope.tflite");
         BitSweepException e = assertThrows(BitSweepException.class, () -> TfliteImporter.load(file));

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Single-thread throughput of {@link Predictor}s over real inputs: warm up for a while, then count inferences in
- * timed windows, cycling through the data set's (preloaded) inputs. The figure is images per second per thread,
+ * timed windows, cycling through the data set's (preloaded) inputs in batches of the predictor's
+ * {@link Predictor#batchCapacity()} (the exact engine's batch size; 1 for the others), as the search scores shards. The figure is images per second per thread,
  * by wall clock and by the calling thread's CPU time (the fairer figure on a shared, loaded machine; DJL's native
  * interpreter runs on the calling thread, so its CPU time is counted too).
  */
@@ -49,10 +50,11 @@ public final class Throughput {
      */
     public static List<Result> measureInterleaved(List<Engine> engines, float[][] inputs,
                                                            double warmupSeconds, double seconds, int rounds) {
-        float[][] outs = new float[engines.size()][];
+        float[][][] outs = new float[engines.size()][][];
         for (int e = 0; e < engines.size(); e++) {
-            outs[e] = new float[engines.get(e).predictor().outputSize()];
-            run(engines.get(e).predictor(), inputs, outs[e], (long) (warmupSeconds * 1e9));
+            Predictor p = engines.get(e).predictor();
+            outs[e] = new float[p.batchCapacity()][p.outputSize()];
+            run(p, inputs, outs[e], (long) (warmupSeconds * 1e9));
         }
         long[][] totals = new long[engines.size()][3];
         long slice = (long) (seconds * 1e9 / rounds);
@@ -72,13 +74,17 @@ public final class Throughput {
         return results;
     }
 
-    private static long[] run(Predictor p, float[][] inputs, float[] out, long budgetNanos) {
+    private static long[] run(Predictor p, float[][] inputs, float[][] outs, long budgetNanos) {
+        float[][] batch = new float[outs.length][];
         long start = System.nanoTime();
         long n = 0;
         long now = start;
         while (now - start < budgetNanos || n == 0) {
-            p.predict(inputs[(int) (n % inputs.length)], out);
-            n++;
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = inputs[(int) ((n + i) % inputs.length)];
+            }
+            p.predictBatch(batch, batch.length, outs);
+            n += batch.length;
             now = System.nanoTime();
         }
         return new long[] {n, now - start};

@@ -4,6 +4,10 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.predictors.Predictors;
@@ -36,7 +40,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Images/s per thread: the exact engine (the int8 model, a w4a8 and a mixed per-channel "
                 + "2/4/8/pruned candidate, bfp:m8:b16 and mxint8 candidates from the float model) and our float engine "
-                + "against DJL-TFLite float and int8, in one JVM, interleaved.")
+                + "against DJL-TFLite float and int8, in one JVM, interleaved. The exact engines run batches of "
+                + "--batch-size images on the --kernels kernels.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,6 +69,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + "exact-int8, exact-w4a8, exact-mixed, exact-bfp, exact-mxint8, in that order).")
     List<String> engines;
 
+    @Option(names = "--kernels", split = ",", defaultValue = "auto", paramLabel = "auto|java|native[,...]",
+            description = "Kernels of the exact engines (default: ${DEFAULT-VALUE}). With several, every exact "
+                    + "engine runs once per kernel, in rows named ENGINE:KERNEL, interleaved with the others, and "
+                    + "time/int8 compares each row with exact-int8 on the same kernels.")
+    List<String> kernels;
+
+    @Option(names = "--batch-size", defaultValue = "" + ExactOptions.DEFAULT_BATCH_SIZE, paramLabel = "N",
+            description = "Images per pass of the exact engines, 1.." + ExactOptions.MAX_BATCH_SIZE
+                    + " (default: ${DEFAULT-VALUE}); the other engines take one at a time.")
+    int batchSize;
+
     /** Every engine bench knows, in its default order (the option's description lists them too). */
     static final List<String> ENGINE_NAMES = List.of("djl-float", "djl-int8", "float", "exact-int8", "exact-w4a8",
             "exact-mixed", "exact-bfp", "exact-mxint8");
@@ -71,10 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(seconds > 0)) {
-            throw new BitSweepException("--seconds must be positive, got " + seconds);
+            throw UsageError.of(spec, "--seconds must be positive, got " + seconds);
         }
         if (rounds < 1) {
-            throw new BitSweepException("--rounds must be at least 1, got " + rounds);
+            throw UsageError.of(spec, "--rounds must be at least 1, got " + rounds);
         }
         for (Path m : List.of(floatModel, int8Model)) {
             if (!Files.isRegularFile(m)) {
@@ -84,9 +100,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> selected = engines == null ? ENGINE_NAMES : engines;
         for (String e : selected) {
             if (!ENGINE_NAMES.contains(e)) {
-                throw new BitSweepException("--engines: unknown engine '" + e + "' (allowed: "
+                throw UsageError.of(spec, "--engines: unknown engine '" + e + "' (allowed: "
                         + String.join(", ", ENGINE_NAMES) + ")");
             }
+        }
+        List<ExecutionSettings> runs = new ArrayList<>();
+        for (String k : kernels) {
+            runs.add(EngineOptions.of(spec, k, batchSize));
         }
         Dataset dataset = Datasets.open(data);
         float[][] inputs = Datasets.firstInputs(dataset, 64);
@@ -96,7 +116,14 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Throughput.Result> results = new LinkedHashMap<>();
         try {
             for (String e : selected) {
-                opened.add(new Throughput.Engine(e, open(e, fm, dataset)));
+                if (!e.startsWith("exact-")) {
+                    opened.add(new Throughput.Engine(e, open(e, fm, dataset)));
+                    continue;
+                }
+                for (ExecutionSettings run : runs) {
+                    String name = runs.size() == 1 ? e : e + ":" + run.kernels().label();
+                    opened.add(new Throughput.Engine(name, openExact(e, fm, dataset, run)));
+                }
             }
             for (Throughput.Result r : Throughput.measureInterleaved(opened, inputs, seconds, seconds, rounds)) {
                 results.put(r.name(), r);
@@ -104,15 +131,21 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             opened.forEach(e -> e.predictor().close());
         }
+        // time/int8 is against the exact int8 engine on the same kernels (other engines: the first listed kernels)
+        String int8Row = runs.size() == 1 ? "exact-int8" : "exact-int8:" + runs.get(0).kernels().label();
         var out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%-12s %10s %10s %12s %12s %11s %12s %12s%n", "engine", "images/s", "ms/image",
+        // the engine column as wide as its longest name (exact-mxint8:native)
+        String name = "%-" + results.keySet().stream().mapToInt(String::length).reduce(12, Math::max) + "s";
+        out.printf(Locale.ROOT, name + " %10s %10s %12s %12s %11s %12s %12s%n", "engine", "images/s", "ms/image",
                 "cpu-images/s", "cpu-ms/image", "x djl-int8", "x djl-float", "time/int8");
         for (Throughput.Result r : results.values()) {
-            out.printf(Locale.ROOT, "%-12s %10.1f %10.3f %12.1f %12.3f %11s %12s %12s%n", r.name(), r.perSecond(),
+            out.printf(Locale.ROOT, name + " %10.1f %10.3f %12.1f %12.3f %11s %12s %12s%n", r.name(), r.perSecond(),
                     r.millisPerInference(), r.perCpuSecond(), r.cpuMillisPerInference(),
                     ratio(r.perCpuSecond(), results.get("djl-int8"), Throughput.Result::perCpuSecond),
                     ratio(r.perCpuSecond(), results.get("djl-float"), Throughput.Result::perCpuSecond),
-                    ratio(r.cpuMillisPerInference(), results.get("exact-int8"), Throughput.Result::cpuMillisPerInference));
+                    ratio(r.cpuMillisPerInference(), results.get(r.name().contains(":")
+                            ? "exact-int8" + r.name().substring(r.name().indexOf(':')) : int8Row),
+                            Throughput.Result::cpuMillisPerInference));
         }
         return 0;
     }
@@ -122,17 +155,25 @@ public final class BenchCommand implements Callable<Integer> {
             case "djl-float" -> Predictors.open("djl", floatModel);
             case "djl-int8" -> Predictors.open("djl", int8Model);
             case "float" -> Predictors.open("float", floatModel);
-            case "exact-int8" -> Predictors.open("exact", int8Model);
+            default -> throw new IllegalStateException(engine);
+        };
+    }
+
+    /** An exact engine: the int8 model as it is, or a candidate quantized from the float model. */
+    private ExactPredictor openExact(String engine, Model fm, Dataset dataset, ExecutionSettings run) {
+        ProgramSpec spec = switch (engine) {
+            case "exact-int8" -> ProgramSpec.of(ModelFiles.load(int8Model), ExactOptions.tflite());
             case "exact-w4a8" -> candidate(fm, Assignment.parseUniform("w=int4,a=int8:asym"), "w4a8", dataset);
             case "exact-mixed" -> candidate(fm, Assignment.randomMixed(fm, 42), "mixed", dataset);
             case "exact-bfp" -> candidate(fm, Assignment.parseUniform("w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", dataset);
             case "exact-mxint8" -> candidate(fm, Assignment.parseUniform("w=mxint8,a=mxint8"), "mxint8", dataset);
             default -> throw new IllegalStateException(engine);
         };
+        return new ExactPredictor(spec.withOptions(run.applyTo(spec.options())));
     }
 
-    private static Predictor candidate(Model floatModel, Assignment assignment, String name, Dataset dataset) {
-        return Quantizer.predictor(floatModel, assignment, name, dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
+    private static ProgramSpec candidate(Model floatModel, Assignment assignment, String name, Dataset dataset) {
+        return Quantizer.quantize(floatModel, assignment, name, dataset, Quantizer.DEFAULT_CALIBRATION_SAMPLES);
     }
 
     /** {@code value / reference(r)} with two decimals, "-" when the reference engine did not run. */

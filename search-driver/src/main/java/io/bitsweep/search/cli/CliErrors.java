@@ -10,12 +10,16 @@ import picocli.CommandLine;
 
 /**
  * The CLI's one policy for failures: one line on stderr and a non-zero exit, and a stack trace only with --verbose.
- * Bad input (our own {@link BitSweepException}, {@link IllegalArgumentException}, I/O problems) is printed as is;
- * anything else is an internal error and says so.
+ * Exit codes (README "Exit codes"): {@link #EXIT_OK} 0, {@link #EXIT_FAILURE} 1 for anything that went wrong while
+ * running (bad input files, data or config, I/O, internal errors), {@link #EXIT_USAGE} 2 for a command line that
+ * cannot be right (unknown or missing options, bad option values, options that do not go together:
+ * {@link UsageErrors}). Bad input (our own {@link BitSweepException}, {@link IllegalArgumentException}, I/O
+ * problems) is printed as is; anything else is an internal error and says so.
  */
 public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
-    public static final int EXIT_BAD_INPUT = 1;
-    public static final int EXIT_INTERNAL = 3;
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
 
     private final BooleanSupplier verbose;
 
@@ -32,7 +36,7 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
         boolean badInput = isBadInput(ex);
         err.println("error: " + describe(ex) + (badInput || verbose.getAsBoolean() ? "" : " (run with --verbose for the stack trace)"));
         err.flush();
-        return badInput ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+        return EXIT_FAILURE;
     }
 
     static boolean isBadInput(Throwable ex) {
@@ -45,7 +49,13 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
             return "no such file: " + nsf.getFile();
         }
         if (ex instanceof UncheckedIOException u && u.getCause() != null) {
-            return describe(u.getCause());
+            // new UncheckedIOException(cause) only repeats the cause; a message of its own names the file
+            // ("cannot write .../archive.parquet: No space left on device"), which the cause alone may not.
+            // A missing file is said the one way, "no such file: <path>", whoever wrapped it.
+            String own = u.getMessage();
+            boolean ownSaysMore = own != null && !own.equals(u.getCause().toString())
+                    && !(u.getCause() instanceof NoSuchFileException);
+            return ownSaysMore ? own.replace('\n', ' ') : describe(u.getCause());
         }
         String msg = ex.getMessage();
         if (isBadInput(ex) && msg != null) {
@@ -55,9 +65,9 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     }
 
     /**
-     * The same policy for command-line mistakes picocli finds while parsing (a missing required option, mutually
-     * exclusive options): one line naming the options and where the help is, picocli's usage exit code (2), no
-     * usage dump.
+     * The same policy for command-line mistakes, found by picocli while parsing (a missing required option, mutually
+     * exclusive options) or by a command ({@link UsageError}): one line naming the options and where the help is,
+     * exit code {@link #EXIT_USAGE}, no usage dump.
      */
     public static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         @Override
@@ -68,7 +78,7 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
             err.println("error: " + msg + " (see '"
                     + cmd.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
-            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+            return EXIT_USAGE;
         }
     }
 }

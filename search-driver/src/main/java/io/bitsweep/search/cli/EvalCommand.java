@@ -1,5 +1,6 @@
 package io.bitsweep.search.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
@@ -7,6 +8,7 @@ import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.io.Npy;
@@ -20,6 +22,7 @@ import io.bitsweep.eval.quant.Quantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,15 +41,20 @@ import picocli.CommandLine.Spec;
         description = "Evaluate a model on a labelled data set: top-1 accuracy (IC, VWW, KWS) or ROC AUC of the "
                 + "mean window reconstruction error (AD).")
 public final class EvalCommand implements Callable<Integer> {
+    /** What --model, --data and --assignment mean in every command that takes them (eval, hwsim, inspect). */
+    static final String MODEL_DESCRIPTION = "The model: .tflite or .onnx.";
+    static final String DATA_DESCRIPTION = "Labelled data: an MLPerf Tiny .bin directory with y_labels.csv, a shard "
+            + "directory from 'bitsweep data convert', or one shard file.";
+    static final String ASSIGNMENT_DESCRIPTION = "A quantization assignment (bitsweep.assignment/1, docs/ASSIGNMENT.md; "
+            + "e.g. a search's best/<id>.json): per-channel weight formats, per-layer activation formats.";
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A .tflite or .onnx model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = MODEL_DESCRIPTION)
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR|SHARDS",
-            description = "An MLPerf Tiny .bin directory with y_labels.csv, a shard directory from "
-                    + "'bitsweep data convert', or one shard file.")
+    @Option(names = "--data", required = true, paramLabel = "DIR|SHARDS", description = DATA_DESCRIPTION)
     Path data;
 
     @Option(names = "--engine", defaultValue = "float", paramLabel = "NAME",
@@ -55,19 +63,48 @@ public final class EvalCommand implements Callable<Integer> {
     String engine;
 
     @Option(names = "--assignment", paramLabel = "A.json",
-            description = "Quantize the float model by this assignment (docs/ASSIGNMENT.md) and run it on the exact "
+            description = ASSIGNMENT_DESCRIPTION + " Eval quantizes the float model by it and runs it on the exact "
                     + "engine.")
     Path assignment;
 
     @Option(names = "--uniform", paramLabel = "w=SPEC,a=SPEC",
-            description = "Quantize the float model uniformly, e.g. w=int4,a=int8, and run it on the exact engine.")
+            description = "Quantize the float model uniformly and run it on the exact engine: w=SPEC,a=SPEC (a key "
+                    + "left out is int8), SPEC for both, or WEIGHTS,ACTIVATIONS; e.g. w=int4,a=int8:asym, int8, "
+                    + "int4,int8 (the same grammar as hwsim).")
     String uniform;
+
+    @Option(names = "--json", description = "Print one JSON document (bitsweep.eval/1) on stdout instead of the "
+            + "result line.")
+    boolean json;
 
     @Option(names = "--fusion", paramLabel = "none|residual",
             description = "With --assignment/--uniform: fuse residual ADDs into the accumulator of the conv feeding "
                     + "them (residual) or not (none); overrides the assignment's \"fusion\" key (default: the "
                     + "assignment's, else none).")
     String fusion;
+
+    @Option(names = "--weight-rounding", paramLabel = "nearest|gptq",
+            description = "With --assignment/--uniform: round each weight to nearest, or GPTQ-style error "
+                    + "compensation through the layers' input statistics on the calibration split; overrides the "
+                    + "assignment's \"weight_rounding\" (default: the assignment's, else nearest).")
+    String weightRounding;
+
+    @Option(names = "--bias-correction", negatable = true,
+            description = "With --assignment/--uniform: fold each channel's expected output shift from weight "
+                    + "rounding, measured on the calibration split, into its int32 bias (--no-bias-correction: "
+                    + "don't); overrides the assignment's \"bias_correction\" (default: the assignment's, else off).")
+    Boolean biasCorrection;
+
+    @Option(names = "--weight-scales", paramLabel = "minmax|mse|hessian",
+            description = "With --assignment/--uniform: per-channel weight clip by max |w|, least squared error, or "
+                    + "least H-weighted error of the layer's output on the calibration split; overrides the "
+                    + "assignment's \"weight_scales\" (default: the assignment's, else minmax).")
+    String weightScales;
+
+    @Option(names = "--calibration-method", paramLabel = "minmax|percentile|mse|output",
+            description = "With --assignment/--uniform: how activation ranges are calibrated; overrides the "
+                    + "assignment's \"calibration.method\" (default: the assignment's, else minmax).")
+    String calibrationMethod;
 
     @Option(names = "--calibration-data", paramLabel = "DIR|SHARDS",
             description = "Calibration split for --assignment/--uniform (default: the first samples of --data).")
@@ -91,8 +128,18 @@ public final class EvalCommand implements Callable<Integer> {
                     + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
     int accumulatorBits;
 
+    @Option(names = "--kernels", paramLabel = "auto|java|native", defaultValue = "auto",
+            description = "Exact engine: its kernels (default: ${DEFAULT-VALUE}, the native AVX-512 VNNI kernel where it "
+                    + "loads, else java; native is an error where it does not load). Never changes a result.")
+    String kernels;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ExactOptions.DEFAULT_BATCH_SIZE,
+            description = "Exact engine: samples per pass, 1.." + ExactOptions.MAX_BATCH_SIZE
+                    + " (default: ${DEFAULT-VALUE}). Never changes a result.")
+    int batchSize;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-            description = "Evaluate only the first N samples (default: all).")
+            description = "At most N samples, from --offset on (default: all).")
     int limit;
 
     @Option(names = "--save-outputs", paramLabel = "FILE.npy",
@@ -104,10 +151,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (limit < 0) {
-            throw new BitSweepException("--limit must be at least 0, got " + limit);
+            throw UsageError.of(spec, "--limit must be at least 0, got " + limit);
         }
         if (offset < 0) {
-            throw new BitSweepException("--offset must be at least 0, got " + offset);
+            throw UsageError.of(spec, "--offset must be at least 0, got " + offset);
+        }
+        if (!Predictors.NAMES.contains(engine)) {
+            throw UsageError.of(spec, "--engine: unknown engine '" + engine + "' (allowed: "
+                    + String.join(", ", Predictors.NAMES) + ")");
         }
         if (!Files.isRegularFile(model)) {
             throw new BitSweepException("model file " + model + " does not exist");
@@ -131,7 +182,11 @@ public final class EvalCommand implements Callable<Integer> {
                 Npy.writeFloats(saveOutputs, result.outputs(), result.outputShape());
             }
         }
-        spec.commandLine().getOut().println(result.line());
+        if (json) {
+            JsonOutput.print(spec.commandLine().getOut(), document(result, dataset, seconds, saturations));
+        } else {
+            spec.commandLine().getOut().println(result.line());
+        }
         spec.commandLine().getErr().printf(Locale.ROOT, "eval: %s engine, %d %s samples in %.1f s, data sha256 %s%n",
                 engine, result.labels().length, dataset.kind(), seconds, dataset.sha256());
         if (saturations >= 0) {
@@ -142,6 +197,9 @@ public final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("eval: assignment provenance: " + provenance.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         }
+        if (quantization != null) {
+            spec.commandLine().getErr().println("eval: " + quantization);
+        }
         if (residualFusions != null) {
             spec.commandLine().getErr().println("eval: residual fusion: " + (residualFusions.isEmpty() ? "no ADD fused"
                     : residualFusions.entrySet().stream().map(e -> e.getKey() + " into " + e.getValue())
@@ -150,27 +208,71 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** --json: the result line's numbers and what the summary lines on stderr say, as one document. */
+    private ObjectNode document(Evaluation.Result result, Dataset dataset, double seconds, long saturations) {
+        ObjectNode doc = JsonOutput.mapper().createObjectNode();
+        doc.put("schema", "bitsweep.eval/1");
+        doc.put("model", model.toString());
+        doc.put("data", data.toString());
+        doc.put("data_sha256", dataset.sha256());
+        doc.put("engine", engine);
+        doc.put("offset", offset);
+        doc.put("samples", result.labels().length);
+        if (result.isAnomalyDetection()) {
+            doc.put("metric", "auc");
+            doc.put("value", result.auc());
+        } else {
+            doc.put("metric", "accuracy");
+            doc.put("value", result.accuracy().value());
+            doc.put("correct", result.accuracy().correct());
+        }
+        doc.put("seconds", seconds);
+        if (assignment != null) {
+            doc.put("assignment", assignment.toString());
+        }
+        if (uniform != null) {
+            doc.put("uniform", uniform);
+        }
+        if (saturations >= 0) {
+            doc.put("accumulator_bits", accumulatorBits);
+            doc.put("saturations", saturations);
+        }
+        if (!provenance.isEmpty()) {
+            ObjectNode p = doc.putObject("provenance");
+            provenance.forEach(p::put);
+        }
+        if (residualFusions != null) {
+            ObjectNode f = doc.putObject("residual_fusions");
+            residualFusions.forEach(f::put);
+        }
+        return doc;
+    }
+
     /** The engine by name, or the exact engine on the float model quantized by --assignment / --uniform. */
     private Predictor openPredictor(Dataset dataset) {
         if (accumulatorBits < 8 || accumulatorBits > 32) {
-            throw new BitSweepException("--accumulator-bits must be in 8..32, got " + accumulatorBits);
+            throw UsageError.of(spec, "--accumulator-bits must be in 8..32, got " + accumulatorBits);
         }
+        ExecutionSettings run = EngineOptions.of(spec, kernels, batchSize);
         if (assignment == null && uniform == null) {
-            if (fusion != null) {
-                throw new BitSweepException("--fusion applies to a float model quantized by --assignment or --uniform "
-                        + "(an int8 model runs as it is)");
+            for (String option : List.of("--fusion", "--weight-rounding", "--bias-correction", "--no-bias-correction",
+                    "--weight-scales", "--calibration-method")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw UsageError.of(spec, option + " applies to a float model quantized by --assignment or "
+                            + "--uniform (an int8 model runs as it is)");
+                }
             }
             if (engine.equals("exact")) {
                 return new ExactPredictor(ModelFiles.load(model),
-                        ExactOptions.tflite().withAccumulatorBits(accumulatorBits));
+                        run.applyTo(ExactOptions.tflite()).withAccumulatorBits(accumulatorBits));
             }
             return Predictors.open(engine, model);
         }
         if (assignment != null && uniform != null) {
-            throw new BitSweepException("give either --assignment or --uniform, not both");
+            throw UsageError.of(spec, "give either --assignment or --uniform, not both");
         }
         if (spec.commandLine().getParseResult().hasMatchedOption("--engine") && !engine.equals("exact")) {
-            throw new BitSweepException("--assignment and --uniform run on the exact engine (allowed: --engine exact), "
+            throw UsageError.of(spec, "--assignment and --uniform run on the exact engine (allowed: --engine exact), "
                     + "got --engine " + engine);
         }
         if (calibrationOffset < 0 || calibrationOffset >= calibration(dataset).size()) {
@@ -178,7 +280,7 @@ public final class EvalCommand implements Callable<Integer> {
                     + ", got " + calibrationOffset);
         }
         if (calibrationSamples < 1) {
-            throw new BitSweepException("--calibration-samples must be at least 1, got " + calibrationSamples);
+            throw UsageError.of(spec, "--calibration-samples must be at least 1, got " + calibrationSamples);
         }
         engine = "exact";
         Assignment a;
@@ -187,19 +289,62 @@ public final class EvalCommand implements Callable<Integer> {
             a = doc.assignment();
             provenance = doc.provenance();
         } else {
-            a = Assignment.parseUniform(uniform);
+            a = OptionValues.uniform(spec, uniform);
         }
-        if (fusion != null) {
-            a = a.withSettings(a.settings().withFusion(Choices.parse(QuantSettings.Fusion.class, fusion, "--fusion")));
-        }
+        a = a.withSettings(overridden(a.settings()));
         String source = assignment != null ? assignment.toString() : "--uniform";
+        quantization = describe(a.settings(), dataset);
         ProgramSpec q = Quantizer.quantize(ModelFiles.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
         if (a.settings().fusion() == QuantSettings.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();
         }
-        return new ExactPredictor(q.withOptions(q.options().withAccumulatorBits(accumulatorBits)));
+        return new ExactPredictor(q.withOptions(run.applyTo(q.options()).withAccumulatorBits(accumulatorBits)));
     }
+
+    /** The assignment's settings with those given on the command line in their place. */
+    private QuantSettings overridden(QuantSettings s) {
+        if (fusion != null) {
+            s = s.withFusion(OptionValues.choice(spec, QuantSettings.Fusion.class, fusion, "--fusion"));
+        }
+        if (weightRounding != null) {
+            s = s.withWeightRounding(OptionValues.choice(spec, QuantSettings.WeightRounding.class, weightRounding,
+                    "--weight-rounding"));
+        }
+        if (biasCorrection != null) {
+            s = s.withBiasCorrection(biasCorrection);
+        }
+        if (weightScales != null) {
+            s = s.withWeightScales(OptionValues.choice(spec, QuantSettings.WeightScales.class, weightScales,
+                    "--weight-scales"));
+        }
+        if (calibrationMethod != null) {
+            s = s.withCalibration(new QuantSettings.Calibration(OptionValues.choice(spec,
+                    QuantSettings.CalibrationMethod.class, calibrationMethod, "--calibration-method"),
+                    s.calibration().percentile()));
+        }
+        return s;
+    }
+
+    /**
+     * How the model was quantized and calibrated, for stderr: the rounding methods, and the calibration samples with
+     * their overlap with the evaluated ones when both come from the same data set (IC has no separate split).
+     */
+    private String describe(QuantSettings s, Dataset dataset) {
+        Dataset cal = calibration(dataset);
+        int calEnd = Math.min(calibrationOffset + calibrationSamples, cal.size());
+        int evalEnd = limit > 0 ? Math.min(dataset.size(), offset + limit) : dataset.size();
+        int shared = cal.sha256().equals(dataset.sha256())
+                ? Math.max(0, Math.min(calEnd, evalEnd) - Math.max(calibrationOffset, offset)) : 0;
+        return String.format(Locale.ROOT, "weights %s-rounded, %s scales, bias correction %s; calibrated (%s) on "
+                        + "samples %d..%d of %s, %s", Choices.word(s.weightRounding()), Choices.word(s.weightScales()),
+                s.biasCorrection() ? "on" : "off", Choices.word(s.calibration().method()), calibrationOffset,
+                calEnd - 1, calibrationData != null ? calibrationData : data,
+                shared == 0 ? "none of them evaluated" : shared + " of them also evaluated");
+    }
+
+    /** What quantization did, reported on stderr (null for a model run as it is). */
+    private String quantization;
 
     /** The provenance the --assignment file records (reported on stderr); empty if it has none. */
     private Map<String, String> provenance = Map.of();

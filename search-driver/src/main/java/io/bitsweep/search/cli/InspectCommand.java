@@ -1,5 +1,8 @@
 package io.bitsweep.search.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
@@ -25,8 +28,11 @@ import picocli.CommandLine.Spec;
             "quant: per-tensor or per-channel(N) for weights (w) and the output activation (out), with the dtype."})
 public final class InspectCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The .tflite or .onnx model.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = EvalCommand.MODEL_DESCRIPTION)
     Path model;
+
+    @Option(names = "--json", description = "Print one JSON document (bitsweep.inspect/1) instead of the table.")
+    boolean json;
 
     @Spec
     CommandSpec spec;
@@ -35,7 +41,11 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         Model m = ModelFiles.load(model);
         PrintWriter out = spec.commandLine().getOut();
-        print(m, out);
+        if (json) {
+            JsonOutput.print(out, document(m));
+        } else {
+            print(m, out);
+        }
         out.flush();
         return 0;
     }
@@ -83,6 +93,44 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.printf("total: %d ops, %d quantizable layers, %,d params, %,d MACs%n", m.ops().size(),
                 m.quantizableLayers().size(), m.totalParams(), m.totalMacs());
+    }
+
+    /** --json: the table's columns, one object per op (shapes as arrays, absent fields for ops without weights). */
+    static ObjectNode document(Model m) {
+        ObjectMapper json = JsonOutput.mapper();
+        ObjectNode doc = json.createObjectNode();
+        doc.put("schema", "bitsweep.inspect/1");
+        doc.put("model", m.source());
+        doc.put("sha256", m.sha256());
+        doc.set("input", tensor(json, m.input()));
+        doc.set("output", tensor(json, m.output()));
+        ArrayNode layers = doc.putArray("layers");
+        for (Op op : m.ops()) {
+            ObjectNode o = layers.addObject();
+            o.put("name", op.name());
+            o.put("op", op.type().name());
+            o.set("input", json.valueToTree(m.input(op, 0).shape()));
+            o.set("output", json.valueToTree(m.output(op).shape()));
+            if (op.type().isQuantizable()) {
+                o.set("weights", tensor(json, m.weights(op)));
+                o.put("params", m.paramCount(op));
+                o.put("macs", m.macs(op));
+            }
+            o.put("activation", op.options().activation().name().toLowerCase(Locale.ROOT));
+            o.set("quantization", tensor(json, m.output(op)).get("quantization"));
+        }
+        doc.putObject("total").put("ops", m.ops().size()).put("quantizable_layers", m.quantizableLayers().size())
+                .put("params", m.totalParams()).put("macs", m.totalMacs());
+        return doc;
+    }
+
+    private static ObjectNode tensor(ObjectMapper json, Tensor t) {
+        ObjectNode o = json.createObjectNode();
+        o.set("shape", json.valueToTree(t.shape()));
+        o.put("dtype", t.dtype().label());
+        t.quant().ifPresentOrElse(q -> o.put("quantization", q.isPerChannel() ? "per-channel(" + q.count() + ")"
+                : "per-tensor"), () -> o.putNull("quantization"));
+        return o;
     }
 
     private static String quant(Model m, Op op) {

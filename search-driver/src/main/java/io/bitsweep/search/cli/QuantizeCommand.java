@@ -1,15 +1,20 @@
 package io.bitsweep.search.cli;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.format.BlockFormat;
 import io.bitsweep.eval.format.Fp32Format;
 import io.bitsweep.eval.format.Granularity;
+import io.bitsweep.eval.format.IntFormat;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.Rounding;
 import io.bitsweep.eval.io.Npy;
+import io.bitsweep.eval.quant.QuantSettings;
+import io.bitsweep.eval.quant.TensorRounding;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +24,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bitsweep quantize}: quantizes and dequantizes a float32 .npy with one number format, the conformance
  * surface of the format library. Block formats (BFP, MX) use blocks along the last axis (or {@code --axis});
- * integer formats use one scale per tensor, or per channel with {@code --per-channel AXIS}.
+ * integer formats use one scale per tensor, or per channel with {@code --per-channel AXIS}. For symmetric integer
+ * formats the weight rounding methods of assignments apply too, each channel (or the tensor) being one row:
+ * {@code --weight-scales mse|hessian} and {@code --weight-rounding gptq}, the latter two against {@code --hessian H.npy},
+ * the second moment of the vectors the rows multiply.
  */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = "Quantize and dequantize a float32 .npy with a number format; write a float32 .npy of the same shape.")
@@ -50,9 +58,24 @@ public final class QuantizeCommand implements Callable<Integer> {
             description = "Integer formats: one scale per index along AXIS instead of one per tensor.")
     Integer channelAxis;
 
+    @Option(names = "--weight-rounding", paramLabel = "nearest|gptq", defaultValue = "nearest",
+            description = "Symmetric integer formats: round each element to nearest, or GPTQ error compensation "
+                    + "along each row (channel, or the tensor) against --hessian. Default: ${DEFAULT-VALUE}.")
+    String weightRounding;
+
+    @Option(names = "--weight-scales", paramLabel = "minmax|mse|hessian", defaultValue = "minmax",
+            description = "Symmetric integer formats: each row's clip is its max |x|, the least squared error clip, "
+                    + "or the least H-weighted error clip (needs --hessian). Default: ${DEFAULT-VALUE}.")
+    String weightScales;
+
+    @Option(names = "--hessian", paramLabel = "H.npy",
+            description = "With --weight-rounding gptq or --weight-scales hessian: a float32/float64 .npy [K, K], the "
+                    + "second moment E[x xT] of the vectors each row of K elements multiplies.")
+    Path hessian;
+
     @Override
     public Integer call() {
-        NumberFormat fmt = NumberFormat.parse(format, "--format");
+        NumberFormat fmt = parseFormat();
         Rounding rounding = parseRounding();
         Npy.Array array = Npy.read(in);
         if (array.dtype() != Npy.DType.FLOAT32) {
@@ -64,27 +87,82 @@ public final class QuantizeCommand implements Callable<Integer> {
             requireFinite(values);
         }
         Layout layout = fmt.layout(array.shape(), granularity(fmt));
-        fmt.quantizeDequantize(values, values, layout, rounding);
+        QuantSettings.WeightRounding method = Choices.parse(QuantSettings.WeightRounding.class, weightRounding,
+                "--weight-rounding");
+        QuantSettings.WeightScales clip = Choices.parse(QuantSettings.WeightScales.class, weightScales,
+                "--weight-scales");
+        String how = rounding.id();
+        if (method == QuantSettings.WeightRounding.NEAREST && clip == QuantSettings.WeightScales.MINMAX) {
+            if (hessian != null) {
+                throw new BitSweepException("--hessian applies to --weight-rounding gptq or --weight-scales hessian");
+            }
+            fmt.quantizeDequantize(values, values, layout, rounding);
+        } else {
+            roundRows(fmt, layout, values, method, clip);
+            how = Choices.word(method) + ", " + Choices.word(clip) + " scales";
+        }
         Npy.writeFloats(out, values, array.shape());
         PrintWriter w = spec.commandLine().getOut();
         w.printf("quantized %s to %s (%s, %s): %.4g bits/element, %d bytes packed -> %s%n",
-                in, fmt, rounding.id(), layout, fmt.bitsPerElement(), fmt.packedBytes(layout), out);
+                in, fmt, how, layout, fmt.bitsPerElement(), fmt.packedBytes(layout), out);
         w.flush();
         return 0;
+    }
+
+    /** The weight rounding methods: every group of the layout is one row. */
+    private void roundRows(NumberFormat fmt, Layout layout, float[] values, QuantSettings.WeightRounding method,
+            QuantSettings.WeightScales clip) {
+        if (!(fmt instanceof IntFormat intFormat) || intFormat.asymmetric()) {
+            throw new BitSweepException("--weight-rounding " + weightRounding + " / --weight-scales " + weightScales
+                    + " apply to symmetric integer formats (allowed: int2..int16, with :pot), not " + fmt);
+        }
+        if (!"nearest".equals(round)) {
+            throw new BitSweepException("--round " + round + ": the weight rounding methods round to nearest "
+                    + "(allowed with --weight-rounding/--weight-scales: --round nearest)");
+        }
+        boolean needsH = method == QuantSettings.WeightRounding.GPTQ || clip == QuantSettings.WeightScales.HESSIAN;
+        if (needsH && hessian == null) {
+            throw new BitSweepException("--weight-rounding gptq and --weight-scales hessian need --hessian H.npy "
+                    + "(the second moment E[x xT] of the vectors the rows multiply)");
+        }
+        if (!needsH && hessian != null) {
+            throw new BitSweepException("--hessian applies to --weight-rounding gptq or --weight-scales hessian");
+        }
+        double[] h = null;
+        if (needsH) {
+            Npy.Array a = Npy.read(hessian);
+            int k = layout.size() / Math.max(1, layout.groups());
+            if (a.shape().length != 2 || a.shape()[0] != k || a.shape()[1] != k) {
+                throw new BitSweepException("--hessian " + hessian + ": shape " + Arrays.toString(a.shape())
+                        + " does not fit the rows of " + in + ": " + layout.groups() + " rows of " + k + " elements "
+                        + "(allowed: [" + k + ", " + k + "])");
+            }
+            h = Npy.toDoubles(a, hessian);
+        }
+        TensorRounding.quantizeDequantize(values, layout, intFormat, clip, method, h, "--hessian " + hessian,
+                values);
+    }
+
+    private NumberFormat parseFormat() {
+        try {
+            return NumberFormat.parse(format, "--format");
+        } catch (BitSweepException e) {
+            throw UsageError.of(spec, e.getMessage());
+        }
     }
 
     private Rounding parseRounding() {
         try {
             return Rounding.parse(round);
         } catch (BitSweepException e) {
-            throw new BitSweepException("--round: " + e.getMessage(), e);
+            throw UsageError.of(spec, "--round: " + e.getMessage());
         }
     }
 
     private Granularity granularity(NumberFormat fmt) {
         if (fmt instanceof BlockFormat) {
             if (channelAxis != null) {
-                throw new BitSweepException("--per-channel applies to integer formats; " + fmt
+                throw UsageError.of(spec, "--per-channel applies to integer formats; " + fmt
                         + " shares one exponent per block (use --axis to choose the block axis)");
             }
             return Granularity.blocks(axis);

@@ -8,10 +8,13 @@ import io.bitsweep.search.loop.GenerationResult;
 import io.bitsweep.search.loop.SearchListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
@@ -49,7 +52,17 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "RUN|FILE", description = "Warm start: a run directory (its front) or an assignment JSON whose genomes join generation 0; sets bitsweep.search.init-from. Repeatable.")
     List<String> initFrom = new ArrayList<>();
 
-    @Option(names = "--no-progress", description = "No progress bar (summary lines only).")
+    @Option(names = "--kernels", paramLabel = "auto|java|native", description = "Kernels of the bit-exact engine (sets bitsweep.search.engine.kernels; never changes a result): auto, the native AVX-512 VNNI kernel where it loads, else java; native is an error where it does not load.")
+    String kernels;
+
+    @Option(names = "--event-log", paramLabel = "DIR",
+            description = "Write Spark's event log into DIR (a path or Hadoop URI, created if missing), so that "
+                    + "Spark's History Server shows the finished run: one job per generation, described "
+                    + "'gen N: C candidates x S shards'. Needs runner = spark.")
+    String eventLog;
+
+    @Option(names = "--no-progress", description = "No progress bar: only the summary lines (one per generation, and "
+            + "the front's at the end) and warnings are printed, as when stdout is not a terminal.")
     boolean noProgress;
 
     @ParentCommand
@@ -60,23 +73,36 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume && out == null) {
+            throw UsageError.of(spec, "--resume needs --out DIR (the run to continue)");
+        }
         List<String> overrides = new ArrayList<>(sets);
         if (!initFrom.isEmpty()) {
             overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
                     .collect(Collectors.joining(",", "[", "]")));
         }
+        if (kernels != null) {
+            overrides.add("engine.kernels=" + ConfigUtil.quoteString(kernels));
+        }
         SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
+        settings.engine().runsNative(); // native where it does not load: the error here, before any work
+        if (eventLog != null && settings.runner() != SearchSettings.Runner.SPARK) {
+            throw UsageError.of(spec, "--event-log needs the Spark runner; the config sets runner = "
+                    + settings.runner().name().toLowerCase(Locale.ROOT));
+        }
         if (out == null) {
-            if (resume) {
-                throw new IllegalArgumentException("--resume needs --out DIR (the run to continue)");
-            }
             String name = config.getFileName().toString().replaceFirst("\\.conf$", "");
             out = "runs/" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         }
         PrintWriter stdout = spec.commandLine().getOut();
         boolean verbose = root != null && root.verbose;
-        try (ProgressReporter progress = new ProgressReporter(stdout, !noProgress)) {
-            SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, master, verbose, null), progress);
+        // The bar needs a terminal; log lines then go above it, else only summary lines (and warnings) are printed.
+        TerminalLines bar = !noProgress && System.console() != null ? new TerminalLines(System.err) : null;
+        try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
+                : verbose ? null : TerminalLogRouting.summaryOnly();
+             ProgressReporter progress = new ProgressReporter(stdout, bar)) {
+            SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, master, verbose, null,
+                    eventLog), progress);
             stdout.println("front: " + r.archive().size() + " points; " + r.store().location()
                     + "/{front.csv,front.png,report.html,best/}");
         }
@@ -84,13 +110,16 @@ public final class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A progress bar over the candidate x shard evaluations of each generation, and one summary line after it. */
+    /**
+     * A progress bar over the candidate x shard evaluations of each generation, drawn on {@code bar}'s line (none if
+     * null), and one summary line on {@code out} after it.
+     */
     static final class ProgressReporter implements SearchListener, AutoCloseable {
         private final PrintWriter out;
-        private final boolean bar;
+        private final TerminalLines bar;
         private volatile ProgressBar current;
 
-        ProgressReporter(PrintWriter out, boolean bar) {
+        ProgressReporter(PrintWriter out, TerminalLines bar) {
             this.out = out;
             this.bar = bar;
         }
@@ -103,10 +132,13 @@ public final class SearchCommand implements Callable<Integer> {
 
         @Override
         public void generationStarted(int generation, int generations, long evaluations) {
-            if (bar && evaluations > 0) {
-                current = new ProgressBarBuilder().setTaskName("gen " + generation + "/" + (generations - 1))
+            if (bar != null && evaluations > 0) {
+                current = new ProgressBarBuilder().setConsumer(bar.barConsumer())
+                        .setTaskName("gen " + generation + "/" + (generations - 1))
                         .setInitialMax(evaluations).setStyle(ProgressBarStyle.ASCII).setUnit(" eval", 1)
-                        .showSpeed().continuousUpdate().build();
+                        // "0.2 eval/s": the library's default pattern (#.#) drops the leading zero.
+                        .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
+                        .continuousUpdate().build();
             }
         }
 

@@ -7,10 +7,14 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
+import io.bitsweep.eval.engine.exact.ExactOptions;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
+import io.bitsweep.eval.engine.exact.Kernels;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.PrunedFormat;
 import io.bitsweep.eval.quant.QuantSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,7 @@ public record SearchSettings(
         String data,
         String evaluator,
         Runner runner,
+        ExecutionSettings engine,
         String hwTarget,
         String hwDir,
         long seed,
@@ -80,6 +85,8 @@ public record SearchSettings(
             return new SearchSettings(
                     c.getString("model"), c.getString("data"), nonEmpty(c, "evaluator"),
                     choice(c, "runner", Runner.class),
+                    new ExecutionSettings(choice(c, "engine.kernels", Kernels.class),
+                            between(c, "engine.batch-size", 1, ExactOptions.MAX_BATCH_SIZE)),
                     nonEmpty(c, "hw.target"), c.getString("hw.dir"),
                     c.getLong("seed"),
                     atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
@@ -94,7 +101,9 @@ public record SearchSettings(
                                     percentile(c)),
                             choice(c, "quantization.weight-scales", QuantSettings.WeightScales.class),
                             choice(c, "quantization.requant", QuantSettings.Requant.class),
-                            choice(c, "quantization.fusion", QuantSettings.Fusion.class)),
+                            choice(c, "quantization.fusion", QuantSettings.Fusion.class),
+                            choice(c, "quantization.weight-rounding", QuantSettings.WeightRounding.class),
+                            bool(c, "quantization.bias-correction")),
                     new Variation(
                             fraction(c, "variation.crossover-probability", false),
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
@@ -173,13 +182,11 @@ public record SearchSettings(
     }
 
     private static LayerRule rule(Config r, LayerRule inherit, String at) {
-        Set<String> allowed = Set.of("match", "weights", "granularity", "activations", "bfp-block-sizes");
+        List<String> keys = List.of("weights", "granularity", "activations", "scales", "bfp-block-sizes");
         for (Map.Entry<String, ConfigValue> e : r.root().entrySet()) {
-            if (!allowed.contains(e.getKey()) || (inherit == null && e.getKey().equals("match"))) {
+            if (!keys.contains(e.getKey()) && (inherit == null || !e.getKey().equals("match"))) {
                 throw new BitSweepException(at + "." + e.getKey() + ": unknown key (allowed: "
-                        + String.join(", ", inherit == null ? List.of("weights", "granularity", "activations",
-                        "bfp-block-sizes") : List.of("match", "weights", "granularity", "activations",
-                        "bfp-block-sizes")) + ")");
+                        + (inherit == null ? "" : "match, ") + String.join(", ", keys) + ")");
             }
         }
         String match = inherit == null ? "*" : r.hasPath("match") ? r.getString("match") : null;
@@ -198,7 +205,24 @@ public record SearchSettings(
         GeneGranularity g = inherit != null && !r.hasPath("granularity") ? inherit.granularity()
                 : GeneGranularity.valueOf(oneOfAt(r, "granularity", at + ".granularity", "per-channel", "per-layer")
                         .toUpperCase().replace('-', '_'));
-        return new LayerRule(match, weights, g, acts);
+        List<ScaleChoice> scales = r.hasPath("scales") ? scales(r.getStringList("scales"), at + ".scales")
+                : inherit.scales();
+        return new LayerRule(match, weights, g, acts, scales);
+    }
+
+    private static List<ScaleChoice> scales(List<String> raw, String at) {
+        if (raw.isEmpty()) {
+            throw new BitSweepException(at + ": must list at least one of float, pot");
+        }
+        LinkedHashSet<ScaleChoice> out = new LinkedHashSet<>();
+        for (String s : raw) {
+            ScaleChoice c = Arrays.stream(ScaleChoice.values()).filter(v -> v.key().equals(s)).findFirst()
+                    .orElseThrow(() -> new BitSweepException(at + ": bad value '" + s + "' (allowed: float, pot)"));
+            if (!out.add(c)) {
+                throw new BitSweepException(at + ": '" + s + "' is listed twice");
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<NumberFormat> specs(List<String> raw, List<Integer> blocks, String at) {
@@ -279,6 +303,15 @@ public record SearchSettings(
         return p;
     }
 
+    private static boolean bool(Config c, String key) {
+        try {
+            return c.getBoolean(key);
+        } catch (ConfigException.WrongType e) {
+            throw new BitSweepException(path(key) + ": bad value '" + c.getValue(key).unwrapped()
+                    + "' (allowed: true, false)", e);
+        }
+    }
+
     private static String nonEmpty(Config c, String key) {
         String s = c.getString(key);
         if (s.isBlank()) {
@@ -291,6 +324,14 @@ public record SearchSettings(
         int v = c.getInt(key);
         if (v < min) {
             throw new BitSweepException(path(key) + ": must be >= " + min + " (got " + v + ")");
+        }
+        return v;
+    }
+
+    private static int between(Config c, String key, int min, int max) {
+        int v = c.getInt(key);
+        if (v < min || v > max) {
+            throw new BitSweepException(path(key) + ": must be in " + min + ".." + max + " (got " + v + ")");
         }
         return v;
     }

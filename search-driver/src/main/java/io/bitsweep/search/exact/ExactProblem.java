@@ -13,9 +13,11 @@ import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.Calibrator;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.quant.WeightRows;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
 import io.bitsweep.search.config.GeneGranularity;
+import io.bitsweep.search.config.ScaleChoice;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
@@ -92,30 +94,40 @@ public final class ExactProblem implements SearchProblem {
                     + dataPath + " gives " + data.inputSize() + " per sample: model and data do not match");
         }
         this.floatQuality = measureFloatQuality();
-        this.space = SearchSpace.of(s, layers());
+        this.space = SearchSpace.of(s, layers(), ModelLayers.adds(model));
         checkTheEngineRunsTheSpace();
     }
 
     /**
-     * Quantizes the model once with every format the space allows in every layer (and, for per-channel layers, all
-     * of a layer's formats side by side), so that a format the exact engine cannot run is an error now, naming the
-     * layer and the format, rather than a failed Spark task in generation 3.
+     * Quantizes the model once with every format the space allows in every layer under each of its scale choices
+     * (and, for per-channel layers, all of a layer's formats side by side), so that a format the exact engine cannot
+     * run is an error now, naming the layer and the format, rather than a failed Spark task in generation 3.
      */
     private void checkTheEngineRunsTheSpace() {
         Assignment base = codec(space).decode(Genome.of(new byte[space.genomeLength()]));
         Calibrator.Observations cal = Calibrator.observe(model, data, calibrationFrom, calibrationTo,
                 settings.quantization().calibration().method());
+        // How weights are rounded does not change which formats the engine runs: probe with rounding to nearest and
+        // max-abs or mse scales, which need no input statistics (the executors gather those once each).
+        QuantSettings q = base.settings();
+        QuantSettings probe = new QuantSettings(q.calibration(), q.weightScales() == QuantSettings.WeightScales.HESSIAN
+                ? QuantSettings.WeightScales.MSE : q.weightScales(), q.requant(), q.fusion());
+        WeightRows rows = WeightRows.memoized(model, null);
         int widest = space.layers().stream()
                 .mapToInt(l -> Math.max(l.weights().size(), l.activations().size())).max().orElse(0);
+        int scaleChoices = space.layers().stream().mapToInt(l -> l.scales().size()).max().orElse(1);
         List<Map<String, Assignment.Layer>> probes = new ArrayList<>();
-        for (int j = 0; j < widest; j++) {
-            Map<String, Assignment.Layer> layers = new LinkedHashMap<>();
-            for (LayerSpace ls : space.layers()) {
-                layers.put(ls.layer().name(), new Assignment.Layer(
-                        List.of(ls.weights().get(j % ls.weights().size())), false,
-                        ls.activations().get(j % ls.activations().size())));
+        for (int s = 0; s < scaleChoices; s++) {
+            for (int j = 0; j < widest; j++) {
+                Map<String, Assignment.Layer> layers = new LinkedHashMap<>();
+                for (LayerSpace ls : space.layers()) {
+                    ScaleChoice scale = ls.scales().get(s % ls.scales().size());
+                    layers.put(ls.layer().name(), new Assignment.Layer(
+                            List.of(scale.apply(ls.weights().get(j % ls.weights().size()))), false,
+                            scale.apply(ls.activations().get(j % ls.activations().size()))));
+                }
+                probes.add(layers);
             }
-            probes.add(layers);
         }
         Map<String, Assignment.Layer> mixed = new LinkedHashMap<>();
         for (LayerSpace ls : space.layers()) {
@@ -129,10 +141,9 @@ public final class ExactProblem implements SearchProblem {
         }
         probes.add(mixed);
         for (Map<String, Assignment.Layer> layers : probes) {
-            Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers,
-                    base.settings());
+            Assignment a = new Assignment(null, base.defaultWeights(), base.defaultActivations(), layers, probe);
             try {
-                Quantizer.quantize(model, a, "search space", cal);
+                Quantizer.quantize(model, a, "search space", cal, rows);
             } catch (BitSweepException e) {
                 throw new BitSweepException(SearchSettings.ROOT + ".space: the exact evaluator cannot run this "
                         + "search space: " + e.getMessage(), e);
@@ -226,12 +237,13 @@ public final class ExactProblem implements SearchProblem {
     @Override
     public ExactScorer scorer(SearchSpace space) {
         return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo,
-                space == null ? null : codec(space), settings.quantization().calibration().method(), model.sha256(),
-                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null);
+                space == null ? null : codec(space), settings.quantization().calibration().method(),
+                settings.quantization().needsInputStatistics(), model.sha256(),
+                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null, settings.engine());
     }
 
     @Override
     public CostModel costModel(SearchSpace space) {
-        return new HwCostModel(model, space, target);
+        return new HwCostModel(model, codec(space), target);
     }
 }

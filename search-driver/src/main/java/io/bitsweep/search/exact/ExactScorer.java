@@ -5,13 +5,16 @@ import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
+import io.bitsweep.eval.quant.LayerInputStatistics;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
+import io.bitsweep.eval.quant.WeightRows;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.ShardScorer;
@@ -24,7 +27,9 @@ import java.util.List;
  * candidate's assignment (the genome decoded: what {@code bitsweep eval --assignment} loads from its JSON) goes
  * through the same path as that command ({@link Quantizer}, then {@link ExactPredictor}), once per task, and the
  * bit-exact engine runs the shard. The model is parsed and the float model's calibration pass runs once per executor
- * JVM ({@link ExecutorCaches}): the observations serve every candidate.
+ * JVM ({@link ExecutorCaches}): the observations serve every candidate. So do the quantized weight rows: each
+ * (layer, format) is rounded once per executor, however costly the rounding method (GPTQ), and a candidate's weights
+ * are looked up.
  */
 final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private static final long serialVersionUID = 1L;
@@ -36,9 +41,11 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final int calibrationTo;
     private final GenomeCodec codec;
     private final QuantSettings.CalibrationMethod calibrationMethod;
+    private final boolean inputStatistics;
     private final String modelSha256;
     private final String dataSha256;
     private final List<String> statisticsLayers;
+    private final ExecutionSettings engine;
 
     /** The samples of one shard: inputs[sample][window] in model input layout, labels, and their sample ids. */
     record Shard(TaskKind kind, int[] ids, int[] labels, float[][][] inputs) implements LabelledSamples {
@@ -69,12 +76,15 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     }
 
     /**
+     * @param inputStatistics  whether the quantization settings need the layers' calibration input statistics
+     *                         ({@link QuantSettings#needsInputStatistics()})
      * @param statisticsLayers the layers whose activation statistics are gathered (the cost model's layout), or
      *                         null when the target does not use them: gathering costs a scan per layer output
+     * @param engine the engine's kernels and batch size (the config's {@code engine} block)
      */
     ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, GenomeCodec codec,
-                QuantSettings.CalibrationMethod calibrationMethod, String modelSha256, String dataSha256,
-                List<String> statisticsLayers) {
+                QuantSettings.CalibrationMethod calibrationMethod, boolean inputStatistics, String modelSha256,
+                String dataSha256, List<String> statisticsLayers, ExecutionSettings engine) {
         this.data = data;
         this.from = from;
         this.to = to;
@@ -82,9 +92,11 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         this.calibrationTo = calibrationTo;
         this.codec = codec;
         this.calibrationMethod = calibrationMethod;
+        this.inputStatistics = inputStatistics;
         this.modelSha256 = modelSha256;
         this.dataSha256 = dataSha256;
         this.statisticsLayers = statisticsLayers == null ? null : List.copyOf(statisticsLayers);
+        this.engine = engine;
     }
 
     @Override
@@ -110,11 +122,12 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population, Runnable candidateDone) {
         Model model = ExecutorCaches.MODELS.get(modelSha256, k -> ModelFiles.read(modelBytes, "broadcast model"));
         Calibrator.Observations calibration = calibration(model);
+        WeightRows rows = weightRows(model);
         CandidateTally[] out = new CandidateTally[population.length];
         for (int i = 0; i < population.length; i++) {
-            ProgramSpec q = quantize(model, population[i], calibration);
+            ProgramSpec q = quantize(model, population[i], calibration, rows);
             ExactPredictor predictor = new ExactPredictor(q.withOptions(
-                    q.options().withStatistics(statisticsLayers != null)));
+                    engine.applyTo(q.options()).withStatistics(statisticsLayers != null)));
             out[i] = score(i, predictor, shard);
             if (statisticsLayers != null) {
                 out[i] = out[i].withActivationStats(
@@ -126,8 +139,8 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     }
 
     /** The candidate's assignment through the {@code eval --assignment} path. */
-    ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration) {
-        return Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration);
+    ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration, WeightRows rows) {
+        return Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration, rows);
     }
 
     /**
@@ -136,9 +149,27 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      * share observations of different data that was written to the same path.
      */
     Calibrator.Observations calibration(Model model) {
-        String key = modelSha256 + "|" + dataSha256 + "|" + calibrationFrom + "|" + calibrationTo + "|" + calibrationMethod;
+        String key = splitKey() + "|" + calibrationMethod;
         return ExecutorCaches.CALIBRATIONS.get(key, k -> Calibrator.observe(model, SearchData.open(data),
                 calibrationFrom, calibrationTo, calibrationMethod));
+    }
+
+    /**
+     * The executor's table of quantized weight rows for this model and calibration split, kept in
+     * {@link ExecutorCaches#ROWS}; with the split's input statistics (gathered once per executor JVM) when the
+     * settings need them.
+     */
+    WeightRows weightRows(Model model) {
+        String split = splitKey();
+        LayerInputStatistics stats = inputStatistics ? ExecutorCaches.INPUT_STATISTICS.get(split,
+                k -> LayerInputStatistics.gather(model, SearchData.open(data), calibrationFrom, calibrationTo)) : null;
+        return WeightRows.of(model, stats, (key, compute) -> ExecutorCaches.ROWS.get(
+                new ExecutorCaches.RowsKey(split, key), k -> compute.apply(k.rows())));
+    }
+
+    /** The model and calibration split, by content (model and data sha256), not by location. */
+    private String splitKey() {
+        return modelSha256 + "|" + dataSha256 + "|" + calibrationFrom + "|" + calibrationTo;
     }
 
     /**

@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
+import io.bitsweep.eval.quant.LayerInputStatistics;
+import io.bitsweep.eval.quant.QuantizedRows;
+import io.bitsweep.eval.quant.WeightRows;
 
 /**
  * What an executor JVM keeps between tasks, bounded so that a long-lived JVM (a cluster executor, a notebook's Spark
@@ -20,6 +23,26 @@ final class ExecutorCaches {
     /** The float model's observations of a calibration split (histograms per tensor: about 16 kB each). */
     static final Cache<String, Calibrator.Observations> CALIBRATIONS = Caffeine.newBuilder()
             .maximumSize(16)
+            .build();
+
+    /**
+     * The float model's per-layer input statistics of a calibration split, for GPTQ rounding, bias correction and
+     * hessian weight scales (a K x K second moment per layer: about 5 MB for ResNet-8).
+     */
+    static final Cache<String, LayerInputStatistics> INPUT_STATISTICS = Caffeine.newBuilder()
+            .maximumSize(4)
+            .build();
+
+    /** A layer's quantized rows in one format, under one (model, calibration split). */
+    record RowsKey(String calibration, WeightRows.Key rows) {}
+
+    /**
+     * Quantized weight rows, computed once per (model, calibration split, layer, format, methods) and looked up by
+     * every later candidate; weighed by their size (all formats of ResNet-8's layers: about 1 MB per format).
+     */
+    static final Cache<RowsKey, QuantizedRows> ROWS = Caffeine.newBuilder()
+            .maximumWeight(256L << 20)
+            .weigher((RowsKey k, QuantizedRows r) -> (int) Math.min(Integer.MAX_VALUE, r.bytes()))
             .build();
 
     private ExecutorCaches() {}

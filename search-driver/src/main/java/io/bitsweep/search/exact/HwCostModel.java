@@ -6,6 +6,7 @@ import io.bitsweep.eval.format.Granularity;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.quant.QuantPlan;
 import io.bitsweep.hwsim.ActivationStats;
 import io.bitsweep.hwsim.CsvReporter;
 import io.bitsweep.hwsim.SimulationReport;
@@ -15,24 +16,24 @@ import io.bitsweep.search.hw.LayerPrecisions;
 import io.bitsweep.search.hw.WorkloadAdapter;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Costs a candidate with hw-sim: {@link WorkloadAdapter} turns the model and the candidate's formats into a workload,
- * and the target simulates it with the activation statistics the shards gathered (data-dependent targets only).
- * Weight memory comes from the number formats' packed sizes (scales and shared exponents included), computed once
- * per (layer, allowed format).
+ * Costs a candidate with hw-sim: the candidate's assignment ({@link GenomeCodec#decode}, what the executors score)
+ * becomes a workload through {@link LayerPrecisions} and {@link WorkloadAdapter}, the same path as
+ * {@code bitsweep hwsim --assignment}, scale forms and residual fusion included; the target simulates it with the
+ * activation statistics the shards gathered (data-dependent targets only). Weight memory comes from the number
+ * formats' packed sizes (scales and shared exponents included), computed once per (layer, scale choice, allowed
+ * format).
  *
  * <p>{@link io.bitsweep.search.problem.CandidateTally#activationStats()} has the layout of
- * {@link ActivationStatsLayout} (exact integer sums per observed layer; the means are taken once, here). The genome's
- * formats reach the workload through {@link LayerPrecisions}, the same path as {@code bitsweep hwsim --assignment}.
+ * {@link ActivationStatsLayout} (exact integer sums per observed layer; the means are taken once, here).
  */
 public final class HwCostModel implements CostModel {
     /** longs per observed layer in the statistics array. */
@@ -40,22 +41,25 @@ public final class HwCostModel implements CostModel {
     private static final NumberFormat INT8 = NumberFormat.parse("int8");
 
     private final Model model;
+    private final GenomeCodec codec;
     private final SearchSpace space;
     private final Target target;
     private final ActivationStatsLayout statsLayout;
-    /** Per layer and allowed weight format (gene value), the packed bits of one output channel. */
-    private final double[][] channelBits;
+    /** Per layer, scale choice (gene value) and allowed weight format (gene value), the packed bits of a channel. */
+    private final double[][][] channelBits;
 
-    public HwCostModel(Model model, SearchSpace space, Target target) {
+    public HwCostModel(Model model, GenomeCodec codec, Target target) {
         this.model = model;
-        this.space = space;
+        this.codec = codec;
+        this.space = codec.space();
         this.target = target;
         this.statsLayout = new ActivationStatsLayout(model);
-        this.channelBits = new double[space.layers().size()][];
+        this.channelBits = new double[space.layers().size()][][];
         for (int l = 0; l < channelBits.length; l++) {
             LayerSpace ls = space.layers().get(l);
-            channelBits[l] = ls.weights().stream()
-                    .mapToDouble(f -> f.packedBits(channelLayout(f, ls.layer().weightsPerChannel()))).toArray();
+            channelBits[l] = ls.scales().stream().map(scale -> ls.weights().stream().map(scale::apply)
+                    .mapToDouble(f -> f.packedBits(channelLayout(f, ls.layer().weightsPerChannel()))).toArray())
+                    .toArray(double[][]::new);
         }
     }
 
@@ -80,8 +84,9 @@ public final class HwCostModel implements CostModel {
         double weightBits = 0;
         for (int l = 0; l < space.layers().size(); l++) {
             LayerSpace ls = space.layers().get(l);
+            double[] bits = channelBits[l][ls.scaleGene() < 0 ? 0 : genome.gene(ls.scaleGene())];
             for (int gene = 0; gene < ls.weightGenes(); gene++) {
-                weightBits += ls.channelsPerGene() * channelBits[l][genome.gene(ls.weightOffset() + gene)];
+                weightBits += ls.channelsPerGene() * bits[genome.gene(ls.weightOffset() + gene)];
             }
         }
         SimulationReport r = simulate(genome, activationStats);
@@ -103,8 +108,9 @@ public final class HwCostModel implements CostModel {
     }
 
     private SimulationReport simulate(Genome genome, long[] activationStats) {
-        return target.simulate(WorkloadAdapter.build(model, precisions(genome)), activationStats(activationStats),
-                false);
+        QuantPlan plan = QuantPlan.resolve(codec.decode(genome), model, "candidate");
+        return target.simulate(WorkloadAdapter.build(model, LayerPrecisions.of(model, plan)),
+                activationStats(activationStats), false);
     }
 
     /** One channel's weights as a vector: one scale for integer formats, blocks along it for block formats. */
@@ -115,21 +121,5 @@ public final class HwCostModel implements CostModel {
     /** hw-sim's per-layer input statistics; none (full width, no zeros) where nothing was observed. */
     private ActivationStats activationStats(long[] sums) {
         return target.dataDependent() ? statsLayout.toHwSim(sums) : ActivationStats.NONE;
-    }
-
-    /** The genome's formats, through the same {@link LayerPrecisions} as {@code bitsweep hwsim --assignment}. */
-    private LayerPrecisions precisions(Genome genome) {
-        Map<String, NumberFormat[]> weights = new HashMap<>();
-        Map<String, NumberFormat> activations = new HashMap<>();
-        for (int l = 0; l < space.layers().size(); l++) {
-            String name = space.layers().get(l).layer().name();
-            NumberFormat[] f = new NumberFormat[space.layers().get(l).layer().outChannels()];
-            for (int c = 0; c < f.length; c++) {
-                f[c] = space.weightFormat(genome, l, c);
-            }
-            weights.put(name, f);
-            activations.put(name, space.activationFormat(genome, l));
-        }
-        return new LayerPrecisions(weights, activations);
     }
 }

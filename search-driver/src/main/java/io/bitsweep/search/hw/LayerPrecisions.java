@@ -2,57 +2,60 @@ package io.bitsweep.search.hw;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
+import io.bitsweep.eval.quant.ProgramSpecBuilder;
 import io.bitsweep.eval.quant.QuantPlan;
-import java.util.HashMap;
+import io.bitsweep.eval.quant.ResidualFusion;
 import java.util.Map;
 
 /**
- * The precisions of a candidate as the search costs it and {@code bitsweep hwsim --assignment} reports it: each
- * quantizable layer's per-channel weight formats ({@code pruned} = 0 bits) and output activation format; every other
- * op (add, pool) writes {@code int8}, and the model input is {@code int8} (the data are 8-bit; the exact engine reads
- * the input as {@code int8:asym}). Both the search's cost model and the CLI build workloads through this class, so
- * the same assignment costs the same on both paths.
+ * The precisions of an assignment as the exact engine runs it, for hw-sim: each quantizable layer's per-channel
+ * weight formats ({@code pruned} = 0 bits), the format every op writes and the model input's
+ * ({@link ProgramSpecBuilder#activationFormats}: {@code int8:asym} for the input, a layer's or ADD's own format, else
+ * the assignment's default activations), and the residual ADDs the engine fuses ({@link ResidualFusion#of}). The
+ * search's cost model ({@code HwCostModel}) and {@code bitsweep hwsim} both build workloads through this class, so
+ * the same assignment costs the same on both paths and is costed as it is scored.
  */
 public final class LayerPrecisions implements WorkloadAdapter.Precisions {
-    private static final NumberFormat INT8 = NumberFormat.parse("int8");
+    private final Model model;
+    private final QuantPlan plan;
+    private final Map<Integer, NumberFormat> formats;
+    private final Map<String, String> fusions;
 
-    private final Map<String, NumberFormat[]> weights;
-    private final Map<String, NumberFormat> activations;
-
-    /** @param weights per quantizable layer name, one format per output channel; activations per the same names */
-    public LayerPrecisions(Map<String, NumberFormat[]> weights, Map<String, NumberFormat> activations) {
-        this.weights = weights;
-        this.activations = activations;
+    private LayerPrecisions(Model model, QuantPlan plan) {
+        this.model = model;
+        this.plan = plan;
+        this.formats = ProgramSpecBuilder.activationFormats(model, plan);
+        this.fusions = ResidualFusion.of(model, plan);
     }
 
     /** The formats of an assignment resolved against its model. */
-    public static LayerPrecisions of(QuantPlan plan) {
-        Map<String, NumberFormat[]> w = new HashMap<>();
-        Map<String, NumberFormat> a = new HashMap<>();
-        plan.layers().forEach((name, l) -> {
-            w.put(name, l.weights());
-            a.put(name, l.activations());
-        });
-        return new LayerPrecisions(w, a);
+    public static LayerPrecisions of(Model model, QuantPlan plan) {
+        return new LayerPrecisions(model, plan);
     }
 
     @Override
     public NumberFormat[] weights(Op op, int outputChannels) {
-        NumberFormat[] f = weights.get(op.name());
-        if (f == null) {
+        QuantPlan.LayerPlan lp = plan.layers().get(op.name());
+        if (lp == null) {
             throw new BitSweepException("layer " + op.name() + ": no weight formats given");
         }
-        return f;
+        return lp.weights();
     }
 
     @Override
     public NumberFormat activations(Op op) {
-        return activations.getOrDefault(op.name(), INT8);
+        return formats.get(op.output());
     }
 
     @Override
     public NumberFormat modelInput() {
-        return INT8;
+        return formats.get(model.input().index());
+    }
+
+    @Override
+    public Map<String, String> residualFusions() {
+        return fusions;
     }
 }

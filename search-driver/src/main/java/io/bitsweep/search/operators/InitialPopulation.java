@@ -2,6 +2,7 @@ package io.bitsweep.search.operators;
 
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.PrunedFormat;
+import io.bitsweep.search.config.ScaleChoice;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.LayerSpace;
@@ -16,8 +17,8 @@ import java.util.Set;
 
 /**
  * Generation 0: the seeds a user gave ({@code init-from}), then the uniform baselines a user would try by hand (all
- * int8, all int4 weights, ... and each activation format), the same with first and last layer kept at the first
- * (widest) format, then random genomes.
+ * int8, all int4 weights, ... each also with power-of-two scales where the space allows them, and each activation
+ * format), the same with first and last layer kept at the first (widest) format, then random genomes.
  */
 public final class InitialPopulation {
     private InitialPopulation() {}
@@ -65,6 +66,12 @@ public final class InitialPopulation {
         Map<Genome, String> out = new LinkedHashMap<>();
         for (NumberFormat w : weights) {
             out.putIfAbsent(space.uniform(w, widestAct), "baseline:w=" + w + ",a=" + widestAct);
+        }
+        if (space.layers().stream().anyMatch(ls -> ls.scales().contains(ScaleChoice.POT))) {
+            for (NumberFormat w : weights) {
+                out.putIfAbsent(space.uniform(w, widestAct, ScaleChoice.POT), "baseline:w="
+                        + ScaleChoice.POT.apply(w) + ",a=" + ScaleChoice.POT.apply(widestAct));
+            }
         }
         for (NumberFormat a : acts) {
             NumberFormat w = space.layers().get(0).weights().get(0);

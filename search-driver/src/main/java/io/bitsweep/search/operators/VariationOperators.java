@@ -9,9 +9,11 @@ import java.util.SplittableRandom;
 
 /**
  * Crossover and mutation that stay inside the space: genes only take values their layer allows.
- * Crossover is uniform over units (whole layers, or groups of channels with the activation gene as its own unit).
- * Mutation changes single channels, mostly to a neighbouring format, and sometimes sets one whole layer to one
- * format so the search can also move between layer-wise points.
+ * Crossover is uniform over units (whole layers, or groups of channels with the activation gene and the scale gene
+ * each as its own unit). Mutation changes single channels, mostly to a neighbouring format, redraws each layer's
+ * activation and scale genes at the activation rate, and sometimes sets one whole layer to one format so the search
+ * can also move between layer-wise points. A layer without a scale gene draws nothing for it, so spaces without
+ * scale choices see the same random draws as before scale genes existed.
  */
 public final class VariationOperators {
     private final SearchSpace space;
@@ -36,7 +38,7 @@ public final class VariationOperators {
         for (LayerSpace ls : space.layers()) {
             if (settings.crossoverByLayer()) {
                 if (rnd.nextBoolean()) {
-                    copy(b, child, ls.weightOffset(), ls.weightGenes() + 1);
+                    copy(b, child, ls.weightOffset(), ls.lastGene() - ls.weightOffset() + 1);
                 }
             } else {
                 int group = ls.channelsPerGene() == 1 ? settings.channelGroupSize() : 1;
@@ -47,6 +49,9 @@ public final class VariationOperators {
                 }
                 if (rnd.nextBoolean()) {
                     child[ls.activationGene()] = (byte) b.gene(ls.activationGene());
+                }
+                if (ls.scaleGene() >= 0 && rnd.nextBoolean()) {
+                    child[ls.scaleGene()] = (byte) b.gene(ls.scaleGene());
                 }
             }
         }
@@ -64,6 +69,9 @@ public final class VariationOperators {
             }
             if (rnd.nextDouble() < activationRate) {
                 genes[ls.activationGene()] = (byte) redraw(genes[ls.activationGene()], ls.activations().size(), rnd);
+            }
+            if (ls.scaleGene() >= 0 && rnd.nextDouble() < activationRate) {
+                genes[ls.scaleGene()] = (byte) redraw(genes[ls.scaleGene()], ls.scales().size(), rnd);
             }
         }
         if (rnd.nextDouble() < settings.layerMutationProbability()) {

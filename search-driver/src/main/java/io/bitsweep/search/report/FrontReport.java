@@ -1,7 +1,7 @@
 package io.bitsweep.search.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.quant.AssignmentJson;
-import io.bitsweep.search.loop.GenerationSummary;
 import io.bitsweep.search.nsga.Fitness;
 import io.bitsweep.search.nsga.Scored;
 import io.bitsweep.search.provenance.Provenance;
@@ -10,8 +10,10 @@ import io.bitsweep.search.store.RunStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
@@ -23,7 +25,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The end-of-run outputs: front.csv (one row per archive point), best/<id>.json (each point's assignment, loadable by
  * {@code bitsweep eval --assignment}), best/<id>.hwsim.csv (its per-layer hw-sim costs), front.png (quality against
- * weight memory) and a plain report.html.
+ * weight memory) and report.html (interactive, self-contained: {@link RunReportData} drawn by run-report.js).
  */
 public final class FrontReport {
     private final RunStore store;
@@ -57,16 +59,28 @@ public final class FrontReport {
                 .thenComparing(Scored::id)).toList();
     }
 
-    public void write(List<Scored> archive, List<GenerationSummary> generations) {
+    /** Writes the front's files; report.html last, from the run store's complete generations. */
+    public void write(List<Scored> archive) {
         List<Scored> front = ordered(archive);
+        Map<String, String> layerCosts = new HashMap<>();
         for (Scored s : front) {
             store.writeText("best/" + s.id() + ".json",
                     AssignmentJson.write(codec.decode(s.candidate().genome()), provenance.fields()));
-            layerCostsCsv.apply(s).ifPresent(csv -> store.writeText(layerCostsPath(s.id()), csv));
+            layerCostsCsv.apply(s).ifPresent(csv -> {
+                store.writeText(layerCostsPath(s.id()), csv);
+                layerCosts.put(s.id(), csv);
+            });
         }
         store.writeText("front.csv", csv(front));
         store.writeBytes("front.png", png(front));
-        store.writeText("report.html", html(front, generations));
+        ObjectNode data = new RunReportData(store, codec, qualityMetric).build(front, layerCosts);
+        store.writeText("report.html", HtmlPage.render("BitSweep report: " + runName(), data, "run-report.js"));
+    }
+
+    /** The run directory's name, the page's title. */
+    private String runName() {
+        String location = store.location();
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     public String csv(List<Scored> front) {
@@ -96,39 +110,5 @@ public final class FrontReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String html(List<Scored> front, List<GenerationSummary> generations) {
-        StringBuilder sb = new StringBuilder("""
-                <!DOCTYPE html>
-                <html><head><meta charset="utf-8"><title>BitSweep search report</title>
-                <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
-                td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}</style></head><body>
-                <h1>BitSweep search report</h1>
-                <p>Run directory: %s</p>
-                <img src="front.png" alt="Pareto front">
-                <h2>Front (%d points)</h2>
-                <table><tr><th>id</th><th>%s</th><th>weight memory (KiB)</th><th>weight bits</th><th>cycles</th>
-                <th>energy (&micro;J)</th><th>origin</th><th>assignment</th></tr>
-                """.formatted(escape(store.location()), front.size(), qualityMetric));
-        for (Scored s : front) {
-            Fitness e = s.fitness();
-            sb.append(String.format(Locale.ROOT,
-                    "<tr><td>%s</td><td>%.2f%%</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td>%.3f</td><td>%s</td>"
-                            + "<td><a href=\"best/%s.json\">best/%s.json</a></td></tr>%n",
-                    s.id(), 100 * e.quality(), e.memoryBytes() / 1024.0, e.weightBits(), e.cycles(), e.energyPj() / 1e6,
-                    escape(s.candidate().origin()), s.id(), s.id()));
-        }
-        sb.append("</table>\n<h2>Generations</h2>\n<table><tr><th>generation</th><th>evaluated</th><th>front</th>"
-                + "<th>hypervolume</th><th>seconds</th></tr>\n");
-        for (GenerationSummary g : generations) {
-            sb.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%.4f</td><td>%.1f</td></tr>%n",
-                    g.generation(), g.evaluated(), g.frontSize(), g.hypervolume(), g.seconds()));
-        }
-        return sb.append("</table>\n</body></html>\n").toString();
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

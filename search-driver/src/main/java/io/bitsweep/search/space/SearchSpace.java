@@ -3,6 +3,7 @@ package io.bitsweep.search.space;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.search.config.LayerRule;
+import io.bitsweep.search.config.ScaleChoice;
 import io.bitsweep.search.config.SearchSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -10,21 +11,30 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** The layers of one model with the formats the config allows for each, and the genome layout over them. */
+/**
+ * The layers of one model with the formats the config allows for each, and the genome layout over them; and the
+ * model's ADDs, whose output formats follow from the layers' ({@link GenomeCodec#decode}).
+ */
 public final class SearchSpace implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final List<LayerSpace> layers;
+    private final List<AddInfo> adds;
     private final int genomeLength;
 
-    public SearchSpace(List<LayerSpace> layers) {
+    public SearchSpace(List<LayerSpace> layers, List<AddInfo> adds) {
         this.layers = List.copyOf(layers);
-        LayerSpace last = layers.get(layers.size() - 1);
-        this.genomeLength = last.activationGene() + 1;
+        this.adds = List.copyOf(adds);
+        this.genomeLength = layers.get(layers.size() - 1).lastGene() + 1;
+    }
+
+    /** The space of a model without ADDs (or whose ADDs do not matter to the caller). */
+    public static SearchSpace of(SearchSettings settings, List<LayerInfo> modelLayers) {
+        return of(settings, modelLayers, List.of());
     }
 
     /** Applies the config's rules to the model's quantizable layers; a rule that matches no layer is an error. */
-    public static SearchSpace of(SearchSettings settings, List<LayerInfo> modelLayers) {
+    public static SearchSpace of(SearchSettings settings, List<LayerInfo> modelLayers, List<AddInfo> adds) {
         if (modelLayers.isEmpty()) {
             throw new BitSweepException("the model has no quantizable layers (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED)");
         }
@@ -43,38 +53,57 @@ public final class SearchSpace implements Serializable {
                 case PER_CHANNEL -> l.outChannels();
                 case PER_LAYER -> 1;
             };
-            out.add(new LayerSpace(l, r.weights(), r.granularity(), r.activations(), offset, genes, offset + genes));
-            offset += genes + 1;
+            int scaleGene = r.scales().size() > 1 ? offset + genes + 1 : -1;
+            out.add(new LayerSpace(l, r.weights(), r.granularity(), r.activations(), r.scales(), offset, genes,
+                    offset + genes, scaleGene));
+            offset += genes + (scaleGene < 0 ? 1 : 2);
         }
-        return new SearchSpace(out);
+        return new SearchSpace(out, adds);
     }
 
     public List<LayerSpace> layers() {
         return layers;
     }
 
+    /** The model's ADDs in execution order. */
+    public List<AddInfo> adds() {
+        return adds;
+    }
+
     public int genomeLength() {
         return genomeLength;
     }
 
-    /** The weight format of one output channel. */
+    /** The weight format of one output channel, with the layer's scale choice applied. */
     public NumberFormat weightFormat(Genome g, int layer, int channel) {
         LayerSpace ls = layers.get(layer);
-        return ls.weights().get(g.gene(ls.weightOffset() + channel / ls.channelsPerGene()));
+        return ls.scale(g).apply(ls.weights().get(g.gene(ls.weightOffset() + channel / ls.channelsPerGene())));
     }
 
+    /** The layer's output activation format, with its scale choice applied. */
     public NumberFormat activationFormat(Genome g, int layer) {
         LayerSpace ls = layers.get(layer);
-        return ls.activations().get(g.gene(ls.activationGene()));
+        return ls.scale(g).apply(ls.activations().get(g.gene(ls.activationGene())));
     }
 
-    /** A genome with every layer at the given choice; a layer that does not allow {@code weight} takes its first. */
+    /** {@link #uniform(NumberFormat, NumberFormat, ScaleChoice)} with float scales. */
     public Genome uniform(NumberFormat weight, NumberFormat activation) {
+        return uniform(weight, activation, ScaleChoice.FLOAT);
+    }
+
+    /**
+     * A genome with every layer at the given choice (as listed, before the scale choice applies); a layer that does
+     * not allow {@code weight}, {@code activation} or {@code scale} takes its first.
+     */
+    public Genome uniform(NumberFormat weight, NumberFormat activation, ScaleChoice scale) {
         byte[] genes = new byte[genomeLength];
         for (LayerSpace ls : layers) {
             int w = Math.max(0, ls.weights().indexOf(weight));
             Arrays.fill(genes, ls.weightOffset(), ls.weightOffset() + ls.weightGenes(), (byte) w);
             genes[ls.activationGene()] = (byte) Math.max(0, ls.activations().indexOf(activation));
+            if (ls.scaleGene() >= 0) {
+                genes[ls.scaleGene()] = (byte) Math.max(0, ls.scales().indexOf(scale));
+            }
         }
         return Genome.wrap(genes);
     }
@@ -96,6 +125,9 @@ public final class SearchSpace implements Serializable {
             }
             int a = ls.activations().size();
             genes[ls.activationGene()] = (byte) Math.min(rnd.nextInt(a), rnd.nextInt(a));
+            if (ls.scaleGene() >= 0) {
+                genes[ls.scaleGene()] = (byte) rnd.nextInt(ls.scales().size());
+            }
         }
         return Genome.wrap(genes);
     }
@@ -115,6 +147,10 @@ public final class SearchSpace implements Serializable {
             int a = g.gene(ls.activationGene());
             if (a < 0 || a >= ls.activations().size()) {
                 throw new BitSweepException(ls.layer().name() + ": activation gene " + a + " out of range");
+            }
+            int s = ls.scaleGene() < 0 ? 0 : g.gene(ls.scaleGene());
+            if (s < 0 || s >= ls.scales().size()) {
+                throw new BitSweepException(ls.layer().name() + ": scale gene " + s + " out of range");
             }
         }
         return g;

@@ -97,10 +97,12 @@ public final class RunManifest {
     /**
      * The keys a resumed run may change: how many generations to run (it only says where the loop stops: no
      * generation's candidates depend on it, so a finished run can be extended with {@code --set generations=N}),
-     * and where candidates are scored (Spark or the local loop give the same archive).
+     * and where and how candidates are scored (Spark or the local loop, the engine's kernels and batch size give
+     * the same archive).
      */
     static final Set<String> CHANGEABLE_ON_RESUME = Set.of(SearchSettings.ROOT + ".generations",
-            SearchSettings.ROOT + ".runner");
+            SearchSettings.ROOT + ".runner", SearchSettings.ROOT + ".engine.kernels",
+            SearchSettings.ROOT + ".engine.batch-size");
 
     /**
      * Refuses to resume {@code stored} (the existing run.json) with different settings or inputs, naming every key

@@ -1,7 +1,6 @@
 package io.bitsweep.search.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
@@ -18,15 +17,40 @@ class BenchCommandTest {
     void unknownEngineIsAOneLineErrorListingTheAllowedNames() {
         CliRun r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--engines", "exact-int8,exact-int4");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("--engines") && r.err().contains("'exact-int4'"), r.err());
         assertTrue(r.err().contains(String.join(", ", BenchCommand.ENGINE_NAMES)), r.err());
 
         r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
                 "--rounds", "0");
-        assertNotEquals(0, r.exit());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--rounds must be at least 1, got 0"), r.err());
+
+        r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
+                "--kernels", "java,gpu");
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--kernels 'gpu' is not allowed (allowed: auto, java, native)"),
+                r.err());
+
+        r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
+                "--batch-size", "0");
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--batch-size must be in 1..256, got 0"), r.err());
+    }
+
+    @Test
+    void severalKernelsGiveOneRowPerExactEngineAndKernel() {
+        CliRun r = CliRun.run(new BenchCommand(), "--float-model", FLOAT, "--int8-model", INT8, "--data", DATA,
+                "--engines", "djl-int8,exact-int8", "--kernels", "java,auto", "--batch-size", "4",
+                "--seconds", "0.05", "--rounds", "2");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(List.of("engine", "djl-int8", "exact-int8:java", "exact-int8:auto"),
+                lines.stream().map(l -> l.strip().split("\\s+")[0]).toList(), r.out());
+        // time/int8 is against exact-int8 on the same kernels
+        assertEquals("1.00", lines.get(2).strip().split("\\s+")[7]);
+        assertEquals("1.00", lines.get(3).strip().split("\\s+")[7]);
     }
 
     @Test

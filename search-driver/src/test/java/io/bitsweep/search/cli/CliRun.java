@@ -11,6 +11,7 @@ record CliRun(int exit, String out, String err) {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);

@@ -47,7 +47,11 @@ class DataCliTest {
     }
 
     private static void assertError(CliRun r, String... fragments) {
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertError(CliErrors.EXIT_FAILURE, r, fragments);
+    }
+
+    private static void assertError(int exit, CliRun r, String... fragments) {
+        assertEquals(exit, r.exit(), r.err());
         assertTrue(r.oneLineError(), r.err());
         for (String f : fragments) {
             assertTrue(r.err().contains(f), "'" + f + "' not in: " + r.err());
@@ -63,6 +67,41 @@ class DataCliTest {
         assertTrue(r.out().startsWith("wrote 5 IC samples in 3 shards to " + out), r.out());
         assertEquals(3, ShardSetDataset.open(out).shardCount());
         assertEquals(Datasets.open(ic).sha256(), Datasets.open(out).sha256());
+    }
+
+    @Test
+    void convertFromIdxWritesTheSplitWithItsPreprocessingAndEvalReadsItLikeTheFiles() throws IOException {
+        Path out = tmp.resolve("fmnist");
+        Path idx = Path.of(System.getProperty("bitsweep.fashion-mnist.data", "/usr/share/datasets/fashion-mnist"));
+        CliRun r = CliRun.run(new DataCommand(), "convert", "--from", "idx", "--in", idx.toString(), "--split", "t10k",
+                "--out", out.toString(), "--shard-size", "2500");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("wrote 10000 FMNIST samples in 4 shards to " + out), r.out());
+        String manifest = Files.readString(out.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"source\" : \"idx\"") && manifest.contains("\"preprocessing\" : \"u8 28x28 "
+                + "padded with 2 zero pixels on each side to 32x32x1, then / 255\""), manifest);
+        Path model = Assets.dir().resolveSibling("fashion-mnist").resolve("fmnist_resnet8_float.tflite");
+        Path file = idx.resolve("t10k-images-idx3-ubyte.gz");
+        CliRun shards = CliRun.run(new EvalCommand(), "--model", model.toString(), "--data", out.toString(),
+                "--limit", "300");
+        CliRun files = CliRun.run(new EvalCommand(), "--model", model.toString(), "--data", file.toString(),
+                "--limit", "300");
+        assertEquals(0, files.exit(), files.err());
+        assertEquals(files.out(), shards.out());
+        assertTrue(files.err().contains("300 FMNIST samples"), files.err());
+
+        assertError(CliRun.run(new DataCommand(), "convert", "--from", "idx", "--in", idx.toString(), "--out",
+                tmp.resolve("x").toString(), "--shard-size", "10"), "holds 2 IDX splits (t10k, train)");
+        assertError(CliRun.run(new DataCommand(), "convert", "--from", "idx", "--in", idx.toString(), "--split", "val",
+                "--out", tmp.resolve("x").toString(), "--shard-size", "10"), "has no IDX split 'val'");
+        assertError(CliErrors.EXIT_USAGE, CliRun.run(new DataCommand(), "convert", "--from", "csv", "--in", idx.toString(), "--out",
+                tmp.resolve("x").toString(), "--shard-size", "10"), "--from 'csv' is not supported (allowed: "
+                + "mlperf-tiny, idx)");
+        assertError(CliErrors.EXIT_USAGE, CliRun.run(new DataCommand(), "convert", "--from", "mlperf-tiny", "--in",
+                ic.toString(), "--split",
+                "t10k", "--out", tmp.resolve("x").toString(), "--shard-size", "10"), "--split applies to --from idx");
+        assertError(CliRun.run(new DataCommand(), "convert", "--from", "idx", "--in", ic.toString(), "--out",
+                tmp.resolve("x").toString(), "--shard-size", "10"), "holds no IDX images file");
     }
 
     @Test
@@ -103,8 +142,9 @@ class DataCliTest {
 
     @Test
     void badConvertOptions() {
-        assertError(CliRun.run(new DataCommand(), "convert", "--from", "imagenet", "--in", ic.toString(),
-                "--out", tmp.resolve("o").toString(), "--shard-size", "2"), "--from 'imagenet'", "allowed: mlperf-tiny");
+        assertError(CliErrors.EXIT_USAGE, CliRun.run(new DataCommand(), "convert", "--from", "imagenet", "--in",
+                ic.toString(), "--out", tmp.resolve("o").toString(), "--shard-size", "2"), "--from 'imagenet'",
+                "allowed: mlperf-tiny");
         assertError(CliRun.run(new DataCommand(), "convert", "--from", "mlperf-tiny", "--in", ic.toString(),
                 "--out", tmp.resolve("o").toString(), "--shard-size", "0"), "--shard-size must be at least 1");
     }

@@ -55,7 +55,7 @@ class EvalCommandTest {
     void modelAndDataOfDifferentTasks() {
         CliRun r = CliRun.run(new EvalCommand(), "--model", icModel(), "--data",
                 Assets.dir().resolve("data/kws01").toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit());
         assertTrue(r.oneLineError(), r.err());
         assertTrue(r.err().contains("takes input [1, 32, 32, 3] (3072 values per sample) but data")
                 && r.err().contains("(KWS) gives [49, 10, 1] (490 values)"), r.err());
@@ -64,8 +64,8 @@ class EvalCommandTest {
     @Test
     void unknownEngineAndBadLimit() {
         CliRun r = CliRun.run(new EvalCommand(), "--model", icModel(), "--data", ic01().toString(), "--engine", "gpu");
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
-        assertTrue(r.err().contains("unknown engine 'gpu' (allowed: float, djl, exact)"), r.err());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("unknown engine 'gpu' (allowed: float, djl, onnxruntime, exact)"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", icModel(), "--data", ic01().toString(), "--limit", "-1");
         assertTrue(r.oneLineError() && r.err().contains("--limit must be at least 0"), r.err());
     }

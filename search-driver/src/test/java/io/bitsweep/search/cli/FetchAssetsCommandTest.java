@@ -97,6 +97,7 @@ class FetchAssetsCommandTest {
         StringWriter e = new StringWriter();
         CommandLine cl = new CommandLine(new FetchAssetsCommand());
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         cl.setOut(new PrintWriter(o, true));
         cl.setErr(new PrintWriter(e, true));
         List<String> args = new ArrayList<>(List.of("--out", out.toString(), "--base-url", baseUrl(),
@@ -109,7 +110,7 @@ class FetchAssetsCommandTest {
     void downloadsVerifiesAndRejectsTheCorruptedFile() throws IOException {
         Path out = tmp.resolve("assets");
         Run r = fetch(out);
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit(), r.err());
         assertTrue(r.out().contains("4 fetched, 0 already present and verified, 1 failed"), r.out());
         assertTrue(r.err().contains("failed: data/ic01/y_labels.csv: downloaded 5751 bytes with sha256 "), r.err());
         assertTrue(r.err().contains("expected 5751 bytes with sha256 f7d22979"), r.err());
@@ -148,7 +149,7 @@ class FetchAssetsCommandTest {
         Files.writeString(manifest, Files.readString(manifest).replace("datasets/kws01/y_labels.csv",
                 "datasets/kws01/no_such_file.csv"));
         Run r = fetch(tmp.resolve("assets"), "--only", "data/kws01/");
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit());
         assertTrue(r.err().contains("data/kws01/y_labels.csv: HTTP 404 from " + baseUrl()), r.err());
     }
 

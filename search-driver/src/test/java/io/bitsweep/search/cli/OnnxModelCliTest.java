@@ -29,7 +29,7 @@ class OnnxModelCliTest {
 
     private String error(Path model) {
         CliRun r = CliRun.run(new InspectCommand(), "--model", model.toString());
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit(), r.err());
         assertTrue(r.oneLineError(), r.err());
         return r.err().strip();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.format.Granularity;
+import io.bitsweep.eval.format.IntFormat;
 import io.bitsweep.eval.format.Layout;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.format.Rounding;
@@ -44,6 +45,7 @@ class QuantizeCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         cl.setExecutionExceptionHandler(new CliErrors(() -> false));
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
@@ -152,15 +154,23 @@ class QuantizeCommandTest {
         return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -2;
     }
 
-    // ---- bad input: one line on stderr, exit 1, nothing written ----
+    // ---- bad input: one line on stderr, exit 1 (bad file) or 2 (bad option value), nothing written ----
 
     Run badRun(Path in, String... extra) throws IOException {
+        return bad(CliErrors.EXIT_FAILURE, in, extra);
+    }
+
+    Run badUsage(String... options) throws IOException {
+        return bad(CliErrors.EXIT_USAGE, goodInput(), options);
+    }
+
+    Run bad(int exit, Path in, String... extra) throws IOException {
         Path out = dir.resolve("out.npy");
         Files.writeString(out, "previous content");
         List<String> args = new ArrayList<>(List.of("--in", in.toString(), "--out", out.toString()));
         args.addAll(List.of(extra));
         Run r = run(args.toArray(String[]::new));
-        assertEquals(CliErrors.EXIT_BAD_INPUT, r.exit(), r.err());
+        assertEquals(exit, r.exit(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertFalse(r.err().contains("Exception"), r.err());
@@ -176,25 +186,25 @@ class QuantizeCommandTest {
 
     @Test
     void unknownSpec() throws IOException {
-        Run r = badRun(goodInput(), "--format", "mxfp5");
+        Run r = badUsage("--format", "mxfp5");
         assertTrue(r.err().startsWith("error: --format: unknown number format 'mxfp5' (allowed: int2..int16[:asym][:pot], pruned, fp32, bfp:m<2..16>:b<4..256>[:e<4..8>], mxint8"), r.err());
     }
 
     @Test
     void bitsOrBlockSizeOutOfRange() throws IOException {
-        assertTrue(badRun(goodInput(), "--format", "int32").err().contains("32 bits is out of range (allowed: int2..int16)"));
-        assertTrue(badRun(goodInput(), "--format", "bfp:m4:b512").err().contains("block size 512 is out of range (allowed: b4..b256)"));
-        assertTrue(badRun(goodInput(), "--format", "mxint8:b1").err().contains("block size 1 is out of range (allowed: b4..b256)"));
-        assertTrue(badRun(goodInput(), "--format", "bfp:m20:b16").err().contains("mantissa bits 20 is out of range (allowed: m2..m16)"));
+        assertTrue(badUsage("--format", "int32").err().contains("32 bits is out of range (allowed: int2..int16)"));
+        assertTrue(badUsage("--format", "bfp:m4:b512").err().contains("block size 512 is out of range (allowed: b4..b256)"));
+        assertTrue(badUsage("--format", "mxint8:b1").err().contains("block size 1 is out of range (allowed: b4..b256)"));
+        assertTrue(badUsage("--format", "bfp:m20:b16").err().contains("mantissa bits 20 is out of range (allowed: m2..m16)"));
     }
 
     @Test
     void badRoundingModeAxisOrGranularity() throws IOException {
-        assertTrue(badRun(goodInput(), "--format", "int8", "--round", "up").err()
+        assertTrue(badUsage("--format", "int8", "--round", "up").err()
                 .contains("--round: unknown rounding mode 'up' (allowed: nearest, even, floor)"));
         assertTrue(badRun(goodInput(), "--format", "mxint8", "--axis", "3").err()
                 .contains("axis 3 is out of range for shape [4] (allowed: -1..0)"));
-        assertTrue(badRun(goodInput(), "--format", "mxint8", "--per-channel", "0").err()
+        assertTrue(badUsage("--format", "mxint8", "--per-channel", "0").err()
                 .contains("--per-channel applies to integer formats"));
     }
 
@@ -235,6 +245,125 @@ class QuantizeCommandTest {
         Npy.writeFloats(in, new float[] {1, Float.NaN, 3}, 3);
         assertTrue(badRun(in, "--format", "bfp:m4:b4").err().contains("nan.npy: element 1 is NaN; bfp:m4:b4 needs finite values"));
         assertEquals(0, run("--format", "fp32", "--in", in.toString(), "--out", dir.resolve("ok.npy").toString()).exit());
+    }
+
+    /** H = E[x xT] of n random correlated vectors of length k, as float64 .npy. */
+    Path hessian(int k, int n, long seed) {
+        Random rnd = new Random(seed);
+        double[] h = new double[k * k];
+        double[] x = new double[k];
+        for (int s = 0; s < n; s++) {
+            double shared = rnd.nextGaussian();
+            for (int i = 0; i < k; i++) {
+                x[i] = shared + 0.5 * rnd.nextGaussian();
+            }
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    h[i * k + j] += x[i] * x[j] / n;
+                }
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(8 * h.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : h) {
+            b.putDouble(v);
+        }
+        Path p = dir.resolve("h" + seed + ".npy");
+        Npy.write(p, new Npy.Array(Npy.DType.FLOAT64, new int[] {k, k}, b.flip()));
+        return p;
+    }
+
+    static double weightedError(float[] x, float[] q, double[] h, int rows, int k) {
+        double e = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    e += (q[r * k + i] - x[r * k + i]) * h[i * k + j] * (q[r * k + j] - x[r * k + j]);
+                }
+            }
+        }
+        return e;
+    }
+
+    @Test
+    void gptqRowsStayOnEachRowsGridAndCutTheHWeightedError() {
+        int rows = 8;
+        int k = 36;
+        float[] x = randomTensor(rows * k, 3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.max(-4, Math.min(4, x[i])); // keep the rows' ranges comparable
+        }
+        Path in = dir.resolve("w.npy");
+        Npy.writeFloats(in, x, rows, k);
+        Path h = hessian(k, 200, 4);
+        Path nearest = dir.resolve("nearest.npy");
+        Path gptq = dir.resolve("gptq.npy");
+        assertEquals(0, run("--format", "int3", "--per-channel", "0", "--in", in.toString(), "--out",
+                nearest.toString()).exit());
+        Run r = run("--format", "int3", "--per-channel", "0", "--in", in.toString(), "--out", gptq.toString(),
+                "--weight-rounding", "gptq", "--hessian", h.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("(gptq, minmax scales, [8, 36] per channel along axis 0)"), r.out());
+        float[] q = Npy.read(gptq).toFloats();
+        double[] hm = Npy.toDoubles(Npy.read(h), h);
+        IntFormat f = (IntFormat) NumberFormat.parse("int3");
+        for (int row = 0; row < rows; row++) {
+            float max = 0;
+            for (int i = 0; i < k; i++) {
+                max = Math.max(max, Math.abs(x[row * k + i]));
+            }
+            double scale = f.symmetricScale(max);
+            for (int i = 0; i < k; i++) {
+                double code = q[row * k + i] / scale;
+                assertEquals(Math.rint(code), code, 1e-4, "row " + row + " element " + i + " is off the grid");
+                assertTrue(Math.abs(code) <= f.qmax() + 1e-4);
+            }
+        }
+        double eq = weightedError(x, q, hm, rows, k);
+        double en = weightedError(x, Npy.read(nearest).toFloats(), hm, rows, k);
+        assertTrue(eq < 0.8 * en, "gptq " + eq + " vs nearest " + en);
+    }
+
+    @Test
+    void badWeightRoundingInputs() throws IOException {
+        Path w = dir.resolve("w2.npy");
+        Npy.writeFloats(w, randomTensor(4 * 9, 5), 4, 9);
+        Path h = hessian(9, 50, 6);
+        assertTrue(badRun(w, "--format", "int4", "--per-channel", "0", "--weight-rounding", "gptq").err()
+                .contains("--weight-rounding gptq and --weight-scales hessian need --hessian H.npy"));
+        assertTrue(badRun(w, "--format", "int4", "--per-channel", "0", "--weight-rounding", "adaround").err()
+                .contains("--weight-rounding 'adaround' is not allowed (allowed: nearest, gptq)"));
+        assertTrue(badRun(w, "--format", "int4", "--weight-rounding", "gptq", "--hessian", h.toString()).err()
+                .contains("shape [9, 9] does not fit the rows of " + w + ": 1 rows of 36 elements (allowed: [36, 36])"));
+        assertTrue(badRun(w, "--format", "int4:asym", "--per-channel", "0", "--weight-rounding", "gptq", "--hessian",
+                h.toString()).err().contains("apply to symmetric integer formats"));
+        assertTrue(badRun(w, "--format", "mxint8", "--weight-scales", "mse").err()
+                .contains("apply to symmetric integer formats"));
+        assertTrue(badRun(w, "--format", "int4", "--per-channel", "0", "--weight-rounding", "gptq", "--hessian",
+                h.toString(), "--round", "floor").err().contains("the weight rounding methods round to nearest"));
+        assertTrue(badRun(w, "--format", "int4", "--per-channel", "0", "--hessian", h.toString()).err()
+                .contains("--hessian applies to --weight-rounding gptq or --weight-scales hessian"));
+        double[] bad = Npy.toDoubles(Npy.read(h), h);
+        bad[1] += 1;
+        Path asym = dir.resolve("asym.npy");
+        ByteBuffer b = ByteBuffer.allocate(8 * bad.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : bad) {
+            b.putDouble(v);
+        }
+        Npy.write(asym, new Npy.Array(Npy.DType.FLOAT64, new int[] {9, 9}, b.flip()));
+        assertTrue(badRun(w, "--format", "int4", "--per-channel", "0", "--weight-rounding", "gptq", "--hessian",
+                asym.toString()).err().contains("--hessian " + asym + ": not symmetric: (0, 1)"));
+        Path negative = dir.resolve("neg.npy");
+        ByteBuffer nb = ByteBuffer.allocate(8 * 81).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 81; i++) {
+            nb.putDouble(i % 10 == 0 ? (i == 0 ? -50 : 1) : 0);
+        }
+        Npy.write(negative, new Npy.Array(Npy.DType.FLOAT64, new int[] {9, 9}, nb.flip()));
+        assertTrue(badRun(w, "--format", "int4", "--per-channel", "0", "--weight-rounding", "gptq", "--hessian",
+                negative.toString()).err().contains("is not positive semi-definite"));
+        Path ints = dir.resolve("ints.npy");
+        Npy.write(ints, new Npy.Array(Npy.DType.INT32, new int[] {9, 9}, ByteBuffer.allocate(4 * 81)));
+        assertTrue(badRun(w, "--format", "int4", "--per-channel", "0", "--weight-rounding", "gptq", "--hessian",
+                ints.toString()).err().contains("dtype <i4 is not supported here (allowed: float32 <f4, float64 <f8)"));
     }
 
     /** A v1.0 .npy with a hand-written header and {@code dataBytes} zero bytes of data. */

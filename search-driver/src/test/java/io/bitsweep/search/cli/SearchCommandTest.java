@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Bad input to `bitsweep search` is one line naming the problem, exit code 1, no stack trace. */
+/** Bad input to `bitsweep search` is one line naming the problem, exit code 1 (2 for a bad command line), no stack trace. */
 class SearchCommandTest {
     static String[] run(String... args) {
         CommandLine cl = BitSweepCli.commandLine();
@@ -40,6 +40,11 @@ class SearchCommandTest {
         assertTrue(r[1].contains("bitsweep.search.evaluator: unknown evaluator 'nope' (allowed: exact, synthetic)"), r[1]);
         r = run("search", "--config", ok.toString(), "--resume");
         assertTrue(r[1].contains("--resume needs --out"), r[1]);
+        assertEquals("2", r[0], "a usage error");
+        r = run("search", "--config", ok.toString(), "--kernels", "gpu");
+        assertTrue(r[1].contains("bitsweep.search.engine.kernels: bad value 'gpu' (allowed: auto, java, native)"),
+                r[1]);
+        assertEquals(1, r[1].strip().lines().count(), r[1]);
 
         // --init-from becomes the init-from key, so its values are quoted whatever the path holds.
         Path synthetic = Files.writeString(dir.resolve("syn.conf"), "bitsweep.search { evaluator = synthetic, "

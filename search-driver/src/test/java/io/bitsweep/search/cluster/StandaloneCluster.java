@@ -28,6 +28,7 @@ final class StandaloneCluster implements AutoCloseable {
     private final Path sparkHome;
     private final Map<String, String> env;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> workerProcesses = new ArrayList<>();
     private final int masterPort;
 
     /**
@@ -58,9 +59,9 @@ final class StandaloneCluster implements AutoCloseable {
             awaitLog(masterLog, l -> l.contains("I have been elected leader"), 1, Duration.ofSeconds(60));
             for (int w = 0; w < workers; w++) {
                 Path workDir = Files.createDirectories(dir.resolve("worker-" + w));
-                start(dir.resolve("worker-" + w + ".log"), List.of(), "org.apache.spark.deploy.worker.Worker",
+                workerProcesses.add(start(dir.resolve("worker-" + w + ".log"), List.of(), "org.apache.spark.deploy.worker.Worker",
                         masterUrl(), "--host", "127.0.0.1", "--port", "" + freePort(), "--webui-port", "" + freePort(),
-                        "--cores", "1", "--memory", "1g", "--work-dir", workDir.toString());
+                        "--cores", "1", "--memory", "1g", "--work-dir", workDir.toString()));
             }
             awaitLog(masterLog, l -> l.contains("Registering worker"), workers, Duration.ofSeconds(60));
         } catch (IOException | RuntimeException e) {
@@ -76,14 +77,60 @@ final class StandaloneCluster implements AutoCloseable {
     /** Runs {@code org.apache.spark.deploy.SparkSubmit args} with the driver JVM flags; returns its exit code. */
     int submit(Path log, List<String> driverJvmFlags, Path workingDir, Duration timeout, String... args)
             throws IOException, InterruptedException {
+        return await(startSubmit(log, driverJvmFlags, workingDir, args), timeout, log);
+    }
+
+    /** Starts {@code org.apache.spark.deploy.SparkSubmit args} with the driver JVM flags and returns at once. */
+    Process startSubmit(Path log, List<String> driverJvmFlags, Path workingDir, String... args) throws IOException {
         List<String> submitArgs = new ArrayList<>(List.of("--master", masterUrl()));
         submitArgs.addAll(Arrays.asList(args));
-        Process p = start(log, driverJvmFlags, workingDir, "org.apache.spark.deploy.SparkSubmit",
+        return start(log, driverJvmFlags, workingDir, "org.apache.spark.deploy.SparkSubmit",
                 submitArgs.toArray(String[]::new));
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+    }
+
+    /** The exit code of a started submission, failing if it takes longer than timeout. */
+    static int await(Process submission, Duration timeout, Path log) throws InterruptedException {
+        if (!submission.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("spark-submit did not finish within " + timeout + "; log: " + log);
         }
-        return p.exitValue();
+        return submission.exitValue();
+    }
+
+    int workers() {
+        return workerProcesses.size();
+    }
+
+    /** The worker's --work-dir: its executors log to {@code app-*}/{@code <executor id>}/stderr in it. */
+    Path workDir(int worker) {
+        return dir.resolve("worker-" + worker);
+    }
+
+    /** The live executor JVMs a worker started (CoarseGrainedExecutorBackend), by executor id. */
+    Map<String, ProcessHandle> executors(int worker) {
+        Map<String, ProcessHandle> out = new HashMap<>();
+        workerProcesses.get(worker).toHandle().descendants().filter(ProcessHandle::isAlive).forEach(h -> {
+            List<String> args = h.info().arguments().map(Arrays::asList).orElse(List.of());
+            int id = args.indexOf("--executor-id");
+            if (args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && id >= 0
+                    && id + 1 < args.size()) {
+                out.put(args.get(id + 1), h);
+            }
+        });
+        return out;
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs, no goodbye to the master or the driver. */
+    static void kill9(ProcessHandle h) {
+        h.destroyForcibly();
+        h.onExit().join();
+    }
+
+    /** Kills a worker JVM and its executors with SIGKILL: the worker is lost for good. */
+    void killWorker(int worker) {
+        ProcessHandle w = workerProcesses.get(worker).toHandle();
+        List<ProcessHandle> children = w.descendants().toList();
+        kill9(w);
+        children.forEach(StandaloneCluster::kill9);
     }
 
     private Process start(Path log, List<String> jvmFlags, String mainClass, String... args) throws IOException {

@@ -53,17 +53,7 @@ class StandaloneClusterSearchTest {
         Path work = Files.createDirectories(tmp.resolve("cluster"));
         Map<String, String> env = Map.of("BITSWEEP_ASSETS", assets);
         try (StandaloneCluster c = new StandaloneCluster(work, sparkHomeJars(), 2, env)) {
-            List<String> submit = new ArrayList<>(List.of("--deploy-mode", "client",
-                    "--class", BitSweepCli.class.getName(),
-                    "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-                    "--conf", "spark.executor.memory=768m", "--conf", "spark.cores.max=2"));
-            String shaded = System.getProperty("bitsweep.cluster.app-jar", "");
-            if (shaded.isBlank()) {
-                submit.addAll(List.of("--jars", String.join(",", moduleJars(tmp))));
-                submit.add(jar(classDir("search-driver"), tmp.resolve("search-driver-app.jar")).toString());
-            } else {
-                submit.add(Path.of(shaded).toAbsolutePath().toString());
-            }
+            List<String> submit = submitArgs(tmp, List.of());
             submit.addAll(Arrays.asList(SEARCH));
             submit.addAll(List.of("--out", cluster.toString()));
             Path log = work.resolve("submit.log");
@@ -72,19 +62,49 @@ class StandaloneClusterSearchTest {
             assertTrue(Files.readString(log).contains("front: "), () -> tail(log));
         }
 
-        List<String> localArgs = new ArrayList<>(Arrays.asList(SEARCH));
+        assertSameAsLocalRun(SEARCH, 2, local, cluster);
+    }
+
+    /**
+     * Runs the search under {@code local[2]} in this JVM into {@code local} and asserts that {@code cluster} holds
+     * the same front.csv and the same Parquet data in every generation's tables.
+     */
+    static void assertSameAsLocalRun(String[] search, int generations, Path local, Path cluster) throws Exception {
+        List<String> localArgs = new ArrayList<>(Arrays.asList(search));
         localArgs.addAll(List.of("--master", "local[2]", "--out", local.toString()));
         assertEquals(0, BitSweepCli.commandLine().execute(localArgs.toArray(String[]::new)));
 
         String front = Files.readString(local.resolve("front.csv"));
         assertTrue(front.lines().count() > 1, "empty front:\n" + front);
         assertEquals(front, Files.readString(cluster.resolve("front.csv")));
-        for (int g = 0; g < 2; g++) {
+        for (int g = 0; g < generations; g++) {
             for (String table : List.of("population", "evaluations", "archive")) {
                 String f = RunStore.generationDir(g) + "/" + table + ".parquet";
                 assertArrayEquals(parquetData(local.resolve(f)), parquetData(cluster.resolve(f)), f);
             }
         }
+    }
+
+    /**
+     * spark-submit's arguments up to the application's own: client mode, BitSweep's CLI as the main class, 2 cores
+     * of 768 MB executors, extra {@code --conf key=value}s, and the application jar (see the class comment).
+     */
+    static List<String> submitArgs(Path tmp, List<String> confs) throws Exception {
+        List<String> submit = new ArrayList<>(List.of("--deploy-mode", "client",
+                "--class", BitSweepCli.class.getName(),
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+                "--conf", "spark.executor.memory=768m", "--conf", "spark.cores.max=2"));
+        for (String conf : confs) {
+            submit.addAll(List.of("--conf", conf));
+        }
+        String shaded = System.getProperty("bitsweep.cluster.app-jar", "");
+        if (shaded.isBlank()) {
+            submit.addAll(List.of("--jars", String.join(",", moduleJars(tmp))));
+            submit.add(jar(classDir("search-driver"), tmp.resolve("search-driver-app.jar")).toString());
+        } else {
+            submit.add(Path.of(shaded).toAbsolutePath().toString());
+        }
+        return submit;
     }
 
     /**

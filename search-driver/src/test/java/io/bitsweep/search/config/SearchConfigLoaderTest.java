@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.quant.QuantSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.bitsweep.eval.engine.exact.ExecutionSettings;
+import io.bitsweep.eval.engine.exact.Kernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +38,19 @@ class SearchConfigLoaderTest {
         assertEquals(GeneGranularity.PER_CHANNEL, s.defaultRule().granularity());
         assertEquals(0, s.qualityObjective());
         assertTrue(s.memoryBudget().fromTarget());
+        assertEquals(ExecutionSettings.DEFAULT, s.engine());
+    }
+
+    @Test
+    void engineKeysAreCheckedWithTheirPath() {
+        assertEquals(new ExecutionSettings(Kernels.JAVA, 32),
+                load("bitsweep.search { model = m.tflite, data = d, engine { kernels = java, batch-size = 32 } }")
+                        .engine());
+        assertTrue(error("bitsweep.search.engine.kernels = gpu").contains(
+                "bitsweep.search.engine.kernels: bad value 'gpu' (allowed: auto, java, native)"));
+        assertTrue(error("bitsweep.search.engine.batch-size = 0").contains(
+                "bitsweep.search.engine.batch-size: must be in 1..256 (got 0)"));
+        assertTrue(error("bitsweep.search.engine.batch-size = 257").contains("must be in 1..256 (got 257)"));
     }
 
     @Test
@@ -91,6 +107,48 @@ class SearchConfigLoaderTest {
         assertTrue(error("bitsweep.search.space.layers = [{ weights = [int8] }]")
                 .contains("bitsweep.search.space.layers[0].match: missing"));
         assertTrue(error("bitsweep.search.space.default.activations = [pruned]").contains("weight format only"));
+    }
+
+    @Test
+    void weightRoundingAndBiasCorrectionAreQuantizationSettings() {
+        QuantSettings d = load("").quantization();
+        assertEquals(QuantSettings.WeightRounding.NEAREST, d.weightRounding());
+        assertEquals(false, d.biasCorrection());
+        QuantSettings q = load("bitsweep.search.quantization { weight-rounding = gptq, bias-correction = true, "
+                + "weight-scales = hessian }").quantization();
+        assertEquals(QuantSettings.WeightRounding.GPTQ, q.weightRounding());
+        assertTrue(q.biasCorrection() && q.needsInputStatistics());
+        assertEquals(QuantSettings.WeightScales.HESSIAN, q.weightScales());
+        assertEquals("bitsweep.search.quantization.weight-rounding: bad value 'adaround' (allowed: nearest, gptq)",
+                error("bitsweep.search.quantization.weight-rounding = adaround"));
+        assertEquals("bitsweep.search.quantization.bias-correction: bad value 'sometimes' (allowed: true, false)",
+                error("bitsweep.search.quantization.bias-correction = sometimes"));
+        assertTrue(error("bitsweep.search.quantization.weight-scales = l1").endsWith("(allowed: minmax, mse, hessian)"));
+    }
+
+    @Test
+    void scalesAreFloatByDefaultAndAChoicePerRule() {
+        assertEquals(List.of(ScaleChoice.FLOAT), load("").defaultRule().scales());
+        SearchSettings s = load("""
+                bitsweep.search.space.default.scales = [float, pot]
+                bitsweep.search.space.layers = [ { match = "conv_2d_0", scales = [float] } ]""");
+        assertEquals(List.of(ScaleChoice.FLOAT, ScaleChoice.POT), s.ruleFor("conv_2d_1").scales());
+        assertEquals(List.of(ScaleChoice.FLOAT), s.ruleFor("conv_2d_0").scales());
+        assertEquals("int4:asym:pot", ScaleChoice.POT.apply(NumberFormat.parse("int4:asym")).spec());
+        assertEquals("bfp:m4:b16", ScaleChoice.POT.apply(NumberFormat.parse("bfp:m4:b16")).spec());
+        assertEquals("int4", ScaleChoice.FLOAT.apply(NumberFormat.parse("int4")).spec());
+    }
+
+    @Test
+    void badScalesNameThePathAndTheAllowedValues() {
+        assertEquals("bitsweep.search.space.default.scales: bad value 'shift' (allowed: float, pot)",
+                error("bitsweep.search.space.default.scales = [float, shift]"));
+        assertEquals("bitsweep.search.space.layers[0].scales: 'pot' is listed twice",
+                error("bitsweep.search.space.layers = [{ match = x, scales = [pot, pot] }]"));
+        assertEquals("bitsweep.search.space.default.scales: must list at least one of float, pot",
+                error("bitsweep.search.space.default.scales = []"));
+        assertTrue(error("bitsweep.search.quantization.fusion = add").contains(
+                "bitsweep.search.quantization.fusion: bad value 'add' (allowed: none, residual)"));
     }
 
     @Test

@@ -18,14 +18,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
  * A short real search (IC ResNet-8, exact evaluator, local[2], 2 shards): every front point's best/&lt;id&gt;.json,
  * given to {@code bitsweep eval --assignment} with the search's calibration and evaluation splits, prints exactly
- * the accuracy the archive holds.
+ * the accuracy the archive holds. Also with every post-training method on (GPTQ rounding, bias correction, hessian
+ * clipping, output calibration), whose rows the search's executors keep in a table and eval computes afresh.
  */
 class BestAssignmentsReproduceTest {
     static final String IC = """
@@ -41,9 +43,12 @@ class BestAssignmentsReproduceTest {
               constraints.max-accuracy-drop = -1
             }""";
 
-    @Test
-    void everyFrontPointReproducesWithEvalAssignment(@TempDir Path dir) {
-        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of(), null);
+    @ParameterizedTest
+    @ValueSource(strings = {"", "bitsweep.search.quantization { weight-rounding = gptq, bias-correction = true, "
+            + "weight-scales = hessian, calibration = output }"})
+    void everyFrontPointReproducesWithEvalAssignment(String quantization, @TempDir Path dir) {
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC + "\n" + quantization), List.of(),
+                null);
         SparkSession spark = SparkSessions.create("local[2]", List.of(), false);
         SearchJob.Result r;
         try {

@@ -16,6 +16,10 @@ import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.hwsim.Targets;
+import io.bitsweep.search.cli.CliErrors;
+import io.bitsweep.search.cli.HwsimCommand;
+import io.bitsweep.search.config.ScaleChoice;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.problem.CandidateTally;
@@ -33,6 +37,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The exact evaluator on the real IC ResNet-8 and the first 40 ic01 images, without Spark. */
 class ExactProblemTest {
@@ -52,7 +57,7 @@ class ExactProblemTest {
     static void open() {
         settings = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of(), null);
         problem = new ExactProblem(settings);
-        space = SearchSpace.of(settings, problem.layers());
+        space = problem.space();
     }
 
     @Test
@@ -134,28 +139,37 @@ class ExactProblemTest {
 
     @Test
     void hwsimAssignmentCostsExactlyWhatTheSearchCostModelGivesForItsJson(@TempDir Path dir) throws Exception {
-        GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
+        // Scale choices and fusion on, so that the candidates' requantization (shifts, fused ADDs) is compared too.
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC),
+                List.of("space.default.scales=[float, pot]", "quantization.fusion=residual"), null);
+        SearchSpace sp = SearchSpace.of(s, problem.layers(), ModelLayers.adds(model()));
+        GenomeCodec codec = new GenomeCodec(sp, s.quantization(), problem.modelSha256());
         SplittableRandom random = new SplittableRandom(11);
         for (int i = 0; i < 3; i++) {
-            Genome g = space.random(random);
+            Genome g = i == 0 ? sp.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"), ScaleChoice.POT)
+                    : sp.random(random);
             Path json = dir.resolve("a" + i + ".json");
             Files.writeString(json, AssignmentJson.write(codec.decode(g)));
             for (String target : List.of("mpic", "systolic-16x16-ws", "bfp-16x16-os")) {
-                CostModel.Costs c = new HwCostModel(model(), space, io.bitsweep.hwsim.Targets.load(target))
-                        .costs(g, new long[0]);
+                CostModel.Costs c = new HwCostModel(model(), codec, Targets.load(target)).costs(g, new long[0]);
                 Path csv = dir.resolve(target + i + ".csv");
                 StringWriter err = new StringWriter();
-                picocli.CommandLine cl = new picocli.CommandLine(new io.bitsweep.search.cli.HwsimCommand());
+                CommandLine cl = new CommandLine(new HwsimCommand());
                 cl.setErr(new PrintWriter(err));
                 cl.setOut(new PrintWriter(new StringWriter()));
-                cl.setExecutionExceptionHandler(new io.bitsweep.search.cli.CliErrors(() -> false));
+                cl.setExecutionExceptionHandler(new CliErrors(() -> false));
                 int exit = cl.execute("--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
                         "--target", target, "--assignment", json.toString(), "--csv", csv.toString());
                 assertEquals(0, exit, err.toString());
-                String[] total = Files.readAllLines(csv).stream().filter(l -> l.startsWith("total,")).findFirst()
-                        .orElseThrow().split(",");
+                List<String> rows = Files.readAllLines(csv);
+                String[] total = rows.stream().filter(l -> l.startsWith("total,")).findFirst().orElseThrow()
+                        .split(",");
                 assertEquals(c.cycles(), Long.parseLong(total[5]), target + " total_cycles, genome " + i);
                 assertEquals(c.energyPj(), Double.parseDouble(total[8]), 0.0005, target + " energy_pj, genome " + i);
+                if (i == 0) {
+                    // All int8:pot, fused: conv_2d_0 reads the int8:asym input; the fused ADDs cost nothing.
+                    assertTrue(rows.stream().anyMatch(r -> r.startsWith("add_0,add,0,0,0,0,")), String.join("\n", rows));
+                }
             }
         }
     }

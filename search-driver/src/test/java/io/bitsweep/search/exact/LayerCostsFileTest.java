@@ -67,12 +67,19 @@ class LayerCostsFileTest {
             assertEquals("total", total[0], p.id());
             long layerCycles = 0;
             double layerEnergy = 0;
+            long requantCycles = 0;
             for (String line : lines.subList(1, lines.size() - 1)) {
                 String[] f = line.split(",", -1);
-                assertEquals(Long.parseLong(f[3]) + Long.parseLong(f[4]), Long.parseLong(f[5]), line);
+                // total = compute + stall + requantization cycles; requantization energy is part of the energy
+                assertEquals(Long.parseLong(f[3]) + Long.parseLong(f[4]) + Long.parseLong(f[10]),
+                        Long.parseLong(f[5]), line);
+                assertTrue(Double.parseDouble(f[11]) <= Double.parseDouble(f[8]), line);
                 layerCycles += Long.parseLong(f[5]);
                 layerEnergy += Double.parseDouble(f[8]);
+                requantCycles += Long.parseLong(f[10]);
             }
+            assertEquals(requantCycles, Long.parseLong(total[10]), p.id() + " sum of requantization cycles");
+            assertTrue(requantCycles > 0, p.id() + ": MPIC requantizes every layer output on the core");
             assertTrue(lines.size() > 10, p.id() + ": " + lines.size() + " lines");
             assertEquals(p.fitness().cycles(), Long.parseLong(total[5]), p.id() + " total cycles");
             assertEquals(p.fitness().cycles(), layerCycles, p.id() + " sum of layer cycles");

@@ -8,8 +8,10 @@ import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
+import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.config.ScaleChoice;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.exact.ModelLayers;
@@ -22,10 +24,10 @@ class GenomeCodecTest {
     static final QuantSettings MSE_SCALES = new QuantSettings(QuantSettings.Calibration.MINMAX,
             QuantSettings.WeightScales.MSE, QuantSettings.Requant.DOUBLE, QuantSettings.Fusion.NONE);
 
-    static SearchSpace space(String config) {
-        SearchSettings s = SearchConfigLoader.load(VariationTest.CONF.resolve(config), List.of(), null);
-        return SearchSpace.of(s, ModelLayers.of(TfliteImporter.load(Assets.resolve(
-                s.model().substring("assets:".length())))));
+    static SearchSpace space(String config, String... sets) {
+        SearchSettings s = SearchConfigLoader.load(VariationTest.CONF.resolve(config), List.of(sets), null);
+        Model model = TfliteImporter.load(Assets.resolve(s.model().substring("assets:".length())));
+        return SearchSpace.of(s, ModelLayers.of(model), ModelLayers.adds(model));
     }
 
     static GenomeCodec codec(SearchSpace space) {
@@ -53,6 +55,43 @@ class GenomeCodecTest {
                 assertEquals(codec.decode(g), AssignmentJson.parse(json(codec, g), "a.json"), config);
             }
         }
+    }
+
+    @Test
+    void aPotScaleGeneGivesTheLayerPotFormatsAndAddsBetweenPotLayersWriteInt8Pot() {
+        SearchSpace space = space("ic-resnet8-mpic.conf", "space.default.scales=[float, pot]");
+        GenomeCodec codec = codec(space);
+        assertEquals(space.layers().get(1).activationGene() + 1, space.layers().get(1).scaleGene());
+        Genome pot = space.uniform(NumberFormat.parse("int4"), NumberFormat.parse("int8:asym"), ScaleChoice.POT);
+        Assignment a = codec.decode(pot);
+        assertEquals("int4:pot", a.layers().get("conv_2d_1").weights().get(0).spec());
+        assertEquals("int8:asym:pot", a.layers().get("conv_2d_1").activations().spec());
+        for (String add : List.of("add_0", "add_1", "add_2")) {
+            assertEquals(new Assignment.Layer(null, false, NumberFormat.parse("int8:pot")), a.layers().get(add), add);
+        }
+        // conv_2d_0 back to float scales: add_0 reads its output and writes int8 (the default, not listed); add_1
+        // reads conv_2d_4 and conv_2d_5, still pot.
+        byte[] genes = pot.toBytes();
+        genes[space.layers().get(0).scaleGene()] = 0;
+        Assignment mixed = codec.decode(Genome.of(genes));
+        assertEquals("int4", mixed.layers().get("conv_2d_0").weights().get(0).spec());
+        assertEquals(null, mixed.layers().get("add_0"));
+        assertEquals(NumberFormat.parse("int8:pot"), mixed.layers().get("add_1").activations());
+        SplittableRandom rnd = new SplittableRandom(4);
+        for (int i = 0; i < 50; i++) {
+            Genome g = i == 0 ? pot : space.random(rnd);
+            assertEquals(g, codec.encode(AssignmentJson.parse(json(codec, g), "a.json"), "a.json"));
+        }
+        // An ADD entry the space would not derive is refused, naming it and what it must be.
+        Assignment wrongAdd = AssignmentJson.parse(json(codec, pot).replace("\"add_1\" : {\n      \"activations\" : "
+                + "\"int8:pot\"", "\"add_1\" : {\n      \"activations\" : \"int8\""), "w.json");
+        BitSweepException e = assertThrows(BitSweepException.class, () -> codec.encode(wrongAdd, "w.json"));
+        assertEquals("w.json: add_1 must be {\"activations\": \"int8:pot\"} in this search (an ADD writes int8, or "
+                + "int8:pot when both its inputs have power-of-two scales)", e.getMessage());
+        // A pot assignment does not fit a space without the pot choice.
+        e = assertThrows(BitSweepException.class, () -> codec(space("ic-resnet8-mpic.conf")).encode(a, "p.json"));
+        assertEquals("p.json: conv_2d_0.weights 'int4:pot' is not in this search space (allowed: int8, int4)",
+                e.getMessage());
     }
 
     @Test

@@ -1,6 +1,12 @@
 package io.bitsweep.eval.engine.exact;
 
 import java.util.Collections;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,6 +26,9 @@ import java.util.Map;
  */
 public final class ActivationStatistics {
     public static final int BLOCK = 16;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
 
     /** One layer's running sums. */
     public static final class Layer {
@@ -58,18 +67,37 @@ public final class ActivationStatistics {
 
     private final Map<String, Layer> layers = new LinkedHashMap<>();
 
-    /** Adds one output tensor of a layer (int8 codes with zero point {@code zp}). */
-    void observe(String layer, byte[] codes, int zp) {
+    /**
+     * Adds one output tensor of a layer: {@code length} int8 codes from {@code codes[from]} (one image), zero point
+     * {@code zp}. Whole blocks run 16 lanes at a time; a block's exponents come from the float conversion of
+     * {@code |v|} (exact for 1..255, so its exponent field is {@code floor(log2 |v|)}).
+     */
+    void observe(String layer, byte[] codes, int from, int length, int zp) {
         Layer l = layers.computeIfAbsent(layer, k -> new Layer());
-        long zeros = 0;
-        long bits = 0;
+        IntVector nonzeroLanes = IntVector.zero(I);
+        IntVector bitLanes = IntVector.zero(I);
         long spread = 0;
-        long blocks = 0;
-        for (int b = 0; b < codes.length; b += BLOCK) {
-            int end = Math.min(codes.length, b + BLOCK);
+        int b = 0;
+        for (int whole = length - length % BLOCK; b < whole; b += BLOCK) {
+            IntVector v = ((IntVector) ByteVector.fromArray(B, codes, from + b).convertShape(VectorOperators.B2I, I, 0))
+                    .sub(zp).abs();
+            VectorMask<Integer> nonzero = v.compare(VectorOperators.NE, 0);
+            IntVector exponent = ((IntVector) v.convertShape(VectorOperators.I2F, F, 0).reinterpretAsInts())
+                    .lanewise(VectorOperators.LSHR, 23).sub(127);
+            nonzeroLanes = nonzeroLanes.sub(nonzero.toVector().reinterpretAsInts());
+            bitLanes = bitLanes.add(exponent.add(1), nonzero);
+            if (nonzero.anyTrue()) {
+                spread += exponent.reduceLanes(VectorOperators.MAX, nonzero)
+                        - exponent.reduceLanes(VectorOperators.MIN, nonzero);
+            }
+        }
+        long nonzeros = nonzeroLanes.reduceLanesToLong(VectorOperators.ADD);
+        long bits = bitLanes.reduceLanesToLong(VectorOperators.ADD);
+        long zeros = b - nonzeros;
+        if (b < length) {
             int minExp = Integer.MAX_VALUE;
             int maxExp = -1;
-            for (int i = b; i < end; i++) {
+            for (int i = from + b; i < from + length; i++) {
                 int v = Math.abs(codes[i] - zp);
                 if (v == 0) {
                     zeros++;
@@ -83,13 +111,12 @@ public final class ActivationStatistics {
             if (maxExp >= 0) {
                 spread += maxExp - minExp;
             }
-            blocks++;
         }
-        l.elements += codes.length;
+        l.elements += length;
         l.zeros += zeros;
         l.magnitudeBits += bits;
         l.exponentSpread += spread;
-        l.blocks += blocks;
+        l.blocks += (length + BLOCK - 1) / BLOCK;
     }
 
     /** Per layer name, in execution order. */

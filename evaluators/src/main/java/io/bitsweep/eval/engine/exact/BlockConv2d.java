@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * CONV_2D (and FULLY_CONNECTED, as a 1x1 conv on a 1x1 input) on block arithmetic (docs/BLOCK-ARITHMETIC.md),
- * NHWC, batch 1. Once per run the int8 input is requantized into the input operand, per pixel in blocks along the
+ * NHWC, image by image. Once per image the int8 input is requantized into the input operand, per pixel in blocks along the
  * channels; then per output pixel and channel, for every tap inside the input (padding skipped) and every segment of
  * the channel row on which both exponents are constant, the exact integer sum of mantissa products is aligned into
  * the {@link AlignedAccumulator}, which starts at the bias. The {@link OutputStage} requantizes the result.
@@ -80,8 +80,11 @@ public final class BlockConv2d {
     private final int[] prunedChannels;
     private int lastPixels = 1;
 
+    /** The native form where it applies (else null): it runs every pixel it can prove exact. */
+    private final NativeBlockConv nativeForm;
+
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
-            AlignedAccumulator accumulator, OutputStage stage) {
+            AlignedAccumulator accumulator, OutputStage stage, Kernels kernels, int capacity) {
         if (w.rowLength() != g.inC() || w.rows() != g.kH() * g.kW()) {
             throw new IllegalArgumentException("block conv: weights of " + w.rows() + "x" + w.rowLength()
                     + " for " + g.kH() + "x" + g.kW() + "x" + g.inC());
@@ -122,8 +125,11 @@ public final class BlockConv2d {
             this.trackMagnitudes = true;
             this.fastViolations = null;
             this.pixelAcc = null;
+            this.nativeForm = null;
             return;
         }
+        this.nativeForm = NativeBlockConv.of(g, w, input, channels, seg, stage, accumulator.bits(), kernels,
+                capacity);
         this.lanes = true;
         this.coutPadded = Int8Conv2d.ceilTo(w.channels(), I.length());
         this.acc = new int[coutPadded];
@@ -193,20 +199,46 @@ public final class BlockConv2d {
         return accumulator;
     }
 
+    /** Whether the native form runs this layer (the exact path then takes only the pixels it leaves). */
+    boolean runsNatively() {
+        return nativeForm != null;
+    }
+
     /** The saturated accumulators of the last output pixel computed (before requantization); for tests. */
     int[] lastAccumulators() {
         return lanes ? pixelAcc[lastPixels - 1] : acc;
     }
 
-    /** {@code in} is [inH][inW][inC], {@code out} is [outH][outW][cout]. */
-    public void run(byte[] in, byte[] out) {
-        if (lanes) {
-            runLanes(in, out);
+    /** {@code in} is {@code n} images [inH][inW][inC], {@code out} is {@code n} images [outH][outW][cout]. */
+    public void run(byte[] in, byte[] out, int n) {
+        int inSize = g.inH() * g.inW() * g.inC();
+        int outSize = g.outH() * g.outW() * w.channels();
+        if (nativeForm != null) {
+            if (nativeForm.run(in, 0, n, out)) {
+                runFailedPixels(in, out, n);
+            }
+            if (prunedChannels.length > 0) {
+                for (int m = 0, end = n * g.outH() * g.outW(); m < end; m++) {
+                    for (int c : prunedChannels) {
+                        out[m * w.channels() + c] = (byte) stage.outputZeroPoint();
+                    }
+                }
+            }
             return;
         }
+        for (int img = 0; img < n; img++) {
+            if (lanes) {
+                runLanes(in, img * inSize, out, img * outSize);
+            } else {
+                runExact(in, img * inSize, out, img * outSize);
+            }
+        }
+    }
+
+    private void runExact(byte[] in, int inBase, byte[] out, int outBase0) {
         final int inC = g.inC();
         for (int p = 0, n = g.inH() * g.inW(); p < n; p++) {
-            input.requantize(in, p * inC, inC, inMant, p * inC, inExp, p * inputBlocksPerPixel);
+            input.requantize(in, inBase + p * inC, inC, inMant, p * inC, inExp, p * inputBlocksPerPixel);
         }
         final int cout = w.channels();
         final int taps = w.rows();
@@ -240,10 +272,39 @@ public final class BlockConv2d {
                     }
                     acc[c] = (int) a;
                 }
-                int outBase = (oy * g.outW() + ox) * cout;
+                int outBase = outBase0 + (oy * g.outW() + ox) * cout;
                 stage.apply(acc, out, outBase, cout);
                 for (int c : prunedChannels) {
                     out[outBase + c] = (byte) stage.outputZeroPoint();
+                }
+            }
+        }
+    }
+
+    /** The output pixels the native form left to the exact path, one by one ({@link #accumulateLanes}). */
+    private void runFailedPixels(byte[] in, byte[] out, int n) {
+        byte[] failed = nativeForm.failed();
+        int inSize = g.inH() * g.inW() * g.inC();
+        int cout = w.channels();
+        for (int img = 0; img < n; img++) {
+            boolean quantized = false;
+            for (int oy = 0; oy < g.outH(); oy++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int m = (img * g.outH() + oy) * g.outW() + ox;
+                    if (failed[m] == 0) {
+                        continue;
+                    }
+                    if (!quantized) {
+                        input.requantizeRows(in, img * inSize, g.inH() * g.inW(), g.inC(), inMantInt, inExp);
+                        quantized = true;
+                    }
+                    for (int cb = 0; cb < coutPadded; cb += I.length()) {
+                        accumulateLanes(oy * g.strideH() - g.padTop(), ox * g.strideW() - g.padLeft(), cb);
+                    }
+                    stage.apply(acc, out, m * cout, cout);
+                    for (int c : prunedChannels) {
+                        out[m * cout + c] = (byte) stage.outputZeroPoint();
+                    }
                 }
             }
         }
@@ -266,8 +327,8 @@ public final class BlockConv2d {
      * The same arithmetic with the segment sums of 16 output channels at a time in int lanes, for {@value #PIXELS}
      * output pixels of a row at a time (one weight load serves all of them).
      */
-    private void runLanes(byte[] in, byte[] out) {
-        input.requantizeRows(in, g.inH() * g.inW(), g.inC(), inMantInt, inExp);
+    private void runLanes(byte[] in, int inBase, byte[] out, int outBase0) {
+        input.requantizeRows(in, inBase, g.inH() * g.inW(), g.inC(), inMantInt, inExp);
         final int cout = w.channels();
         final int lanesN = I.length();
         for (int oy = 0; oy < g.outH(); oy++) {
@@ -284,7 +345,7 @@ public final class BlockConv2d {
                 }
                 lastPixels = pixels;
                 for (int p = 0; p < pixels; p++) {
-                    int outBase = (oy * g.outW() + ox + p) * cout;
+                    int outBase = outBase0 + (oy * g.outW() + ox + p) * cout;
                     stage.apply(pixelAcc[p], out, outBase, cout);
                     for (int c : prunedChannels) {
                         out[outBase + c] = (byte) stage.outputZeroPoint();

@@ -3,7 +3,7 @@ package io.bitsweep.eval.engine.exact;
 import io.bitsweep.eval.model.ConvGeometry;
 
 /**
- * DEPTHWISE_CONV_2D on block arithmetic (docs/BLOCK-ARITHMETIC.md), NHWC, batch 1. The reduction of an output
+ * DEPTHWISE_CONV_2D on block arithmetic (docs/BLOCK-ARITHMETIC.md), NHWC, image by image. The reduction of an output
  * channel is its kH·kW window, so blocks run along the taps: per output pixel and channel the window's int8 codes
  * (padding taps as the zero point, i.e. real 0) are requantized into the input operand, then each segment's exact
  * mantissa sum is aligned into the {@link AlignedAccumulator}, starting at the bias.
@@ -49,7 +49,16 @@ public final class BlockDepthwiseConv2d {
         return accumulator;
     }
 
-    public void run(byte[] in, byte[] out) {
+    /** {@code in} is {@code n} images [inH][inW][inC], {@code out} is {@code n} images [outH][outW][cout]. */
+    public void run(byte[] in, byte[] out, int n) {
+        int inSize = g.inH() * g.inW() * g.inC();
+        int outSize = g.outH() * g.outW() * w.channels();
+        for (int img = 0; img < n; img++) {
+            run(in, img * inSize, out, img * outSize);
+        }
+    }
+
+    private void run(byte[] in, int inBase, byte[] out, int outBase0) {
         final int cout = w.channels();
         final int taps = w.rowLength();
         final long[] wm = w.mantissas();
@@ -69,7 +78,7 @@ public final class BlockDepthwiseConv2d {
                         for (int kx = 0; kx < g.kW(); kx++, t++) {
                             int ix = ix0 + kx * g.dilationW();
                             boolean inside = iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW();
-                            window[t] = inside ? in[(iy * g.inW() + ix) * g.inC() + ic] : zp;
+                            window[t] = inside ? in[inBase + (iy * g.inW() + ix) * g.inC() + ic] : zp;
                         }
                     }
                     input.requantize(window, 0, taps, winMant, 0, winExp, 0);
@@ -89,7 +98,7 @@ public final class BlockDepthwiseConv2d {
                     }
                     acc[c] = (int) a;
                 }
-                int outBase = (oy * g.outW() + ox) * cout;
+                int outBase = outBase0 + (oy * g.outW() + ox) * cout;
                 stage.apply(acc, out, outBase, cout);
                 for (int c = 0; c < cout; c++) {
                     if (w.pruned()[c]) {

@@ -128,10 +128,10 @@ public final class BlockInputQuantizer {
 
     /**
      * As {@link #requantize(byte[], int, int, long[], int, int[], int)} into int mantissas (narrow formats, whose
-     * mantissas all fit an int), for {@code rows} consecutive rows of {@code rowLength} codes from {@code in[0]}:
+     * mantissas all fit an int), for {@code rows} consecutive rows of {@code rowLength} codes from {@code in[inBase]}:
      * row r's mantissas go to {@code mant[r · rowLength..]} and its exponents to {@code exp[r · blocksPerRow..]}.
      */
-    public void requantizeRows(byte[] in, int rows, int rowLength, int[] mant, int[] exp) {
+    public void requantizeRows(byte[] in, int inBase, int rows, int rowLength, int[] mant, int[] exp) {
         int b = Math.min(blockSize, rowLength);
         int blocksPerRow = (rowLength + b - 1) / b;
         int[] table = intMantissas;
@@ -139,11 +139,11 @@ public final class BlockInputQuantizer {
             int from = r * rowLength;
             for (int lo = 0, blk = r * blocksPerRow; lo < rowLength; lo += b, blk++) {
                 int hi = Math.min(rowLength, lo + b);
-                int maxMag = maxMagnitudeVector(in, from + lo, from + hi);
+                int maxMag = maxMagnitudeVector(in, inBase + from + lo, inBase + from + hi);
                 exp[blk] = exponentOfMax[maxMag];
                 int row = rowOfMax[maxMag] * 256 + 128;
                 for (int i = from + lo; i < from + hi; i++) {
-                    mant[i] = table[row + in[i]];
+                    mant[i] = table[row + in[inBase + i]];
                 }
             }
         }
@@ -177,5 +177,20 @@ public final class BlockInputQuantizer {
 
     public int zeroPoint() {
         return zeroPoint;
+    }
+
+    /** Per largest |q - zp| of a block (0..255): the block's exponent. */
+    int[] exponentOfMax() {
+        return exponentOfMax;
+    }
+
+    /** Per largest |q - zp| of a block: its row of {@link #intMantissas()}. */
+    int[] rowOfMax() {
+        return rowOfMax;
+    }
+
+    /** Rows of 256 mantissas (index q + 128), or null where one does not fit an int. */
+    int[] intMantissas() {
+        return intMantissas;
     }
 }

@@ -30,17 +30,18 @@ public final class Int8Concatenation {
         this.rounding = rounding;
     }
 
-    public void run(byte[][] ins, byte[] out) {
-        int o = 0;
+    /** One sample: input k from {@code ins[k][at[k]..]}, the concatenation into {@code out[outAt..]}. */
+    public void run(byte[][] ins, int[] at, byte[] out, int outAt) {
+        int o = outAt;
         for (int r = 0; r < outer; r++) {
             for (int k = 0; k < ins.length; k++) {
                 int n = chunks[k];
                 QuantizedMultiplier m = multipliers[k];
                 if (m == null) {
-                    System.arraycopy(ins[k], r * n, out, o, n);
+                    System.arraycopy(ins[k], at[k] + r * n, out, o, n);
                 } else {
                     for (int j = 0; j < n; j++) {
-                        int v = rounding.apply(ins[k][r * n + j] - inputZeroPoints[k], m.multiplier(), m.shift())
+                        int v = rounding.apply(ins[k][at[k] + r * n + j] - inputZeroPoints[k], m.multiplier(), m.shift())
                                 + outputZeroPoint;
                         out[o + j] = (byte) Math.max(-128, Math.min(127, v));
                     }

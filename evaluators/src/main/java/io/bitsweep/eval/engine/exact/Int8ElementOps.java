@@ -44,7 +44,14 @@ final class Int8ElementOps {
         byte[] x1 = operand(op, a);
         byte[] x2 = operand(op, b);
         byte[] y = program.int8Buffer(out.index());
-        return () -> k.run(x1, x2, y);
+        int aSize = sampleStride(a);
+        int bSize = sampleStride(b);
+        int size = elements(out);
+        return n -> {
+            for (int i = 0; i < n; i++) {
+                k.run(x1, i * aSize, x2, i * bSize, y, i * size);
+            }
+        };
     }
 
     private IntegerProgram.Step hardSwish(Op op) {
@@ -58,7 +65,8 @@ final class Int8ElementOps {
         }
         byte[] x = program.int8Buffer(in.index());
         byte[] y = program.int8Buffer(out.index());
-        return () -> k.run(x, y);
+        int size = elements(in);
+        return n -> k.run(x, y, n * size);
     }
 
     private IntegerProgram.Step logistic(Op op) {
@@ -67,7 +75,8 @@ final class Int8ElementOps {
         Int8Lookup k = Int8Lookup.logistic(scale(in), zeroPoint(in), scale(out), zeroPoint(out));
         byte[] x = program.int8Buffer(in.index());
         byte[] y = program.int8Buffer(out.index());
-        return () -> k.run(x, y);
+        int size = elements(in);
+        return n -> k.run(x, y, n * size);
     }
 
     private IntegerProgram.Step mean(Op op) {
@@ -76,9 +85,7 @@ final class Int8ElementOps {
         Tensor out = program.int8Activation(op, model.output(op));
         Int8Mean k = new Int8Mean(in.shape(), o.axes(), o.keepDims(), scale(in), zeroPoint(in), scale(out),
                 zeroPoint(out), options.kernelRounding());
-        byte[] x = program.int8Buffer(in.index());
-        byte[] y = program.int8Buffer(out.index());
-        return () -> k.run(x, y);
+        return perSample(k::run, in, out);
     }
 
     private IntegerProgram.Step pad(Op op) {
@@ -89,9 +96,7 @@ final class Int8ElementOps {
             throw program.unsupported(op, "PAD with different input and output quantization is not supported");
         }
         Int8Pad k = new Int8Pad(in.shape(), o.before(), out.shape(), zeroPoint(out));
-        byte[] x = program.int8Buffer(in.index());
-        byte[] y = program.int8Buffer(out.index());
-        return () -> k.run(x, y);
+        return perSample(k::run, in, out);
     }
 
     private IntegerProgram.Step concatenation(Op op) {
@@ -105,17 +110,54 @@ final class Int8ElementOps {
         float[] scales = new float[n];
         int[] zeroPoints = new int[n];
         byte[][] ins = new byte[n][];
+        int[] strides = new int[n];
         for (int i = 0; i < n; i++) {
             Tensor t = program.int8Activation(op, model.input(op, i));
             shapes[i] = t.shape();
             scales[i] = scale(t);
             zeroPoints[i] = zeroPoint(t);
             ins[i] = operand(op, t);
+            strides[i] = sampleStride(t);
         }
         Int8Concatenation k = new Int8Concatenation(shapes, o.axis(), scales, zeroPoints, scale(out), zeroPoint(out),
                 options.kernelRounding());
         byte[] y = program.int8Buffer(out.index());
-        return () -> k.run(ins, y);
+        int size = elements(out);
+        int[] at = new int[n];
+        return samples -> {
+            for (int s = 0; s < samples; s++) {
+                for (int i = 0; i < n; i++) {
+                    at[i] = s * strides[i];
+                }
+                k.run(ins, at, y, s * size);
+            }
+        };
+    }
+
+    /** A one-sample kernel from one tensor into another, run sample after sample of the batch. */
+    private interface SampleKernel {
+        void run(byte[] in, int inAt, byte[] out, int outAt);
+    }
+
+    private IntegerProgram.Step perSample(SampleKernel k, Tensor in, Tensor out) {
+        byte[] x = program.int8Buffer(in.index());
+        byte[] y = program.int8Buffer(out.index());
+        int inSize = elements(in);
+        int outSize = elements(out);
+        return n -> {
+            for (int i = 0; i < n; i++) {
+                k.run(x, i * inSize, y, i * outSize);
+            }
+        };
+    }
+
+    /** Where sample i+1 of an operand starts after sample i: a constant operand is the same for every sample. */
+    private static int sampleStride(Tensor t) {
+        return t.isConstant() ? 0 : elements(t);
+    }
+
+    private static int elements(Tensor t) {
+        return (int) t.elementCount();
     }
 
     /** An activation's buffer, or a constant operand's int8 codes (e.g. TFLite's MUL by a constant 1/6). */

@@ -40,8 +40,9 @@ public final class Int8HardSwish {
         return (short) ((multiplier + roundingOffset) >> 16);
     }
 
-    public void run(byte[] in, byte[] out) {
-        for (int i = 0; i < in.length; i++) {
+    /** The first {@code count} codes of {@code in} into {@code out}. */
+    public void run(byte[] in, byte[] out, int count) {
+        for (int i = 0; i < count; i++) {
             out[i] = (byte) apply(in[i]);
         }
     }

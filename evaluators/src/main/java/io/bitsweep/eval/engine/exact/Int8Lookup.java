@@ -29,8 +29,9 @@ public final class Int8Lookup {
                 x -> 1.0f / (1.0f + TfliteMath.expf((float) -x)));
     }
 
-    public void run(byte[] in, byte[] out) {
-        for (int i = 0; i < in.length; i++) {
+    /** The first {@code count} codes of {@code in} into {@code out}. */
+    public void run(byte[] in, byte[] out, int count) {
+        for (int i = 0; i < count; i++) {
             out[i] = table[in[i] & 0xff];
         }
     }

@@ -60,9 +60,10 @@ public final class Int8Mean {
         return path;
     }
 
-    public void run(byte[] in, byte[] out) {
+    /** One sample: the input from {@code in[inAt..]}, the means into {@code out[outAt..]}. */
+    public void run(byte[] in, int inAt, byte[] out, int outAt) {
         Arrays.fill(sums, 0);
-        int i = 0;
+        int i = inAt;
         for (int i0 = 0; i0 < dims[0]; i0++) {
             for (int i1 = 0; i1 < dims[1]; i1++) {
                 for (int i2 = 0; i2 < dims[2]; i2++) {
@@ -86,7 +87,7 @@ public final class Int8Mean {
                     yield (int) (TfliteMath.roundHalfAway(mean * scale + bias) + outputZeroPoint);
                 }
             };
-            out[o] = (byte) Math.max(-128, Math.min(127, v));
+            out[outAt + o] = (byte) Math.max(-128, Math.min(127, v));
         }
     }
 }

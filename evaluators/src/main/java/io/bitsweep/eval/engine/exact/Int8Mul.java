@@ -35,15 +35,16 @@ public final class Int8Mul {
         this.activationMax = outputRange[1];
     }
 
-    public void run(byte[] a, byte[] b, byte[] out) {
+    /** One sample: operands from {@code a[aAt..]} and {@code b[bAt..]}, the product into {@code out[outAt..]}. */
+    public void run(byte[] a, int aAt, byte[] b, int bAt, byte[] out, int outAt) {
         int m = multiplier.multiplier();
         int s = multiplier.shift();
-        int o = 0;
+        int o = outAt;
         for (int i0 = 0; i0 < outDims[0]; i0++) {
             for (int i1 = 0; i1 < outDims[1]; i1++) {
                 for (int i2 = 0; i2 < outDims[2]; i2++) {
-                    int ia = i0 * aStrides[0] + i1 * aStrides[1] + i2 * aStrides[2];
-                    int ib = i0 * bStrides[0] + i1 * bStrides[1] + i2 * bStrides[2];
+                    int ia = aAt + i0 * aStrides[0] + i1 * aStrides[1] + i2 * aStrides[2];
+                    int ib = bAt + i0 * bStrides[0] + i1 * bStrides[1] + i2 * bStrides[2];
                     for (int i3 = 0; i3 < outDims[3]; i3++, o++) {
                         int product = (a[ia + i3 * aStrides[3]] + aOffset) * (b[ib + i3 * bStrides[3]] + bOffset);
                         int v = rounding.apply(product, m, s) + outputZeroPoint;

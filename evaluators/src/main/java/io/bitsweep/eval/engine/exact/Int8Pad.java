@@ -8,6 +8,7 @@ public final class Int8Pad {
     private final int[] dims;
     private final int[] outStrides;
     private final int start;
+    private final int outSize;
     private final byte zeroPoint;
 
     public Int8Pad(int[] inShape, int[] before, int[] outShape, int zeroPoint) {
@@ -19,16 +20,18 @@ public final class Int8Pad {
             s += before[d] * outStrides[d + shift];
         }
         this.start = s;
+        this.outSize = Arrays.stream(outShape).reduce(1, (a, b) -> a * b);
         this.zeroPoint = (byte) zeroPoint;
     }
 
-    public void run(byte[] in, byte[] out) {
-        Arrays.fill(out, zeroPoint);
-        int i = 0;
+    /** One sample: the input from {@code in[inAt..]}, the padded tensor into {@code out[outAt..]}. */
+    public void run(byte[] in, int inAt, byte[] out, int outAt) {
+        Arrays.fill(out, outAt, outAt + outSize, zeroPoint);
+        int i = inAt;
         for (int i0 = 0; i0 < dims[0]; i0++) {
             for (int i1 = 0; i1 < dims[1]; i1++) {
                 for (int i2 = 0; i2 < dims[2]; i2++, i += dims[3]) {
-                    System.arraycopy(in, i, out, start + i0 * outStrides[0] + i1 * outStrides[1]
+                    System.arraycopy(in, i, out, outAt + start + i0 * outStrides[0] + i1 * outStrides[1]
                             + i2 * outStrides[2], dims[3]);
                 }
             }

@@ -3,7 +3,7 @@ package io.bitsweep.eval.engine.exact;
 import io.bitsweep.eval.model.ConvGeometry;
 
 /**
- * AVERAGE_POOL_2D and MAX_POOL_2D on int8, NHWC, batch 1, as TFLite's optimized int8 kernels on x86: the average
+ * AVERAGE_POOL_2D and MAX_POOL_2D on int8, NHWC, for a batch of images, as TFLite's optimized int8 kernels on x86: the average
  * divides the window sum by the number of in-bounds taps (padding skipped), rounding half away from zero with C
  * integer division, in an int16 accumulator (as the kernel's {@code int16 acc[]}).
  */
@@ -26,7 +26,14 @@ public final class Int8Pool2d {
         return g;
     }
 
-    public void run(byte[] in, byte[] out) {
+    /** {@code in} is {@code n} images [inH][inW][C], {@code out} is {@code n} images [outH][outW][C]. */
+    public void run(byte[] in, byte[] out, int n) {
+        for (int img = 0; img < n; img++) {
+            run(in, img * g.inH() * g.inW() * g.inC(), out, img * g.outH() * g.outW() * g.inC());
+        }
+    }
+
+    private void run(byte[] in, int inBase, byte[] out, int outBase0) {
         final int depth = g.inC();
         for (int oy = 0; oy < g.outH(); oy++) {
             int iy0 = oy * g.strideH() - g.padTop();
@@ -37,32 +44,32 @@ public final class Int8Pool2d {
                 int xStart = Math.max(0, -ix0);
                 int xEnd = Math.min(g.kW(), g.inW() - ix0);
                 int count = (xEnd - xStart) * (yEnd - yStart);
-                int outBase = (oy * g.outW() + ox) * depth;
+                int outBase = outBase0 + (oy * g.outW() + ox) * depth;
                 for (int c = 0; c < depth; c++) {
                     int v = kind == Kind.AVERAGE
-                            ? average(in, iy0, ix0, yStart, yEnd, xStart, xEnd, count, c)
-                            : max(in, iy0, ix0, yStart, yEnd, xStart, xEnd, c);
+                            ? average(in, inBase, iy0, ix0, yStart, yEnd, xStart, xEnd, count, c)
+                            : max(in, inBase, iy0, ix0, yStart, yEnd, xStart, xEnd, c);
                     out[outBase + c] = (byte) Math.min(activationMax, Math.max(activationMin, v));
                 }
             }
         }
     }
 
-    private int average(byte[] in, int iy0, int ix0, int yStart, int yEnd, int xStart, int xEnd, int count, int c) {
+    private int average(byte[] in, int inBase, int iy0, int ix0, int yStart, int yEnd, int xStart, int xEnd, int count, int c) {
         short acc = 0;
         for (int fy = yStart; fy < yEnd; fy++) {
             for (int fx = xStart; fx < xEnd; fx++) {
-                acc += in[((iy0 + fy) * g.inW() + ix0 + fx) * g.inC() + c];
+                acc += in[inBase + ((iy0 + fy) * g.inW() + ix0 + fx) * g.inC() + c];
             }
         }
         return (short) (acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count);
     }
 
-    private int max(byte[] in, int iy0, int ix0, int yStart, int yEnd, int xStart, int xEnd, int c) {
+    private int max(byte[] in, int inBase, int iy0, int ix0, int yStart, int yEnd, int xStart, int xEnd, int c) {
         int m = activationMin; // TFLite starts the running max at the activation minimum
         for (int fy = yStart; fy < yEnd; fy++) {
             for (int fx = xStart; fx < xEnd; fx++) {
-                m = Math.max(m, in[((iy0 + fy) * g.inW() + ix0 + fx) * g.inC() + c]);
+                m = Math.max(m, in[inBase + ((iy0 + fy) * g.inW() + ix0 + fx) * g.inC() + c]);
             }
         }
         return m;

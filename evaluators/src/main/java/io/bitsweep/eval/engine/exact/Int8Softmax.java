@@ -22,8 +22,9 @@ public final class Int8Softmax {
         this.rowLength = rowLength;
     }
 
-    public void run(byte[] in, byte[] out) {
-        for (int base = 0; base < in.length; base += rowLength) {
+    /** The first {@code count} codes of {@code in} (whole rows), into {@code out}. */
+    public void run(byte[] in, byte[] out, int count) {
+        for (int base = 0; base < count; base += rowLength) {
             int max = Byte.MIN_VALUE;
             for (int j = 0; j < rowLength; j++) {
                 max = Math.max(max, in[base + j]);

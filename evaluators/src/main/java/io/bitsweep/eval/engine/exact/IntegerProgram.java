@@ -20,14 +20,16 @@ import java.util.Set;
  * and fully connected layers (with pruned channels and narrow code ranges), layers on block arithmetic, residual
  * ADDs fused into the accumulator of the layer feeding them, and TFLite's int8 ADD, pooling, softmax and
  * requantization. The weights are laid out once and there is one byte buffer per activation tensor (RESHAPE aliases
- * its input's buffer). Runs one input at a time; not thread-safe (it owns its buffers and kernel scratch). A float
- * model input or output is supported through a QUANTIZE / DEQUANTIZE op at the edge, which the caller's
+ * its input's buffer), holding a batch: up to {@link #batchCapacity()} samples run through each layer together,
+ * sample after sample in each buffer, so every layer's weights are reused across the batch. A batch gives every
+ * sample exactly the bytes it gets alone. Not thread-safe (it owns its buffers and kernel scratch). A float model
+ * input or output is supported through a QUANTIZE / DEQUANTIZE op at the edge, which the caller's
  * {@link #quantizeInput} / {@link #dequantizeOutput} do.
  */
 public final class IntegerProgram {
-    /** One compiled op. */
+    /** One compiled op, run on the first {@code n} samples of the buffers. */
     interface Step {
-        void run();
+        void run(int n);
     }
 
     private final ProgramSpec spec;
@@ -39,6 +41,9 @@ public final class IntegerProgram {
     private final Tensor output;
     private final int int8Input;
     private final int int8Output;
+    private final int capacity;
+    /** The float input widened to double, for its quantization. */
+    private double[] inputScratch = new double[0];
 
     private final ActivationStatistics statistics;
     private final List<AlignedAccumulator> blockAccumulators = new ArrayList<>();
@@ -58,6 +63,7 @@ public final class IntegerProgram {
         this.spec = spec;
         this.model = spec.model();
         ExactOptions options = spec.options();
+        this.capacity = options.batchSize();
         this.statistics = options.statistics() ? new ActivationStatistics() : null;
         this.buffers = new byte[model.tensors().size()][];
         this.input = model.input();
@@ -114,14 +120,19 @@ public final class IntegerProgram {
             if (statistics != null && (op.type().isQuantizable() || op.type() == OpType.ADD)) {
                 byte[] y = buffers[op.output()];
                 int zp = zeroPoint(model.output(op));
+                int size = elements(model.output(op));
                 String name = op.name();
-                steps.add(() -> statistics.observe(name, y, zp));
+                steps.add(n -> {
+                    for (int i = 0; i < n; i++) {
+                        statistics.observe(name, y, i * size, size, zp);
+                    }
+                });
             }
         }
         this.int8Input = qin;
         this.int8Output = qout;
         if (buffers[int8Input] == null) {
-            buffers[int8Input] = new byte[(int) model.tensor(int8Input).elementCount()];
+            buffers[int8Input] = new byte[capacity * elements(model.tensor(int8Input))];
         }
     }
 
@@ -134,44 +145,81 @@ public final class IntegerProgram {
         return model;
     }
 
-    /** Bytes of the int8 input tensor (after the input QUANTIZE, if the model has one). */
+    /** Bytes of one sample's int8 input tensor (after the input QUANTIZE, if the model has one). */
     public int inputBytes() {
-        return buffers[int8Input].length;
+        return elements(model.tensor(int8Input));
     }
 
-    /** Bytes of the int8 output tensor (before the output DEQUANTIZE, if the model has one). */
+    /** Bytes of one sample's int8 output tensor (before the output DEQUANTIZE, if the model has one). */
     public int outputBytes() {
-        return buffers[int8Output].length;
+        return elements(model.tensor(int8Output));
     }
 
-    /** Runs the int8 graph on raw int8 input bytes; returns the int8 output buffer (valid until the next run). */
+    /** Samples one {@link #run(byte[], int)} takes at most ({@link ExactOptions#batchSize()}). */
+    public int batchCapacity() {
+        return capacity;
+    }
+
+    /** Runs the int8 graph on one sample's raw int8 input bytes; returns its output bytes (valid until the next run). */
     public byte[] run(byte[] int8In) {
-        System.arraycopy(int8In, 0, buffers[int8Input], 0, buffers[int8Input].length);
+        run(int8In, 1);
+        return java.util.Arrays.copyOf(buffers[int8Output], outputBytes());
+    }
+
+    /**
+     * Runs {@code n} samples (at most {@link #batchCapacity()}): their raw int8 inputs one after the other in
+     * {@code int8In}; returns the output buffer, sample i's bytes at {@code i * outputBytes()} (valid until the next
+     * run; the program's own array, do not write it).
+     */
+    public byte[] run(byte[] int8In, int n) {
+        if (n < 1 || n > capacity) {
+            throw new IllegalArgumentException("batch of " + n + " samples (allowed: 1.." + capacity + ")");
+        }
+        System.arraycopy(int8In, 0, buffers[int8Input], 0, n * inputBytes());
         for (Step s : steps) {
-            s.run();
+            s.run(n);
         }
         return buffers[int8Output];
     }
 
     /**
-     * Every tensor's int8 buffer after the last run (null for tensors without one, e.g. the output of a layer
-     * fused into a residual ADD); for bit-exactness tests. The arrays are the program's own: do not write them.
+     * Every tensor's int8 bytes of sample {@code sample} of the last run, as copies (null for tensors without a
+     * buffer, e.g. the output of a layer fused into a residual ADD); for bit-exactness tests.
      */
+    public byte[][] tensorBuffers(int sample) {
+        byte[][] out = new byte[buffers.length][];
+        for (int t = 0; t < buffers.length; t++) {
+            if (buffers[t] != null) {
+                int size = elements(model.tensor(t));
+                out[t] = java.util.Arrays.copyOfRange(buffers[t], sample * size, (sample + 1) * size);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #tensorBuffers(int)} of the first sample: after a one-sample run, that sample's every tensor. */
     public byte[][] tensorBuffers() {
-        return buffers;
+        return tensorBuffers(0);
     }
 
-    /** Quantizes a float input with the int8 input tensor's parameters (TFLite's AffineQuantize). */
+    /** Quantizes a float input with the int8 input tensor's parameters (TFLite's AffineQuantize) into {@code q[at..]}. */
+    public void quantizeInput(float[] x, byte[] q, int at) {
+        QuantParams p = quant(model.tensor(int8Input), "model input");
+        if (inputScratch.length < x.length) {
+            inputScratch = new double[x.length];
+        }
+        Int8Quantization.quantize(x, p.scale(0), (int) p.zeroPoint(0), q, at, inputScratch);
+    }
+
+    /** Quantizes a float input into {@code q[0..]}. */
     public void quantizeInput(float[] x, byte[] q) {
-        Tensor t = model.tensor(int8Input);
-        QuantParams p = quant(t, "model input");
-        Int8Quantization.quantize(x, p.scale(0), (int) p.zeroPoint(0), q);
+        quantizeInput(x, q, 0);
     }
 
-    /** Dequantizes int8 output bytes with the int8 output tensor's parameters. */
-    public void dequantizeOutput(byte[] q, float[] y) {
+    /** Dequantizes int8 output bytes {@code q[at..at + y.length)} with the int8 output tensor's parameters. */
+    public void dequantizeOutput(byte[] q, int at, float[] y) {
         QuantParams p = quant(model.tensor(int8Output), "model output");
-        Int8Quantization.dequantize(q, p.scale(0), (int) p.zeroPoint(0), y);
+        Int8Quantization.dequantize(q, at, p.scale(0), (int) p.zeroPoint(0), y);
     }
 
     /** Activation statistics of the runs so far, or null if {@link ExactOptions#statistics()} was off. */
@@ -202,29 +250,30 @@ public final class IntegerProgram {
         boolean[] skipped = fused == null ? spec.op(op.name()).pruned() : null;
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(producer, out.index());
-        if (op.options() instanceof OpOptions.Conv) {
-            ConvGeometry g = windowGeometry(op, in, w);
-            checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
-            OutputStage stage = stage(op, in, w, out, range, options.gemmRounding(), options, shortcut);
-            Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage, skipped);
-            steps.add(() -> k.run(x, y));
-        } else if (op.options() instanceof OpOptions.DepthwiseConv o) {
+        if (op.options() instanceof OpOptions.DepthwiseConv o) {
             ConvGeometry g = windowGeometry(op, in, w);
             checkOutput(op, out, g.outH(), g.outW(), w.dim(3));
             OutputStage stage = stage(op, in, w, out, range, options.kernelRounding(), options, shortcut);
             Int8DepthwiseConv2d k = new Int8DepthwiseConv2d(g, o.depthMultiplier(), int8Weights(op, w), bias(op),
-                    zeroPoint(in), stage, skipped);
-            steps.add(() -> k.run(x, y));
+                    zeroPoint(in), stage, skipped, options.kernels(), capacity);
+            steps.add(n -> k.run(x, y, n));
+            return;
+        }
+        ConvGeometry g;
+        if (op.options() instanceof OpOptions.Conv) {
+            g = windowGeometry(op, in, w);
+            checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
         } else {
             if (in.elementCount() != w.dim(1) || out.elementCount() != w.dim(0)) {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ", weights "
                         + w.describe() + ")");
             }
-            OutputStage stage = stage(op, in, w, out, range, options.gemmRounding(), options, shortcut);
-            Int8FullyConnected k = new Int8FullyConnected(w.dim(1), w.dim(0), int8Weights(op, w), bias(op),
-                    zeroPoint(in), stage, skipped);
-            steps.add(() -> k.run(x, y));
+            g = pointGeometry(w.dim(1)); // a fully connected layer is a 1x1 conv over a 1x1 image
         }
+        OutputStage stage = stage(op, in, w, out, range, options.gemmRounding(), options, shortcut);
+        Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage, skipped,
+                options.kernels(), capacity);
+        steps.add(n -> k.run(x, y, n));
     }
 
     /** A residual ADD fused into the int8 layer {@code layerName} that produces one of its inputs. */
@@ -273,10 +322,10 @@ public final class IntegerProgram {
             if (in.elementCount() != w.rowLength() || out.elementCount() != w.channels()) {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ")");
             }
-            ConvGeometry g = ConvGeometry.of(1, 1, w.rowLength(), 1, 1, 1, 1, 1, 1, Padding.VALID);
             OutputStage stage = blockStage(ch, w, op, out, options.gemmRounding());
-            BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator, stage);
-            steps.add(() -> k.run(x, y));
+            BlockConv2d k = new BlockConv2d(pointGeometry(w.rowLength()), w, iq, ch, accumulator, stage,
+                    options.kernels(), capacity);
+            steps.add(n -> k.run(x, y, n));
             return;
         }
         ConvGeometry g = windowGeometry(op, in, model.weights(op));
@@ -284,12 +333,17 @@ public final class IntegerProgram {
         if (op.options() instanceof OpOptions.DepthwiseConv o) {
             BlockDepthwiseConv2d k = new BlockDepthwiseConv2d(g, o.depthMultiplier(), w, iq, ch, accumulator,
                     blockStage(ch, w, op, out, options.kernelRounding()));
-            steps.add(() -> k.run(x, y));
+            steps.add(n -> k.run(x, y, n));
         } else {
             BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator,
-                    blockStage(ch, w, op, out, options.gemmRounding()));
-            steps.add(() -> k.run(x, y));
+                    blockStage(ch, w, op, out, options.gemmRounding()), options.kernels(), capacity);
+            steps.add(n -> k.run(x, y, n));
         }
+    }
+
+    /** A fully connected layer's inputs as one pixel of {@code inputs} channels, under a 1x1 kernel. */
+    private static ConvGeometry pointGeometry(int inputs) {
+        return ConvGeometry.of(1, 1, inputs, 1, 1, 1, 1, 1, 1, Padding.VALID);
     }
 
     /** The sliding-window geometry of a CONV_2D or DEPTHWISE_CONV_2D op: input [1,H,W,C], weights [*,kh,kw,*]. */
@@ -325,7 +379,8 @@ public final class IntegerProgram {
         byte[] x1 = int8Buffer(op, a.index());
         byte[] x2 = int8Buffer(op, b.index());
         byte[] y = int8Buffer(op, out.index());
-        steps.add(() -> k.run(x1, x2, y));
+        int size = elements(out);
+        steps.add(n -> k.run(x1, x2, y, n * size));
     }
 
     private void compilePool(Op op) {
@@ -342,7 +397,7 @@ public final class IntegerProgram {
                 ? Int8Pool2d.Kind.AVERAGE : Int8Pool2d.Kind.MAX, g, range[0], range[1]);
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
-        steps.add(() -> k.run(x, y));
+        steps.add(n -> k.run(x, y, n));
     }
 
     private void compileSoftmax(Op op) {
@@ -352,7 +407,8 @@ public final class IntegerProgram {
         Int8Softmax k = new Int8Softmax(scale(in), o.beta(), scale(out), zeroPoint(out), in.dim(-1));
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
-        steps.add(() -> k.run(x, y));
+        int size = elements(in);
+        steps.add(n -> k.run(x, y, n * size));
     }
 
     private void compileRequantize(Op op, ExactOptions options) {
@@ -364,8 +420,9 @@ public final class IntegerProgram {
         RequantRounding r = options.kernelRounding();
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
-        steps.add(() -> {
-            for (int i = 0; i < x.length; i++) {
+        int size = elements(in);
+        steps.add(n -> {
+            for (int i = 0; i < n * size; i++) {
                 int v = r.apply(x[i] - inZp, m.multiplier(), m.shift()) + outZp;
                 y[i] = (byte) Math.max(-128, Math.min(127, v));
             }
@@ -450,6 +507,7 @@ public final class IntegerProgram {
         }
     }
 
+    /** The tensor's buffer: room for a batch of {@link #capacity} samples. */
     private byte[] int8Buffer(Op op, int tensor) {
         return int8Buffer(tensor);
     }
@@ -457,9 +515,14 @@ public final class IntegerProgram {
     /** The int8 buffer of a tensor, made on first use. */
     byte[] int8Buffer(int tensor) {
         if (buffers[tensor] == null) {
-            buffers[tensor] = new byte[(int) model.tensor(tensor).elementCount()];
+            buffers[tensor] = new byte[capacity * elements(model.tensor(tensor))];
         }
         return buffers[tensor];
+    }
+
+    /** Elements of one sample of a tensor. */
+    private static int elements(Tensor t) {
+        return (int) t.elementCount();
     }
 
     private QuantParams quant(Tensor t, String what) {

@@ -72,8 +72,8 @@ class BlockArithmeticTest {
             OutputStage stage = new OutputStage(ch.multipliers, channels, 0, -128, 127, RequantRounding.DOUBLE,
                     32);
             BlockConv2d fc = new BlockConv2d(ConvGeometry.of(1, 1, n, 1, 1, 1, 1, 1, 1, Padding.VALID), bw, iq, ch,
-                    accumulator, stage);
-            fc.run(x, new byte[channels]);
+                    accumulator, stage, Kernels.JAVA, 1);
+            fc.run(x, new byte[channels], 1);
 
             double[] a = referenceActivations(af, x, scale, zp);
             double[] wq = referenceWeights(wf, w, channels, n);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the readers with Jazzer, each fuzz target for a bounded time (docs/RELIABILITY.md,
+# "Fuzzing"). The targets are the @FuzzTest methods of evaluators' test classes, found by Jazzer itself, so a new
+# target needs no change here. Exits non-zero if any target finds a crash, a property violation or a hang; Jazzer
+# writes the input to src/test/resources/<package>/<Class>Inputs/<method>/, where `./mvnw verify` runs it again.
+#
+#   evaluators/src/test/fuzz/run-fuzzers.sh [SECONDS_PER_TARGET] [FILTER]
+#
+# SECONDS_PER_TARGET defaults to 30; FILTER (a substring of Class::method) picks targets. With FUZZ_RUNS=N each
+# target runs N inputs instead, and with FUZZ_SEED=S libFuzzer's random seed is S: CI sets both, so from a clean clone
+# (empty corpus) its fuzzing explores the same inputs on every run and fails only when the code changed, never by the
+# luck of a random seed. Without them, fuzzing explores further on every run (the corpus in target/fuzz grows). Fuzzing runs outside
+# Surefire, through Jazzer's own launcher, so libFuzzer's output and exit code come through unchanged. Each run's
+# executions are appended to $FUZZ_LEDGER (default evaluators/target/fuzz/executions.tsv).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../../../.." && pwd)"
+SECONDS_PER_TARGET="${1:-30}"
+FILTER="${2:-}"
+EVAL="$ROOT/evaluators"
+WORK="$EVAL/target/fuzz"
+LEDGER="${FUZZ_LEDGER:-$WORK/executions.tsv}"
+mkdir -p "$WORK/logs" "$WORK/corpus"
+
+# Test classes and the test classpath (-am builds hw-sim in the reactor: CI's verify does not install it).
+(cd "$ROOT" && ./mvnw -B -q -pl evaluators -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/fuzz-classpath.txt -Dmdep.includeScope=test)
+CP="$EVAL/target/test-classes:$EVAL/target/classes:$(cat "$EVAL/target/fuzz-classpath.txt")"
+# The JVM flags of the tests (the Vector API for the float engine, the opens Arrow needs): one list, in pom.xml.
+read -r -a JVM_FLAGS <<< "$(sed -n 's:.*<bitsweep.jvm.flags>\(.*\)</bitsweep.jvm.flags>.*:\1:p' "$ROOT/pom.xml")"
+JAVA=(java "${JVM_FLAGS[@]}" -Xmx2g -Dbitsweep.repo="$ROOT" -cp "$CP" com.code_intelligence.jazzer.Jazzer)
+
+cd "$EVAL" # Jazzer puts findings under ./src/test/resources
+mapfile -t TARGETS < <("${JAVA[@]}" --list_fuzz_tests= 2>/dev/null | grep '::' | grep -F -- "$FILTER")
+if [[ ${#TARGETS[@]} -eq 0 ]]; then
+  echo "fuzz: no fuzz target matches '$FILTER'" >&2
+  exit 1
+fi
+[[ -f "$LEDGER" ]] || printf 'date\tcommit\ttarget\tseconds\texecutions\tresult\n' > "$LEDGER"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+failed=0
+for target in "${TARGETS[@]}"; do
+  class="${target%%::*}"
+  method="${target##*::}"
+  name="${class##*.}.$method"
+  corpus="$WORK/corpus/$name"
+  log="$WORK/logs/$name.log"
+  mkdir -p "$corpus"
+  dict="$ROOT/evaluators/src/test/fuzz/$name.dict"
+  extra=()
+  [[ -f "$dict" ]] && extra+=("-dict=$dict")
+  if [[ -n "${FUZZ_RUNS:-}" ]]; then
+    extra+=("-runs=$FUZZ_RUNS")
+  else
+    extra+=("-max_total_time=$SECONDS_PER_TARGET")
+  fi
+  [[ -n "${FUZZ_SEED:-}" ]] && extra+=("-seed=$FUZZ_SEED")
+  # Coverage of our code and of the libraries that parse for it (Arrow IPC, FlatBuffers). The per-input timeout
+  # comes from the target's @Timeout; `timeout` only guards against a JVM that stops answering altogether.
+  set +e
+  timeout --kill-after=30 $((SECONDS_PER_TARGET + 180)) "${JAVA[@]}" --target_class="$class" --target_method="$method" \
+    '--instrument=io.bitsweep.**,org.apache.arrow.**,com.google.flatbuffers.**' \
+    "${extra[@]}" "$corpus" > "$log" 2>&1
+  rc=$?
+  set -e
+  # libFuzzer's count: "Done N runs" at the end of a clean run, else the last "#N" status line before a finding.
+  runs="$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p; s/^#\([0-9]*\)\t.*/\1/p' "$log" | tail -1)"
+  runs="${runs:-0}"
+  secs="$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)"
+  if [[ $rc -eq 0 ]]; then
+    result=ok
+  else
+    result="failed($rc)"
+    failed=1
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$COMMIT" "$name" "${secs:-?}" "$runs" "$result" \
+    >> "$LEDGER"
+  echo "fuzz: $name: $runs executions in ${secs:-?} s: $result"
+  if [[ $rc -ne 0 ]]; then
+    # The finding: exception, stack trace and where Jazzer wrote the input.
+    grep -a -v '^INFO: \|^#[0-9]' "$log" | tail -40 >&2
+  fi
+done
+exit $failed
