@@ -109,8 +109,10 @@ public final class ProgramSpecBuilder {
             if (op.type().isQuantizable()) {
                 quantizeLayer(op);
             } else if (op.type().isElementwise()) {
+                // Float constants are data (MUL by 1/6); integer ones are attributes (PAD's paddings), kept as is.
                 for (int t : op.inputs()) {
-                    if (t != Op.ABSENT && f.tensor(t).isConstant() && !actQuant.containsKey(t)) {
+                    if (t != Op.ABSENT && f.tensor(t).isConstant() && f.tensor(t).dtype() == DType.FLOAT32
+                            && !actQuant.containsKey(t)) {
                         actQuant.put(t, constantOperand(f.tensor(t)));
                     }
                 }
