@@ -1,5 +1,6 @@
 package io.bitsweep.eval;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -73,5 +74,21 @@ public final class GeneratedModels {
         byte[] out = new byte[n];
         a.data().duplicate().position(i * n).get(out);
         return out;
+    }
+
+    /**
+     * Asserts that every output is within {@code tolerance} times the largest reference output of the reference
+     * (issue 15's float criterion); returns the largest difference relative to that largest output.
+     */
+    public static double assertCloseToReference(float[] ours, float[] reference, double tolerance, String where) {
+        double largest = 0;
+        double diff = 0;
+        for (int i = 0; i < reference.length; i++) {
+            largest = Math.max(largest, Math.abs(reference[i]));
+            diff = Math.max(diff, Math.abs(ours[i] - reference[i]));
+        }
+        assertTrue(diff <= tolerance * largest, where + ": max |difference| = " + diff + ", largest output "
+                + largest);
+        return diff / largest;
     }
 }

@@ -1,6 +1,7 @@
 package io.bitsweep.eval.importers;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.ModelFileBytes;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.onnx.OnnxImporter;
 import io.bitsweep.eval.tflite.TfliteImporter;
@@ -38,13 +39,7 @@ public final class ModelFiles {
         if (format(file) == Format.ONNX) {
             return OnnxImporter.selfContained(file);
         }
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new BitSweepException("model file " + file + " not found");
-        } catch (IOException e) {
-            throw new BitSweepException("cannot read model file " + file + ": " + e.getMessage(), e);
-        }
+        return ModelFileBytes.read(file);
     }
 
     /** The file's format: TFLite by its identifier, else ONNX by its .onnx extension; anything else is an error. */

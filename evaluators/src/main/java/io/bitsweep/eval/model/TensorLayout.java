@@ -22,26 +22,17 @@ public enum TensorLayout {
      * as they are.
      */
     public void fromNhwc(float[] nhwc, int[] irShape, float[] out) {
-        if (this == NHWC || irShape.length != 4) {
-            System.arraycopy(nhwc, 0, out, 0, out.length);
-            return;
-        }
-        int h = irShape[1];
-        int w = irShape[2];
-        int c = irShape[3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int k = 0; k < c; k++) {
-                    out[(k * h + y) * w + x] = nhwc[(y * w + x) * c + k];
-                }
-            }
-        }
+        permute(nhwc, irShape, out, true);
     }
 
     /** The inverse of {@link #fromNhwc}. */
     public void toNhwc(float[] declared, int[] irShape, float[] out) {
+        permute(declared, irShape, out, false);
+    }
+
+    private void permute(float[] in, int[] irShape, float[] out, boolean intoThisLayout) {
         if (this == NHWC || irShape.length != 4) {
-            System.arraycopy(declared, 0, out, 0, out.length);
+            System.arraycopy(in, 0, out, 0, out.length);
             return;
         }
         int h = irShape[1];
@@ -50,7 +41,13 @@ public enum TensorLayout {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 for (int k = 0; k < c; k++) {
-                    out[(y * w + x) * c + k] = declared[(k * h + y) * w + x];
+                    int nhwc = (y * w + x) * c + k;
+                    int nchw = (k * h + y) * w + x;
+                    if (intoThisLayout) {
+                        out[nchw] = in[nhwc];
+                    } else {
+                        out[nhwc] = in[nchw];
+                    }
                 }
             }
         }

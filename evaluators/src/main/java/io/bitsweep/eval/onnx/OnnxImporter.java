@@ -3,6 +3,7 @@ package io.bitsweep.eval.onnx;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.ModelFileBytes;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.onnx.proto.OnnxProto.GraphProto;
 import io.bitsweep.eval.onnx.proto.OnnxProto.ModelProto;
@@ -54,7 +55,7 @@ public final class OnnxImporter {
 
     /** Imports an .onnx file, with its external data files (paths relative to its directory). */
     public static Model load(Path file) {
-        return new OnnxImporter(file.toString(), file.toAbsolutePath().getParent()).convert(readFile(file));
+        return new OnnxImporter(file.toString(), file.toAbsolutePath().getParent()).convert(ModelFileBytes.read(file));
     }
 
     /**
@@ -70,7 +71,7 @@ public final class OnnxImporter {
      * metadata), which {@link #read} imports anywhere as the same model; the file's bytes if it has no external data.
      */
     public static byte[] selfContained(Path file) {
-        byte[] bytes = readFile(file);
+        byte[] bytes = ModelFileBytes.read(file);
         OnnxImporter importer = new OnnxImporter(file.toString(), file.toAbsolutePath().getParent());
         ModelProto m = importer.parse(bytes);
         if (m.getGraph().getInitializerList().stream().noneMatch(OnnxImporter::isExternal)) {
@@ -89,16 +90,6 @@ public final class OnnxImporter {
         String sha = sha256(bytes, files.values());
         return m.toBuilder().setGraph(g).addMetadataProps(StringStringEntryProto.newBuilder().setKey(SHA_KEY)
                 .setValue(sha)).build().toByteArray();
-    }
-
-    private static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new BitSweepException("model file " + file + " not found");
-        } catch (IOException e) {
-            throw new BitSweepException("cannot read model file " + file + ": " + e.getMessage(), e);
-        }
     }
 
     private ModelProto parse(byte[] bytes) {

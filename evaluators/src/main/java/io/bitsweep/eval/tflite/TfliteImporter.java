@@ -4,6 +4,7 @@ import static io.bitsweep.eval.tflite.TfliteSchema.*;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.io.ModelFileBytes;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
@@ -13,12 +14,9 @@ import io.bitsweep.eval.model.OpType;
 import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.QuantParams;
 import io.bitsweep.eval.model.Tensor;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,14 +43,7 @@ public final class TfliteImporter {
 
     /** Imports a .tflite file. */
     public static Model load(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new BitSweepException("model file " + file + " not found");
-        } catch (IOException e) {
-            throw new BitSweepException("cannot read model file " + file + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = ModelFileBytes.read(file);
         return read(bytes, file.toString());
     }
 

@@ -1,7 +1,6 @@
 package io.bitsweep.eval.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.GeneratedModels;
 import io.bitsweep.eval.assets.Assets;
@@ -58,24 +57,11 @@ class OnnxFloatVsOnnxRuntimeTest {
                 engine.predict(samples.get(s), ours);
                 ort.predict(samples.get(s), ref);
                 if (s < inputs.shape()[0]) { // ONNX Runtime 1.23 (Java) against 1.30 (the generator's Python)
-                    float[] py = GeneratedModels.row(reference, s);
-                    double top = 0;
-                    for (float v : py) {
-                        top = Math.max(top, Math.abs(v));
-                    }
-                    for (int i = 0; i < ref.length; i++) {
-                        assertEquals(py[i], ref[i], 1e-4 * top, "ONNX Runtime Java against Python, output " + i);
-                    }
+                    GeneratedModels.assertCloseToReference(ref, GeneratedModels.row(reference, s), 1e-4,
+                            name + " sample " + s + ": ONNX Runtime Java against Python");
                 }
-                double largest = 0;
-                double diff = 0;
-                for (int i = 0; i < ref.length; i++) {
-                    largest = Math.max(largest, Math.abs(ref[i]));
-                    diff = Math.max(diff, Math.abs(ours[i] - ref[i]));
-                }
-                worst = Math.max(worst, diff / largest);
-                assertTrue(diff <= 1e-4 * largest, name + " sample " + s + ": max |ours - ONNX Runtime| = " + diff
-                        + ", largest output " + largest);
+                worst = Math.max(worst, GeneratedModels.assertCloseToReference(ours, ref, 1e-4,
+                        name + " sample " + s + " against ONNX Runtime"));
             }
             System.out.printf("%s: %d samples, worst difference %.3g of the largest output%n", name, samples.size(),
                     worst);

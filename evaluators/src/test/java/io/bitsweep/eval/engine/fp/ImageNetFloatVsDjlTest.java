@@ -1,7 +1,5 @@
 package io.bitsweep.eval.engine.fp;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.bitsweep.eval.GeneratedModels;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
@@ -55,15 +53,8 @@ class ImageNetFloatVsDjlTest {
             for (int s = 0; s < samples.size(); s++) {
                 engine.predict(samples.get(s), ours);
                 djl.predict(samples.get(s), ref);
-                double largest = 0;
-                double diff = 0;
-                for (int i = 0; i < ref.length; i++) {
-                    largest = Math.max(largest, Math.abs(ref[i]));
-                    diff = Math.max(diff, Math.abs(ours[i] - ref[i]));
-                }
-                worst = Math.max(worst, diff / largest);
-                assertTrue(diff <= 1e-4 * largest, name + " sample " + s + ": max |ours - DJL| = " + diff
-                        + ", largest output " + largest);
+                worst = Math.max(worst, GeneratedModels.assertCloseToReference(ours, ref, 1e-4,
+                        name + " sample " + s + " against DJL"));
             }
             System.out.printf("%s: %d samples, worst difference %.3g of the largest output%n", name, samples.size(),
                     worst);
