@@ -84,10 +84,10 @@ final class ConstantFolder {
 
     /** ONNX Reshape's target shape: 0 copies the input dimension, one -1 takes the rest. */
     static int[] reshape(int[] in, long[] shape) {
-        int total = Arrays.stream(in).reduce(1, (a, b) -> a * b);
+        long total = Arrays.stream(in).asLongStream().reduce(1, (a, b) -> a * b); // the dims of a tensor we hold
         int[] out = new int[shape.length];
         int unknown = -1;
-        int known = 1;
+        long known = 1;
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] == -1) {
                 if (unknown >= 0) {
@@ -96,14 +96,20 @@ final class ConstantFolder {
                 unknown = i;
                 continue;
             }
-            out[i] = shape[i] == 0 && i < in.length ? in[i] : Math.toIntExact(shape[i]);
-            known *= out[i];
+            long d = shape[i] == 0 && i < in.length ? in[i] : shape[i];
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("Reshape to " + Arrays.toString(shape) + " has dimension "
+                        + shape[i] + " (allowed: -1, 0, or 1.." + Integer.MAX_VALUE + ")");
+            }
+            out[i] = (int) d;
+            // Past the element count the product can only mismatch; stopping there keeps it from overflowing.
+            known = known > total ? known : known * d;
         }
         if (unknown >= 0) {
             if (known == 0 || total % known != 0) {
                 throw new IllegalArgumentException("Reshape of " + Arrays.toString(in) + " to " + Arrays.toString(shape));
             }
-            out[unknown] = total / known;
+            out[unknown] = (int) (total / known);
         } else if (known != total) {
             throw new IllegalArgumentException("Reshape of " + Arrays.toString(in) + " to " + Arrays.toString(shape));
         }

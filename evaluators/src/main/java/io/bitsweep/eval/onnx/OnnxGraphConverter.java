@@ -1,6 +1,7 @@
 package io.bitsweep.eval.onnx;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.DType;
@@ -101,7 +102,7 @@ final class OnnxGraphConverter {
         String outName = graph.getOutput(0).getName();
         Value out = values.get(outName);
         if (out == null) {
-            throw error("graph output '" + outName + "' is " + (constants.containsKey(outName)
+            throw error("graph output " + InputText.quote(outName) + " is " + (constants.containsKey(outName)
                     ? "a constant (supported: computed from the input)" : "produced by no node"));
         }
         List<Op> named = new ArrayList<>();
@@ -118,8 +119,14 @@ final class OnnxGraphConverter {
         String op = node.getOpType();
         String domain = node.getDomain();
         if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-            throw error("uses unsupported op " + domain + "." + op + " (node '" + node.getName() + "'; supported: "
+            throw error("uses unsupported op " + InputText.oneLine(domain + "." + op) + " (node "
+                    + InputText.quote(node.getName()) + "; supported: "
                     + "the ai.onnx domain's " + String.join(", ", SUPPORTED) + ")");
+        }
+        if (node.getOutputCount() == 0 || node.getOutput(0).isEmpty()) {
+            throw error("node " + InputText.quote(node.getName()) + " (" + InputText.oneLine(op) + ") has no output "
+                    + "(supported: nodes whose first "
+                    + "output is named)");
         }
         NodeAttributes a = new NodeAttributes(node);
         if (op.equals("Constant")) {
@@ -162,7 +169,8 @@ final class OnnxGraphConverter {
             case "Pad" -> pad(a);
             case "Concat" -> concat(a);
             case "Softmax" -> softmax(a);
-            default -> throw error("uses unsupported op " + op + " (node '" + node.getName() + "'; supported: "
+            default -> throw error("uses unsupported op " + InputText.oneLine(op) + " (node "
+                    + InputText.quote(node.getName()) + "; supported: "
                     + String.join(", ", SUPPORTED) + ")");
         }
     }
@@ -363,7 +371,8 @@ final class OnnxGraphConverter {
         PendingOp p = fusableProducer(x);
         OpOptions fused = p == null ? null : withActivation(p.options, act);
         if (fused == null) {
-            throw nodeError("follows an op it cannot be fused into (supported: " + node.getOpType() + " after Conv, "
+            throw nodeError("follows an op it cannot be fused into (supported: " + InputText.oneLine(node.getOpType())
+                    + " after Conv, "
                     + "Gemm, MatMul, Add, Mul or a pool whose output nothing else reads)");
         }
         p.options = fused;
@@ -415,8 +424,8 @@ final class OnnxGraphConverter {
     }
 
     private void binary(String op) {
-        String an = node.getInput(0);
-        String bn = node.getInput(1);
+        String an = inputName(0);
+        String bn = inputName(1);
         Value a = values.get(an);
         Value b = values.get(bn);
         if (a == null && b == null) {
@@ -460,7 +469,8 @@ final class OnnxGraphConverter {
         Value x = value(0);
         int[] axes = a.getInts("axes");
         if (axes == null && node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
-            axes = Arrays.stream(constantInput(1, "axes").asLongs()).mapToInt(Math::toIntExact).toArray();
+            axes = Arrays.stream(constantInput(1, "axes").asLongs())
+                    .mapToInt(ax -> (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, ax))).toArray();
         }
         int rank = x.shape().length;
         if (axes == null || axes.length == 0) {
@@ -476,9 +486,9 @@ final class OnnxGraphConverter {
             throw nodeError("reduces a tensor flattened from NCHW (supported: rank-4 or unflattened inputs)");
         }
         int[] out = Shapes.reduce(x.shape(), axes, keepDims);
-        int[] irAxes = rank == 4 ? Arrays.stream(axes).map(ax -> NHWC_AXIS[ax]).sorted().toArray() : axes;
-        int[] irOut = Shapes.reduce(irShape(x.shape()), irAxes, keepDims);
-        if (out == null || !Arrays.equals(irOut, irShape(out))) {
+        int[] irAxes = out == null || rank != 4 ? axes
+                : Arrays.stream(axes).map(ax -> NHWC_AXIS[ax]).sorted().toArray();
+        if (out == null || !Arrays.equals(Shapes.reduce(irShape(x.shape()), irAxes, keepDims), irShape(out))) {
             throw nodeError("reduces axes " + Arrays.toString(axes) + " of " + Arrays.toString(x.shape())
                     + (out == null ? "" : " into an order NHWC cannot keep") + " (supported: height and width, "
                     + "or with keepdims)");
@@ -679,7 +689,7 @@ final class OnnxGraphConverter {
     /** The op that produced x, if x is read by this node only and the op has no fused activation yet. */
     private PendingOp fusableProducer(Value x) {
         PendingOp p = producers.get(x.tensor());
-        boolean single = readers.getOrDefault(node.getInput(0), 0) == 1;
+        boolean single = readers.getOrDefault(inputName(0), 0) == 1;
         return p != null && single && p.options.activation() == Activation.NONE ? p : null;
     }
 
@@ -702,6 +712,10 @@ final class OnnxGraphConverter {
     }
 
     private void addOp(OpType type, int[] inputs, int[] onnxOut, int[] chw, OpOptions options) {
+        if (onnxOut.length == 0 || onnxOut[0] != 1) {
+            // e.g. a constant operand with a batch dimension broadcasting the one sample into several
+            throw nodeError("computes shape " + Arrays.toString(onnxOut) + " (supported: batch 1)");
+        }
         int out = newActivation(node.getOutput(0), onnxOut);
         PendingOp p = new PendingOp(type, inputs, out, options);
         ops.add(p);
@@ -807,13 +821,22 @@ final class OnnxGraphConverter {
         constants.put(node.getOutput(output), c);
     }
 
+    /** The node's input {@code i}, or "" if it has none there (an omitted optional input is "" in ONNX too). */
+    private String inputName(int i) {
+        return i < node.getInputCount() ? node.getInput(i) : "";
+    }
+
     private Value value(int i) {
-        String name = node.getInput(i);
+        String name = inputName(i);
+        if (name.isEmpty()) {
+            throw nodeError("has no input " + i + " (supported: the op's inputs as ONNX defines them)");
+        }
         Value v = values.get(name);
         if (v == null) {
             throw nodeError(constants.containsKey(name)
-                    ? "has a constant input '" + name + "' where it needs an activation"
-                    : "reads '" + name + "', which no earlier node produces (graph not in topological order?)");
+                    ? "has a constant input " + InputText.quote(name) + " where it needs an activation"
+                    : "reads " + InputText.quote(name) + ", which no earlier node produces (graph not in topological "
+                    + "order?)");
         }
         return v;
     }
@@ -827,10 +850,11 @@ final class OnnxGraphConverter {
     }
 
     private ConstTensor constantInput(int i, String what) {
-        String name = i < node.getInputCount() ? node.getInput(i) : "";
+        String name = inputName(i);
         ConstTensor c = constants.get(name);
         if (c == null) {
-            throw nodeError("has " + (name.isEmpty() ? "no " + what : "a computed " + what + " '" + name + "'")
+            throw nodeError("has " + (name.isEmpty() ? "no " + what
+                    : "a computed " + what + " " + InputText.quote(name))
                     + " (supported: a constant " + what + ")");
         }
         return c;
@@ -838,12 +862,12 @@ final class OnnxGraphConverter {
 
     private String describe(String name) {
         Value v = values.get(name);
-        return v != null ? Arrays.toString(v.shape()) : "constant " + name;
+        return v != null ? Arrays.toString(v.shape()) : "constant " + InputText.quote(name);
     }
 
     private BitSweepException nodeError(String what) {
-        return error("node '" + (node.getName().isEmpty() ? node.getOutput(0) : node.getName()) + "' ("
-                + node.getOpType() + ") " + what);
+        String name = node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+        return error("node " + InputText.quote(name) + " (" + InputText.oneLine(node.getOpType()) + ") " + what);
     }
 
     private BitSweepException error(String what) {

@@ -3,6 +3,7 @@ package io.bitsweep.eval.onnx;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.io.ModelFileBytes;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.onnx.proto.OnnxProto.GraphProto;
@@ -115,7 +116,7 @@ public final class OnnxImporter {
             try {
                 initializers.put(t.getName(), ConstTensor.decode(t, isExternal(t) ? externalData(t, files) : null));
             } catch (IllegalArgumentException e) {
-                throw error("initializer '" + t.getName() + "' " + e.getMessage());
+                throw error("initializer " + InputText.quote(t.getName()) + " " + e.getMessage());
             }
         }
         String sha = m.getMetadataPropsList().stream().filter(p -> p.getKey().equals(SHA_KEY)).findFirst()
@@ -154,7 +155,8 @@ public final class OnnxImporter {
         ValueInfoProto in = inputs.get(0);
         int type = in.getType().getTensorType().getElemType();
         if (type != ConstTensor.FLOAT) {
-            throw error("input '" + in.getName() + "' is " + ConstTensor.typeName(type) + " (supported: float)");
+            throw error("input " + InputText.quote(in.getName()) + " is " + ConstTensor.typeName(type)
+                    + " (supported: float)");
         }
         return in;
     }
@@ -174,15 +176,16 @@ public final class OnnxImporter {
                     : dim.hasDimParam() ? dim.getDimParam() : "?");
         }
         if (shape.length != 4 && shape.length != 2) {
-            throw error("input '" + in.getName() + "' has shape [" + shown + "] (supported: [N,C,H,W] or [N,K])");
+            throw error("input " + InputText.quote(in.getName()) + " has shape [" + InputText.oneLine(shown.toString())
+                    + "] (supported: [N,C,H,W] or [N,K])");
         }
         if (dynamic) {
-            throw error("input '" + in.getName() + "' has a dynamic " + (shape.length == 4 ? "spatial " : "")
-                    + "shape [" + shown + "] (supported: static channels, height and width; a symbolic batch is "
-                    + "taken as 1)");
+            throw error("input " + InputText.quote(in.getName()) + " has a dynamic "
+                    + (shape.length == 4 ? "spatial " : "") + "shape [" + InputText.oneLine(shown.toString())
+                    + "] (supported: static channels, height and width; a symbolic batch is taken as 1)");
         }
         if (shape[0] != 1) {
-            throw error("input '" + in.getName() + "' has batch " + shape[0] + " (supported: 1)");
+            throw error("input " + InputText.quote(in.getName()) + " has batch " + shape[0] + " (supported: 1)");
         }
         return shape;
     }
@@ -204,7 +207,7 @@ public final class OnnxImporter {
                 default -> { }
             }
         }
-        String what = "initializer '" + t.getName() + "'";
+        String what = "initializer " + InputText.quote(t.getName());
         if (location == null) {
             throw error(what + " is external data without a location");
         }
