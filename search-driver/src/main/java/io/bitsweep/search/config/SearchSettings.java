@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
+import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.Kernels;
@@ -105,7 +106,8 @@ public record SearchSettings(
                             choice(c, "quantization.requant", QuantSettings.Requant.class),
                             choice(c, "quantization.fusion", QuantSettings.Fusion.class),
                             choice(c, "quantization.weight-rounding", QuantSettings.WeightRounding.class),
-                            bool(c, "quantization.bias-correction")),
+                            bool(c, "quantization.bias-correction"),
+                            choice(c, "quantization.arithmetic", Arithmetic.class)),
                     new Variation(
                             fraction(c, "variation.crossover-probability", false),
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
@@ -448,7 +450,7 @@ public record SearchSettings(
     /** The enum constant a key names, by its lower-case word (words with '-' for '_'). */
     private static <E extends Enum<E>> E choice(Config c, String key, Class<E> type) {
         String s = c.getString(key);
-        return Choices.lookup(type, s.replace('-', '_')).orElseThrow(() -> new BitSweepException(path(key)
+        return Choices.lookup(type, s).or(() -> Choices.lookup(type, s.replace('-', '_'))).orElseThrow(() -> new BitSweepException(path(key)
                 + ": bad value '" + s + "' (allowed: " + Choices.words(type).replace('_', '-') + ")"));
     }
 
