@@ -51,7 +51,10 @@ public final class Int8FixedPointSoftmax {
         this.exps = new int[rowLength]; // one row's exps, kept between the sum and the outputs
     }
 
-    /** The Q1.30 multiplier of {@code beta * inputScale * 2^26}. */
+    /**
+     * The Q31 mantissa of {@code beta * inputScale * 2^26}, with {@link #inputLeftShift} its exponent: the kernel's
+     * parameters as TFLite's {@code SoftmaxParams} holds them (an exporter writes these).
+     */
     public int inputMultiplier() {
         return inputMultiplier;
     }
