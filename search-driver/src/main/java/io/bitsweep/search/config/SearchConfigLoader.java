@@ -7,10 +7,13 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads a search config file: the file, then {@code --set} overrides and {@code --seed} on top, reference.conf
@@ -18,6 +21,9 @@ import java.util.Map;
  * reference.conf does not list are errors naming the HOCON path, so a typo never silently takes a default.
  */
 public final class SearchConfigLoader {
+    /** A HOCON path under bitsweep.search, as SearchSettings' messages start. */
+    private static final Pattern HOCON_PATH = Pattern.compile(Pattern.quote(SearchSettings.ROOT) + "(\\.[A-Za-z0-9_-]+)*");
+
     private SearchConfigLoader() {}
 
     /**
@@ -34,7 +40,7 @@ public final class SearchConfigLoader {
         try {
             fileConfig = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
-            throw new BitSweepException(file + ": " + e.getMessage(), e);
+            throw new BitSweepException(file + ": " + InputText.oneLine(e.getMessage()), e);
         }
         return load(fileConfig, sets, seed);
     }
@@ -54,10 +60,14 @@ public final class SearchConfigLoader {
             resolved = user.withFallback(reference).resolveWith(ConfigFactory.systemEnvironment()
                     .withFallback(ConfigFactory.systemProperties()));
         } catch (ConfigException e) {
-            throw new BitSweepException(e.getMessage(), e);
+            throw new BitSweepException(InputText.oneLine(e.getMessage()), e);
         }
         rejectUnknownKeys(resolved, reference);
-        return SearchSettings.from(resolved);
+        try {
+            return SearchSettings.from(resolved);
+        } catch (BitSweepException e) {
+            throw withOrigin(e, resolved);
+        }
     }
 
     /** The defaults: every reference.conf on the class path, resolved. */
@@ -76,7 +86,7 @@ public final class SearchConfigLoader {
             return ConfigFactory.parseString(quoteKey(fullKey) + " = " + set.substring(eq + 1),
                     ConfigParseOptions.defaults().setOriginDescription("--set " + set));
         } catch (ConfigException e) {
-            throw new BitSweepException("bad --set '" + set + "': " + e.getMessage(), e);
+            throw new BitSweepException("bad --set " + InputText.quote(set) + ": " + InputText.oneLine(e.getMessage()), e);
         }
     }
 
@@ -117,8 +127,38 @@ public final class SearchConfigLoader {
         }
     }
 
+    /**
+     * SearchSettings' error about a bad value, preceded by where the value was set (the config file and line, or the
+     * --set), as unknown keys are: its message starts with the value's HOCON path, or a path above it.
+     */
+    private static BitSweepException withOrigin(BitSweepException e, Config resolved) {
+        Matcher m = HOCON_PATH.matcher(e.getMessage());
+        if (!m.lookingAt()) {
+            return e;
+        }
+        String path = m.group();
+        while (!resolved.hasPath(path) && path.lastIndexOf('.') > 0) {
+            path = path.substring(0, path.lastIndexOf('.'));
+        }
+        String where = resolved.hasPath(path) ? where(resolved.getValue(path)) : "";
+        // A config parsed from a string (tests, notebooks) has no file to name: "String: 1" would say nothing.
+        return where.isEmpty() || where.startsWith("String") ? e : new BitSweepException(where + e.getMessage(), e);
+    }
+
+    /**
+     * "file: line: " of a value set outside reference.conf, else "". An object merged from the user's file and
+     * reference.conf (splits.calibration with only count set) is named by its part outside reference.conf.
+     */
     private static String where(ConfigValue v) {
         String d = v.origin().description();
-        return d == null || d.contains("reference.conf") ? "" : d + ": ";
+        if (d == null) {
+            return "";
+        }
+        for (String part : d.replaceFirst("^merge of ", "").split(",")) {
+            if (!part.contains("reference.conf") && !part.isBlank()) {
+                return InputText.oneLine(part.strip()) + ": ";
+            }
+        }
+        return "";
     }
 }
