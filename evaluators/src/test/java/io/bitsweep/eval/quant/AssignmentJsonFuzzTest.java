@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.fuzz.FuzzFiles;
 import io.bitsweep.eval.fuzz.ReaderProperty;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * document that loads must be usable: written back ({@link AssignmentJson#write}) it reads as the same assignment.
  */
 class AssignmentJsonFuzzTest {
-    private static final Path FILE = tempFile();
+    private static final Path FILE = FuzzFiles.inputFile("fuzz-assignment", ".json");
 
     static Stream<Arguments> seeds() {
         Map<String, Assignment.Layer> layers = new LinkedHashMap<>();
@@ -58,16 +57,5 @@ class AssignmentJsonFuzzTest {
             String written = AssignmentJson.write(d.assignment(), d.provenance());
             assertEquals(d.assignment(), AssignmentJson.parse(written, "written back"), written);
         }, FILE.toString());
-    }
-
-    /** The file the target writes each input to (the reader under test reads a path). */
-    private static Path tempFile() {
-        try {
-            Path file = Files.createTempFile("fuzz-assignment", ".json");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

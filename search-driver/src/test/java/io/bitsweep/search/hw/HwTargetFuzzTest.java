@@ -1,6 +1,7 @@
 package io.bitsweep.search.hw;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.bitsweep.eval.fuzz.FuzzFiles;
 import io.bitsweep.eval.fuzz.ReaderProperty;
 import io.bitsweep.hwsim.ActivationStats;
 import io.bitsweep.hwsim.HwSimException;
@@ -9,12 +10,10 @@ import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
 import io.bitsweep.hwsim.Workload;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and a BFP layer), or refuses a layer it cannot run with the same one-line error.
  */
 class HwTargetFuzzTest {
-    private static final Path FILE = tempFile();
+    private static final Path FILE = FuzzFiles.inputFile("fuzz-target", ".conf");
     private static final Workload WORKLOAD = new Workload("fuzz", List.of(
             Layer.conv("conv", 8, 8, 3, 3, 3, 8, 8, 8),
             Layer.depthwise("dw", 8, 8, 8, 3, 3, 8, 8).withUniformWeightBits(4).withActivationBits(8, 4),
@@ -40,11 +39,7 @@ class HwTargetFuzzTest {
     /** The shipped targets (conf/hw). */
     static Stream<Arguments> seeds() throws IOException {
         Path repo = Path.of(System.getProperty("bitsweep.repo", "..")).toAbsolutePath().normalize();
-        try (Stream<Path> files = Files.list(repo.resolve("conf/hw"))) {
-            List<Arguments> seeds = files.filter(f -> f.toString().endsWith(".conf")).sorted()
-                    .map(f -> Arguments.of(Named.of(f.getFileName().toString(), read(f)))).toList();
-            return seeds.stream();
-        }
+        return FuzzFiles.seeds(repo.resolve("conf/hw"), ".conf");
     }
 
     @Timeout(10)
@@ -61,25 +56,6 @@ class HwTargetFuzzTest {
                 loaded[0].simulate(WORKLOAD, ActivationStats.NONE, false);
                 loaded[0].simulate(WORKLOAD, ActivationStats.NONE, true);
             });
-        }
-    }
-
-    private static byte[] read(Path f) {
-        try {
-            return Files.readAllBytes(f);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The file the target writes each input to (the reader takes a path). */
-    private static Path tempFile() {
-        try {
-            Path file = Files.createTempFile("fuzz-target", ".conf");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
