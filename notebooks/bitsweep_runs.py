@@ -47,7 +47,7 @@ COMPLETE = "_COMPLETE"
 TABLES = ("population", "evaluations", "archive")
 _GEN_DIR = re.compile(r"gen=(\d{5})")
 # The columns that are large (one JSON document or genome per row); left out unless asked for.
-_HEAVY = ("genome", "assignment")
+_HEAVY = ("genome", "assignment", "correct_positions")
 # Objective key (run.json) -> the column holding its value, and whether users read it "higher is better".
 _OBJECTIVE_COLUMNS = {"accuracy": "quality", "auc": "quality", "weight-bits": "weight_bits", "cycles": "cycles",
                       "energy": "energy_pj"}
@@ -327,6 +327,44 @@ class Run:
             raise RunStoreError(f"{file}: not a hw-sim per-layer CSV (expected the columns "
                                 f"{','.join(LAYER_COST_COLUMNS)} and a last row 'total')")
         return df.iloc[:-1].reset_index(drop=True)
+
+    def sensitivity(self) -> pd.DataFrame:
+        """The run's sensitivity profile (sensitivity.parquet, docs/RUN-STORE.md): per layer and format, the quality and
+        loss with that layer alone at that format (``channel == -1``), and per output channel its quantization error
+        energy (``channel >= 0``); one ``baseline`` row."""
+        file = self.path / "sensitivity.parquet"
+        if not file.is_file():
+            raise MissingDataError(f"{file} is missing: the run was made with profile = off, or by a BitSweep "
+                                   f"without profiles (run `bitsweep profile` to make one)")
+        return pq.read_table(file).to_pandas()
+
+    def sample_evaluations(self) -> pd.DataFrame:
+        """Per complete generation: candidates evaluated (reused ones left out), candidate x sample inferences run,
+        those a full evaluation of every one would have run, and how many racing stopped early (docs/SEARCH.md
+        "Pareto racing"). Generation -1 is the sensitivity profile (its probes x the samples each scored), when the
+        run has one."""
+        n = len(self.splits()["evaluation"]["order"])
+        rows = []
+        if (self.path / "sensitivity.parquet").is_file():
+            sens = self.sensitivity()
+            probes = sens[(sens.channel == -1) & ((sens.format_index > 0) | (sens.kind == "baseline"))]
+            done = int(probes.samples.sum())
+            rows.append({"generation": -1, "candidates": len(probes), "sample_evaluations": done,
+                         "without_racing": done, "stopped_early": 0})
+        for g in self.generations:
+            e = self.table("evaluations", g)
+            fresh = e[~e.reused]
+            rows.append({"generation": g, "candidates": len(fresh), "sample_evaluations": int(fresh.samples.sum()),
+                         "without_racing": len(fresh) * n,
+                         "stopped_early": int((~fresh.complete).sum()) if "complete" in fresh else 0})
+        return pd.DataFrame(rows)
+
+    def splits(self) -> dict:
+        """The run's calibration ids and evaluation order (splits.json, docs/RUN-STORE.md)."""
+        file = self.path / "splits.json"
+        if not file.is_file():
+            raise MissingDataError(f"{file} is missing (a run made before searches recorded their samples)")
+        return json.loads(file.read_text())
 
     def _why_no_layer_costs(self, point_id: str) -> str:
         if not self.finished:

@@ -19,7 +19,7 @@ rm -rf "$OUT" && mkdir -p "$OUT" && touch "$OUT/$MARK"
 cd "$ROOT"
 budget=(--set hw.target=bfp-16x16-os --set constraints.memory-budget=none
         --set "population=${BITSWEEP_NB_POPULATION:-8}" --set "generations=${BITSWEEP_NB_GENERATIONS:-3}"
-        --set "splits.evaluation.count=${BITSWEEP_NB_SAMPLES:-100}" --no-progress)
+        --set "splits.evaluation.samples=${BITSWEEP_NB_SAMPLES:-100}" --no-progress)
 search() {
   local name=$1; shift
   echo "make_cli_runs: $name"

@@ -295,3 +295,35 @@ def test_bits_per_element(spec, bits):
 
 def test_bits_per_element_of_an_unknown_spec_is_nan():
     assert math.isnan(br.bits_per_element("posit8"))
+
+
+@pytest.mark.parametrize("name", ("ic-channel-wise", "ic-layer-wise"))
+def test_sensitivity_profile_has_a_row_per_layer_and_format(cli_runs_dir, name):
+    run = load(cli_runs_dir / name)
+    sens = run.sensitivity()
+    assert (sens.kind == "baseline").sum() == 1
+    layers = sens[(sens.kind == "weights") & (sens.channel == -1)]
+    assert set(layers.format) == {"int8", "int4", "int2", "pruned"}, set(layers.format)
+    base = layers[layers.format_index == 0]
+    assert (base.delta_loss == 0).all() and (base.samples == sens[sens.kind == "baseline"].samples.iloc[0]).all()
+    channels = sens[sens.channel >= 0]
+    assert len(channels) > 0 and (channels.error_energy >= 0).all()
+    splits = run.splits()
+    assert splits["schema"] == "bitsweep.splits/1"
+    assert not set(splits["calibration"]["ids"]) & set(splits["evaluation"]["order"])
+
+
+def test_sensitivity_of_a_run_without_a_profile_says_why(runs_dir, copy_of):
+    run = load(copy_of(runs_dir / "channel-wise"))
+    (run.path / "sensitivity.parquet").unlink(missing_ok=True)
+    with pytest.raises(br.MissingDataError, match="profile = off"):
+        run.sensitivity()
+
+
+def test_sample_evaluations_count_the_profile_and_what_racing_saved(cli_runs_dir):
+    run = load(cli_runs_dir / "ic-channel-wise")
+    ev = run.sample_evaluations()
+    assert ev.generation.iloc[0] == -1 and ev.sample_evaluations.iloc[0] > 0
+    gens = ev[ev.generation >= 0]
+    assert (gens.sample_evaluations <= gens.without_racing).all()
+    assert (gens.candidates > 0).all()

@@ -4,9 +4,20 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.config.RacingSettings;
+import io.bitsweep.search.loop.CandidateScoring;
+import io.bitsweep.search.loop.ExhaustiveScoring;
+import io.bitsweep.search.loop.ParetoRacing;
+import io.bitsweep.search.solver.SolverSeeds;
+import io.bitsweep.search.profile.SensitivityProfiler;
+import io.bitsweep.search.sensitivity.SensitivityProfile;
+import io.bitsweep.search.splits.SampleSplits;
+import io.bitsweep.search.store.SplitsFile;
+import java.util.Locale;
 import io.bitsweep.search.loop.Constraints;
 import io.bitsweep.search.loop.FitnessFunction;
 import io.bitsweep.search.loop.GenerationLoop;
+import io.bitsweep.search.loop.GenerationSummary;
 import io.bitsweep.search.loop.LocalPopulationEvaluator;
 import io.bitsweep.search.loop.LoopState;
 import io.bitsweep.search.loop.PopulationEvaluator;
@@ -37,6 +48,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -69,6 +81,35 @@ public final class SearchJob {
     private SearchJob() {}
 
     public static Result run(SearchSettings settings, Options options, SearchListener listener) {
+        return execute(settings, options, listener, false, run -> search(run, listener));
+    }
+
+    /**
+     * {@code bitsweep profile}: the sensitivity profile alone, into a run directory (run.json, splits.json,
+     * sensitivity.parquet) that {@code bitsweep search --resume} continues from without profiling again.
+     */
+    public static Profiled profile(SearchSettings settings, Options options, SearchListener listener) {
+        return execute(settings, options, listener, true, Prepared::profiled);
+    }
+
+    /**
+     * Everything a search needs once its problem, run directory and evaluator are open and its profile is there.
+     *
+     * @param last     the last complete generation of a resumed run, -1 for a new one
+     * @param profiled the sensitivity profile, or null (profile = off, or a resumed run past generation 0)
+     */
+    private record Prepared(SearchSettings settings, RunStore store, SearchProblem problem, SearchSpace space,
+                            GenomeCodec codec, List<InitialPopulation.Seeded> seeds, CostModel costModel,
+                            boolean racing, CostModel.Costs int8, Fronts fronts, long memoryBudget,
+                            FitnessFunction fitness, String qualityMetric, Provenance provenance,
+                            PopulationEvaluator evaluator, int last, Profiled profiled) {}
+
+    /**
+     * Opens the problem, the run directory and the evaluator, profiles (always with {@code profileAlways}, else for
+     * a run that has not done generation 0), then hands everything to {@code then}, and closes it all.
+     */
+    private static <T> T execute(SearchSettings settings, Options options, SearchListener listener,
+                                 boolean profileAlways, Function<Prepared, T> then) {
         ProblemFactory factory = factory(settings.evaluator());
         RunStore store = RunStore.at(options.out(), new Configuration());
         boolean hasRun = store.exists(RunStore.RUN_JSON);
@@ -79,7 +120,11 @@ public final class SearchJob {
         if (options.resume() && !hasRun && store.existsNonEmpty()) {
             throw new BitSweepException("cannot resume " + options.out() + ": it has no run.json (not a BitSweep run)");
         }
-        try (SearchProblem problem = factory.open(settings)) {
+        if (settings.solver().enabled() && !settings.profile().enabled()) {
+            throw new BitSweepException(SearchSettings.ROOT + ".solver: on needs the sensitivity profile, its loss "
+                    + "model (set profile = on, or solver = off)");
+        }
+        try (SearchProblem problem = factory.open(settings, storedSplits(store, hasRun, options.out()))) {
             if (hasRun) {
                 RunManifest.checkResumable(store.readText(RunStore.RUN_JSON), options.out(), settings,
                         problem.modelSha256(), problem.dataSha256());
@@ -89,6 +134,7 @@ public final class SearchJob {
             GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
             List<InitialPopulation.Seeded> seeds = seeds(settings, codec); // refused before the run directory exists
             CostModel costModel = problem.costModel(space);
+            boolean racing = racing(settings, problem, costModel);
             CostModel.Costs int8 = costModel.costs(space.uniform(INT8, INT8), new long[0]);
             Fronts fronts = new Fronts(scales(settings.objectives(), int8), settings.hypervolumeReference());
             long memoryBudget = memoryBudget(settings, problem);
@@ -103,24 +149,17 @@ public final class SearchJob {
                 if (!hasRun) {
                     store.writeText(RunStore.RUN_JSON, RunManifest.create(settings, problem.modelSha256(),
                             problem.dataSha256(), sparkVersion));
+                    store.writeText(SplitsFile.NAME, SplitsFile.write(problem.splits(), problem.sampleLabels()));
                 }
                 Provenance provenance = RunManifest.provenance(store.readText(RunStore.RUN_JSON), store.location(),
                         sparkVersion);
                 try (PopulationEvaluator evaluator = evaluator(session, problem, space, settings.shards())) {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
-                    LoopState start = last < 0 ? LoopState.initial()
-                            : RunRestorer.restore(store, last, space, fronts, settings.objectives());
-                    SearchListener recording =
-                            new RunRecorder(store, codec, fronts, settings.objectives(), qualityMetric, provenance);
-                    GenerationLoop loop = new GenerationLoop(settings, space, fronts, fitness, evaluator, seeds, start,
-                            qualityMetric, reportBudgets(int8, memoryBudget), SearchListener.both(recording, listener));
-                    if (last >= 0) {
-                        listener.resumed(last);
-                    }
-                    LoopState end = loop.runAll();
-                    new FrontReport(store, codec, qualityMetric, p -> layerCostsCsv(costModel, p), provenance)
-                            .write(end.archive().points());
-                    return new Result(end.archive(), end.hypervolumes(), store);
+                    Profiled profiled = settings.profile().enabled() && (last < 0 || profileAlways)
+                            ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;
+                    return then.apply(new Prepared(settings, store, problem, space, codec, seeds, costModel, racing,
+                            int8, fronts, memoryBudget, fitness, qualityMetric, provenance, evaluator, last,
+                            profiled));
                 }
             } finally {
                 if (session != null && options.session() == null) {
@@ -128,6 +167,89 @@ public final class SearchJob {
                 }
             }
         }
+    }
+
+    /** The generation loop from generation 0 (with the solver's seeds) or after a resumed run's last generation. */
+    private static Result search(Prepared run, SearchListener listener) {
+        SearchSettings settings = run.settings();
+        List<InitialPopulation.Seeded> solverSeeds = settings.solver().enabled() && run.last() < 0
+                ? SolverSeeds.solve(run.space(), run.profiled().profile(), run.costModel(), settings) : List.of();
+        LoopState start = run.last() < 0 ? LoopState.initial()
+                : RunRestorer.restore(run.store(), run.last(), run.space(), run.fronts(), settings.objectives());
+        SearchListener recording = new RunRecorder(run.store(), run.codec(), run.fronts(), settings.objectives(),
+                run.qualityMetric(), run.provenance());
+        int evaluationSize = run.problem().splits().evaluationSize();
+        CandidateScoring scoring = run.racing()
+                ? new ParetoRacing(run.evaluator(), run.fitness(), settings.objectives(),
+                        ParetoRacing.stageEnds(settings.racing().stages(), evaluationSize),
+                        ParetoRacing.quantile(settings.racing().confidence()))
+                : new ExhaustiveScoring(run.evaluator(), run.fitness(), evaluationSize);
+        GenerationSummary.Context context = new GenerationSummary.Context(run.qualityMetric(),
+                reportBudgets(run.int8(), run.memoryBudget()), run.racing(),
+                run.profiled() == null ? 0 : run.profiled().seconds());
+        GenerationLoop loop = new GenerationLoop(settings, run.space(), run.fronts(), scoring, run.seeds(),
+                solverSeeds, start, context, SearchListener.both(recording, listener));
+        if (run.last() >= 0) {
+            listener.resumed(run.last());
+        }
+        LoopState end = loop.runAll();
+        CostModel costModel = run.costModel();
+        new FrontReport(run.store(), run.codec(), run.qualityMetric(), p -> layerCostsCsv(costModel, p),
+                run.provenance()).write(end.archive().points());
+        return new Result(end.archive(), end.hypervolumes(), run.store());
+    }
+
+    /** A profile, the space it describes, and the wall time it took (0 when it was read back from the run store). */
+    public record Profiled(SensitivityProfile profile, SearchSpace space, double seconds) {}
+
+    /** The run store's profile if it has one (a resumed run, or one `bitsweep profile` made), else a new one. */
+    private static Profiled profile(SearchSettings settings, RunStore store, SearchSpace space, SearchProblem problem,
+                                    PopulationEvaluator evaluator, Provenance provenance, SearchListener listener) {
+        if (store.exists(RunStore.SENSITIVITY)) {
+            SensitivityProfile p = store.readSensitivity(space);
+            listener.profileFinished("profile: read from " + store.locationOf(RunStore.SENSITIVITY) + " ("
+                    + p.baseline().samples() + " samples per probe)");
+            return new Profiled(p, space, 0);
+        }
+        long t0 = System.nanoTime();
+        SensitivityProfile p = SensitivityProfiler.run(space, problem, evaluator, settings.profile().samples(),
+                listener);
+        store.writeSensitivity(p, space, provenance.parquetMetadata());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        listener.profileFinished(String.format(Locale.ROOT, "profile: %d probes x %d samples in %.1f s -> %s",
+                SensitivityProfiler.probes(space).size(), p.baseline().samples(), seconds, RunStore.SENSITIVITY));
+        return new Profiled(p, space, seconds);
+    }
+
+    /**
+     * Whether candidates are raced: {@code auto} races when the metric is accuracy and costs are known before
+     * inference; {@code on} insists, and is an error where racing cannot work.
+     */
+    private static boolean racing(SearchSettings settings, SearchProblem problem, CostModel costModel) {
+        RacingSettings.Mode mode = settings.racing().mode();
+        String why = problem.usesAuc() ? "this task's metric is AUC, which has no per-sample outcome to race on"
+                : costModel.needsActivationStatistics() ? "the target's costs depend on activation statistics "
+                + "(data-dependent), so they are not known before a candidate is scored" : null;
+        if (mode == RacingSettings.Mode.ON && why != null) {
+            throw new BitSweepException(SearchSettings.ROOT + ".racing: on is not possible here: " + why
+                    + " (allowed: auto, off)");
+        }
+        return mode == RacingSettings.Mode.ON || mode == RacingSettings.Mode.AUTO && why == null;
+    }
+
+    /**
+     * The splits a resumed run recorded, reused as they are; a run made before splits.json existed chose its samples
+     * by offset/count and cannot be resumed with this version.
+     */
+    private static Optional<SampleSplits> storedSplits(RunStore store, boolean hasRun, String out) {
+        if (!hasRun) {
+            return Optional.empty();
+        }
+        if (!store.exists(SplitsFile.NAME)) {
+            throw new BitSweepException("cannot resume " + out + ": it has no " + SplitsFile.NAME + " (it was made "
+                    + "before searches recorded their samples); start a new run");
+        }
+        return Optional.of(SplitsFile.read(store.readText(SplitsFile.NAME), out + "/" + SplitsFile.NAME));
     }
 
     /**

@@ -60,7 +60,7 @@ class BoundedMemorySearchTest {
                 "--config", repo().resolve("conf/search/ic-resnet8-mpic.conf").toString(),
                 "--set", "data=\"" + shards + "\"", "--set", "runner=local", "--seed", "3",
                 "--set", "population=4", "--set", "generations=2", "--set", "shards=2",
-                "--set", "splits.calibration.count=8",
+                "--set", "splits.calibration.count=8", "--set", "splits.calibration.samples=8",
                 // Rounding to nearest with mse scales, as the shipped config did before GPTQ: this test is about the
                 // data streaming through a small heap. GPTQ's per-model tables (input second moments, the table of
                 // rounded rows) do not fit 48 MiB with ResNet-8 (measured: OutOfMemoryError); docs/RELIABILITY.md.

@@ -3,6 +3,7 @@ package io.bitsweep.search;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.SearchListener;
@@ -19,13 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The same seed gives the same archive, row for row and byte for byte (every data page; the footers differ only in
  * the writing run's id), whatever the number of executor threads or the number of shards the data is cut into, and
- * whether Spark or the local runner scores the candidates; another seed gives another search.
+ * whether Spark or the local runner scores the candidates, with Pareto racing on (its default); another seed gives
+ * another search.
  */
 class SearchDeterminismTest {
-    static void runOn(String master, Path out, SearchSettings s) {
+    static SearchJob.Result runOn(String master, Path out, SearchSettings s) {
         SparkSession spark = SparkSessions.create(master, List.of(), false);
         try {
-            SearchJob.run(s, new SearchJob.Options(out.toString(), false, null, false, spark), SearchListener.NONE);
+            return SearchJob.run(s, new SearchJob.Options(out.toString(), false, null, false, spark),
+                    SearchListener.NONE);
         } finally {
             spark.stop();
         }
@@ -33,7 +36,11 @@ class SearchDeterminismTest {
 
     @Test
     void sameSeedSameArchiveOnAnyExecutorsAndPartitioning(@TempDir Path dir) throws Exception {
-        runOn("local[2]", dir.resolve("a"), SearchJobTest.settings("shards=3"));
+        SearchJob.Result a = runOn("local[2]", dir.resolve("a"), SearchJobTest.settings("shards=3"));
+        // The defaults race (racing = auto): the runs compared below stopped candidates at different stages, whose
+        // sample ranges fall differently on 3 and 5 shards.
+        assertTrue(RacingSearchTest.evaluations(a.store(), 4).stream()
+                .anyMatch(x -> !x.reused() && !x.fitness().complete()), "racing stopped no candidate");
         runOn("local[1]", dir.resolve("b"), SearchJobTest.settings("shards=3"));
         runOn("local[2]", dir.resolve("c"), SearchJobTest.settings("shards=5"));
         runOn("local[2]", dir.resolve("d"), SearchJobTest.settings("shards=3", "seed=8"));

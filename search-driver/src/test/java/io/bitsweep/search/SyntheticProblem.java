@@ -4,14 +4,19 @@ import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.problem.ProblemFactory;
+import io.bitsweep.search.problem.SampleRange;
 import io.bitsweep.search.problem.SearchProblem;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
+import io.bitsweep.search.splits.SampleSplits;
+import io.bitsweep.search.splits.SplitSelection;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -32,10 +37,17 @@ public final class SyntheticProblem implements SearchProblem {
 
     private final int samples;
     private final SearchSpace space;
+    private final SampleSplits splits;
 
-    SyntheticProblem(SearchSettings settings) {
+    SyntheticProblem(SearchSettings settings, Optional<SampleSplits> stored) {
         this.samples = Integer.parseInt(settings.data().replace("synthetic:", ""));
         this.space = SearchSpace.of(settings, LAYERS);
+        this.splits = stored.orElseGet(() -> SplitSelection.select(settings.splits(), labels(samples), "synthetic"));
+    }
+
+    /** Two classes, alternating: the splits need classes; the difficulty, not the class, decides a prediction. */
+    static int[] labels(int samples) {
+        return IntStream.range(0, samples).map(i -> i % 2).toArray();
     }
 
     public static final class Factory implements ProblemFactory {
@@ -45,8 +57,8 @@ public final class SyntheticProblem implements SearchProblem {
         }
 
         @Override
-        public SearchProblem open(SearchSettings settings) {
-            return new SyntheticProblem(settings);
+        public SearchProblem open(SearchSettings settings, Optional<SampleSplits> storedSplits) {
+            return new SyntheticProblem(settings, storedSplits);
         }
     }
 
@@ -76,16 +88,22 @@ public final class SyntheticProblem implements SearchProblem {
     }
 
     @Override
-    public double floatQuality() {
-        return correctFraction(1.0);
+    public SampleSplits splits() {
+        return splits;
     }
 
-    private double correctFraction(double fidelity) {
+    @Override
+    public int[] sampleLabels() {
+        return labels(samples);
+    }
+
+    @Override
+    public double floatQuality() {
         int c = 0;
-        for (int i = 0; i < samples; i++) {
-            c += difficulty(i) < fidelity ? 1 : 0;
+        for (int id : splits.evaluationOrder()) {
+            c += difficulty(id) < 1.0 ? 1 : 0;
         }
-        return (double) c / samples;
+        return (double) c / splits.evaluationSize();
     }
 
     @Override
@@ -100,7 +118,7 @@ public final class SyntheticProblem implements SearchProblem {
 
     @Override
     public ShardScorer<?> scorer(SearchSpace space) {
-        return new Scorer(space, samples);
+        return new Scorer(space, splits.evaluationOrder());
     }
 
     @Override
@@ -127,39 +145,49 @@ public final class SyntheticProblem implements SearchProblem {
         return ((z >>> 11) & ((1L << 53) - 1)) / (double) (1L << 53) * 1.15;
     }
 
-    /** The shard: the ids of its samples. */
-    record Shard(int[] ids) {}
+    /** The shard: its evaluation positions (ascending) and their sample ids. */
+    record Shard(int[] positions, int[] ids) {}
 
     static final class Scorer implements ShardScorer<Shard> {
         private final SearchSpace space;
-        private final int samples;
+        private final int[] order;
 
-        Scorer(SearchSpace space, int samples) {
+        Scorer(SearchSpace space, int[] order) {
             this.space = space;
-            this.samples = samples;
+            this.order = order;
         }
 
         @Override
         public Shard loadShard(int shard, int shardCount) {
-            int from = (int) ((long) samples * shard / shardCount);
-            int to = (int) ((long) samples * (shard + 1) / shardCount);
-            return new Shard(IntStream.range(from, to).toArray());
+            int[] positions = SampleSplits.shardPositions(shard, shardCount, order.length);
+            return new Shard(positions, Arrays.stream(positions).map(p -> order[p]).toArray());
         }
 
         @Override
-        public CandidateTally[] score(byte[] model, Shard shard, Genome[] population, Runnable candidateDone) {
+        public CandidateTally[] score(byte[] model, Shard shard, Genome[] population, SampleRange range,
+                                     Runnable candidateDone) {
             CandidateTally[] out = new CandidateTally[population.length];
             for (int i = 0; i < population.length; i++) {
                 double fidelity = fidelity(population[i]);
                 long correct = 0;
                 long loss = 0;
-                for (int id : shard.ids()) {
-                    double d = difficulty(id);
-                    correct += d < fidelity ? 1 : 0;
+                long n = 0;
+                long[] correctAt = new long[(order.length + 63) / 64];
+                for (int k = 0; k < shard.ids().length; k++) {
+                    int p = shard.positions()[k];
+                    if (p < range.from() || p >= range.to()) {
+                        continue;
+                    }
+                    double d = difficulty(shard.ids()[k]);
+                    n++;
+                    if (d < fidelity) {
+                        correct++;
+                        correctAt[p >> 6] |= 1L << p;
+                    }
                     loss += Math.round(d / fidelity / CandidateTally.LOSS_UNIT);
                 }
-                out[i] = new CandidateTally(i, shard.ids().length, correct, loss, new int[0], new float[0],
-                        new byte[0], new long[] {shard.ids().length});
+                out[i] = new CandidateTally(i, n, correct, loss, new int[0], new float[0], new byte[0],
+                        new long[] {n}).withCorrectAt(correctAt);
                 candidateDone.run();
             }
             return out;

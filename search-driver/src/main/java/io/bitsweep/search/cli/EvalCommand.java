@@ -5,6 +5,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
+import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
@@ -19,12 +20,16 @@ import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.search.splits.SampleSplits;
+import io.bitsweep.search.store.SplitsFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -123,6 +128,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Evaluate from sample N on (default: ${DEFAULT-VALUE}), at most --limit samples.")
     int offset;
 
+    @Option(names = "--splits", paramLabel = "splits.json",
+            description = "Score exactly a search's samples: the evaluation ids of a run's splits.json, calibrated on "
+                    + "its calibration ids (reproduces a front point's archived accuracy with --assignment). Not with "
+                    + "--offset, --limit, --calibration-offset, --calibration-samples or --calibration-data.")
+    Path splits;
+
     @Option(names = "--accumulator-bits", paramLabel = "N", defaultValue = "32",
             description = "Exact engine: accumulator width in bits, 8..32 (default: ${DEFAULT-VALUE}, TFLite's int32); "
                     + "narrower accumulators saturate, and the number of saturations is reported on stderr.")
@@ -165,6 +176,9 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Dataset dataset = Datasets.open(data);
         checkInputMatches(TfliteImporter.load(model).input(), dataset);
+        if (splits != null) {
+            dataset = applySplits(dataset);
+        }
         long start = System.nanoTime();
         Evaluation.Result result;
         long saturations = -1;
@@ -302,6 +316,38 @@ public final class EvalCommand implements Callable<Integer> {
         return new ExactPredictor(q.withOptions(run.applyTo(q.options()).withAccumulatorBits(accumulatorBits)));
     }
 
+    /**
+     * The evaluation samples of --splits as the data set (ascending ids), its calibration samples as the calibration
+     * set; the options that choose samples otherwise are refused next to it.
+     */
+    private Dataset applySplits(Dataset whole) {
+        var parsed = spec.commandLine().getParseResult();
+        for (String o : List.of("--offset", "--limit", "--calibration-offset", "--calibration-samples",
+                "--calibration-data")) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new BitSweepException("--splits fixes which samples are calibrated on and scored: do not "
+                        + "combine it with " + o);
+            }
+        }
+        if (!Files.isRegularFile(splits)) {
+            throw new BitSweepException("--splits " + splits + ": no such file (a run's splits.json)");
+        }
+        SampleSplits s;
+        try {
+            s = SplitsFile.read(Files.readString(splits), splits.toString());
+        } catch (IOException e) {
+            throw new BitSweepException("cannot read --splits " + splits + ": " + e.getMessage(), e);
+        }
+        if (s.dataSize() != whole.size()) {
+            throw new BitSweepException("--splits " + splits + " indexes a data set of " + s.dataSize()
+                    + " samples, but --data " + data + " has " + whole.size());
+        }
+        calibrationSet = new SampleSubset(whole, s.calibration());
+        selectedSplits = s;
+        calibrationSamples = s.calibrationSize();
+        return new SampleSubset(whole, s.evaluationSorted());
+    }
+
     /** The assignment's settings with those given on the command line in their place. */
     private QuantSettings overridden(QuantSettings s) {
         if (fusion != null) {
@@ -331,17 +377,27 @@ public final class EvalCommand implements Callable<Integer> {
      * their overlap with the evaluated ones when both come from the same data set (IC has no separate split).
      */
     private String describe(QuantSettings s, Dataset dataset) {
+        String rounding = String.format(Locale.ROOT, "weights %s-rounded, %s scales, bias correction %s; calibrated "
+                + "(%s) on ", Choices.word(s.weightRounding()), Choices.word(s.weightScales()),
+                s.biasCorrection() ? "on" : "off", Choices.word(s.calibration().method()));
+        if (selectedSplits != null) {
+            Set<Integer> evaluated = Arrays.stream(selectedSplits.evaluationOrder()).boxed().collect(Collectors.toSet());
+            long shared = Arrays.stream(selectedSplits.calibration()).filter(evaluated::contains).count();
+            return rounding + selectedSplits.calibrationSize() + " samples of --splits " + splits + ", "
+                    + (shared == 0 ? "none of them evaluated" : shared + " of them also evaluated");
+        }
         Dataset cal = calibration(dataset);
         int calEnd = Math.min(calibrationOffset + calibrationSamples, cal.size());
         int evalEnd = limit > 0 ? Math.min(dataset.size(), offset + limit) : dataset.size();
         int shared = cal.sha256().equals(dataset.sha256())
                 ? Math.max(0, Math.min(calEnd, evalEnd) - Math.max(calibrationOffset, offset)) : 0;
-        return String.format(Locale.ROOT, "weights %s-rounded, %s scales, bias correction %s; calibrated (%s) on "
-                        + "samples %d..%d of %s, %s", Choices.word(s.weightRounding()), Choices.word(s.weightScales()),
-                s.biasCorrection() ? "on" : "off", Choices.word(s.calibration().method()), calibrationOffset,
-                calEnd - 1, calibrationData != null ? calibrationData : data,
+        return rounding + String.format(Locale.ROOT, "samples %d..%d of %s, %s", calibrationOffset, calEnd - 1,
+                calibrationData != null ? calibrationData : data,
                 shared == 0 ? "none of them evaluated" : shared + " of them also evaluated");
     }
+
+    /** The splits of --splits, or null. */
+    private SampleSplits selectedSplits;
 
     /** What quantization did, reported on stderr (null for a model run as it is). */
     private String quantization;

@@ -2,16 +2,12 @@ package io.bitsweep.search.cli;
 
 import com.typesafe.config.ConfigUtil;
 import io.bitsweep.search.SearchJob;
-import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.GenerationResult;
 import io.bitsweep.search.loop.SearchListener;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +17,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -31,39 +28,21 @@ import picocli.CommandLine.Spec;
         description = "Search per-channel mixed-precision / BFP assignments for the Pareto front of accuracy, "
                 + "weight memory and cycles/energy (NSGA-II on Spark). Writes a resumable run directory.")
 public final class SearchCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Search config (HOCON), e.g. conf/search/ic-resnet8-mpic.conf.")
-    Path config;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
-    String master;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory: a path or a Hadoop FileSystem URI (default: runs/<config>-<time>).")
-    String out;
-
-    @Option(names = "--resume", description = "Continue the run in --out after its last complete generation.")
+    @Option(names = "--resume", description = "Continue the run in --out after its last complete generation "
+            + "(or after `bitsweep profile`).")
     boolean resume;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Replaces bitsweep.search.seed.")
-    Long seed;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a config key (path relative to bitsweep.search), e.g. --set population=32. Repeatable.")
-    List<String> sets = new ArrayList<>();
 
     @Option(names = "--init-from", paramLabel = "RUN|FILE", description = "Warm start: a run directory (its front) or an assignment JSON whose genomes join generation 0; sets bitsweep.search.init-from. Repeatable.")
     List<String> initFrom = new ArrayList<>();
-
-    @Option(names = "--kernels", paramLabel = "auto|java|native", description = "Kernels of the bit-exact engine (sets bitsweep.search.engine.kernels; never changes a result): auto, the native AVX-512 VNNI kernel where it loads, else java; native is an error where it does not load.")
-    String kernels;
 
     @Option(names = "--event-log", paramLabel = "DIR",
             description = "Write Spark's event log into DIR (a path or Hadoop URI, created if missing), so that "
                     + "Spark's History Server shows the finished run: one job per generation, described "
                     + "'gen N: C candidates x S shards'. Needs runner = spark.")
     String eventLog;
-
-    @Option(names = "--no-progress", description = "No progress bar: only the summary lines (one per generation, and "
-            + "the front's at the end) and warnings are printed, as when stdout is not a terminal.")
-    boolean noProgress;
 
     @ParentCommand
     BitSweepCli root;
@@ -73,35 +52,28 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (resume && out == null) {
+        if (resume && run.out == null) {
             throw UsageError.of(spec, "--resume needs --out DIR (the run to continue)");
         }
-        List<String> overrides = new ArrayList<>(sets);
+        List<String> extra = new ArrayList<>();
         if (!initFrom.isEmpty()) {
-            overrides.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
+            extra.add("init-from=" + initFrom.stream().map(ConfigUtil::quoteString)
                     .collect(Collectors.joining(",", "[", "]")));
         }
-        if (kernels != null) {
-            overrides.add("engine.kernels=" + ConfigUtil.quoteString(kernels));
-        }
-        SearchSettings settings = SearchConfigLoader.load(config, overrides, seed);
-        settings.engine().runsNative(); // native where it does not load: the error here, before any work
+        SearchSettings settings = run.settings(extra);
         if (eventLog != null && settings.runner() != SearchSettings.Runner.SPARK) {
             throw UsageError.of(spec, "--event-log needs the Spark runner; the config sets runner = "
                     + settings.runner().name().toLowerCase(Locale.ROOT));
         }
-        if (out == null) {
-            String name = config.getFileName().toString().replaceFirst("\\.conf$", "");
-            out = "runs/" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        }
+        String out = run.out(resume);
         PrintWriter stdout = spec.commandLine().getOut();
         boolean verbose = root != null && root.verbose;
         // The bar needs a terminal; log lines then go above it, else only summary lines (and warnings) are printed.
-        TerminalLines bar = !noProgress && System.console() != null ? new TerminalLines(System.err) : null;
+        TerminalLines bar = run.bar();
         try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
                 : verbose ? null : TerminalLogRouting.summaryOnly();
              ProgressReporter progress = new ProgressReporter(stdout, bar)) {
-            SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, master, verbose, null,
+            SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, run.master, verbose, null,
                     eventLog), progress);
             stdout.println("front: " + r.archive().size() + " points; " + r.store().location()
                     + "/{front.csv,front.png,report.html,best/}");
@@ -111,8 +83,8 @@ public final class SearchCommand implements Callable<Integer> {
     }
 
     /**
-     * A progress bar over the candidate x shard evaluations of each generation, drawn on {@code bar}'s line (none if
-     * null), and one summary line on {@code out} after it.
+     * A progress bar over the candidate x shard evaluations of the profile and of each generation, drawn on
+     * {@code bar}'s line (none if null), and one summary line on {@code out} after each.
      */
     static final class ProgressReporter implements SearchListener, AutoCloseable {
         private final PrintWriter out;
@@ -131,14 +103,38 @@ public final class SearchCommand implements Callable<Integer> {
         }
 
         @Override
+        public void profileStarted(long evaluations) {
+            start("profile", evaluations);
+        }
+
+        @Override
+        public void profileFinished(String line) {
+            close();
+            out.println(line);
+            out.flush();
+        }
+
+        @Override
         public void generationStarted(int generation, int generations, long evaluations) {
+            start("gen " + generation + "/" + (generations - 1), evaluations);
+        }
+
+        private void start(String task, long evaluations) {
             if (bar != null && evaluations > 0) {
-                current = new ProgressBarBuilder().setConsumer(bar.barConsumer())
-                        .setTaskName("gen " + generation + "/" + (generations - 1))
+                current = new ProgressBarBuilder().setConsumer(bar.barConsumer()).setTaskName(task)
                         .setInitialMax(evaluations).setStyle(ProgressBarStyle.ASCII).setUnit(" eval", 1)
                         // "0.2 eval/s": the library's default pattern (#.#) drops the leading zero.
                         .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
                         .continuousUpdate().build();
+            }
+        }
+
+        /** Racing stopped candidates: their remaining stages leave the bar's total. */
+        @Override
+        public void evaluationsCancelled(long cancelled) {
+            ProgressBar pb = current;
+            if (pb != null) {
+                pb.maxHint(pb.getMax() - cancelled);
             }
         }
 

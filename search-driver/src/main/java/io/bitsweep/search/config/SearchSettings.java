@@ -38,8 +38,7 @@ public record SearchSettings(
         int population,
         int generations,
         int shards,
-        SplitRange calibration,
-        SplitRange evaluation,
+        SplitSettings splits,
         List<Objective> objectives,
         double maxAccuracyDrop,
         MemoryBudget memoryBudget,
@@ -51,6 +50,9 @@ public record SearchSettings(
         ArchiveTruncation archiveTruncation,
         double hypervolumeReference,
         List<String> initFrom,
+        RacingSettings racing,
+        ProfileSettings profile,
+        SolverSettings solver,
         Config config) {
 
     public static final String ROOT = "bitsweep.search";
@@ -91,7 +93,7 @@ public record SearchSettings(
                     nonEmpty(c, "hw.target"), c.getString("hw.dir"),
                     c.getLong("seed"),
                     atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
-                    split(c, "splits.calibration"), split(c, "splits.evaluation"),
+                    splits(c),
                     objectives,
                     fraction(c, "constraints.max-accuracy-drop", true),
                     memoryBudget(c),
@@ -117,6 +119,7 @@ public record SearchSettings(
                     choice(c, "archive.truncation", ArchiveTruncation.class),
                     positive(c, "hypervolume-reference"),
                     List.copyOf(c.getStringList("init-from")),
+                    racing(c), profile(c), solver(c),
                     config.getConfig(ROOT).atPath(ROOT));
         } catch (ConfigException e) {
             throw new BitSweepException(InputText.oneLine(e.getMessage()), e);
@@ -262,15 +265,103 @@ public record SearchSettings(
         }
     }
 
-    private static SplitRange split(Config c, String key) {
+    private static SplitSettings splits(Config c) {
+        SplitSettings.Selection selection = choice(c, "splits.selection", SplitSettings.Selection.class);
+        return new SplitSettings(selection, c.getLong("splits.seed"), c.getBoolean("splits.disjoint"),
+                splitPart(c, "splits.calibration", selection), splitPart(c, "splits.evaluation", selection));
+    }
+
+    private static SplitSettings.Part splitPart(Config c, String key, SplitSettings.Selection selection) {
         int offset = c.getInt(key + ".offset");
         int count = c.getInt(key + ".count");
+        int samples = c.getInt(key + ".samples");
         if (offset < 0 || count == 0 || count < -1) {
             throw new BitSweepException(path(key) + ": offset must be >= 0 and count > 0 or -1 (got offset "
                     + offset + ", count " + count + ")");
         }
-        return new SplitRange(offset, count);
+        if (samples == 0 || samples < -1) {
+            throw new BitSweepException(path(key + ".samples") + ": must be > 0 or -1 (all) (got " + samples + ")");
+        }
+        if (selection == SplitSettings.Selection.RANGE) {
+            // reference.conf's draw size is for stratified selection; a config that asks for a range and never
+            // mentions samples (every config written before splits were stratified) gets the range as it is.
+            boolean userSet = !"reference.conf".equals(c.getValue(key + ".samples").origin().resource());
+            if (userSet && samples != -1) {
+                throw new BitSweepException(path(key + ".samples") + ": only with splits.selection = stratified; "
+                        + "with range the split is samples [offset, offset + count) as they are (got " + samples
+                        + ")");
+            }
+            samples = -1;
+        }
+        return new SplitSettings.Part(offset, count, samples);
     }
+
+    /**
+     * A feature that is a block of settings with a {@code mode}, or just its mode word: {@code racing = off} is
+     * short for {@code racing.mode = off} (the other keys keep their defaults).
+     */
+    private static <E extends Enum<E>> E mode(Config c, String key, Class<E> type) {
+        if (c.getValue(key).valueType() == ConfigValueType.OBJECT) {
+            return choice(c, key + ".mode", type);
+        }
+        return choice(c, key, type);
+    }
+
+    /** The block's own keys if it is a block, else reference.conf's (the user gave only the mode word). */
+    private static Config block(Config c, String key) {
+        return c.getValue(key).valueType() == ConfigValueType.OBJECT ? c.getConfig(key)
+                : SearchConfigLoader.reference().getConfig(path(key));
+    }
+
+    private static RacingSettings racing(Config c) {
+        RacingSettings.Mode mode = mode(c, "racing", RacingSettings.Mode.class);
+        Config r = block(c, "racing");
+        List<Double> stages = r.getDoubleList("stages");
+        String at = path("racing.stages");
+        if (stages.isEmpty() || stages.get(stages.size() - 1) != 1.0) {
+            throw new BitSweepException(at + ": must end with 1 (the whole evaluation split) (got " + stages + ")");
+        }
+        for (int i = 0; i < stages.size(); i++) {
+            if (!(stages.get(i) > (i == 0 ? 0 : stages.get(i - 1)))) {
+                throw new BitSweepException(at + ": fractions must increase from above 0 to 1 (got " + stages + ")");
+            }
+        }
+        double confidence = r.getDouble("confidence");
+        if (!(confidence >= 0.5 && confidence < 1)) {
+            throw new BitSweepException(path("racing.confidence") + ": must be in [0.5, 1) (got " + confidence + ")");
+        }
+        return new RacingSettings(mode, stages, confidence);
+    }
+
+    private static ProfileSettings profile(Config c) {
+        boolean on = mode(c, "profile", OnOff.class) == OnOff.ON;
+        int samples = block(c, "profile").getInt("samples");
+        if (samples == 0 || samples < -1) {
+            throw new BitSweepException(path("profile.samples") + ": must be > 0 or -1 (all) (got " + samples + ")");
+        }
+        return new ProfileSettings(on, samples);
+    }
+
+    private static SolverSettings solver(Config c) {
+        boolean on = mode(c, "solver", OnOff.class) == OnOff.ON;
+        Config s = block(c, "solver");
+        double time = s.getDouble("deterministic-time");
+        if (!(time > 0)) {
+            throw new BitSweepException(path("solver.deterministic-time") + ": must be > 0 (got " + time + ")");
+        }
+        return new SolverSettings(on, budgets(s, "memory-budgets"), budgets(s, "cost-budgets"), time);
+    }
+
+    private static List<Double> budgets(Config solver, String key) {
+        List<Double> b = solver.getDoubleList(key);
+        if (b.isEmpty() || b.stream().anyMatch(v -> !(v > 0 && v <= 1))) {
+            throw new BitSweepException(path("solver." + key) + ": fractions in (0, 1], at least one (got " + b + ")");
+        }
+        return List.copyOf(b);
+    }
+
+    /** A switch written as a word. */
+    private enum OnOff { ON, OFF }
 
     private static MemoryBudget memoryBudget(Config c) {
         String key = "constraints.memory-budget";

@@ -3,6 +3,7 @@ package io.bitsweep.search.exact;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.fp.FloatEngine;
 import io.bitsweep.eval.format.NumberFormat;
@@ -23,20 +24,25 @@ import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.problem.ProblemFactory;
+import io.bitsweep.search.problem.SampleRange;
 import io.bitsweep.search.problem.SearchProblem;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.LayerInfo;
 import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
+import io.bitsweep.search.splits.SampleSplits;
+import io.bitsweep.search.splits.SplitSelection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code exact} evaluator: every candidate is the assignment {@code bitsweep eval --assignment} would load,
@@ -51,10 +57,8 @@ public final class ExactProblem implements SearchProblem {
     private final byte[] modelBytes;
     private final Dataset data;
     private final Target target;
-    private final int from;
-    private final int to;
-    private final int calibrationFrom;
-    private final int calibrationTo;
+    private final int[] labels;
+    private final SampleSplits splits;
     private final double floatQuality;
     private final SearchSpace space;
 
@@ -65,12 +69,12 @@ public final class ExactProblem implements SearchProblem {
         }
 
         @Override
-        public SearchProblem open(SearchSettings settings) {
-            return new ExactProblem(settings);
+        public SearchProblem open(SearchSettings settings, Optional<SampleSplits> storedSplits) {
+            return new ExactProblem(settings, storedSplits);
         }
     }
 
-    ExactProblem(SearchSettings s) {
+    ExactProblem(SearchSettings s, Optional<SampleSplits> storedSplits) {
         this.settings = s;
         Path modelPath = resolve(s.model(), "model");
         String dataPath = SearchData.resolve(s.data(), SearchSettings.ROOT + ".data");
@@ -82,18 +86,13 @@ public final class ExactProblem implements SearchProblem {
         this.model = TfliteImporter.read(modelBytes, modelPath.toString());
         this.data = SearchData.open(dataPath);
         this.target = target(s);
-        this.from = s.evaluation().offset();
-        this.to = s.evaluation().end(data.size());
-        if (from >= to) {
-            throw new BitSweepException(SearchSettings.ROOT + ".splits.evaluation: offset " + from
-                    + " leaves no samples of the " + data.size() + " in " + dataPath);
-        }
-        this.calibrationFrom = s.calibration().offset();
-        this.calibrationTo = s.calibration().end(data.size());
-        if (calibrationFrom >= calibrationTo) {
-            throw new BitSweepException(SearchSettings.ROOT + ".splits.calibration: offset " + calibrationFrom
-                    + " leaves no samples of the " + data.size() + " in " + dataPath);
-        }
+        this.labels = new int[data.size()];
+        Arrays.setAll(labels, data::label);
+        storedSplits.filter(st -> st.dataSize() != data.size()).ifPresent(st -> {
+            throw new BitSweepException("the run's stored splits (splits.json) index " + st.dataSize()
+                    + " samples, but data " + dataPath + " has " + data.size());
+        });
+        this.splits = storedSplits.orElseGet(() -> SplitSelection.select(s.splits(), labels, dataPath));
         int modelInput = (int) model.input().elementCount();
         if (modelInput != data.inputSize()) {
             throw new BitSweepException("model " + modelPath + " takes " + modelInput + " input values but data "
@@ -111,8 +110,8 @@ public final class ExactProblem implements SearchProblem {
      */
     private void checkTheEngineRunsTheSpace() {
         Assignment base = codec(space).decode(Genome.of(new byte[space.genomeLength()]));
-        Calibrator.Observations cal = Calibrator.observe(model, data, calibrationFrom, calibrationTo,
-                settings.quantization().calibration().method());
+        Calibrator.Observations cal = Calibrator.observe(model, new SampleSubset(data, splits.calibration()), 0,
+                splits.calibrationSize(), settings.quantization().calibration().method());
         // How weights are rounded does not change which formats the engine runs: probe with rounding to nearest and
         // max-abs or mse scales, which need no input statistics (the executors gather those once each).
         QuantSettings q = base.settings();
@@ -191,7 +190,8 @@ public final class ExactProblem implements SearchProblem {
 
     private double measureFloatQuality() {
         ExactScorer.Shard all = scorer(null).loadShard(0, 1);
-        return quality(ExactScorer.score(0, FloatEngine.compile(model), all));
+        return quality(ExactScorer.score(0, FloatEngine.compile(model), all, SampleRange.all(splits.evaluationSize()),
+                false));
     }
 
     private String dataPathString() {
@@ -219,6 +219,16 @@ public final class ExactProblem implements SearchProblem {
     }
 
     @Override
+    public SampleSplits splits() {
+        return splits;
+    }
+
+    @Override
+    public int[] sampleLabels() {
+        return labels.clone();
+    }
+
+    @Override
     public double floatQuality() {
         return floatQuality;
     }
@@ -242,10 +252,15 @@ public final class ExactProblem implements SearchProblem {
     /** The scorer; with a null space it can load shards and score a given predictor, not candidates. */
     @Override
     public ExactScorer scorer(SearchSpace space) {
-        return new ExactScorer(dataPathString(), from, to, calibrationFrom, calibrationTo,
-                space == null ? null : codec(space), settings.quantization().calibration().method(),
-                settings.quantization().needsInputStatistics(), model.sha256(),
-                dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null, settings.engine());
+        return new ExactScorer(dataPathString(), splits, space == null ? null : codec(space),
+                settings.quantization().calibration().method(), settings.quantization().needsInputStatistics(),
+                model.sha256(), dataSha256(), target.dataDependent() ? HwCostModel.statisticsLayers(model) : null,
+                settings.engine());
+    }
+
+    @Override
+    public Optional<double[][][]> channelErrorEnergy(SearchSpace space) {
+        return Optional.of(ChannelErrorEnergy.of(model, space, new SampleSubset(data, splits.calibration())));
     }
 
     @Override

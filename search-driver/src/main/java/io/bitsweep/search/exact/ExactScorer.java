@@ -2,6 +2,7 @@ package io.bitsweep.search.exact;
 
 import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.LabelledSamples;
+import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
@@ -17,9 +18,12 @@ import io.bitsweep.eval.quant.WeightRows;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.SampleRange;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.GenomeCodec;
+import io.bitsweep.search.splits.SampleSplits;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,10 +39,9 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private static final long serialVersionUID = 1L;
 
     private final String data;
-    private final int from;
-    private final int to;
-    private final int calibrationFrom;
-    private final int calibrationTo;
+    private final int[] calibration;
+    private final String calibrationKey;
+    private final int[] evaluationOrder;
     private final GenomeCodec codec;
     private final QuantSettings.CalibrationMethod calibrationMethod;
     private final boolean inputStatistics;
@@ -47,8 +50,12 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final List<String> statisticsLayers;
     private final ExecutionSettings engine;
 
-    /** The samples of one shard: inputs[sample][window] in model input layout, labels, and their sample ids. */
-    record Shard(TaskKind kind, int[] ids, int[] labels, float[][][] inputs) implements LabelledSamples {
+    /**
+     * The samples of one shard: inputs[sample][window] in model input layout, labels, their sample ids and their
+     * evaluation positions (ascending).
+     */
+    record Shard(TaskKind kind, int[] ids, int[] positions, int[] labels, float[][][] inputs)
+            implements LabelledSamples {
         @Override
         public int size() {
             return ids.length;
@@ -73,6 +80,12 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         public void input(int sample, int window, float[] dst) {
             System.arraycopy(inputs[sample][window], 0, dst, 0, dst.length);
         }
+
+        /** The first sample whose evaluation position is at least {@code position}. */
+        int firstAt(int position) {
+            int i = Arrays.binarySearch(positions, position);
+            return i >= 0 ? i : -i - 1;
+        }
     }
 
     /**
@@ -82,14 +95,13 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      *                         null when the target does not use them: gathering costs a scan per layer output
      * @param engine the engine's kernels and batch size (the config's {@code engine} block)
      */
-    ExactScorer(String data, int from, int to, int calibrationFrom, int calibrationTo, GenomeCodec codec,
-                QuantSettings.CalibrationMethod calibrationMethod, boolean inputStatistics, String modelSha256,
-                String dataSha256, List<String> statisticsLayers, ExecutionSettings engine) {
+    ExactScorer(String data, SampleSplits splits, GenomeCodec codec, QuantSettings.CalibrationMethod calibrationMethod,
+                boolean inputStatistics, String modelSha256, String dataSha256, List<String> statisticsLayers,
+                ExecutionSettings engine) {
         this.data = data;
-        this.from = from;
-        this.to = to;
-        this.calibrationFrom = calibrationFrom;
-        this.calibrationTo = calibrationTo;
+        this.calibration = splits.calibration();
+        this.calibrationKey = Integer.toHexString(Arrays.hashCode(calibration)) + "x" + calibration.length;
+        this.evaluationOrder = splits.evaluationOrder();
         this.codec = codec;
         this.calibrationMethod = calibrationMethod;
         this.inputStatistics = inputStatistics;
@@ -102,24 +114,24 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     @Override
     public Shard loadShard(int shard, int shardCount) {
         Dataset ds = SearchData.open(data);
-        int n = to - from;
-        int a = from + (int) ((long) n * shard / shardCount);
-        int b = from + (int) ((long) n * (shard + 1) / shardCount);
-        int[] ids = new int[b - a];
-        int[] labels = new int[b - a];
-        float[][][] inputs = new float[b - a][ds.inputsPerSample()][ds.inputSize()];
-        for (int s = a; s < b; s++) {
-            ids[s - a] = s;
-            labels[s - a] = ds.label(s);
+        int[] positions = SampleSplits.shardPositions(shard, shardCount, evaluationOrder.length);
+        int n = positions.length;
+        int[] ids = new int[n];
+        int[] labels = new int[n];
+        float[][][] inputs = new float[n][ds.inputsPerSample()][ds.inputSize()];
+        for (int i = 0; i < n; i++) {
+            ids[i] = evaluationOrder[positions[i]];
+            labels[i] = ds.label(ids[i]);
             for (int w = 0; w < ds.inputsPerSample(); w++) {
-                ds.input(s, w, inputs[s - a][w]);
+                ds.input(ids[i], w, inputs[i][w]);
             }
         }
-        return new Shard(ds.kind(), ids, labels, inputs);
+        return new Shard(ds.kind(), ids, positions, labels, inputs);
     }
 
     @Override
-    public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population, Runnable candidateDone) {
+    public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population, SampleRange positions,
+                                 Runnable candidateDone) {
         Model model = ExecutorCaches.MODELS.get(modelSha256, k -> TfliteImporter.read(modelBytes, "broadcast model"));
         Calibrator.Observations calibration = calibration(model);
         WeightRows rows = weightRows(model);
@@ -128,7 +140,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
             ProgramSpec q = quantize(model, population[i], calibration, rows);
             ExactPredictor predictor = new ExactPredictor(q.withOptions(
                     engine.applyTo(q.options()).withStatistics(statisticsLayers != null)));
-            out[i] = score(i, predictor, shard);
+            out[i] = score(i, predictor, shard, positions, true);
             if (statisticsLayers != null) {
                 out[i] = out[i].withActivationStats(
                         HwCostModel.statistics(statisticsLayers, predictor.program().statistics()));
@@ -138,9 +150,14 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         return out;
     }
 
-    /** The candidate's assignment through the {@code eval --assignment} path. */
+    /**
+     * The candidate's assignment through the {@code eval --assignment} path, once per executor JVM while the cache
+     * keeps it (a raced candidate is scored in several stages).
+     */
     ProgramSpec quantize(Model model, Genome genome, Calibrator.Observations calibration, WeightRows rows) {
-        return Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration, rows);
+        String key = splitKey() + "|" + calibrationMethod + "|" + codec.settings() + "|" + genome.hex();
+        return ExecutorCaches.PROGRAMS.get(key,
+                k -> Quantizer.quantize(model, codec.decode(genome), "candidate assignment", calibration, rows));
     }
 
     /**
@@ -150,8 +167,8 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      */
     Calibrator.Observations calibration(Model model) {
         String key = splitKey() + "|" + calibrationMethod;
-        return ExecutorCaches.CALIBRATIONS.get(key, k -> Calibrator.observe(model, SearchData.open(data),
-                calibrationFrom, calibrationTo, calibrationMethod));
+        return ExecutorCaches.CALIBRATIONS.get(key, k -> Calibrator.observe(model, calibrationSamples(), 0,
+                calibration.length, calibrationMethod));
     }
 
     /**
@@ -162,37 +179,70 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     WeightRows weightRows(Model model) {
         String split = splitKey();
         LayerInputStatistics stats = inputStatistics ? ExecutorCaches.INPUT_STATISTICS.get(split,
-                k -> LayerInputStatistics.gather(model, SearchData.open(data), calibrationFrom, calibrationTo)) : null;
+                k -> LayerInputStatistics.gather(model, calibrationSamples(), 0, calibration.length)) : null;
         return WeightRows.of(model, stats, (key, compute) -> ExecutorCaches.ROWS.get(
                 new ExecutorCaches.RowsKey(split, key), k -> compute.apply(k.rows())));
     }
 
-    /** The model and calibration split, by content (model and data sha256), not by location. */
+    private SampleSubset calibrationSamples() {
+        return new SampleSubset(SearchData.open(data), calibration);
+    }
+
+    /** The model and calibration split, by content (model and data sha256, the split's ids), not by location. */
     private String splitKey() {
-        return modelSha256 + "|" + dataSha256 + "|" + calibrationFrom + "|" + calibrationTo;
+        return modelSha256 + "|" + dataSha256 + "|" + calibrationKey;
     }
 
     /**
-     * Runs the predictor over the shard ({@link SampleScoring}, as {@code bitsweep eval} does): correct predictions
-     * and loss, or per-sample anomaly scores for AD.
+     * Runs the predictor over the shard's samples in {@code positions} ({@link SampleScoring}, as {@code bitsweep
+     * eval} does): correct predictions and loss, or per-sample anomaly scores for AD; with {@code keepCorrectAt}, which
+     * positions a classifier got right.
      */
-    static CandidateTally score(int candidate, Predictor predictor, Shard shard) {
-        int n = shard.size();
+    static CandidateTally score(int candidate, Predictor predictor, Shard shard, SampleRange positions,
+                                boolean keepCorrectAt) {
+        int from = shard.firstAt(positions.from());
+        int to = shard.firstAt(positions.to());
         boolean ad = shard.kind() == TaskKind.AD;
+        int n = to - from;
         float[] scores = new float[ad ? n : 0];
         byte[] labels = new byte[ad ? n : 0];
+        long[] correctAt = new long[keepCorrectAt && !ad && n > 0 ? (shard.positions()[to - 1] >> 6) + 1 : 0];
         long[] correctAndLoss = new long[2];
-        SampleScoring.run(predictor, shard, 0, n, null, (s, o) -> {
+        SampleScoring.run(predictor, shard, from, to, null, (s, o) -> {
             if (ad) {
-                scores[s] = (float) o.anomalyScore();
-                labels[s] = (byte) o.label();
+                scores[s - from] = (float) o.anomalyScore();
+                labels[s - from] = (byte) o.label();
                 correctAndLoss[1] += Math.round(o.anomalyScore() / CandidateTally.LOSS_UNIT);
             } else {
                 correctAndLoss[0] += o.correct() ? 1 : 0;
                 correctAndLoss[1] += Math.round(o.crossEntropy() / CandidateTally.LOSS_UNIT);
+                if (o.correct() && correctAt.length > 0) {
+                    int p = shard.positions()[s];
+                    correctAt[p >> 6] |= 1L << p;
+                }
             }
         });
-        return new CandidateTally(candidate, n, correctAndLoss[0], correctAndLoss[1],
-                ad ? shard.ids().clone() : new int[0], scores, labels, new long[0]);
+        int[] ids = ad ? Arrays.copyOfRange(shard.ids(), from, to) : new int[0];
+        if (ad) {
+            sortByIdWith(ids, scores, labels);
+        }
+        CandidateTally t = new CandidateTally(candidate, n, correctAndLoss[0], correctAndLoss[1], ids, scores, labels,
+                new long[0]);
+        return correctAt.length > 0 ? t.withCorrectAt(correctAt) : t;
+    }
+
+    /** Per-sample rows of a tally are sorted by sample id ({@link CandidateTally}); a shard lists them by position. */
+    private static void sortByIdWith(int[] ids, float[] scores, byte[] labels) {
+        Integer[] order = new Integer[ids.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Integer.compare(ids[a], ids[b]));
+        int[] i2 = ids.clone();
+        float[] s2 = scores.clone();
+        byte[] l2 = labels.clone();
+        for (int k = 0; k < order.length; k++) {
+            ids[k] = i2[order[k]];
+            scores[k] = s2[order[k]];
+            labels[k] = l2[order[k]];
+        }
     }
 }

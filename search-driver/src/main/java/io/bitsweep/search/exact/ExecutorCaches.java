@@ -2,6 +2,7 @@ package io.bitsweep.search.exact;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
 import io.bitsweep.eval.quant.LayerInputStatistics;
@@ -26,6 +27,17 @@ final class ExecutorCaches {
             .build();
 
     /**
+     * Quantized candidates (what the exact engine runs) by model, calibration, settings and genome, weighed by the
+     * model's parameter count: racing scores a candidate in several stages, and each stage's task reuses the
+     * quantization (per-channel clipping searches dominate a short stage) instead of redoing it.
+     */
+    static final Cache<String, ProgramSpec> PROGRAMS = Caffeine.newBuilder()
+            .maximumWeight(heapShare(512L << 20))
+            .weigher((String key, ProgramSpec p) -> (int) Math.min(Integer.MAX_VALUE,
+                    p.model().totalParams() * 8 + key.length() + 4096))
+            .build();
+
+    /**
      * The float model's per-layer input statistics of a calibration split, for GPTQ rounding, bias correction and
      * hessian weight scales (a K x K second moment per layer: about 5 MB for ResNet-8).
      */
@@ -41,9 +53,18 @@ final class ExecutorCaches {
      * every later candidate; weighed by their size (all formats of ResNet-8's layers: about 1 MB per format).
      */
     static final Cache<RowsKey, QuantizedRows> ROWS = Caffeine.newBuilder()
-            .maximumWeight(256L << 20)
+            .maximumWeight(heapShare(256L << 20))
             .weigher((RowsKey k, QuantizedRows r) -> (int) Math.min(Integer.MAX_VALUE, r.bytes()))
             .build();
+
+    /**
+     * At most {@code cap} bytes and at most a sixteenth of this JVM's maximum heap: a small executor heap keeps room
+     * for its tasks' data, the engine's buffers and, on the driver, the report (both caches are only speed; an evicted
+     * entry is recomputed). With a 48 MiB heap an eighth each ran out of memory writing report.html.
+     */
+    private static long heapShare(long cap) {
+        return Math.min(cap, Runtime.getRuntime().maxMemory() / 16);
+    }
 
     private ExecutorCaches() {}
 }

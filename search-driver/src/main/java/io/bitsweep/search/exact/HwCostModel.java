@@ -80,6 +80,11 @@ public final class HwCostModel implements CostModel {
     }
 
     @Override
+    public boolean needsActivationStatistics() {
+        return target.dataDependent();
+    }
+
+    @Override
     public Costs costs(Genome genome, long[] activationStats) {
         double weightBits = 0;
         for (int l = 0; l < space.layers().size(); l++) {

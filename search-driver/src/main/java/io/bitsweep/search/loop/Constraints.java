@@ -10,13 +10,22 @@ package io.bitsweep.search.loop;
  */
 public record Constraints(double floatQuality, double maxQualityDrop, long memoryBudgetBytes) {
     public double violation(double quality, long memoryBytes) {
-        double violation = 0;
-        if (maxQualityDrop >= 0) {
-            violation += Math.max(0, floatQuality - quality - maxQualityDrop);
-        }
-        if (memoryBudgetBytes > 0 && memoryBytes > memoryBudgetBytes) {
-            violation += (double) (memoryBytes - memoryBudgetBytes) / memoryBudgetBytes;
-        }
-        return violation;
+        return qualityViolation(quality) + costViolation(memoryBytes);
+    }
+
+    /** How far a quality misses the allowed drop; 0 if it does not. */
+    public double qualityViolation(double quality) {
+        return maxQualityDrop >= 0 ? Math.max(0, floatQuality - quality - maxQualityDrop) : 0;
+    }
+
+    /** The least quality a feasible candidate may have; negative infinity without a quality constraint. */
+    public double minQuality() {
+        return maxQualityDrop >= 0 ? floatQuality - maxQualityDrop : Double.NEGATIVE_INFINITY;
+    }
+
+    /** How far a candidate's costs (known before any inference) miss their constraints; 0 if they do not. */
+    public double costViolation(long memoryBytes) {
+        return memoryBudgetBytes > 0 && memoryBytes > memoryBudgetBytes
+                ? (double) (memoryBytes - memoryBudgetBytes) / memoryBudgetBytes : 0;
     }
 }

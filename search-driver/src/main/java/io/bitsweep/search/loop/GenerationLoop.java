@@ -9,7 +9,6 @@ import io.bitsweep.search.nsga.Scored;
 import io.bitsweep.search.operators.Draws;
 import io.bitsweep.search.operators.InitialPopulation;
 import io.bitsweep.search.operators.VariationOperators;
-import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.ArrayList;
@@ -24,7 +23,8 @@ import java.util.SplittableRandom;
 /**
  * The NSGA-II generation loop, and nothing else: it neither knows Spark nor the run store. Generation 0 is the seeded
  * initial population; every later generation makes {@code population} children by binary tournament, crossover and
- * mutation, has the new genomes scored in one batch by a {@link PopulationEvaluator}, keeps the best
+ * mutation, has the new genomes scored in one batch by a {@link CandidateScoring} (every sample, or a Pareto race over
+ * stages, each stage one evaluation by a {@link PopulationEvaluator}), keeps the best
  * {@code population} of parents and children, and merges the children into the global archive. Each generation
  * returns an immutable {@link GenerationResult}; listeners record it (the run store) and show it (the CLI). Every
  * random draw comes from (seed, generation, index), so the same seed gives the same results on any evaluator.
@@ -36,14 +36,13 @@ public final class GenerationLoop {
     private final SearchSettings settings;
     private final SearchSpace space;
     private final Fronts fronts;
-    private final FitnessFunction fitness;
-    private final PopulationEvaluator evaluator;
+    private final CandidateScoring scoring;
     private final List<InitialPopulation.Seeded> seeds;
+    private final List<InitialPopulation.Seeded> solverSeeds;
     private final SearchListener listener;
     private final VariationOperators variation;
     private final Draws draws;
-    private final String qualityMetric;
-    private final long[] reportBudgets;
+    private final GenerationSummary.Context context;
 
     private final Map<Genome, Fitness> evaluated;
     private final List<Double> hypervolumes;
@@ -52,24 +51,24 @@ public final class GenerationLoop {
     private int next;
 
     /**
-     * @param seeds         genomes generation 0 must hold (a warm start), ahead of the baselines
-     * @param start         where to start: {@link LoopState#initial()}, or a resumed run's state
-     * @param reportBudgets the memory budgets (bytes) whose best quality each generation's summary line shows
+     * @param seeds       genomes generation 0 must hold (a warm start), ahead of the baselines
+     * @param solverSeeds genomes generation 0 holds after the baselines (the solver's, {@link InitialPopulation})
+     * @param start       where to start: {@link LoopState#initial()}, or a resumed run's state
+     * @param context     what each generation's summary line shows besides the generation's own figures
      */
-    public GenerationLoop(SearchSettings settings, SearchSpace space, Fronts fronts, FitnessFunction fitness,
-                          PopulationEvaluator evaluator, List<InitialPopulation.Seeded> seeds, LoopState start,
-                          String qualityMetric, long[] reportBudgets, SearchListener listener) {
+    public GenerationLoop(SearchSettings settings, SearchSpace space, Fronts fronts, CandidateScoring scoring,
+                          List<InitialPopulation.Seeded> seeds, List<InitialPopulation.Seeded> solverSeeds,
+                          LoopState start, GenerationSummary.Context context, SearchListener listener) {
         this.settings = settings;
         this.space = space;
         this.fronts = fronts;
-        this.fitness = fitness;
-        this.evaluator = evaluator;
+        this.scoring = scoring;
         this.seeds = List.copyOf(seeds);
+        this.solverSeeds = List.copyOf(solverSeeds);
         this.listener = listener;
         this.variation = new VariationOperators(space, settings.variation());
         this.draws = new Draws(settings.seed());
-        this.qualityMetric = qualityMetric;
-        this.reportBudgets = reportBudgets.clone();
+        this.context = context;
         this.evaluated = new HashMap<>(start.evaluated());
         this.hypervolumes = new ArrayList<>(start.hypervolumes());
         this.population = start.population();
@@ -106,12 +105,9 @@ public final class GenerationLoop {
             }
         }
         Genome[] batch = fresh.keySet().toArray(Genome[]::new);
-        listener.generationStarted(g, settings.generations(), (long) batch.length * evaluator.shardCount());
-        if (batch.length > 0) {
-            CandidateTally[] tallies = evaluator.evaluate(g, batch, listener::evaluationsDone);
-            for (int i = 0; i < batch.length; i++) {
-                evaluated.put(batch[i], fitness.of(batch[i], tallies[i]));
-            }
+        CandidateScoring.Outcome scored = scoring.score(g, settings.generations(), batch, archive, listener);
+        for (int i = 0; i < batch.length; i++) {
+            evaluated.put(batch[i], scored.fitness()[i]);
         }
         List<Scored> scoredChildren = new ArrayList<>();
         for (Candidate c : children) {
@@ -126,8 +122,8 @@ public final class GenerationLoop {
         hypervolumes.add(hv);
         next = g + 1;
         GenerationSummary summary = new GenerationSummary(g, settings.generations(), batch.length,
-                children.size() - batch.length, archive.size(), hv, qualityMetric, bestByBudget(),
-                (System.nanoTime() - t0) / 1e9);
+                children.size() - batch.length, archive.size(), hv, bestByBudget(), scored.sampleEvaluations(),
+                scored.sampleEvaluationsSaved(), solverSeedsInArchive(), (System.nanoTime() - t0) / 1e9, context);
         GenerationResult result = new GenerationResult(g, scoredChildren, fresh.keySet(), population, archive, hv,
                 summary);
         listener.generationFinished(result);
@@ -136,7 +132,7 @@ public final class GenerationLoop {
 
     private List<Candidate> initial() {
         List<Candidate> out = new ArrayList<>();
-        List<InitialPopulation.Seeded> seeded = InitialPopulation.create(space, settings, draws, seeds);
+        List<InitialPopulation.Seeded> seeded = InitialPopulation.create(space, settings, draws, seeds, solverSeeds);
         for (int i = 0; i < seeded.size(); i++) {
             out.add(new Candidate(Candidate.id(0, i), 0, i, seeded.get(i).genome(), seeded.get(i).origin(), null, null));
         }
@@ -177,9 +173,14 @@ public final class GenerationLoop {
         return Fronts.byOrder(order).compare(a, b) <= 0 ? a : b;
     }
 
+    private int solverSeedsInArchive() {
+        return (int) archive.points().stream()
+                .filter(s -> s.candidate().origin().startsWith(InitialPopulation.SOLVER_ORIGIN)).count();
+    }
+
     private List<GenerationSummary.BudgetBest> bestByBudget() {
         List<GenerationSummary.BudgetBest> out = new ArrayList<>();
-        for (long b : reportBudgets) {
+        for (long b : context.reportBudgets()) {
             double best = archive.points().stream().filter(s -> s.fitness().memoryBytes() <= b)
                     .mapToDouble(s -> s.fitness().quality()).max().orElse(Double.NaN);
             out.add(new GenerationSummary.BudgetBest(b, best));

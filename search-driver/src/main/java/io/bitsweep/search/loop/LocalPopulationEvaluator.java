@@ -1,6 +1,7 @@
 package io.bitsweep.search.loop;
 
 import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.SampleRange;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ public final class LocalPopulationEvaluator<S> implements PopulationEvaluator {
     }
 
     @Override
-    public CandidateTally[] evaluate(int generation, Genome[] population, LongConsumer evaluationsDone) {
+    public CandidateTally[] evaluate(String job, Genome[] population, SampleRange positions,
+                                     LongConsumer evaluationsDone) {
         if (shards == null) {
             shards = new ArrayList<>(shardCount);
             for (int i = 0; i < shardCount; i++) {
@@ -39,7 +41,8 @@ public final class LocalPopulationEvaluator<S> implements PopulationEvaluator {
         }
         CandidateTally[] merged = null;
         for (S shard : shards) {
-            CandidateTally[] t = scorer.score(model, shard, population, () -> evaluationsDone.accept(1));
+            CandidateTally[] t = scorer.score(model, shard, population, positions,
+                    () -> evaluationsDone.accept(1));
             if (merged == null) {
                 merged = t;
             } else {

@@ -1,6 +1,7 @@
 package io.bitsweep.search.loop;
 
 import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.SampleRange;
 import io.bitsweep.search.space.Genome;
 import java.util.function.LongConsumer;
 
@@ -13,10 +14,12 @@ public interface PopulationEvaluator extends AutoCloseable {
     int shardCount();
 
     /**
+     * @param job             what this evaluation is, for logs and Spark's UI: "gen 3", "gen 3 stage 2/4", "profile"
+     * @param positions       the positions of the evaluation order to score (all of them, a racing stage, ...)
      * @param evaluationsDone told how many candidate x shard evaluations have finished, as they finish
      * @return the merged tally of each candidate, in population order
      */
-    CandidateTally[] evaluate(int generation, Genome[] population, LongConsumer evaluationsDone);
+    CandidateTally[] evaluate(String job, Genome[] population, SampleRange positions, LongConsumer evaluationsDone);
 
     @Override
     void close();

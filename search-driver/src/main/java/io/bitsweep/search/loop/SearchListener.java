@@ -5,11 +5,23 @@ package io.bitsweep.search.loop;
  * result. The run store's recorder and the CLI's progress bar are both listeners.
  */
 public interface SearchListener {
+    /** The sensitivity profile starts; {@code evaluations} candidate x shard evaluations are to be done. */
+    default void profileStarted(long evaluations) {}
+
+    /** The profile is there (computed, or read back from the run store): one line saying what it took. */
+    default void profileFinished(String line) {}
+
     /** A generation starts; {@code evaluations} candidate x shard evaluations are to be done. */
     default void generationStarted(int generation, int generations, long evaluations) {}
 
     /** {@code done} more candidate x shard evaluations finished. May be called from another thread (Spark's). */
     default void evaluationsDone(long done) {}
+
+    /**
+     * {@code cancelled} of the planned candidate x shard evaluations will not run: racing stopped their candidates
+     * (or never scored them) before their last stage.
+     */
+    default void evaluationsCancelled(long cancelled) {}
 
     default void generationFinished(GenerationResult result) {}
 
@@ -22,6 +34,18 @@ public interface SearchListener {
     static SearchListener both(SearchListener first, SearchListener second) {
         return new SearchListener() {
             @Override
+            public void profileStarted(long evaluations) {
+                first.profileStarted(evaluations);
+                second.profileStarted(evaluations);
+            }
+
+            @Override
+            public void profileFinished(String line) {
+                first.profileFinished(line);
+                second.profileFinished(line);
+            }
+
+            @Override
             public void generationStarted(int generation, int generations, long evaluations) {
                 first.generationStarted(generation, generations, evaluations);
                 second.generationStarted(generation, generations, evaluations);
@@ -31,6 +55,12 @@ public interface SearchListener {
             public void evaluationsDone(long done) {
                 first.evaluationsDone(done);
                 second.evaluationsDone(done);
+            }
+
+            @Override
+            public void evaluationsCancelled(long cancelled) {
+                first.evaluationsCancelled(cancelled);
+                second.evaluationsCancelled(cancelled);
             }
 
             @Override

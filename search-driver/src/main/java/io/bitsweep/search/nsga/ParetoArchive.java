@@ -8,6 +8,7 @@ import java.util.Set;
 
 /**
  * The global Pareto archive: the non-dominated feasible candidates over all generations, at most {@code maxSize},
+ * scored on every evaluation sample (a candidate racing stopped early never enters it),
  * shrunk by crowding distance or hypervolume contribution. Immutable; {@link #update} returns the next archive.
  * Points are kept sorted by id, so equal searches give equal archives, row for row.
  */
@@ -37,7 +38,7 @@ public final class ParetoArchive {
         Set<Object> genomes = new HashSet<>();
         points.forEach(p -> genomes.add(p.candidate().genome()));
         for (Scored s : newcomers) {
-            if (genomes.add(s.candidate().genome())) {
+            if (s.fitness().complete() && genomes.add(s.candidate().genome())) {
                 all.add(s);
             }
         }

@@ -7,8 +7,11 @@ import java.util.SplittableRandom;
  * or arrives: the same seed gives the same search on any number of executors.
  */
 public final class Draws {
-    /** What a stream is for, so two uses of the same (generation, index) never share numbers. */
-    public enum Purpose { INITIAL, SELECTION, CROSSOVER, MUTATION }
+    /**
+     * What a stream is for, so two uses of the same (generation, index) never share numbers. New purposes go last:
+     * an ordinal is part of every stream's key.
+     */
+    public enum Purpose { INITIAL, SELECTION, CROSSOVER, MUTATION, CALIBRATION_SPLIT, EVALUATION_SPLIT, EVALUATION_ORDER }
 
     private final long seed;
 

@@ -18,19 +18,27 @@ import java.util.Set;
 /**
  * Generation 0: the seeds a user gave ({@code init-from}), then the uniform baselines a user would try by hand (all
  * int8, all int4 weights, ... each also with power-of-two scales where the space allows them, and each activation
- * format), the same with first and last layer kept at the first (widest) format, then random genomes.
+ * format), the same with first and last layer kept at the first (widest) format, then the solver's seeds (least
+ * predicted loss under a sweep of budgets), then random genomes.
  */
 public final class InitialPopulation {
+    /** The origin of every solver seed starts with this. */
+    public static final String SOLVER_ORIGIN = "solver:";
+
     private InitialPopulation() {}
 
     /** A genome and a short word on where it came from ("baseline:w=int4,a=int8", "random", "init:run/id"). */
     public record Seeded(Genome genome, String origin) {}
 
     /**
-     * @param seeds genomes that must be evaluated (a warm start): all of them are kept, even beyond the population
-     *              size (generation 0 then has one candidate per distinct seed); they take the random genomes' slots
+     * @param seeds       genomes that must be evaluated (a warm start): all of them are kept, even beyond the
+     *                    population size (generation 0 then has one candidate per distinct seed); they take the random
+     *                    genomes' slots
+     * @param solverSeeds the solver's genomes: they follow the baselines and take random genomes' slots, never more
+     *                    than there are
      */
-    public static List<Seeded> create(SearchSpace space, SearchSettings settings, Draws draws, List<Seeded> seeds) {
+    public static List<Seeded> create(SearchSpace space, SearchSettings settings, Draws draws, List<Seeded> seeds,
+                                      List<Seeded> solverSeeds) {
         Map<Genome, String> chosen = new LinkedHashMap<>();
         seeds.forEach(s -> chosen.putIfAbsent(s.genome(), s.origin()));
         int size = Math.max(settings.population(), chosen.size());
@@ -41,6 +49,12 @@ public final class InitialPopulation {
                 break;
             }
             chosen.putIfAbsent(b.getKey(), b.getValue());
+        }
+        for (Seeded s : solverSeeds) {
+            if (chosen.size() >= size) {
+                break;
+            }
+            chosen.putIfAbsent(s.genome(), s.origin());
         }
         List<Seeded> out = new ArrayList<>();
         chosen.forEach((g, o) -> out.add(new Seeded(g, o)));

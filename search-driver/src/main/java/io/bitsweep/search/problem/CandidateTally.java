@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * What one candidate scored on some shards: sample counts, correct predictions, the loss in fixed point, optional
- * per-sample scores (for AUC) and activation statistics whose layout the {@link CostModel} defines. Everything is
- * integer or kept per sample and sorted by sample id, so merging in any order gives the same bytes: the result
- * cannot depend on how samples were split into shards or in which order executors report.
+ * per-sample scores (for AUC), optionally which evaluation positions it predicted correctly (a bit set: what racing
+ * compares candidates on, sample by sample), and activation statistics whose layout the {@link CostModel} defines.
+ * Everything is integer, a bit set, or kept per sample and sorted by sample id, so merging in any order gives the
+ * same bytes: the result cannot depend on how samples were split into shards or in which order executors report.
  */
 public final class CandidateTally {
     /** Loss values are summed in units of 1e-9 so that the sum is exact and order-independent. */
@@ -20,6 +21,7 @@ public final class CandidateTally {
     private final float[] scores;
     private final byte[] labels;
     private final long[] activationStats;
+    private final long[] correctAt;
 
     /**
      * @param sampleIds  sample ids of the scored samples, ascending (empty if the metric needs no per-sample scores)
@@ -28,6 +30,12 @@ public final class CandidateTally {
      */
     public CandidateTally(int candidate, long samples, long correct, long lossUnits, int[] sampleIds, float[] scores,
                           byte[] labels, long[] activationStats) {
+        this(candidate, samples, correct, lossUnits, sampleIds, scores, labels, activationStats, new long[0]);
+    }
+
+    /** @param correctAt bit p set: the sample at evaluation position p was predicted correctly (empty: not kept) */
+    private CandidateTally(int candidate, long samples, long correct, long lossUnits, int[] sampleIds,
+                           float[] scores, byte[] labels, long[] activationStats, long[] correctAt) {
         if (sampleIds.length != scores.length || sampleIds.length != labels.length) {
             throw new IllegalArgumentException("per-sample arrays differ in length");
         }
@@ -39,6 +47,7 @@ public final class CandidateTally {
         this.scores = scores;
         this.labels = labels;
         this.activationStats = activationStats;
+        this.correctAt = correctAt;
     }
 
     public int candidate() {
@@ -73,9 +82,27 @@ public final class CandidateTally {
         return activationStats.clone();
     }
 
+    /** Bit p set: the sample at evaluation position p was predicted correctly; empty if the scorer kept none. */
+    public long[] correctAt() {
+        return correctAt.clone();
+    }
+
+    /** This tally under another candidate index (e.g. its index in the whole generation, not in one racing stage). */
+    public CandidateTally withCandidate(int index) {
+        return new CandidateTally(index, samples, correct, lossUnits, sampleIds, scores, labels, activationStats,
+                correctAt);
+    }
+
     /** This tally with the activation statistics gathered while it was scored. */
     public CandidateTally withActivationStats(long[] stats) {
-        return new CandidateTally(candidate, samples, correct, lossUnits, sampleIds, scores, labels, stats.clone());
+        return new CandidateTally(candidate, samples, correct, lossUnits, sampleIds, scores, labels, stats.clone(),
+                correctAt);
+    }
+
+    /** This tally with which evaluation positions it predicted correctly (a bit set, see {@link #correctAt()}). */
+    public CandidateTally withCorrectAt(long[] bits) {
+        return new CandidateTally(candidate, samples, correct, lossUnits, sampleIds, scores, labels, activationStats,
+                bits.clone());
     }
 
     /** The tally of both: sums, and per-sample rows merged by sample id. Commutative and associative. */
@@ -106,8 +133,12 @@ public final class CandidateTally {
                 lb[k] = b.labels[j++];
             }
         }
+        long[] correctAt = Arrays.copyOf(a.correctAt, Math.max(a.correctAt.length, b.correctAt.length));
+        for (int i = 0; i < b.correctAt.length; i++) {
+            correctAt[i] |= b.correctAt[i];
+        }
         return new CandidateTally(a.candidate, a.samples + b.samples, a.correct + b.correct,
-                a.lossUnits + b.lossUnits, ids, sc, lb, stats);
+                a.lossUnits + b.lossUnits, ids, sc, lb, stats, correctAt);
     }
 
     @Override
@@ -115,7 +146,7 @@ public final class CandidateTally {
         return o instanceof CandidateTally t && candidate == t.candidate && samples == t.samples
                 && correct == t.correct && lossUnits == t.lossUnits && Arrays.equals(sampleIds, t.sampleIds)
                 && Arrays.equals(scores, t.scores) && Arrays.equals(labels, t.labels)
-                && Arrays.equals(activationStats, t.activationStats);
+                && Arrays.equals(activationStats, t.activationStats) && Arrays.equals(correctAt, t.correctAt);
     }
 
     @Override

@@ -11,6 +11,14 @@ public interface CostModel {
     /** Weight memory, cycles and energy per inference of one candidate. */
     record Costs(double weightBits, long memoryBytes, double cycles, double energyPj) {}
 
+    /**
+     * True if cycles or energy depend on activation statistics gathered during inference (a data-dependent target):
+     * costs are then not known before a candidate is scored, and racing cannot use them.
+     */
+    default boolean needsActivationStatistics() {
+        return false;
+    }
+
     /** @param activationStats the summed statistics of the candidate's tally, in the layout the scorer writes */
     Costs costs(Genome genome, long[] activationStats);
 

@@ -1,6 +1,8 @@
 package io.bitsweep.search.problem;
 
 import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.splits.SampleSplits;
+import java.util.Optional;
 
 /**
  * Opens the {@link SearchProblem} a config describes. Implementations are found with {@link java.util.ServiceLoader}
@@ -15,5 +17,9 @@ public interface ProblemFactory {
         return null;
     }
 
-    SearchProblem open(SearchSettings settings);
+    /**
+     * @param storedSplits the splits a resumed run recorded (splits.json), to be used as they are; empty: select them
+     *                     from the settings
+     */
+    SearchProblem open(SearchSettings settings, Optional<SampleSplits> storedSplits);
 }

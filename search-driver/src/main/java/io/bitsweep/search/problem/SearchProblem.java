@@ -2,8 +2,10 @@ package io.bitsweep.search.problem;
 
 import io.bitsweep.eval.metrics.RocAuc;
 import io.bitsweep.search.space.LayerInfo;
+import io.bitsweep.search.splits.SampleSplits;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One model on one data set and one hardware target, as the search needs it. The search loop only sees this
@@ -26,6 +28,15 @@ public interface SearchProblem extends AutoCloseable {
     String modelSha256();
 
     String dataSha256();
+
+    /**
+     * The calibration and evaluation samples ({@code bitsweep.search.splits}, or the ones a resumed run stored), with
+     * the evaluation order every shard, racing stage and profile subsample follows.
+     */
+    SampleSplits splits();
+
+    /** The class of every sample of the data set, in its order (AD: 0 normal, 1 anomalous). */
+    int[] sampleLabels();
 
     /** The quality metric (accuracy or AUC) of the float model on the evaluation split: the constraint's baseline. */
     double floatQuality();
@@ -57,6 +68,15 @@ public interface SearchProblem extends AutoCloseable {
 
     /** The executor side, for this search space (it maps genomes to formats). */
     ShardScorer<?> scorer(SearchSpace space);
+
+    /**
+     * Per layer, weight format and output channel, the channel's quantization error energy under the layer's input
+     * statistics: a proxy of how much quantizing that channel hurts, computed without inference
+     * (docs/SEARCH.md "Sensitivity profile"). Empty if this problem has no such proxy.
+     */
+    default Optional<double[][][]> channelErrorEnergy(SearchSpace space) {
+        return Optional.empty();
+    }
 
     /** The hardware cost of candidates in this search space. */
     CostModel costModel(SearchSpace space);

@@ -5,8 +5,12 @@ import java.io.Serializable;
 
 /**
  * The executor side of a search problem: reads one dataset shard and scores a whole population on it. It travels
- * with the task closure (Java serialization), so it holds only small settings (paths, split, metric); the model
+ * with the task closure (Java serialization), so it holds only small settings (paths, splits, metric); the model
  * arrives as a broadcast, once per run.
+ *
+ * <p>Shard {@code i} of {@code n} holds the evaluation positions p with {@code p % n == i}
+ * ({@link io.bitsweep.search.splits.SampleSplits#shardPositions}), so every shard has the split's class mix and
+ * every stage of a race (a range of positions) is spread over all shards.
  *
  * @param <S> the loaded shard; it is cached in memory on the executors for the whole run
  */
@@ -15,10 +19,11 @@ public interface ShardScorer<S> extends Serializable {
     S loadShard(int shard, int shardCount);
 
     /**
-     * Scores every candidate on the shard: element i of the result is the tally of {@code population[i]}.
-     * Quantized weights are built once per candidate per call (one call per task) and reused over the shard.
+     * Scores every candidate on the shard's samples whose evaluation position is in {@code positions}: element i of
+     * the result is the tally of {@code population[i]}. Quantized weights are built once per candidate per call (one
+     * call per task) and reused over the shard.
      *
      * @param candidateDone to be run after each candidate, so the driver's progress bar moves within a task
      */
-    CandidateTally[] score(byte[] model, S shard, Genome[] population, Runnable candidateDone);
+    CandidateTally[] score(byte[] model, S shard, Genome[] population, SampleRange positions, Runnable candidateDone);
 }

@@ -40,6 +40,11 @@ public final class GenomeCodec implements Serializable {
         return space;
     }
 
+    /** The quantization settings every decoded assignment carries. */
+    public QuantSettings settings() {
+        return settings;
+    }
+
     /**
      * The assignment of a genome: defaults int8 (what ADDs, which have no gene, write), every layer's weights as
      * one format when all its channels agree, else one per channel, its activations, both with the layer's scale

@@ -2,6 +2,7 @@ package io.bitsweep.search.spark;
 
 import io.bitsweep.search.loop.PopulationEvaluator;
 import io.bitsweep.search.problem.CandidateTally;
+import io.bitsweep.search.problem.SampleRange;
 import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;
 import java.util.ArrayList;
@@ -61,10 +62,11 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
     }
 
     @Override
-    public CandidateTally[] evaluate(int generation, Genome[] population, LongConsumer evaluationsDone) {
-        String group = "bitsweep-gen-" + generation;
-        jsc.setJobGroup(group, "gen " + generation + ": " + population.length + " candidates \u00d7 "
-                + shardCount + " shards", false);
+    public CandidateTally[] evaluate(String job, Genome[] population, SampleRange positions,
+                                     LongConsumer evaluationsDone) {
+        String group = "bitsweep-" + job.replace(' ', '-').replace('/', '-');
+        jsc.setJobGroup(group, job + ": " + population.length + " candidates \u00d7 " + shardCount + " shards, "
+                + positions.size() + " samples", false);
         Broadcast<Genome[]> pop = jsc.broadcast(population);
         progress.start(evaluationsDone);
         long start = System.nanoTime();
@@ -76,7 +78,7 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
             LongAccumulator scoring = scoringNanos;
             JavaPairRDD<Integer, CandidateTally> tallies = shards.flatMapToPair(shard -> {
                 long t0 = System.nanoTime();
-                CandidateTally[] t = sc.score(m.value(), shard, pop.value(), () -> done.add(1));
+                CandidateTally[] t = sc.score(m.value(), shard, pop.value(), positions, () -> done.add(1));
                 scoring.add(System.nanoTime() - t0);
                 List<Tuple2<Integer, CandidateTally>> out = new ArrayList<>(t.length);
                 for (CandidateTally ct : t) {
@@ -89,15 +91,15 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
             for (int i = 0; i < out.length; i++) {
                 out[i] = merged.get(i);
                 if (out[i] == null) {
-                    throw new IllegalStateException("no tally for candidate " + i + " of generation " + generation);
+                    throw new IllegalStateException("no tally for candidate " + i + " of " + job);
                 }
             }
             double wall = (System.nanoTime() - start) / 1e9;
             double run = progress.executorRunMillis() / 1e3;
             double scored = (scoringNanos.value() - scoringBefore) / 1e9;
-            LOG.info(String.format(Locale.ROOT, "gen %d: %d candidates x %d shards in %.1f s; executor time %.1f s, "
-                    + "%.1f s of it scoring candidates (%.1f%%)", generation, population.length, shardCount, wall,
-                    run, scored, run > 0 ? 100 * scored / run : 0));
+            LOG.info(String.format(Locale.ROOT, "%s: %d candidates x %d shards (%d samples) in %.1f s; executor time "
+                    + "%.1f s, %.1f s of it scoring candidates (%.1f%%)", job, population.length, shardCount,
+                    positions.size(), wall, run, scored, run > 0 ? 100 * scored / run : 0));
             return out;
         } finally {
             progress.stop();

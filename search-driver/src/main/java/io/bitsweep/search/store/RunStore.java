@@ -1,6 +1,8 @@
 package io.bitsweep.search.store;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.sensitivity.SensitivityProfile;
+import io.bitsweep.search.space.SearchSpace;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +29,7 @@ public final class RunStore {
     public static final String RUN_JSON = "run.json";
     public static final String COMPLETE = "_COMPLETE";
     public static final String SUMMARY = "summary.json";
+    public static final String SENSITIVITY = "sensitivity.parquet";
 
     private final Configuration conf;
     private final FileSystem fs;
@@ -68,6 +71,11 @@ public final class RunStore {
 
     public String location() {
         return root.toString();
+    }
+
+    /** Where a file of the run directory is, as a path or URI. */
+    public String locationOf(String relative) {
+        return new Path(root, relative).toString();
     }
 
     /** True if the directory exists and holds anything. */
@@ -142,6 +150,21 @@ public final class RunStore {
         writeTable(dir + "/archive.parquet", archive, metadata);
         writeText(dir + "/" + SUMMARY, summaryJson);
         writeText(dir + "/" + COMPLETE, "");
+    }
+
+    /** sensitivity.parquet, with the run's provenance in its footer. */
+    public void writeSensitivity(SensitivityProfile profile, SearchSpace space, Map<String, String> metadata) {
+        atomically(SENSITIVITY, tmp -> SensitivityTable.write(conf, tmp, profile, space, metadata));
+    }
+
+    /** The profile sensitivity.parquet holds, checked to fit {@code space}. */
+    public SensitivityProfile readSensitivity(SearchSpace space) {
+        Path file = new Path(root, SENSITIVITY);
+        try {
+            return SensitivityTable.read(conf, file, space).checkFits(space, file.toString());
+        } catch (IOException e) {
+            throw new BitSweepException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public List<ScoredTable.Row> readTable(int generation, String table) {

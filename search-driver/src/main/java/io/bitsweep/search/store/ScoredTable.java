@@ -1,6 +1,7 @@
 package io.bitsweep.search.store;
 
 import io.bitsweep.search.nsga.Candidate;
+import io.bitsweep.search.nsga.CorrectPositions;
 import io.bitsweep.search.nsga.Fitness;
 import io.bitsweep.search.space.Genome;
 import java.io.IOException;
@@ -39,6 +40,9 @@ public final class ScoredTable {
                       int rank, double crowdingDistance, boolean reused) {}
 
     static final String ACTIVATION_STATS = "activation_stats";
+    static final String CORRECT_POSITIONS = "correct_positions";
+    static final String RACING_STAGE = "racing_stage";
+    static final String COMPLETE = "complete";
 
     static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
             message bitsweep_candidate {
@@ -65,6 +69,9 @@ public final class ScoredTable {
               required boolean reused;
               required binary assignment (STRING);
               repeated int64 activation_stats;
+              optional binary correct_positions;
+              required int32 racing_stage;
+              required boolean complete;
             }
             """);
 
@@ -113,6 +120,10 @@ public final class ScoredTable {
                 for (long v : e.activationStats()) {
                     g.append(ACTIVATION_STATS, v);
                 }
+                if (e.correctAt().known()) {
+                    g.append(CORRECT_POSITIONS, Binary.fromConstantByteArray(e.correctAt().toBytes()));
+                }
+                g.append(RACING_STAGE, e.racingStage()).append(COMPLETE, e.complete());
                 w.write(g);
             }
         }
@@ -130,7 +141,9 @@ public final class ScoredTable {
                 Fitness e = new Fitness(g.getLong("samples", 0), g.getLong("correct", 0),
                         g.getDouble("quality", 0), g.getDouble("loss_mean", 0), g.getDouble("weight_bits", 0),
                         g.getLong("memory_bytes", 0), g.getDouble("cycles", 0), g.getDouble("energy_pj", 0),
-                        g.getDouble("constraint_violation", 0), activationStats(g));
+                        g.getDouble("constraint_violation", 0), activationStats(g), correctPositions(g),
+                        has(g, RACING_STAGE) ? g.getInteger(RACING_STAGE, 0) : Fitness.NOT_RACED,
+                        !has(g, COMPLETE) || g.getBoolean(COMPLETE, 0));
                 rows.add(new Row(c, e, g.getString("quality_metric", 0), g.getString("assignment", 0),
                         g.getInteger("rank", 0), g.getDouble("crowding_distance", 0), g.getBoolean("reused", 0)));
             }
@@ -143,6 +156,17 @@ public final class ScoredTable {
         try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
             return Map.copyOf(r.getFooter().getFileMetaData().getKeyValueMetaData());
         }
+    }
+
+    /** The per-sample outcomes; none in run stores written before the column existed, or for AUC tasks. */
+    private static CorrectPositions correctPositions(Group g) {
+        return has(g, CORRECT_POSITIONS) && g.getFieldRepetitionCount(CORRECT_POSITIONS) > 0
+                ? CorrectPositions.fromBytes(g.getBinary(CORRECT_POSITIONS, 0).getBytes()) : CorrectPositions.NONE;
+    }
+
+    /** True if the file has the column (run stores written before racing lack its columns). */
+    private static boolean has(Group g, String column) {
+        return g.getType().containsField(column);
     }
 
     /** The statistics column; empty in run stores written before it existed. */

@@ -48,7 +48,7 @@ class SearchCommandTest {
 
         // --init-from becomes the init-from key, so its values are quoted whatever the path holds.
         Path synthetic = Files.writeString(dir.resolve("syn.conf"), "bitsweep.search { evaluator = synthetic, "
-                + "data = \"synthetic:24\", population = 4, generations = 1, shards = 1 }\n");
+                + "data = \"synthetic:24\", population = 4, generations = 1, shards = 1, splits.calibration.samples = 4 }\n");
         Path corrupt = Files.writeString(dir.resolve("a, b=[c].json"), "{not json");
         r = run("search", "--config", synthetic.toString(), "--master", "local[1]", "--out",
                 dir.resolve("run").toString(), "--init-from", corrupt.toString());

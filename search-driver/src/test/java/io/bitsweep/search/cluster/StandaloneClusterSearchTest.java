@@ -42,7 +42,9 @@ class StandaloneClusterSearchTest {
     static final Path REPO = Path.of(System.getProperty("bitsweep.repo", "..")).toAbsolutePath().normalize();
     static final String[] SEARCH = {"search", "--config", REPO.resolve("conf/search/ic-resnet8-mpic.conf").toString(),
             "--seed", "3", "--set", "population=6", "--set", "generations=2", "--set", "shards=2",
-            "--set", "splits.calibration.count=8", "--set", "splits.evaluation.count=24", "--no-progress"};
+            "--set", "splits.calibration.samples=8", "--set", "splits.evaluation.samples=24",
+            "--set", "profile.samples=12", "--set", "solver.memory-budgets=[0.5, 0.75]", "--set",
+            "solver.cost-budgets=[1]", "--no-progress"};
 
     @Test
     void clusterRunEqualsLocalRun(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
@@ -57,7 +59,7 @@ class StandaloneClusterSearchTest {
             submit.addAll(Arrays.asList(SEARCH));
             submit.addAll(List.of("--out", cluster.toString()));
             Path log = work.resolve("submit.log");
-            int exit = c.submit(log, driverJvmFlags(), REPO, Duration.ofSeconds(150), submit.toArray(String[]::new));
+            int exit = c.submit(log, driverJvmFlags(), REPO, Duration.ofSeconds(300), submit.toArray(String[]::new));
             assertEquals(0, exit, () -> "spark-submit failed:\n" + tail(log));
             assertTrue(Files.readString(log).contains("front: "), () -> tail(log));
         }

@@ -12,6 +12,7 @@ import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.nsga.Scored;
 import io.bitsweep.search.spark.SparkSessions;
+import io.bitsweep.search.store.SplitsFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -24,10 +25,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * A short real search (IC ResNet-8, exact evaluator, local[2], 2 shards): every front point's best/&lt;id&gt;.json,
- * given to {@code bitsweep eval --assignment} with the search's calibration and evaluation splits, prints exactly
- * the accuracy the archive holds. Also with every post-training method on (GPTQ rounding, bias correction, hessian
- * clipping, output calibration), whose rows the search's executors keep in a table and eval computes afresh.
+ * A short real search (IC ResNet-8, exact evaluator, local[2], 2 shards, stratified splits, racing, profile and
+ * solver seeds on): every front point's best/&lt;id&gt;.json, given to {@code bitsweep eval --assignment} with the
+ * run's splits.json, prints exactly the accuracy the archive holds. Also with every post-training method on (GPTQ
+ * rounding, bias correction, hessian clipping, output calibration), whose rows the search's executors keep in a table
+ * and eval computes afresh.
  */
 class BestAssignmentsReproduceTest {
     static final String IC = """
@@ -38,8 +40,9 @@ class BestAssignmentsReproduceTest {
               population = 6
               generations = 1
               shards = 2
-              splits.calibration { offset = 10, count = 16 }
-              splits.evaluation { offset = 20, count = 40 }
+              splits.calibration.samples = 16
+              splits.evaluation.samples = 40
+              profile.samples = 20
               constraints.max-accuracy-drop = -1
             }""";
 
@@ -65,8 +68,8 @@ class BestAssignmentsReproduceTest {
             cl.setOut(new PrintWriter(out));
             cl.setErr(new PrintWriter(err));
             int code = cl.execute("eval", "--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
-                    "--data", Assets.resolve("data/ic01").toString(), "--offset", "20", "--limit", "40",
-                    "--calibration-offset", "10", "--calibration-samples", "16",
+                    "--data", Assets.resolve("data/ic01").toString(),
+                    "--splits", dir.resolve("run/" + SplitsFile.NAME).toString(),
                     "--assignment", dir.resolve("run/best/" + p.id() + ".json").toString());
             assertEquals(0, code, err.toString());
             String expected = String.format(Locale.ROOT, "accuracy: %.4f (%d/%d)", p.fitness().quality(),

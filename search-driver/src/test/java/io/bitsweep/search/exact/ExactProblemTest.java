@@ -24,6 +24,7 @@ import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.CostModel;
+import io.bitsweep.search.problem.SampleRange;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.LayerInfo;
@@ -33,6 +34,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,9 +48,12 @@ class ExactProblemTest {
               model = "assets:models/ic/pretrainedResnet.tflite"
               data = "assets:data/ic01"
               hw.target = mpic
+              splits { selection = range, disjoint = false }
               splits.calibration { offset = 0, count = 20 }
               splits.evaluation { offset = 0, count = 40 }
             }""";
+    /** Every position of the evaluation order. */
+    static final SampleRange ALL = new SampleRange(0, Integer.MAX_VALUE);
     static SearchSettings settings;
     static ExactProblem problem;
     static SearchSpace space;
@@ -56,7 +61,7 @@ class ExactProblemTest {
     @BeforeAll
     static void open() {
         settings = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of(), null);
-        problem = new ExactProblem(settings);
+        problem = new ExactProblem(settings, Optional.empty());
         space = problem.space();
     }
 
@@ -76,7 +81,7 @@ class ExactProblemTest {
         Genome int2 = space.uniform(NumberFormat.parse("int2"), NumberFormat.parse("int8"));
         ExactScorer scorer = problem.scorer(space);
         ExactScorer.Shard shard = scorer.loadShard(0, 1);
-        CandidateTally[] t = scorer.score(problem.modelBytes(), shard, new Genome[] {int8, int4, int2}, () -> { });
+        CandidateTally[] t = scorer.score(problem.modelBytes(), shard, new Genome[] {int8, int4, int2}, ALL, () -> { });
         assertEquals(40, t[0].samples());
         double float40 = problem.floatQuality();
         assertTrue(Math.abs(t[0].correct() / 40.0 - float40) <= 1 / 40.0 + 1e-9, t[0].correct() + " vs " + float40);
@@ -97,7 +102,7 @@ class ExactProblemTest {
         Genome a4 = space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int4"));
         ExactScorer scorer = problem.scorer(space);
         CandidateTally[] t = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1), new Genome[] {mixed, a4},
-                () -> { });
+                ALL, () -> { });
         GenomeCodec codec = new GenomeCodec(space, settings.quantization(), problem.modelSha256());
         Path json = dir.resolve("mixed.json");
         Files.writeString(json, AssignmentJson.write(codec.decode(mixed)));
@@ -109,7 +114,7 @@ class ExactProblemTest {
         }
         // Activations are quantized now: int4 activations change the outputs (the loss), not only the cost.
         CandidateTally int8 = scorer.score(problem.modelBytes(), scorer.loadShard(0, 1),
-                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, () -> { })[0];
+                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, ALL, () -> { })[0];
         assertNotEquals(int8.lossSum(), t[1].lossSum());
     }
 
@@ -117,14 +122,14 @@ class ExactProblemTest {
     void dataDependentTargetsGetActivationStatisticsFromTheShards() {
         SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC),
                 List.of("hw.target=stripes-16x16-os", "splits.evaluation.count=4"), null);
-        ExactProblem stripes = new ExactProblem(s);
+        ExactProblem stripes = new ExactProblem(s, Optional.empty());
         SearchSpace sp = SearchSpace.of(s, stripes.layers());
         Genome int8 = sp.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"));
         ExactScorer scorer = stripes.scorer(sp);
         ExactScorer.Shard[] shards = {scorer.loadShard(0, 2), scorer.loadShard(1, 2)};
         CandidateTally merged = CandidateTally.merge(
-                scorer.score(stripes.modelBytes(), shards[0], new Genome[] {int8}, () -> { })[0],
-                scorer.score(stripes.modelBytes(), shards[1], new Genome[] {int8}, () -> { })[0]);
+                scorer.score(stripes.modelBytes(), shards[0], new Genome[] {int8}, ALL, () -> { })[0],
+                scorer.score(stripes.modelBytes(), shards[1], new Genome[] {int8}, ALL, () -> { })[0]);
         long[] stats = merged.activationStats();
         assertEquals(HwCostModel.statisticsLayers(model()).size() * HwCostModel.STATS_PER_LAYER, stats.length);
         assertTrue(stats[0] > 0 && stats[1] > 0 && stats[1] < stats[0], "elements, zeros: " + stats[0] + ", "
@@ -134,7 +139,7 @@ class ExactProblemTest {
         assertTrue(costs.costs(int8, stats).cycles() < costs.costs(int8, new long[0]).cycles());
         // The static MPIC target ignores them, and scorers for it do not gather them.
         assertEquals(0, problem.scorer(space).score(problem.modelBytes(), scorer.loadShard(0, 2),
-                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, () -> { })[0].activationStats().length);
+                new Genome[] {space.uniform(NumberFormat.parse("int8"), NumberFormat.parse("int8"))}, ALL, () -> { })[0].activationStats().length);
     }
 
     @Test
@@ -178,7 +183,7 @@ class ExactProblemTest {
     void aFormatTheExactEngineCannotRunIsAConfigErrorNamingLayerAndFormat() {
         SearchSettings bad = SearchConfigLoader.load(ConfigFactory.parseString(IC),
                 List.of("space.default.weights=[int8, fp32]"), null);
-        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad)).getMessage();
+        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad, Optional.empty())).getMessage();
         assertTrue(msg.startsWith("bitsweep.search.space: the exact evaluator cannot run") && msg.contains("conv_2d_0")
                 && msg.contains("fp32"), msg);
     }
@@ -190,7 +195,7 @@ class ExactProblemTest {
     @Test
     void unknownHardwareTargetIsNamed() {
         SearchSettings bad = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of("hw.target=tpu9"), null);
-        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad)).getMessage();
+        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad, Optional.empty())).getMessage();
         assertTrue(msg.contains("bitsweep.search.hw.target") && msg.contains("tpu9") && msg.contains("mpic"), msg);
     }
 
@@ -198,7 +203,7 @@ class ExactProblemTest {
     void modelAndDataThatDoNotMatchAreRefused() {
         SearchSettings bad = SearchConfigLoader.load(ConfigFactory.parseString(IC),
                 List.of("data=\"assets:data/kws01\""), null);
-        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad)).getMessage();
+        String msg = assertThrows(BitSweepException.class, () -> new ExactProblem(bad, Optional.empty())).getMessage();
         assertTrue(msg.contains("do not match"), msg);
     }
 
@@ -229,12 +234,12 @@ class ExactProblemTest {
 
         writeIcSubset(data, 0, 16);
         SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC), sets, null);
-        ExactScorer first = new ExactProblem(s).scorer(space);
+        ExactScorer first = new ExactProblem(s, Optional.empty()).scorer(space);
         var firstObservations = first.calibration(model);
         assertTrue(firstObservations == first.calibration(model), "cached within one data set");
 
         writeIcSubset(data, 16, 16); // other images at the same path, e.g. a data set regenerated in place
-        ExactScorer second = new ExactProblem(s).scorer(space);
+        ExactScorer second = new ExactProblem(s, Optional.empty()).scorer(space);
         assertTrue(firstObservations != second.calibration(model), "observations of other data reused");
     }
 }

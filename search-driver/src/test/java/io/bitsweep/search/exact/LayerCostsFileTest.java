@@ -35,8 +35,9 @@ class LayerCostsFileTest {
               population = 6
               generations = 1
               shards = 2
-              splits.calibration { offset = 0, count = 16 }
-              splits.evaluation { offset = 0, count = 24 }
+              splits.calibration.samples = 16
+              splits.evaluation.samples = 24
+              profile.samples = 12
               objectives = [accuracy, weight-bits, cycles, energy]
               constraints.max-accuracy-drop = -1
             }""";

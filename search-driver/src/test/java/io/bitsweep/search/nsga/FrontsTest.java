@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class FrontsTest {
     static Scored point(String id, double violation, double... objectives) {
         Candidate c = new Candidate(id, 0, 0, Genome.of(new byte[] {(byte) id.hashCode()}), "test", null, null);
-        return new Scored(c, new Fitness(1, 1, 1 - objectives[0], 0, 0, 0, 0, 0, violation, List.of()), objectives);
+        return new Scored(c, new Fitness(1, 1, 1 - objectives[0], 0, 0, 0, 0, 0, violation, List.of(),
+                CorrectPositions.NONE, Fitness.NOT_RACED, true), objectives);
     }
 
     @Test

@@ -48,7 +48,7 @@ class ReportBrowserTest {
               population = 8
               generations = 2
               shards = 2
-              splits.calibration { offset = 0, count = 16 }
+              splits.calibration { offset = 0, count = 16, samples = -1 }
               splits.evaluation { offset = 16, count = 40 }
               constraints { max-accuracy-drop = -1, memory-budget = none }
             }""";

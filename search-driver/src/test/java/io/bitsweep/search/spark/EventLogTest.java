@@ -37,7 +37,8 @@ class EventLogTest {
     @Test
     void historyServerShowsEveryGenerationsJob(@TempDir Path dir) throws Exception {
         Path conf = Files.writeString(dir.resolve("s.conf"), "bitsweep.search { evaluator = synthetic, runner = spark, "
-                + "data = \"synthetic:24\", population = 4, generations = 2, shards = 2 }\n");
+                + "data = \"synthetic:24\", population = 4, generations = 2, shards = 2, "
+                + "splits.calibration.samples = 8 }\n");
         Path events = dir.resolve("events/nested");
         StringWriter err = new StringWriter();
         var cl = BitSweepCli.commandLine();
@@ -63,8 +64,13 @@ class EventLogTest {
                 }
             }
         }
-        assertEquals(List.of("gen 0: 4 candidates \u00d7 2 shards", "gen 1: 4 candidates \u00d7 2 shards"),
-                descriptions.stream().filter(d -> d.startsWith("gen ")).toList(), descriptions.toString());
+        // The profile's job, then each generation's racing stages (stage 1 scores every candidate on its first
+        // tenth of the 16 evaluation samples); each job described by what it scores.
+        List<String> described = descriptions.stream().filter(d -> d.startsWith("gen ") || d.startsWith("profile"))
+                .toList();
+        assertEquals("profile: 17 candidates \u00d7 2 shards, 16 samples", described.get(0), descriptions.toString());
+        assertTrue(described.containsAll(List.of("gen 0 stage 1/4: 4 candidates \u00d7 2 shards, 2 samples",
+                "gen 1 stage 1/4: 4 candidates \u00d7 2 shards, 2 samples")), descriptions.toString());
 
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -88,8 +94,7 @@ class EventLogTest {
             JsonNode jobs = JSON.readTree(get(http, base + "/" + apps.get(0).path("id").asText() + "/jobs"));
             List<String> shown = new ArrayList<>();
             jobs.forEach(j -> shown.add(j.path("description").asText()));
-            assertTrue(shown.containsAll(List.of("gen 0: 4 candidates \u00d7 2 shards",
-                    "gen 1: 4 candidates \u00d7 2 shards")), shown.toString());
+            assertTrue(shown.containsAll(described), shown.toString());
         } finally {
             history.destroy();
             if (!history.waitFor(20, TimeUnit.SECONDS)) {

@@ -1,0 +1,175 @@
+package io.bitsweep.search.solver;
+
+import com.google.ortools.Loader;
+import com.google.ortools.sat.BoolVar;
+import com.google.ortools.sat.CpModel;
+import com.google.ortools.sat.CpSolver;
+import com.google.ortools.sat.CpSolverStatus;
+import com.google.ortools.sat.LinearExpr;
+import com.google.ortools.sat.LinearExprBuilder;
+import io.bitsweep.search.config.Objective;
+import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.operators.InitialPopulation;
+import io.bitsweep.search.problem.CostModel;
+import io.bitsweep.search.sensitivity.SensitivityProfile;
+import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.SearchSpace;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Solver-seeded generation 0, HAWQ-V3's integer program feeding a multi-objective search: the least predicted loss
+ * under a weight memory budget and a cycle (or energy) budget, for a sweep of budgets, each solved by OR-Tools CP-SAT
+ * as a multiple-choice knapsack ({@link CostTerms}, {@link LossTerms}). Each distinct solution is a seed genome with
+ * the origin {@code solver:memory=0.550,cycles=1.000}. CP-SAT runs with one worker and a deterministic time limit, so
+ * the same inputs give the same seeds on every machine, whatever its load.
+ */
+public final class SolverSeeds {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SolverSeeds.class);
+    /** Loss deltas are solved in integer units of 1e-6. */
+    private static final double LOSS_UNIT = 1e-6;
+
+    private SolverSeeds() {}
+
+    public static List<InitialPopulation.Seeded> solve(SearchSpace space, SensitivityProfile profile,
+                                                       CostModel costModel, SearchSettings settings) {
+        Objective costObjective = settings.objectives().contains(Objective.CYCLES) ? Objective.CYCLES
+                : settings.objectives().contains(Objective.ENERGY) ? Objective.ENERGY : null;
+        long start = System.nanoTime();
+        CostTerms costs = CostTerms.measure(space, costModel, costObjective);
+        LossTerms losses = LossTerms.of(space, profile);
+        long measured = System.nanoTime();
+        Loader.loadNativeLibraries();
+        Map<Genome, String> out = new LinkedHashMap<>();
+        List<Double> costBudgets = costObjective == null ? List.of(1.0) : settings.solver().costBudgets();
+        for (double m : spreadOrder(settings.solver().memoryBudgets())) {
+            for (double c : costBudgets) {
+                Genome g = solveOne(space, costs, losses, m, costObjective == null ? Double.NaN : c,
+                        settings.solver().deterministicTime());
+                if (g != null) {
+                    out.putIfAbsent(g, String.format(Locale.ROOT, "%smemory=%.3f%s", InitialPopulation.SOLVER_ORIGIN,
+                            m, costObjective == null ? "" : "," + costObjective.key() + "=" + String.format(
+                                    Locale.ROOT, "%.3f", c)));
+                }
+            }
+        }
+        // The two phases apart: pricing the changes runs hw-sim, the solves run CP-SAT; either can dominate.
+        LOG.info(String.format(Locale.ROOT, "solver: %d distinct seeds from %d budget pairs; cost terms %.1f s, "
+                + "solves %.1f s", out.size(), settings.solver().memoryBudgets().size() * costBudgets.size(),
+                (measured - start) / 1e9, (System.nanoTime() - measured) / 1e9));
+        List<InitialPopulation.Seeded> seeds = new ArrayList<>();
+        out.forEach((g, o) -> seeds.add(new InitialPopulation.Seeded(g, o)));
+        return seeds;
+    }
+
+    /**
+     * The budgets in the order their seeds should take generation 0's slots when there are fewer slots than seeds:
+     * the middle budget first, then the middles of the halves, and so on, so any prefix spans the whole sweep.
+     */
+    static List<Double> spreadOrder(List<Double> budgets) {
+        List<Double> sorted = budgets.stream().sorted().toList();
+        List<Double> out = new ArrayList<>();
+        ArrayDeque<int[]> ranges = new ArrayDeque<>();
+        ranges.add(new int[] {0, sorted.size()});
+        while (!ranges.isEmpty()) {
+            int[] r = ranges.poll();
+            if (r[0] >= r[1]) {
+                continue;
+            }
+            int mid = (r[0] + r[1]) / 2;
+            out.add(sorted.get(mid));
+            ranges.add(new int[] {r[0], mid});
+            ranges.add(new int[] {mid + 1, r[1]});
+        }
+        return out;
+    }
+
+    /**
+     * One knapsack: per weight gene exactly one format, per activation gene exactly one format; a layer whose cost
+     * depends on another layer's activation format ({@link CostTerms#coupledActivation}) chooses (weight format,
+     * activation format) pairs per gene, tied to that activation gene's choice. Null if infeasible or unsolved.
+     *
+     * @param costFraction the cost budget as a fraction of the baseline's, NaN for none
+     */
+    static Genome solveOne(SearchSpace space, CostTerms costs, LossTerms losses, double memoryFraction,
+                           double costFraction, double deterministicTime) {
+        CpModel model = new CpModel();
+        LinearExprBuilder memory = LinearExpr.newBuilder();
+        LinearExprBuilder cost = LinearExpr.newBuilder();
+        LinearExprBuilder loss = LinearExpr.newBuilder();
+        int layers = space.layers().size();
+        BoolVar[][] act = new BoolVar[layers][];
+        for (int k = 0; k < layers; k++) {
+            int options = space.layers().get(k).activations().size();
+            act[k] = new BoolVar[options];
+            for (int a = 0; a < options; a++) {
+                act[k][a] = model.newBoolVar("act" + k + "_" + a);
+                cost.addTerm(act[k][a], Math.round(costs.activation(k, a)));
+                loss.addTerm(act[k][a], Math.round(losses.activation(k, a) / LOSS_UNIT));
+            }
+            model.addExactlyOne(act[k]);
+        }
+        // choice[l][gene][f][a]: gene of layer l at weight format f while its coupled activation gene is at a
+        BoolVar[][][][] choice = new BoolVar[layers][][][];
+        for (int l = 0; l < layers; l++) {
+            var ls = space.layers().get(l);
+            int k = costs.coupledActivation(l);
+            int acts = k < 0 ? 1 : space.layers().get(k).activations().size();
+            choice[l] = new BoolVar[ls.weightGenes()][ls.weights().size()][acts];
+            for (int g = 0; g < ls.weightGenes(); g++) {
+                List<BoolVar> all = new ArrayList<>();
+                for (int a = 0; a < acts; a++) {
+                    List<BoolVar> withA = new ArrayList<>();
+                    for (int f = 0; f < ls.weights().size(); f++) {
+                        BoolVar v = model.newBoolVar("w" + l + "_" + g + "_" + f + "_" + a);
+                        choice[l][g][f][a] = v;
+                        memory.addTerm(v, Math.round(costs.weightMemory(l, f)));
+                        cost.addTerm(v, Math.round(costs.weight(l, f, a)));
+                        loss.addTerm(v, Math.round(losses.weight(l, g, f) / LOSS_UNIT));
+                        withA.add(v);
+                        all.add(v);
+                    }
+                    if (k >= 0) {
+                        model.addEquality(LinearExpr.sum(withA.toArray(BoolVar[]::new)), act[k][a]);
+                    }
+                }
+                model.addExactlyOne(all.toArray(BoolVar[]::new));
+            }
+        }
+        model.addLessOrEqual(memory, (long) Math.floor((memoryFraction - 1) * costs.baselineMemory()));
+        if (!Double.isNaN(costFraction)) {
+            model.addLessOrEqual(cost, (long) Math.floor((costFraction - 1) * costs.baselineCost()));
+        }
+        model.minimize(loss);
+        CpSolver solver = new CpSolver();
+        solver.getParameters().setNumWorkers(1).setRandomSeed(1).setMaxDeterministicTime(deterministicTime)
+                .setLogSearchProgress(false);
+        CpSolverStatus status = solver.solve(model);
+        if (status != CpSolverStatus.OPTIMAL && status != CpSolverStatus.FEASIBLE) {
+            return null;
+        }
+        byte[] genes = new byte[space.genomeLength()];
+        for (int l = 0; l < layers; l++) {
+            var ls = space.layers().get(l);
+            for (int a = 0; a < act[l].length; a++) {
+                if (solver.booleanValue(act[l][a])) {
+                    genes[ls.activationGene()] = (byte) a;
+                }
+            }
+            for (int g = 0; g < ls.weightGenes(); g++) {
+                for (int f = 0; f < ls.weights().size(); f++) {
+                    for (BoolVar v : choice[l][g][f]) {
+                        if (solver.booleanValue(v)) {
+                            genes[ls.weightOffset() + g] = (byte) f;
+                        }
+                    }
+                }
+            }
+        }
+        return Genome.wrap(genes);
+    }
+}
