@@ -128,8 +128,8 @@ public final class SearchConfigLoader {
     }
 
     /**
-     * SearchSettings' error about a bad value, preceded by where the value was set (the config file and line, or the
-     * --set), as unknown keys are: its message starts with the value's HOCON path, or a path above it.
+     * SearchSettings' error about a bad value, preceded by the config file and line that set it, as unknown keys are:
+     * its message starts with the value's HOCON path, or a path above it.
      */
     private static BitSweepException withOrigin(BitSweepException e, Config resolved) {
         Matcher m = HOCON_PATH.matcher(e.getMessage());
@@ -141,8 +141,10 @@ public final class SearchConfigLoader {
             path = path.substring(0, path.lastIndexOf('.'));
         }
         String where = resolved.hasPath(path) ? where(resolved.getValue(path)) : "";
-        // A config parsed from a string (tests, notebooks) has no file to name: "String: 1" would say nothing.
-        return where.isEmpty() || where.startsWith("String") ? e : new BitSweepException(where + e.getMessage(), e);
+        // Only a file is worth naming: a --set is found by its key, and a config parsed from a string (tests,
+        // notebooks) has no file ("String: 1" would say nothing).
+        boolean file = !where.isEmpty() && !where.startsWith("--set ") && !where.startsWith("String");
+        return file ? new BitSweepException(where + e.getMessage(), e) : e;
     }
 
     /**
