@@ -42,11 +42,16 @@ public final class SearchConfigLoader {
         } catch (ConfigException e) {
             throw new BitSweepException(file + ": " + InputText.oneLine(e.getMessage()), e);
         }
-        return load(fileConfig, sets, seed);
+        return load(fileConfig, sets, seed, file.toString());
     }
 
     /** As {@link #load(Path, List, Long)} for an already parsed (unresolved) config; tests use it. */
     public static SearchSettings load(Config fileConfig, List<String> sets, Long seed) {
+        return load(fileConfig, sets, seed, "the config");
+    }
+
+    /** {@code source} names the config in an error that has no value to point at. */
+    private static SearchSettings load(Config fileConfig, List<String> sets, Long seed, String source) {
         Config reference = reference();
         Config user = fileConfig;
         for (String set : sets) {
@@ -59,6 +64,11 @@ public final class SearchConfigLoader {
         try {
             resolved = user.withFallback(reference).resolveWith(ConfigFactory.systemEnvironment()
                     .withFallback(ConfigFactory.systemProperties()));
+        } catch (ConfigException.BugOrBroken e) {
+            // Typesafe Config's own failure on some merges it cannot do (found by fuzzing: `offset += 0`, an append
+            // to a number); its message dumps the whole resolve source, environment variables included.
+            throw new BitSweepException(source + ": cannot resolve the config: a substitution or '+=' does not fit "
+                    + "the value it refers to", e);
         } catch (ConfigException e) {
             throw new BitSweepException(InputText.oneLine(e.getMessage()), e);
         }

@@ -151,6 +151,11 @@ class SearchConfigLoaderTest {
         e = assertThrows(BitSweepException.class,
                 () -> SearchConfigLoader.load(file, List.of("population=1"), null));
         assertEquals("bitsweep.search.population: must be >= 2 (got 1)", e.getMessage(), "a --set is named by its key");
+        // Typesafe Config cannot merge an append to a number: one line naming the file, not its dump of the environment.
+        Files.writeString(file, "bitsweep.search.splits.calibration { offset += 0 }\n");
+        e = assertThrows(BitSweepException.class, () -> SearchConfigLoader.load(file, List.of(), null));
+        assertEquals(file + ": cannot resolve the config: a substitution or '+=' does not fit the value it refers to",
+                e.getMessage());
         // A value in an object merged with reference.conf's defaults is named by the file's part.
         Files.writeString(file, "bitsweep.search.splits.calibration.offset = -3\n");
         e = assertThrows(BitSweepException.class, () -> SearchConfigLoader.load(file, List.of(), null));
