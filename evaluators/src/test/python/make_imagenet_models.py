@@ -54,8 +54,22 @@ SPECS = {
     "keras_mobilenet_v2_96": dict(framework="keras", arch="MobileNetV2", size=96),
     "keras_mobilenet_v3_small_96": dict(framework="keras", arch="MobileNetV3Small", size=96),
     "keras_mobilenet_v2_160": dict(framework="keras", arch="MobileNetV2", size=160),
+    # The TFLite ops no Keras application above has (PAD that the converter cannot fold into a conv, CONCATENATION,
+    # LOGISTIC, MAX_POOL_2D) next to HARD_SWISH, MEAN and a squeeze-excite MUL, in one small network.
+    "keras_ops_mix_96": dict(framework="keras", arch="OpsMix", size=96),
+    # Two FULLY_CONNECTED layers and no softmax: the per-channel FC that TFLite 2.6.2 computes with a zero scale,
+    # small enough that TF 2.21's reference kernels are the oracle for its bytes (no chaotic network in front).
+    "keras_fc_stack_96": dict(framework="keras", arch="FcStack", size=96),
     "tv_resnet18_96": dict(framework="torch", arch="resnet18", size=96, external_data=True),
     "tv_mobilenet_v2_96": dict(framework="torch", arch="mobilenet_v2", size=96, external_data=False),
+    "tv_mobilenet_v3_small_96": dict(framework="torch", arch="mobilenet_v3_small", size=96, external_data=False),
+    "tv_efficientnet_b0_96": dict(framework="torch", arch="efficientnet_b0", size=96, external_data=False),
+    # The ONNX ops torchvision's classifiers above do not export: a BatchNormalization that no Conv absorbs, Pad,
+    # Concat, AveragePool, ReduceMean, MatMul, Sigmoid, Softmax.
+    "tv_ops_mix_96": dict(framework="torch", arch="OpsMix", size=96, external_data=False),
+    # Made only when named in --only: the big layers `bitsweep bench` times (issue 15, item 4).
+    "keras_mobilenet_v2_224": dict(framework="keras", arch="MobileNetV2", size=224, on_request=True),
+    "tv_resnet50_224": dict(framework="torch", arch="resnet50", size=224, external_data=True, on_request=True),
 }
 # The float input each framework's model takes, from the uint8 image (documented in every manifest).
 KERAS_PREPROCESS = "NHWC float32 x = u8 / 127.5 - 1 (keras.applications preprocess_input, 'tf' mode)"
@@ -86,7 +100,8 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if a.ref_worker:
         return a
-    a.only = [s.strip() for s in a.only.split(",") if s.strip()] if a.only else list(SPECS)
+    a.only = ([s.strip() for s in a.only.split(",") if s.strip()] if a.only
+              else [n for n, s in SPECS.items() if not s.get("on_request")])
     for s in a.only:
         if s not in SPECS:
             p.error(f"--only: unknown model '{s}' (allowed: {', '.join(SPECS)})")
@@ -159,9 +174,13 @@ def make_keras(name, spec, data, out, tc):
     inp = keras.Input((size, size, 3), batch_size=1, name="input")
     if spec["arch"] == "MobileNetV2":
         model = keras.applications.MobileNetV2(input_tensor=inp, weights=None, classes=1000)
-    else:  # the Rescaling layer of include_preprocessing would add MUL/ADD ops; the input is [-1, 1] as for V2
+    elif spec["arch"] == "MobileNetV3Small":  # include_preprocessing's Rescaling would add MUL/ADD; input in [-1, 1]
         model = keras.applications.MobileNetV3Small(input_tensor=inp, weights=None, classes=1000,
                                                     include_preprocessing=False)
+    elif spec["arch"] == "OpsMix":
+        model = keras_ops_mix(keras, inp)
+    else:
+        model = keras_fc_stack(keras, inp)
     log = {}
     t0 = time.time()
     # BatchNorm recalibration: BN layers in training mode normalize with the batch statistics; with momentum
@@ -181,13 +200,14 @@ def make_keras(name, spec, data, out, tc):
     # Logit temperature (LOGIT_STD): the classifier is the last layer with weights (V2: Dense 'predictions' with the
     # softmax fused; V3: the 1x1 Conv2D 'logits', then Flatten and softmax), so scaling its kernel and bias by s scales
     # the logits by s. log(softmax) differs from the logits by a per-row constant: same spread across classes.
-    clf = [layer for layer in model.layers if isinstance(layer, (keras.layers.Dense, keras.layers.Conv2D))][-1]
-    probs = np.concatenate([model(x_bn[i:i + 50], training=False).numpy() for i in range(0, len(x_bn), 50)])
-    spread = float(np.log(np.maximum(probs.reshape(len(probs), -1), 1e-30)).std(axis=1).mean())
-    scale = LOGIT_STD / spread
-    clf.kernel.assign(clf.kernel.numpy() * scale)
-    clf.bias.assign(clf.bias.numpy() * scale)
-    log["classifier"] = dict(layer=clf.name, logit_std_before=round(spread, 4), scale=round(scale, 4))
+    if spec["arch"] != "FcStack":  # FcStack ends in logits, not a softmax: nothing to spread
+        clf = [layer for layer in model.layers if isinstance(layer, (keras.layers.Dense, keras.layers.Conv2D))][-1]
+        probs = np.concatenate([model(x_bn[i:i + 50], training=False).numpy() for i in range(0, len(x_bn), 50)])
+        spread = float(np.log(np.maximum(probs.reshape(len(probs), -1), 1e-30)).std(axis=1).mean())
+        scale = LOGIT_STD / spread
+        clf.kernel.assign(clf.kernel.numpy() * scale)
+        clf.bias.assign(clf.bias.numpy() * scale)
+        log["classifier"] = dict(layer=clf.name, logit_std_before=round(spread, 4), scale=round(scale, 4))
 
     u8 = vww_u8(data, TEST_IMAGES, size)
     x = keras_input(u8)
@@ -273,6 +293,31 @@ def make_keras(name, spec, data, out, tc):
     return files, log, KERAS_PREPROCESS
 
 
+def keras_ops_mix(keras, inp):
+    """PAD (1 px on every side before a VALID stride-2 conv: not SAME's split, so the converter keeps the PAD),
+    MAX_POOL_2D, HARD_SWISH, CONCATENATION, a squeeze-excite block gated by a sigmoid (MEAN keep_dims, LOGISTIC,
+    broadcasting MUL), ReLU6, MEAN and a 100-way softmax classifier."""
+    L = keras.layers
+    x = L.ReLU()(L.BatchNormalization()(L.Conv2D(16, 3, strides=2, padding="same", use_bias=False)(inp)))
+    a = L.MaxPooling2D(3, strides=2, padding="same")(x)
+    b = L.Conv2D(16, 3, strides=2, padding="valid", use_bias=False)(L.ZeroPadding2D(1)(x))
+    b = L.Activation("hard_swish")(L.BatchNormalization()(b))
+    x = L.Concatenate()([a, b])
+    s = L.GlobalAveragePooling2D(keepdims=True)(x)
+    s = L.Conv2D(32, 1, activation="sigmoid")(L.Conv2D(8, 1, activation="relu")(s))
+    x = L.Multiply()([x, s])
+    x = L.ReLU(6.0)(L.BatchNormalization()(L.DepthwiseConv2D(3, padding="same", use_bias=False)(x)))
+    x = L.Dense(100, activation="softmax")(L.GlobalAveragePooling2D()(x))
+    return keras.Model(inp, x)
+
+
+def keras_fc_stack(keras, inp):
+    """AVERAGE_POOL_2D 12x12 to [8,8,3], RESHAPE, then FULLY_CONNECTED 192->64 (ReLU) and 64->10 (logits)."""
+    L = keras.layers
+    x = L.Flatten()(L.AveragePooling2D(12)(inp))
+    return keras.Model(inp, L.Dense(10)(L.Dense(64, activation="relu")(x)))
+
+
 def ref_in_child(model, inputs, output):
     proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--ref-worker",
                            json.dumps(dict(model=model, inputs=inputs, output=output))],
@@ -321,7 +366,7 @@ def make_torch(name, spec, data, out, tc):
     torch.backends.nnpack.set_flags(False)  # this CPU has no NNPACK: torch warns on every conv otherwise
     torch.manual_seed(SEED)
     torch.use_deterministic_algorithms(True)
-    model = getattr(tv.models, spec["arch"])(weights=None)
+    model = TorchOpsMix(torch) if spec["arch"] == "OpsMix" else getattr(tv.models, spec["arch"])(weights=None)
     log = {}
     t0 = time.time()
     # BatchNorm recalibration: everything in eval mode (mobilenet_v2's Dropout stays off) but the BN layers, whose
@@ -376,6 +421,33 @@ def make_torch(name, spec, data, out, tc):
     return files, log, TORCH_PREPROCESS
 
 
+def TorchOpsMix(torch):
+    """Exports Pad (1 px), MaxPool, Concat, a BatchNormalization after the Concat (no Conv to fold it into), Relu,
+    AveragePool without the padding in its count, HardSwish, ReduceMean (keepdims 1 and 0), a sigmoid-gated Mul,
+    MatMul (a Linear without bias) and Softmax."""
+    nn = torch.nn
+
+    class OpsMix(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 2, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+            self.pool = nn.MaxPool2d(3, 2, 1)
+            self.branch = nn.Sequential(nn.ZeroPad2d(1), nn.Conv2d(16, 16, 3, 2, 0), nn.Hardswish())
+            self.bn = nn.BatchNorm2d(32)
+            self.avg = nn.AvgPool2d(3, 1, 1, count_include_pad=False)
+            self.se = nn.Sequential(nn.Conv2d(32, 8, 1), nn.ReLU(), nn.Conv2d(8, 32, 1), nn.Sigmoid())
+            self.fc = nn.Linear(32, 100, bias=False)
+
+        def forward(self, x):
+            x = self.stem(x)
+            x = torch.relu(self.bn(torch.cat([self.pool(x), self.branch(x)], 1)))
+            x = self.avg(x)
+            x = x * self.se(x.mean((2, 3), keepdim=True))
+            return torch.softmax(self.fc(x.mean((2, 3))), dim=1)
+
+    return OpsMix()
+
+
 def onnx_ops(path):
     import onnx
 
@@ -402,7 +474,8 @@ def main(argv):
         return 0
     if a.list:
         for n, s in SPECS.items():
-            print(f"{n:<30} {s['framework']:<6} {s['arch']:<17} {s['size']} px")
+            print(f"{n:<30} {s['framework']:<6} {s['arch']:<18} {s['size']} px"
+                  + ("  (only with --only)" if s.get("on_request") else ""))
         return 0
     assets = a.assets or tc.assets_dir()
     vww_dir = os.path.join(assets, "data", "vww01")

@@ -24,10 +24,20 @@ public final class Layer {
     private final int actBits, outBits;
     private final int weightBlock, actBlock, exponentBits;
     private final Requantization requantization;
+    /** ELEMENTWISE only: the elements it reads (all operands) and the operations per output element. */
+    private final long inputElements;
+    private final int opsPerElement;
 
     private Layer(String name, OpKind op, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
                   int[] weightBits, int actBits, int outBits, int weightBlock, int actBlock, int exponentBits,
                   Requantization requantization) {
+        this(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, actBits, outBits, weightBlock, actBlock,
+                exponentBits, requantization, (long) inH * inW * inC * (op == OpKind.ADD ? 2 : 1), 1);
+    }
+
+    private Layer(String name, OpKind op, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
+                  int[] weightBits, int actBits, int outBits, int weightBlock, int actBlock, int exponentBits,
+                  Requantization requantization, long inputElements, int opsPerElement) {
         this.name = name;
         this.op = op;
         this.inH = inH;
@@ -45,6 +55,8 @@ public final class Layer {
         this.actBlock = actBlock;
         this.exponentBits = exponentBits;
         this.requantization = requantization;
+        this.inputElements = inputElements;
+        this.opsPerElement = opsPerElement;
         validate();
     }
 
@@ -78,13 +90,27 @@ public final class Layer {
                 Requantization.TFLITE);
     }
 
+    /**
+     * Any other element-wise op writing [h,w,c]: it reads {@code inputElements} activations in all (e.g. both
+     * operands of a multiply, every input of a concat) and does {@code opsPerElement} operations per output element
+     * (1 for a copy, a multiply or a table lookup; more for an activation function computed arithmetically).
+     */
+    public static Layer elementwise(String name, int h, int w, int c, long inputElements, int opsPerElement) {
+        if (inputElements <= 0 || opsPerElement <= 0) {
+            throw new HwSimException("layer " + name + ": element-wise layer reads " + inputElements
+                    + " elements with " + opsPerElement + " ops each: both must be > 0");
+        }
+        return new Layer(name, OpKind.ELEMENTWISE, h, w, c, h, w, c, 1, 1, new int[0], 8, 8, 0, 0, 8,
+                Requantization.TFLITE, inputElements, opsPerElement);
+    }
+
     /** This layer with one weight precision per output channel (0 = pruned). */
     public Layer withWeightBits(int[] bitsPerChannel) {
         if (!op.hasWeights()) {
             throw new HwSimException("layer " + name + ": op " + op.label() + " has no weights");
         }
         return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, bitsPerChannel.clone(), actBits, outBits,
-                weightBlock, actBlock, exponentBits, requantization);
+                weightBlock, actBlock, exponentBits, requantization, inputElements, opsPerElement);
     }
 
     /** This layer with every output channel at {@code bits} (0 = all pruned). */
@@ -95,7 +121,7 @@ public final class Layer {
     /** This layer reading activations of {@code inBits} and writing activations of {@code outBits}. */
     public Layer withActivationBits(int inBits, int outBits) {
         return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, inBits, outBits,
-                weightBlock, actBlock, exponentBits, requantization);
+                weightBlock, actBlock, exponentBits, requantization, inputElements, opsPerElement);
     }
 
     /**
@@ -104,7 +130,7 @@ public final class Layer {
      */
     public Layer withBfp(int weightBlock, int actBlock, int exponentBits) {
         return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, actBits, outBits,
-                weightBlock, actBlock, exponentBits, requantization);
+                weightBlock, actBlock, exponentBits, requantization, inputElements, opsPerElement);
     }
 
     /**
@@ -121,7 +147,7 @@ public final class Layer {
                     + " (allowed: conv, depthwise, fc)");
         }
         return new Layer(name, op, inH, inW, inC, outH, outW, outC, kh, kw, weightBits, actBits, outBits,
-                weightBlock, actBlock, exponentBits, r);
+                weightBlock, actBlock, exponentBits, r, inputElements, opsPerElement);
     }
 
     private void validate() {
@@ -212,7 +238,7 @@ public final class Layer {
             case CONV -> (long) kh * kw * inC;
             case DEPTHWISE -> (long) kh * kw;
             case FC -> inC;
-            case ADD, POOL -> 0;
+            case ADD, POOL, ELEMENTWISE -> 0;
         };
     }
 
@@ -233,23 +259,30 @@ public final class Layer {
     /** MACs of one output channel (E * K). */
     public long macsPerChannel() { return outputPositions() * reduction(); }
 
-    /** Element operations of an element-wise layer: one per output element for add, one per window input for pool. */
+    /**
+     * Element operations of an element-wise layer: one per output element for add, one per window input for pool,
+     * {@code opsPerElement} per output element for the others.
+     */
     public long elementOps() {
         return switch (op) {
             case ADD -> (long) outH * outW * outC;
             case POOL -> (long) outH * outW * outC * kh * kw;
+            case ELEMENTWISE -> (long) outH * outW * outC * opsPerElement;
             default -> 0;
         };
     }
 
-    /** Bits of the activations this layer reads (both operands for add), BFP exponents included. */
+    /** Bits of the activations this layer reads (every operand: both for add), BFP exponents included. */
     public long inputActivationBits() {
-        return op == OpKind.ADD ? 2 * operandBits() : operandBits();
+        return op == OpKind.ELEMENTWISE ? bitsOf(inputElements) : op == OpKind.ADD ? 2 * operandBits() : operandBits();
     }
 
     /** Bits of one input tensor, BFP exponents included: for an ADD, one of its two addends. */
     public long operandBits() {
-        long elems = (long) inH * inW * inC;
+        return bitsOf((long) inH * inW * inC);
+    }
+
+    private long bitsOf(long elems) {
         return elems * actBits + (actBlock > 0 ? ceilDiv(elems, actBlock) * exponentBits : 0);
     }
 

@@ -1,8 +1,11 @@
 package io.bitsweep.hwsim;
 
-/** The layer kinds the simulator costs. CONV, DEPTHWISE and FC carry weights; ADD and POOL are element-wise. */
+/**
+ * The layer kinds the simulator costs. CONV, DEPTHWISE and FC carry weights; ADD, POOL and ELEMENTWISE are
+ * element-wise (ELEMENTWISE: any other per-element op, e.g. a multiply, an activation function, a pad or a concat).
+ */
 public enum OpKind {
-    CONV("conv"), DEPTHWISE("depthwise"), FC("fc"), ADD("add"), POOL("pool");
+    CONV("conv"), DEPTHWISE("depthwise"), FC("fc"), ADD("add"), POOL("pool"), ELEMENTWISE("elementwise");
 
     private final String label;
 

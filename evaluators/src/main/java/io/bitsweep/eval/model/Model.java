@@ -18,14 +18,23 @@ public final class Model {
     private final List<Op> ops;
     private final int[] inputs;
     private final int[] outputs;
+    private final TensorLayout inputLayout;
     private final Map<String, Op> opsByName;
+
+    /** A model whose file declares NHWC (TFLite). */
+    public Model(String source, String sha256, List<Tensor> tensors, List<Op> ops, int[] inputs, int[] outputs) {
+        this(source, sha256, tensors, ops, inputs, outputs, TensorLayout.NHWC);
+    }
 
     /**
      * @param source where the model came from (the file name), for messages
      * @param sha256 hex SHA-256 of the model file (run.json's sha256.model, docs/RUN-STORE.md)
+     * @param inputLayout the layout the file declares for its input (the IR is NHWC either way)
      */
-    public Model(String source, String sha256, List<Tensor> tensors, List<Op> ops, int[] inputs, int[] outputs) {
+    public Model(String source, String sha256, List<Tensor> tensors, List<Op> ops, int[] inputs, int[] outputs,
+            TensorLayout inputLayout) {
         this.source = source;
+        this.inputLayout = inputLayout;
         this.sha256 = sha256;
         this.tensors = List.copyOf(tensors);
         this.ops = List.copyOf(ops);
@@ -56,6 +65,11 @@ public final class Model {
 
     public String sha256() {
         return sha256;
+    }
+
+    /** The input layout the model file declares; the IR's own tensors are NHWC. */
+    public TensorLayout inputLayout() {
+        return inputLayout;
     }
 
     public List<Tensor> tensors() {

@@ -8,7 +8,8 @@ import java.util.Arrays;
  *
  * <p>Input conventions (as in TFLite): CONV_2D [input, weights [Cout,kh,kw,Cin], bias [Cout]];
  * DEPTHWISE_CONV_2D [input, weights [1,kh,kw,Cout], bias [Cout]]; FULLY_CONNECTED [input, weights [out,in], bias
- * [out]]; ADD [a, b]; RESHAPE [input, (shape)]; the others [input].
+ * [out]]; ADD and MUL [a, b]; CONCATENATION [x0, x1, ...]; RESHAPE [input, (shape)]; PAD [input, (paddings)];
+ * MEAN [input, (axes)]; the others [input].
  */
 public record Op(String name, OpType type, int[] inputs, int[] outputs, OpOptions options) {
     public static final int ABSENT = -1;

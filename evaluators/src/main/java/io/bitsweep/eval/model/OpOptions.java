@@ -58,6 +58,75 @@ public sealed interface OpOptions {
         }
     }
 
-    /** Ops without attributes (QUANTIZE, DEQUANTIZE). */
+    /** MUL, element by element, with numpy-style broadcasting of the two inputs to the output's shape. */
+    record Mul(Activation activation) implements OpOptions {}
+
+    /** MEAN over the dimensions {@code axes} (ascending, of the input), keeping them as size 1 or dropping them. */
+    record Mean(int[] axes, boolean keepDims) implements OpOptions {
+        public Mean {
+            axes = axes.clone();
+        }
+
+        @Override
+        public int[] axes() {
+            return axes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Mean m && keepDims == m.keepDims && Arrays.equals(axes, m.axes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(axes) * 2 + (keepDims ? 1 : 0);
+        }
+
+        @Override
+        public String toString() {
+            return "Mean" + Arrays.toString(axes) + (keepDims ? " keep_dims" : "");
+        }
+    }
+
+    /**
+     * PAD with zeros (real zero: the zero point of a quantized tensor): {@code before[d]} and {@code after[d]}
+     * elements on each side of dimension d.
+     */
+    record Pad(int[] before, int[] after) implements OpOptions {
+        public Pad {
+            before = before.clone();
+            after = after.clone();
+        }
+
+        @Override
+        public int[] before() {
+            return before.clone();
+        }
+
+        @Override
+        public int[] after() {
+            return after.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pad p && Arrays.equals(before, p.before) && Arrays.equals(after, p.after);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(before) + Arrays.hashCode(after);
+        }
+
+        @Override
+        public String toString() {
+            return "Pad" + Arrays.toString(before) + Arrays.toString(after);
+        }
+    }
+
+    /** CONCATENATION of all inputs along {@code axis} (non-negative). */
+    record Concatenation(int axis, Activation activation) implements OpOptions {}
+
+    /** Ops without attributes (HARD_SWISH, LOGISTIC, QUANTIZE, DEQUANTIZE). */
     record None() implements OpOptions {}
 }

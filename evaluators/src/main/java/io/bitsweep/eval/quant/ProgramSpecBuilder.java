@@ -86,15 +86,17 @@ public final class ProgramSpecBuilder {
         for (Op op : f.ops()) {
             int out = op.output();
             QuantParams q = switch (op.type()) {
-                case RESHAPE, AVERAGE_POOL_2D, MAX_POOL_2D -> {
+                case RESHAPE, AVERAGE_POOL_2D, MAX_POOL_2D, PAD -> {
                     codeRanges.put(out, codeRanges.get(op.input(0)));
                     yield actQuant.get(op.input(0));
                 }
-                case SOFTMAX -> {
+                // TFLite's int8 softmax and logistic write probabilities at scale 1/256, zero point -128.
+                case SOFTMAX, LOGISTIC -> {
                     codeRanges.put(out, ProgramSpec.CodeRange.INT8);
                     yield QuantParams.perTensor(1f / 256, -128);
                 }
-                case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD -> activation(out, formats.get(out), op.name());
+                case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, MUL, MEAN, HARD_SWISH, CONCATENATION ->
+                        activation(out, formats.get(out), op.name());
                 case QUANTIZE, DEQUANTIZE -> throw new BitSweepException(f.source() + ": layer " + op.name()
                         + " (" + op.type() + "): quantizing an already quantized model is not supported");
             };
@@ -106,14 +108,24 @@ public final class ProgramSpecBuilder {
         for (Op op : f.ops()) {
             if (op.type().isQuantizable()) {
                 quantizeLayer(op);
+            } else if (op.type().isElementwise()) {
+                // Float constants are data (MUL by 1/6); integer ones are attributes (PAD's paddings), kept as is.
+                for (int t : op.inputs()) {
+                    if (t != Op.ABSENT && f.tensor(t).isConstant() && f.tensor(t).dtype() == DType.FLOAT32
+                            && !actQuant.containsKey(t)) {
+                        actQuant.put(t, constantOperand(f.tensor(t)));
+                    }
+                }
             }
         }
         for (Map.Entry<Integer, QuantParams> e : actQuant.entrySet()) {
             Tensor t = f.tensor(e.getKey());
-            tensors.set(t.index(), new Tensor(t.index(), t.name(), t.shape(), DType.INT8, e.getValue(), null));
+            if (!t.isConstant()) { // constant operands were replaced with their codes already
+                tensors.set(t.index(), new Tensor(t.index(), t.name(), t.shape(), DType.INT8, e.getValue(), null));
+            }
         }
         Model q = new Model(f.source() + " [" + describe() + "]", f.sha256(), tensors, f.ops(), f.inputIndices(),
-                f.outputIndices());
+                f.outputIndices(), f.inputLayout());
         RequantRounding r = usesPowerOfTwo() ? RequantRounding.SHIFT
                 : plan.assignment().settings().requant() == QuantSettings.Requant.SINGLE ? RequantRounding.SINGLE
                 : RequantRounding.DOUBLE;
@@ -157,6 +169,41 @@ public final class ProgramSpecBuilder {
         ActivationGrid g = ActivationGrid.of(ranges.get(tensor), fmt);
         codeRanges.put(tensor, new ProgramSpec.CodeRange(g.qmin(), g.qmax()));
         return QuantParams.perTensor(g.scale(), g.zeroPoint());
+    }
+
+    /**
+     * A constant operand of an element op (e.g. MUL by 1/6) as int8 codes over its own [min, max] (0 included),
+     * asymmetric, as TFLite's converter quantizes such constants. Returns the parameters; the tensor is replaced.
+     */
+    private QuantParams constantOperand(Tensor t) {
+        float[] v = t.dequantize();
+        Calibrator.Range r = new Calibrator.Range(min(v), max(v));
+        float scale = (r.max() - r.min()) / 255f;
+        scale = scale > 0 ? scale : 1f;
+        int zp = (int) Math.max(-128, Math.min(127, -128 - Math.round(r.min() / scale)));
+        byte[] codes = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            codes[i] = (byte) Math.max(-128, Math.min(127, Math.round(v[i] / scale) + zp));
+        }
+        QuantParams q = QuantParams.perTensor(scale, zp);
+        tensors.set(t.index(), new Tensor(t.index(), t.name(), t.shape(), DType.INT8, q, codes));
+        return q;
+    }
+
+    private static float min(float[] v) {
+        float m = Float.POSITIVE_INFINITY;
+        for (float x : v) {
+            m = Math.min(m, x);
+        }
+        return m;
+    }
+
+    private static float max(float[] v) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
     }
 
     private void quantizeLayer(Op op) {

@@ -8,6 +8,7 @@ import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
 import io.bitsweep.eval.model.Padding;
+import io.bitsweep.eval.model.Shapes;
 import io.bitsweep.eval.model.Tensor;
 import java.util.Arrays;
 
@@ -15,14 +16,14 @@ import java.util.Arrays;
  * Checks that every op's tensors have the shapes its semantics need, so engines can trust the IR. A mismatch is a
  * one-line error naming the model file, the layer and the shapes.
  */
-final class ShapeChecker {
+public final class ShapeChecker {
     private final Model model;
 
-    ShapeChecker(Model model) {
+    public ShapeChecker(Model model) {
         this.model = model;
     }
 
-    void checkAll() {
+    public void checkAll() {
         for (Op op : model.ops()) {
             check(op);
         }
@@ -85,7 +86,33 @@ final class ShapeChecker {
                             + " (supported: equal shapes, no broadcasting)");
                 }
             }
-            case SOFTMAX -> {
+            case MUL -> {
+                Tensor b = required(op, 1);
+                if (!Arrays.equals(Shapes.broadcast(in.shape(), b.shape()), out.shape())) {
+                    mismatch(op, "inputs " + shape(in) + " and " + shape(b) + " do not broadcast to output "
+                            + shape(out));
+                }
+            }
+            case MEAN -> {
+                OpOptions.Mean o = (OpOptions.Mean) op.options();
+                expectShape(op, Shapes.reduce(in.shape(), o.axes(), o.keepDims()), out,
+                        "input " + shape(in) + " reduced over axes " + Arrays.toString(o.axes()));
+            }
+            case PAD -> {
+                OpOptions.Pad o = (OpOptions.Pad) op.options();
+                expectShape(op, Shapes.pad(in.shape(), o.before(), o.after()), out, "input " + shape(in) + " padded "
+                        + Arrays.toString(o.before()) + " before and " + Arrays.toString(o.after()) + " after");
+            }
+            case CONCATENATION -> {
+                int[][] shapes = new int[op.inputCount()][];
+                for (int i = 0; i < shapes.length; i++) {
+                    shapes[i] = required(op, i).shape();
+                }
+                int axis = ((OpOptions.Concatenation) op.options()).axis();
+                expectShape(op, Shapes.concatenate(shapes, axis), out, "inputs "
+                        + Arrays.stream(shapes).map(Arrays::toString).toList() + " along axis " + axis);
+            }
+            case SOFTMAX, HARD_SWISH, LOGISTIC -> {
                 if (!Arrays.equals(in.shape(), out.shape())) {
                     mismatch(op, "input " + shape(in) + ", output " + shape(out));
                 }
@@ -96,6 +123,13 @@ final class ShapeChecker {
                             + shape(out) + " has " + out.elementCount());
                 }
             }
+        }
+    }
+
+    private void expectShape(Op op, int[] expected, Tensor out, String what) {
+        if (expected == null || !Arrays.equals(expected, out.shape())) {
+            mismatch(op, what + (expected == null ? " is not possible" : " gives "
+                    + Arrays.toString(expected).replace(" ", "")) + ", but the output is " + shape(out));
         }
     }
 

@@ -4,6 +4,7 @@ import static io.bitsweep.eval.tflite.TfliteSchema.*;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.io.ModelFileBytes;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
@@ -13,12 +14,9 @@ import io.bitsweep.eval.model.OpType;
 import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.QuantParams;
 import io.bitsweep.eval.model.Tensor;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,14 +43,7 @@ public final class TfliteImporter {
 
     /** Imports a .tflite file. */
     public static Model load(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new BitSweepException("model file " + file + " not found");
-        } catch (IOException e) {
-            throw new BitSweepException("cannot read model file " + file + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = ModelFileBytes.read(file);
         return read(bytes, file.toString());
     }
 
@@ -95,6 +86,7 @@ public final class TfliteImporter {
         List<Op> ops = readOps(graph, opcodeTypes);
         boolean[] dequantizeOnImport = hybridWeights(graph, ops);
         List<Tensor> tensors = readTensors(model, graph, bytes, dequantizeOnImport);
+        ops = withConstantOperands(ops, tensors);
         Model result = new Model(source, sha256(bytes), tensors, ops, graphTensors(graph, SUBGRAPH_INPUTS, "input"),
                 graphTensors(graph, SUBGRAPH_OUTPUTS, "output"));
         new ShapeChecker(result).checkAll();
@@ -190,7 +182,10 @@ public final class TfliteImporter {
             case SOFTMAX -> OPTIONS_SOFTMAX;
             case ADD -> OPTIONS_ADD;
             case RESHAPE -> OPTIONS_RESHAPE;
-            case QUANTIZE, DEQUANTIZE -> 0;
+            case MUL -> OPTIONS_MUL;
+            case CONCATENATION -> OPTIONS_CONCATENATION;
+            case MEAN -> OPTIONS_REDUCER;
+            case PAD, HARD_SWISH, LOGISTIC, QUANTIZE, DEQUANTIZE -> 0;
         };
         int tag = op.getUbyte(OP_BUILTIN_OPTIONS_TYPE, 0);
         FbTable o = op.table(OP_BUILTIN_OPTIONS);
@@ -226,7 +221,85 @@ public final class TfliteImporter {
             case ADD -> new OpOptions.Add(activation(name, o, ADD_ACTIVATION));
             case SOFTMAX -> new OpOptions.Softmax(o == null ? 0f : o.getFloat(SOFTMAX_BETA, 0f));
             case RESHAPE -> new OpOptions.Reshape(o == null ? new int[0] : o.ints(RESHAPE_NEW_SHAPE));
-            case QUANTIZE, DEQUANTIZE -> new OpOptions.None();
+            case MUL -> new OpOptions.Mul(activation(name, o, MUL_ACTIVATION));
+            case CONCATENATION -> new OpOptions.Concatenation(get(o, CONCAT_AXIS, 0),
+                    activation(name, o, CONCAT_ACTIVATION));
+            // Axes and paddings are constant input tensors, read by withConstantOperands once tensors are known.
+            case MEAN -> new OpOptions.Mean(new int[0], o != null && o.getBool(REDUCER_KEEP_DIMS, false));
+            case PAD -> new OpOptions.Pad(new int[0], new int[0]);
+            case HARD_SWISH, LOGISTIC, QUANTIZE, DEQUANTIZE -> new OpOptions.None();
+        };
+    }
+
+    /**
+     * Ops whose attributes TFLite stores as constant input tensors: MEAN's axes (input 1) and PAD's paddings
+     * (input 1, [rank, 2]); CONCATENATION's axis made non-negative. A non-constant operand is an error.
+     */
+    private List<Op> withConstantOperands(List<Op> ops, List<Tensor> tensors) {
+        List<Op> out = new ArrayList<>(ops.size());
+        for (Op op : ops) {
+            OpOptions options = switch (op.type()) {
+                case MEAN -> {
+                    int rank = tensors.get(op.input(0)).rank();
+                    int[] axes = Arrays.stream(constantInts(op, 1, "axes", tensors))
+                            .map(a -> a < 0 ? a + rank : a).sorted().distinct().toArray();
+                    for (int a : axes) {
+                        if (a < 0 || a >= rank) {
+                            throw error("layer " + op.name() + " has axis " + a + " outside its rank-" + rank + " input");
+                        }
+                    }
+                    yield new OpOptions.Mean(axes, ((OpOptions.Mean) op.options()).keepDims());
+                }
+                case PAD -> {
+                    int rank = tensors.get(op.input(0)).rank();
+                    int[] p = constantInts(op, 1, "paddings", tensors);
+                    if (p.length != 2 * rank) {
+                        throw error("layer " + op.name() + " has " + p.length + " paddings for a rank-" + rank
+                                + " input (expected [" + rank + ",2])");
+                    }
+                    int[] before = new int[rank];
+                    int[] after = new int[rank];
+                    for (int d = 0; d < rank; d++) {
+                        before[d] = p[2 * d];
+                        after[d] = p[2 * d + 1];
+                        if (before[d] < 0 || after[d] < 0) {
+                            throw error("layer " + op.name() + " has negative padding " + Arrays.toString(p)
+                                    + " (supported: >= 0)");
+                        }
+                    }
+                    yield new OpOptions.Pad(before, after);
+                }
+                case CONCATENATION -> {
+                    OpOptions.Concatenation c = (OpOptions.Concatenation) op.options();
+                    int rank = tensors.get(op.input(0)).rank();
+                    int axis = c.axis() < 0 ? c.axis() + rank : c.axis();
+                    if (axis < 0 || axis >= rank) {
+                        throw error("layer " + op.name() + " has axis " + c.axis() + " for rank-" + rank + " inputs");
+                    }
+                    yield new OpOptions.Concatenation(axis, c.activation());
+                }
+                default -> op.options();
+            };
+            out.add(new Op(op.name(), op.type(), op.inputs(), op.outputs(), options));
+        }
+        return out;
+    }
+
+    private int[] constantInts(Op op, int input, String what, List<Tensor> tensors) {
+        int t = op.input(input);
+        Tensor tensor = t == Op.ABSENT ? null : tensors.get(t);
+        if (tensor == null || !tensor.isConstant()) {
+            throw error("layer " + op.name() + " has non-constant " + what + " (supported: constant " + what + ")");
+        }
+        return switch (tensor.dtype()) {
+            case INT32 -> tensor.int32s();
+            case INT64 -> {
+                long[] v = new long[(int) tensor.elementCount()];
+                tensor.rawData().asLongBuffer().get(v);
+                yield Arrays.stream(v).mapToInt(Math::toIntExact).toArray();
+            }
+            default -> throw error("layer " + op.name() + " has " + what + " of type " + tensor.dtype().label()
+                    + " (supported: int32, int64)");
         };
     }
 

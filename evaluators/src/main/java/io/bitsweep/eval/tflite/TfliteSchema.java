@@ -44,10 +44,17 @@ final class TfliteSchema {
     static final int SOFTMAX_BETA = 0;
     // table ReshapeOptions
     static final int RESHAPE_NEW_SHAPE = 0;
+    // table MulOptions
+    static final int MUL_ACTIVATION = 0;
+    // table ConcatenationOptions
+    static final int CONCAT_AXIS = 0, CONCAT_ACTIVATION = 1;
+    // table ReducerOptions
+    static final int REDUCER_KEEP_DIMS = 0;
 
     // enum BuiltinOptions (union type tags)
     static final int OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
-            OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_RESHAPE = 17;
+            OPTIONS_SOFTMAX = 9, OPTIONS_CONCATENATION = 10, OPTIONS_ADD = 11, OPTIONS_RESHAPE = 17, OPTIONS_MUL = 21,
+            OPTIONS_REDUCER = 27;
 
     // enum TensorType
     static final int TYPE_FLOAT32 = 0, TYPE_INT32 = 2, TYPE_UINT8 = 3, TYPE_INT64 = 4, TYPE_INT16 = 7, TYPE_INT8 = 9;

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class TfliteBuilder {
     public static final int ADD = 0, AVERAGE_POOL_2D = 1, CONV_2D = 3, DEPTHWISE_CONV_2D = 4, DEQUANTIZE = 6,
-            FULLY_CONNECTED = 9, MAX_POOL_2D = 17, MUL = 18, RESHAPE = 22, SOFTMAX = 25, QUANTIZE = 114;
+            FULLY_CONNECTED = 9, MAX_POOL_2D = 17, MUL = 18, RESHAPE = 22, SOFTMAX = 25, TANH = 28, QUANTIZE = 114;
     public static final int FLOAT32 = 0, INT32 = 2, INT8 = 9;
     public static final int OPTIONS_CONV2D = TfliteSchema.OPTIONS_CONV2D, OPTIONS_POOL2D = TfliteSchema.OPTIONS_POOL2D,
             OPTIONS_DEPTHWISE = TfliteSchema.OPTIONS_DEPTHWISE, OPTIONS_FULLY_CONNECTED = TfliteSchema.OPTIONS_FULLY_CONNECTED,

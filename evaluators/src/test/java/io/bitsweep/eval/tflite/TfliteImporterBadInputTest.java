@@ -50,10 +50,11 @@ class TfliteImporterBadInputTest {
         TfliteBuilder b = new TfliteBuilder();
         int x = b.tensor("x", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
         int y = b.tensor("y", TfliteBuilder.FLOAT32, 0f, 0, 1, 4);
-        b.op(TfliteBuilder.MUL, new int[] {x, x}, new int[] {y}).io(new int[] {x}, new int[] {y});
-        String msg = failure(b.finish(), "mul.tflite");
-        assertTrue(msg.endsWith("uses unsupported op MUL (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, "
-                + "AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SOFTMAX, QUANTIZE, DEQUANTIZE)"), msg);
+        b.op(TfliteBuilder.TANH, new int[] {x}, new int[] {y}).io(new int[] {x}, new int[] {y});
+        String msg = failure(b.finish(), "tanh.tflite");
+        assertTrue(msg.endsWith("uses unsupported op TANH (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, "
+                + "MUL, AVERAGE_POOL_2D, MAX_POOL_2D, MEAN, PAD, CONCATENATION, RESHAPE, HARD_SWISH, LOGISTIC, SOFTMAX, "
+                + "QUANTIZE, DEQUANTIZE)"), msg);
     }
 
     @Test

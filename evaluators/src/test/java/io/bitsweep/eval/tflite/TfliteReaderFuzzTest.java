@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.engine.fp.FloatEngine;
+import io.bitsweep.eval.fuzz.ModelUse;
 import io.bitsweep.eval.fuzz.ReaderProperty;
 import io.bitsweep.eval.model.Model;
-import io.bitsweep.eval.model.Op;
-import io.bitsweep.eval.model.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,17 +20,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzz target: the TFLite reader ({@link TfliteImporter#read}, FbTable, ShapeChecker). A model that loads must also
- * be usable: reading what {@code bitsweep inspect} shows (every op's tensors, weights, parameters, MACs) and, when its
- * activations are small, compiling it with the float engine must throw nothing but the one-line error.
+ * be usable ({@link ModelUse}): reading what {@code bitsweep inspect} shows and, when its activations are small,
+ * compiling it with the float engine must throw nothing but the one-line error.
  */
 class TfliteReaderFuzzTest {
     private static final String SOURCE = "fuzz.tflite";
-    /**
-     * Compile only models whose activations total at most this many floats. A model may rightly declare huge
-     * activations in a few bytes (a 1x1 convolution over a 40000x40000 input): running it needs that memory, which
-     * is not a reader bug, so it is left out of the allocation budget rather than compiled.
-     */
-    private static final long COMPILED_ACTIVATION_FLOATS = 1 << 21;
     /** The MLPerf Tiny models used as seeds (read in place; the larger float models only slow the fuzzer down). */
     private static final String[] ASSET_MODELS = {"models/kws/kws_ref_model.tflite",
         "models/kws/kws_ref_model_float32.tflite", "models/ic/pretrainedResnet_quant.tflite",
@@ -56,7 +49,7 @@ class TfliteReaderFuzzTest {
     @MethodSource("seeds")
     @FuzzTest
     void read(byte[] bytes) throws Exception {
-        ReaderProperty.check(bytes.length, () -> use(TfliteImporter.read(bytes, SOURCE)), SOURCE);
+        ReaderProperty.check(bytes.length, () -> ModelUse.use(TfliteImporter.read(bytes, SOURCE)), SOURCE);
     }
 
     /** The generated seeds are valid models, so fuzzing starts from inputs that reach the engine. */
@@ -68,36 +61,5 @@ class TfliteReaderFuzzTest {
             assertTrue(model.ops().size() >= 1, model.toString());
             FloatEngine.compile(model);
         }
-    }
-
-    private static void use(Model model) {
-        readEverythingInspectShows(model);
-        long activations = 0;
-        for (Tensor t : model.tensors()) {
-            activations += t.isConstant() ? 0 : t.elementCount();
-        }
-        if (activations <= COMPILED_ACTIVATION_FLOATS) {
-            FloatEngine.compile(model);
-        }
-    }
-
-    /**
-     * What {@code bitsweep inspect} (search-driver) reads of a model: its identity, input and output with their
-     * quantization, every op's first input, output, weights, parameter and MAC counts, activation and quantization
-     * granularity, and the totals.
-     */
-    private static void readEverythingInspectShows(Model m) {
-        String.valueOf(m.source() + m.sha256() + m.input().describe() + m.input().quant() + m.output().describe()
-                + m.output().quant());
-        for (Op op : m.ops()) {
-            String.valueOf(m.input(op, 0).describe() + m.output(op).describe() + op.options().activation()
-                    + m.output(op).quant().map(q -> q.isPerChannel() ? q.count() : 1));
-            if (op.type().isQuantizable()) {
-                Tensor w = m.weights(op);
-                String.valueOf(w.describe() + w.dtype().label() + m.paramCount(op) + m.macs(op)
-                        + w.quant().map(q -> q.isPerChannel() ? q.count() : 1));
-            }
-        }
-        String.valueOf(m.quantizableLayers().size() + m.totalParams() + m.totalMacs());
     }
 }

@@ -8,11 +8,11 @@ import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.predictors.Predictors;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.bench.Throughput;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
         Dataset dataset = Datasets.open(data);
         float[][] inputs = Datasets.firstInputs(dataset, 64);
         Model fm = selected.stream().anyMatch(e -> e.startsWith("exact-") && !e.equals("exact-int8"))
-                ? TfliteImporter.load(floatModel) : null; // the candidates' source
+                ? ModelFiles.load(floatModel) : null; // the candidates' source
         List<Throughput.Engine> opened = new ArrayList<>();
         Map<String, Throughput.Result> results = new LinkedHashMap<>();
         try {
@@ -162,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** An exact engine: the int8 model as it is, or a candidate quantized from the float model. */
     private ExactPredictor openExact(String engine, Model fm, Dataset dataset, ExecutionSettings run) {
         ProgramSpec spec = switch (engine) {
-            case "exact-int8" -> ProgramSpec.of(TfliteImporter.load(int8Model), ExactOptions.tflite());
+            case "exact-int8" -> ProgramSpec.of(ModelFiles.load(int8Model), ExactOptions.tflite());
             case "exact-w4a8" -> candidate(fm, Assignment.parseUniform("w=int4,a=int8:asym"), "w4a8", dataset);
             case "exact-mixed" -> candidate(fm, Assignment.randomMixed(fm, 42), "mixed", dataset);
             case "exact-bfp" -> candidate(fm, Assignment.parseUniform("w=bfp:m8:b16,a=bfp:m8:b16"), "bfp", dataset);

@@ -11,6 +11,7 @@ import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.io.Npy;
 import io.bitsweep.eval.metrics.Evaluation;
 import io.bitsweep.eval.model.Tensor;
@@ -19,7 +20,6 @@ import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.splits.SampleSplits;
 import io.bitsweep.search.store.SplitsFile;
 import java.io.IOException;
@@ -47,8 +47,7 @@ import picocli.CommandLine.Spec;
                 + "mean window reconstruction error (AD).")
 public final class EvalCommand implements Callable<Integer> {
     /** What --model, --data and --assignment mean in every command that takes them (eval, hwsim, inspect). */
-    static final List<String> ENGINES = List.of("float", "djl", "exact");
-    static final String MODEL_DESCRIPTION = "The .tflite model.";
+    static final String MODEL_DESCRIPTION = "The model: .tflite or .onnx.";
     static final String DATA_DESCRIPTION = "Labelled data: an MLPerf Tiny .bin directory with y_labels.csv, a shard "
             + "directory from 'bitsweep data convert', or one shard file.";
     static final String ASSIGNMENT_DESCRIPTION = "A quantization assignment (bitsweep.assignment/1, docs/ASSIGNMENT.md; "
@@ -64,7 +63,8 @@ public final class EvalCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--engine", defaultValue = "float", paramLabel = "NAME",
-            description = "Inference engine (allowed: float, djl, exact; default: ${DEFAULT-VALUE}).")
+            description = "Inference engine (allowed: float, djl (TFLite reference), onnxruntime (ONNX reference), "
+                    + "exact; default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--assignment", paramLabel = "A.json",
@@ -167,15 +167,15 @@ public final class EvalCommand implements Callable<Integer> {
         if (offset < 0) {
             throw UsageError.of(spec, "--offset must be at least 0, got " + offset);
         }
-        if (!ENGINES.contains(engine)) {
+        if (!Predictors.NAMES.contains(engine)) {
             throw UsageError.of(spec, "--engine: unknown engine '" + engine + "' (allowed: "
-                    + String.join(", ", ENGINES) + ")");
+                    + String.join(", ", Predictors.NAMES) + ")");
         }
         if (!Files.isRegularFile(model)) {
             throw new BitSweepException("model file " + model + " does not exist");
         }
         Dataset dataset = Datasets.open(data);
-        checkInputMatches(TfliteImporter.load(model).input(), dataset);
+        checkInputMatches(ModelFiles.load(model).input(), dataset);
         if (splits != null) {
             dataset = applySplits(dataset);
         }
@@ -277,7 +277,7 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
             if (engine.equals("exact")) {
-                return new ExactPredictor(TfliteImporter.load(model),
+                return new ExactPredictor(ModelFiles.load(model),
                         run.applyTo(ExactOptions.tflite()).withAccumulatorBits(accumulatorBits));
             }
             return Predictors.open(engine, model);
@@ -308,7 +308,7 @@ public final class EvalCommand implements Callable<Integer> {
         a = a.withSettings(overridden(a.settings()));
         String source = assignment != null ? assignment.toString() : "--uniform";
         quantization = describe(a.settings(), dataset);
-        ProgramSpec q = Quantizer.quantize(TfliteImporter.load(model), a, source, calibration(dataset),
+        ProgramSpec q = Quantizer.quantize(ModelFiles.load(model), a, source, calibration(dataset),
                 calibrationOffset, calibrationSamples);
         if (a.settings().fusion() == QuantSettings.Fusion.RESIDUAL) {
             residualFusions = q.residualFusions();

@@ -9,6 +9,8 @@ import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.io.AtomicFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
@@ -16,7 +18,6 @@ import io.bitsweep.eval.quant.AssignmentJson;
 import io.bitsweep.eval.quant.QuantPlan;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.ActivationStats;
 import io.bitsweep.hwsim.CsvReporter;
 import io.bitsweep.hwsim.LayerCost;
@@ -128,7 +129,7 @@ public final class HwsimCommand implements Callable<Integer> {
             throw UsageError.of(spec, "--limit needs --data");
         }
         Target t = Targets.load(target);
-        Model m = TfliteImporter.load(model);
+        Model m = ModelFiles.load(model);
         Assignment a;
         String source;
         String formatsLine;

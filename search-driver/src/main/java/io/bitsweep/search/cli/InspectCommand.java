@@ -3,11 +3,12 @@ package io.bitsweep.search.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.QuantParams;
 import io.bitsweep.eval.model.Tensor;
-import io.bitsweep.eval.tflite.TfliteImporter;
+import io.bitsweep.eval.model.TensorLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bitsweep inspect --model FILE}: the layer table of a model as the IR sees it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Print the layers of a .tflite model: stable layer name, op, input and output shapes, "
+        description = {"Print the layers of a .tflite or .onnx model: stable layer name, op, input and output shapes, "
                 + "weight shape, parameters, MACs, fused activation and quantization, then totals.",
             "quant: per-tensor or per-channel(N) for weights (w) and the output activation (out), with the dtype."})
 public final class InspectCommand implements Callable<Integer> {
@@ -38,7 +39,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Model m = TfliteImporter.load(model);
+        Model m = ModelFiles.load(model);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             JsonOutput.print(out, document(m));
@@ -49,12 +50,21 @@ public final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** For a model declaring NCHW (ONNX): the file's own input shape; the IR and the table are NHWC. */
+    private static String declared(Model m) {
+        if (m.inputLayout() == TensorLayout.NHWC) {
+            return "";
+        }
+        return " (file: NCHW " + Arrays.toString(m.inputLayout().declaredShape(m.input().shape())).replace(" ", "")
+                + "; shapes below are NHWC)";
+    }
+
     /** Prints the table for {@code m}. */
     public static void print(Model m, PrintWriter out) {
         out.println("model:  " + m.source());
         out.println("sha256: " + m.sha256());
-        out.println("input:  " + m.input().describe() + quantSuffix(m.input()) + "   output: " + m.output().describe()
-                + quantSuffix(m.output()));
+        out.println("input:  " + m.input().describe() + quantSuffix(m.input()) + declared(m) + "   output: "
+                + m.output().describe() + quantSuffix(m.output()));
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"layer", "op", "input", "output", "weights", "params", "MACs", "act", "quant"});
         for (Op op : m.ops()) {

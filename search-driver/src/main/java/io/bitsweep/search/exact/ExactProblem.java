@@ -7,6 +7,7 @@ import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.fp.FloatEngine;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.AssignmentJson;
@@ -14,7 +15,6 @@ import io.bitsweep.eval.quant.Calibrator;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.quant.WeightRows;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.Target;
 import io.bitsweep.hwsim.Targets;
 import io.bitsweep.search.config.GeneGranularity;
@@ -33,8 +33,6 @@ import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import io.bitsweep.search.splits.SampleSplits;
 import io.bitsweep.search.splits.SplitSelection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,12 +76,8 @@ public final class ExactProblem implements SearchProblem {
         this.settings = s;
         Path modelPath = resolve(s.model(), "model");
         String dataPath = SearchData.resolve(s.data(), SearchSettings.ROOT + ".data");
-        try {
-            this.modelBytes = Files.readAllBytes(modelPath);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + modelPath + ": " + e.getMessage(), e);
-        }
-        this.model = TfliteImporter.read(modelBytes, modelPath.toString());
+        this.modelBytes = ModelFiles.portableBytes(modelPath); // ONNX external data inlined: executors need no files
+        this.model = ModelFiles.read(modelBytes, modelPath.toString());
         this.data = SearchData.open(dataPath);
         this.target = target(s);
         this.labels = new int[data.size()];

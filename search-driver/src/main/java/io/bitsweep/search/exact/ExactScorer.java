@@ -8,6 +8,7 @@ import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
+import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.metrics.SampleScoring;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Calibrator;
@@ -15,7 +16,6 @@ import io.bitsweep.eval.quant.LayerInputStatistics;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.quant.WeightRows;
-import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.search.data.SearchData;
 import io.bitsweep.search.problem.CandidateTally;
 import io.bitsweep.search.problem.SampleRange;
@@ -132,7 +132,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     @Override
     public CandidateTally[] score(byte[] modelBytes, Shard shard, Genome[] population, SampleRange positions,
                                  Runnable candidateDone) {
-        Model model = ExecutorCaches.MODELS.get(modelSha256, k -> TfliteImporter.read(modelBytes, "broadcast model"));
+        Model model = ExecutorCaches.MODELS.get(modelSha256, k -> ModelFiles.read(modelBytes, "broadcast model"));
         Calibrator.Observations calibration = calibration(model);
         WeightRows rows = weightRows(model);
         CandidateTally[] out = new CandidateTally[population.length];

@@ -26,10 +26,12 @@ import java.util.Set;
 
 /**
  * Builds an hw-sim {@link Workload} from the model IR and the number formats of a candidate: one hw-sim layer per
- * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D and MAX_POOL_2D op, with the IR's layer names.
- * Pools, RESHAPE, QUANTIZE and DEQUANTIZE pass their input's integer format and scale through (as the exact engine: a
- * pool keeps its input's codes, scale and zero point); a block format does not pass a pool or a reshape (the engine
- * carries block tensors as int8:asym; what reads the pool sees the pool's own format); SOFTMAX is not costed.
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D and MAX_POOL_2D op, and an element-wise layer
+ * per MUL, HARD_SWISH, LOGISTIC, MEAN, PAD and CONCATENATION (their element work, never free), with the IR's layer
+ * names. Pools, PAD, RESHAPE, QUANTIZE and DEQUANTIZE pass their input's integer format and scale through (as the
+ * exact engine: a pool or a pad keeps its input's codes, scale and zero point); a block format does not pass a pool
+ * or a reshape (the engine carries block tensors as int8:asym; what reads the pool sees the pool's own format);
+ * SOFTMAX is not costed.
  *
  * <p>Formats map to hardware widths as: {@code intN} (any variant) -> N bits, {@code pruned} -> 0 (the channel costs
  * nothing), {@code fp32} -> 32 bits, block formats ({@code bfp}, {@code mx*}) -> the element width (mantissa bits
@@ -115,7 +117,7 @@ public final class WorkloadAdapter {
         for (Op op : model.ops()) {
             NumberFormat inFormat = tensorFormat.getOrDefault(op.input(0), precisions.modelInput());
             boolean passThrough = switch (op.type()) {
-                case RESHAPE, QUANTIZE, DEQUANTIZE, AVERAGE_POOL_2D, MAX_POOL_2D -> true;
+                case RESHAPE, QUANTIZE, DEQUANTIZE, AVERAGE_POOL_2D, MAX_POOL_2D, PAD -> true;
                 default -> false;
             };
             NumberFormat outFormat = passThrough && !(inFormat instanceof BlockFormat) ? inFormat
@@ -254,12 +256,37 @@ public final class WorkloadAdapter {
                         : Layer.conv(op.name(), (int) rows, 1, w.dim(1), 1, 1, (int) rows, 1, w.dim(0));
             }
             case ADD -> Layer.add(op.name(), o[0], o[1], o[2]);
+            // The other element ops: every operand read, ELEMENTWISE_OPS operations per output element; MEAN one
+            // addition per input element.
+            case MUL, HARD_SWISH, LOGISTIC, PAD, CONCATENATION -> Layer.elementwise(op.name(), o[0], o[1], o[2],
+                    inputElements(model, op), ELEMENTWISE_OPS.get(op.type()));
+            case MEAN -> Layer.elementwise(op.name(), o[0], o[1], o[2], in.elementCount(),
+                    (int) (in.elementCount() / out.elementCount()));
             case AVERAGE_POOL_2D, MAX_POOL_2D -> {
                 OpOptions.Pool p = (OpOptions.Pool) op.options();
                 yield Layer.pool(op.name(), i[0], i[1], i[2], p.filterH(), p.filterW(), o[0], o[1]);
             }
             case RESHAPE, SOFTMAX, QUANTIZE, DEQUANTIZE -> null;
         };
+    }
+
+    /**
+     * Operations per output element of the element ops: a multiply, a table lookup (int8 LOGISTIC, as TFLite runs
+     * it) and a copy (PAD, CONCATENATION) are one; HARD_SWISH {@code x * relu6(x + 3) / 6} is three (add and clamp,
+     * multiply, scale).
+     */
+    static final Map<OpType, Integer> ELEMENTWISE_OPS = Map.of(OpType.MUL, 1, OpType.LOGISTIC, 1, OpType.PAD, 1,
+            OpType.CONCATENATION, 1, OpType.HARD_SWISH, 3);
+
+    /** Elements of every activation operand of an op (constants are not streamed). */
+    private static long inputElements(Model model, Op op) {
+        long n = 0;
+        for (int t : op.inputs()) {
+            if (t != Op.ABSENT && !model.tensor(t).isConstant()) {
+                n += model.tensor(t).elementCount();
+            }
+        }
+        return Math.max(1, n);
     }
 
     /** [H, W, C] of an NHWC tensor with batch 1; lower ranks are 1 x 1 x (last dimension) rows folded into H. */

@@ -65,7 +65,7 @@ class EvalCommandTest {
     void unknownEngineAndBadLimit() {
         CliRun r = CliRun.run(new EvalCommand(), "--model", icModel(), "--data", ic01().toString(), "--engine", "gpu");
         assertEquals(CliErrors.EXIT_USAGE, r.exit());
-        assertTrue(r.err().contains("unknown engine 'gpu' (allowed: float, djl, exact)"), r.err());
+        assertTrue(r.err().contains("unknown engine 'gpu' (allowed: float, djl, onnxruntime, exact)"), r.err());
         r = CliRun.run(new EvalCommand(), "--model", icModel(), "--data", ic01().toString(), "--limit", "-1");
         assertTrue(r.oneLineError() && r.err().contains("--limit must be at least 0"), r.err());
     }

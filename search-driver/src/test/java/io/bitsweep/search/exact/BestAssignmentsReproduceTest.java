@@ -50,8 +50,17 @@ class BestAssignmentsReproduceTest {
     @ValueSource(strings = {"", "bitsweep.search.quantization { weight-rounding = gptq, bias-correction = true, "
             + "weight-scales = hessian, calibration = output }"})
     void everyFrontPointReproducesWithEvalAssignment(String quantization, @TempDir Path dir) {
-        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC + "\n" + quantization), List.of(),
-                null);
+        searchAndReproduce(IC + "\n" + quantization, dir, Assets.resolve("models/ic/pretrainedResnet.tflite"),
+                Assets.resolve("data/ic01"), 2);
+    }
+
+    /**
+     * Runs the search of {@code conf} into {@code dir/run}, then {@code bitsweep eval --assignment} with the run's
+     * splits.json on each of its at least {@code minFront} front points: each prints the accuracy the archive holds,
+     * with the assignment's provenance.
+     */
+    static void searchAndReproduce(String conf, Path dir, Path model, Path data, int minFront) {
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(conf), List.of(), null);
         SparkSession spark = SparkSessions.create("local[2]", List.of(), false);
         SearchJob.Result r;
         try {
@@ -60,15 +69,14 @@ class BestAssignmentsReproduceTest {
         } finally {
             spark.stop();
         }
-        assertTrue(r.archive().size() >= 2, "front of " + r.archive().size());
+        assertTrue(r.archive().size() >= minFront, "front of " + r.archive().size());
         for (Scored p : r.archive().points()) {
             CommandLine cl = BitSweepCli.commandLine();
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             cl.setOut(new PrintWriter(out));
             cl.setErr(new PrintWriter(err));
-            int code = cl.execute("eval", "--model", Assets.resolve("models/ic/pretrainedResnet.tflite").toString(),
-                    "--data", Assets.resolve("data/ic01").toString(),
+            int code = cl.execute("eval", "--model", model.toString(), "--data", data.toString(),
                     "--splits", dir.resolve("run/" + SplitsFile.NAME).toString(),
                     "--assignment", dir.resolve("run/best/" + p.id() + ".json").toString());
             assertEquals(0, code, err.toString());

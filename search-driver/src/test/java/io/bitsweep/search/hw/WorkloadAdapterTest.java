@@ -9,6 +9,7 @@ import io.bitsweep.eval.assets.Assets;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
+import io.bitsweep.eval.onnx.OnnxImporter;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.hwsim.ActivationStats;
 import io.bitsweep.hwsim.Layer;
@@ -16,6 +17,7 @@ import io.bitsweep.hwsim.OpKind;
 import io.bitsweep.hwsim.SimulationReport;
 import io.bitsweep.hwsim.Targets;
 import io.bitsweep.hwsim.Workload;
+import io.bitsweep.search.OnnxTestModels;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,5 +124,32 @@ class WorkloadAdapterTest {
 
     private static long ceil(long a, long b) {
         return (a + b - 1) / b;
+    }
+
+    /**
+     * Issue 15: the element ops of ImageNet networks are costed as element work, never free. On the ONNX CNN with a
+     * HardSwish after its 1x1 conv (HARD_SWISH: 3 operations per element) and a global average pool (MEAN: one
+     * addition per input element), each is an element-wise layer that reads its input, writes its output and takes
+     * compute cycles and energy on the MCU and on a systolic array.
+     */
+    @Test
+    void elementOpsOfAnOnnxModelAreCostedAsElementWork() {
+        Model cnn = OnnxImporter.read(OnnxTestModels.vwwCnn(17, "N", 96, "HardSwish").toByteArray(), "cnn.onnx");
+        Workload w = WorkloadAdapter.build(cnn, WorkloadAdapter.uniform(INT8, INT8));
+        Layer hardSwish = w.layer(w.indexOf("hard_swish_0"));
+        Layer mean = w.layer(w.indexOf("mean_0"));
+        assertEquals(OpKind.ELEMENTWISE, hardSwish.op());
+        assertEquals(24L * 24 * 16 * 3, hardSwish.elementOps());
+        assertEquals(24L * 24 * 16 * 8, hardSwish.inputActivationBits());
+        assertEquals(OpKind.ELEMENTWISE, mean.op());
+        assertEquals(24L * 24 * 16, mean.elementOps());
+        assertEquals(16L * 8, mean.outputActivationBits());
+        for (String target : List.of("mpic", "systolic-16x16-os")) {
+            SimulationReport r = Targets.load(target).simulate(w, ActivationStats.NONE, true);
+            for (Layer l : List.of(hardSwish, mean)) {
+                assertTrue(r.layer(l.name()).computeCycles() > 0, target + " " + l.name() + " compute cycles");
+                assertTrue(r.layer(l.name()).energyPj() > 0, target + " " + l.name() + " energy");
+            }
+        }
     }
 }

@@ -17,6 +17,8 @@ public final class ActivationRange {
                     Math.min(qmax, quantize(6f, scale, zeroPoint))};
             case RELU_N1_TO_1 -> new int[] {Math.max(qmin, quantize(-1f, scale, zeroPoint)),
                     Math.min(qmax, quantize(1f, scale, zeroPoint))};
+            case RELU_0_TO_1 -> new int[] {Math.max(qmin, quantize(0f, scale, zeroPoint)),
+                    Math.min(qmax, quantize(1f, scale, zeroPoint))};
         };
     }
 

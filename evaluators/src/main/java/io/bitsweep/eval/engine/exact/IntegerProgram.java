@@ -71,6 +71,7 @@ public final class IntegerProgram {
         int qin = input.index();
         int qout = output.index();
         Set<String> fusedLayers = spec.fusedLayers();
+        Int8ElementOps elementOps = new Int8ElementOps(this, options);
         for (Op op : model.ops()) {
             if (fusedLayers.contains(op.name())) {
                 continue; // compiled at its ADD, which may read a shortcut computed after this layer's own place
@@ -95,6 +96,7 @@ public final class IntegerProgram {
                 case AVERAGE_POOL_2D, MAX_POOL_2D -> compilePool(op);
                 case RESHAPE -> buffers[op.output()] = int8Buffer(op, op.input(0));
                 case SOFTMAX -> compileSoftmax(op);
+                case MUL, HARD_SWISH, LOGISTIC, MEAN, PAD, CONCATENATION -> steps.add(elementOps.compile(op));
                 case QUANTIZE -> {
                     Tensor in = model.input(op, 0);
                     if (in.dtype() == DType.FLOAT32) {
@@ -464,7 +466,7 @@ public final class IntegerProgram {
     }
 
     /** The fused activation's clamp, narrowed to the code range of the producer's output format if it has one. */
-    private int[] outputRange(Op producer, Tensor out, Activation act) {
+    int[] outputRange(Op producer, Tensor out, Activation act) {
         int[] r = ActivationRange.int8(act, scale(out), zeroPoint(out));
         ProgramSpec.CodeRange code = spec.op(producer.name()).outputCodes();
         return code == null ? r : new int[] {Math.max(r[0], code.min()), Math.min(r[1], code.max())};
@@ -486,7 +488,7 @@ public final class IntegerProgram {
         return w.int8s();
     }
 
-    private Tensor int8Activation(Op op, Tensor t) {
+    Tensor int8Activation(Op op, Tensor t) {
         if (t.dtype() != DType.INT8) {
             throw unsupported(op, "tensor " + t.name() + " is " + t.dtype().label()
                     + "; the exact engine runs int8 models as is (use --assignment or --uniform for float models)");
@@ -507,6 +509,11 @@ public final class IntegerProgram {
 
     /** The tensor's buffer: room for a batch of {@link #capacity} samples. */
     private byte[] int8Buffer(Op op, int tensor) {
+        return int8Buffer(tensor);
+    }
+
+    /** The int8 buffer of a tensor, made on first use. */
+    byte[] int8Buffer(int tensor) {
         if (buffers[tensor] == null) {
             buffers[tensor] = new byte[capacity * elements(model.tensor(tensor))];
         }
@@ -531,7 +538,7 @@ public final class IntegerProgram {
         return (int) t.quant().orElseThrow().zeroPoint(0);
     }
 
-    private BitSweepException unsupported(Op op, String why) {
+    BitSweepException unsupported(Op op, String why) {
         return new BitSweepException(model.source() + ": layer " + op.name() + " (" + op.type() + "): " + why);
     }
 }

@@ -1,9 +1,10 @@
 package io.bitsweep.eval.engine.fp;
 
 import io.bitsweep.eval.model.Activation;
+import io.bitsweep.eval.model.ElementGeometry;
 import io.bitsweep.eval.model.QuantParams;
 
-/** The small per-element kernels: ADD, SOFTMAX, copies, and rounding to an int8 grid. */
+/** The small per-element kernels: ADD, MUL, HARD_SWISH, LOGISTIC, SOFTMAX, copies, and rounding to an int8 grid. */
 final class ElementwiseKernels {
     private ElementwiseKernels() {}
 
@@ -14,6 +15,50 @@ final class ElementwiseKernels {
         return () -> {
             for (int i = 0; i < out.length; i++) {
                 out[i] = Math.min(Math.max(a[i] + b[i], lo), hi);
+            }
+        };
+    }
+
+    /**
+     * MUL with broadcasting: {@code aStrides}/{@code bStrides} from {@link ElementGeometry#broadcastStrides} over
+     * the right-aligned output dimensions {@code outDims}.
+     */
+    static Kernel mul(float[] a, int[] aStrides, float[] b, int[] bStrides, float[] out, int[] outDims,
+            Activation act) {
+        float lo = act.min();
+        float hi = act.max();
+        return () -> {
+            int o = 0;
+            for (int i0 = 0; i0 < outDims[0]; i0++) {
+                for (int i1 = 0; i1 < outDims[1]; i1++) {
+                    for (int i2 = 0; i2 < outDims[2]; i2++) {
+                        int ia = i0 * aStrides[0] + i1 * aStrides[1] + i2 * aStrides[2];
+                        int ib = i0 * bStrides[0] + i1 * bStrides[1] + i2 * bStrides[2];
+                        for (int i3 = 0; i3 < outDims[3]; i3++, o++) {
+                            float v = a[ia + i3 * aStrides[3]] * b[ib + i3 * bStrides[3]];
+                            out[o] = Math.min(Math.max(v, lo), hi);
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    /** HARD_SWISH: {@code x * min(6, max(0, x + 3)) / 6}, in TFLite's order of operations. */
+    static Kernel hardSwish(float[] in, float[] out) {
+        return () -> {
+            for (int i = 0; i < out.length; i++) {
+                float x = in[i];
+                out[i] = x * Math.min(6f, Math.max(0f, x + 3f)) / 6f;
+            }
+        };
+    }
+
+    /** LOGISTIC: {@code 1 / (1 + exp(-x))}. */
+    static Kernel logistic(float[] in, float[] out) {
+        return () -> {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) (1.0 / (1.0 + Math.exp(-in[i])));
             }
         };
     }

@@ -2,7 +2,9 @@ package io.bitsweep.eval.engine.fp;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.ConvGeometry;
+import io.bitsweep.eval.model.ElementGeometry;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
@@ -139,6 +141,31 @@ public final class FloatEngine implements Predictor {
                         op.type() == OpType.AVERAGE_POOL_2D, o.activation());
             }
             case ADD -> ElementwiseKernels.add(in, buffer(op.input(1)), out, op.options().activation());
+            case MUL -> {
+                Tensor b = model.input(op, 1);
+                yield ElementwiseKernels.mul(in, ElementGeometry.broadcastStrides(inT.shape(), outT.shape()),
+                        buffer(b.index()), ElementGeometry.broadcastStrides(b.shape(), outT.shape()), out,
+                        ElementGeometry.dims4(outT.shape()), op.options().activation());
+            }
+            case HARD_SWISH -> ElementwiseKernels.hardSwish(in, out);
+            case LOGISTIC -> ElementwiseKernels.logistic(in, out);
+            case MEAN -> LayoutKernels.mean(in, inT.shape(), ((OpOptions.Mean) op.options()).axes(), out);
+            case PAD -> LayoutKernels.pad(in, inT.shape(), ((OpOptions.Pad) op.options()).before(), out,
+                    outT.shape());
+            case CONCATENATION -> {
+                OpOptions.Concatenation o = (OpOptions.Concatenation) op.options();
+                if (o.activation() != Activation.NONE) {
+                    throw new BitSweepException("model " + model.source() + " layer " + op.name()
+                            + ": CONCATENATION with fused activation " + o.activation() + " (supported: NONE)");
+                }
+                float[][] ins = new float[op.inputCount()][];
+                int[][] shapes = new int[op.inputCount()][];
+                for (int i = 0; i < ins.length; i++) {
+                    ins[i] = buffer(op.input(i));
+                    shapes[i] = model.tensor(op.input(i)).shape();
+                }
+                yield LayoutKernels.concatenation(ins, shapes, o.axis(), out);
+            }
             case SOFTMAX -> ElementwiseKernels.softmax(in, out, inT.dim(-1), ((OpOptions.Softmax) op.options()).beta());
             case QUANTIZE, DEQUANTIZE -> ElementwiseKernels.copy(in, out);
             case RESHAPE -> throw new AssertionError("aliased above");
