@@ -201,7 +201,12 @@ public final class Targets {
                     throw new HwSimException(where + ": " + at + "." + key + " = " + v + ": allowed 1..32");
                 }
             }
-            BigDecimal rate = new BigDecimal(m.getValue("macs-per-cycle").unwrapped().toString());
+            ConfigValue macs = m.getValue("macs-per-cycle");
+            if (macs.valueType() != ConfigValueType.NUMBER) {
+                throw new HwSimException(where + ": " + at + ".macs-per-cycle = " + macs.unwrapped()
+                        + ": must be a number");
+            }
+            BigDecimal rate = new BigDecimal(macs.unwrapped().toString());
             if (rate.signum() <= 0) {
                 throw new HwSimException(where + ": " + at + ".macs-per-cycle = " + rate + ": must be > 0");
             }

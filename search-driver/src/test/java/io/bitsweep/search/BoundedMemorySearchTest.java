@@ -23,14 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17, item 3: a search whose JVM heap (and direct memory, where Arrow's buffers live) is a fifth of its data
- * set finishes. The data set is the 200 real ic01 images replicated into a shard directory of about 5 x 48 MiB; the
- * search runs the shipped IC config with the local runner in a forked JVM with {@code -Xmx48m
- * -XX:MaxDirectMemorySize=48m -XX:+ExitOnOutOfMemoryError}, calibrating on the first images and scoring the last
+ * set finishes. The data set is the 200 real ic01 images replicated into a shard directory of about 5 x 64 MiB; the
+ * search runs the shipped IC config with the local runner in a forked JVM with {@code -Xmx64m
+ * -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError}, calibrating on the first images and scoring the last
  * ones, so opening the set and both splits must go through the shards without holding them. (With shards of 4096
  * images, 12 MiB each, the same search ran out of a 48 MiB heap and finished in 96 MiB: see {@link #SHARD_SIZE}.)
  */
 class BoundedMemorySearchTest {
-    private static final int HEAP_MIB = 48;
+    /**
+     * 48 MiB until issue 13: the driver's fixed needs (the profile, the solver, report.html's panels, about 1 MB of
+     * inlined chart library rendered into one string) then ran it out of memory writing the report, after the last
+     * generation, in one of two runs. The data set scales with it.
+     */
+    private static final int HEAP_MIB = 64;
     private static final int SAMPLES = 5 * HEAP_MIB * (1 << 20) / 3072 + 1; // ic01 samples are 3072 bytes
     private static final int EVALUATED = 24;
     /**
@@ -63,7 +68,7 @@ class BoundedMemorySearchTest {
                 "--set", "splits.calibration.count=8", "--set", "splits.calibration.samples=8",
                 // Rounding to nearest with mse scales, as the shipped config did before GPTQ: this test is about the
                 // data streaming through a small heap. GPTQ's per-model tables (input second moments, the table of
-                // rounded rows) do not fit 48 MiB with ResNet-8 (measured: OutOfMemoryError); docs/RELIABILITY.md.
+                // rounded rows) did not fit 48 MiB with ResNet-8 (measured: OutOfMemoryError); docs/RELIABILITY.md.
                 "--set", "quantization.weight-rounding=nearest", "--set", "quantization.bias-correction=false",
                 "--set", "quantization.weight-scales=mse",
                 "--set", "splits.evaluation.offset=" + (SAMPLES - EVALUATED),

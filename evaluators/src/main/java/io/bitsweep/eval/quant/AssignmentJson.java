@@ -10,6 +10,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.format.NumberFormat;
+import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +78,8 @@ public final class AssignmentJson {
         allowOnly(root, source, "", TOP_LEVEL);
         String schema = text(root, "schema", source, SCHEMA);
         if (!SCHEMA.equals(schema)) {
-            throw new BitSweepException(source + ": schema '" + schema + "' is not supported (allowed: " + SCHEMA + ")");
+            throw new BitSweepException(source + ": schema " + InputText.quote(schema) + " is not supported (allowed: "
+                    + SCHEMA + ")");
         }
         String sha = root.has("model_sha256") ? text(root, "model_sha256", source, null) : null;
         NumberFormat dw = NumberFormat.parse("int8");
@@ -98,7 +100,7 @@ public final class AssignmentJson {
             JsonNode ls = object(root.get("layers"), source, "layers");
             for (Iterator<Map.Entry<String, JsonNode>> it = ls.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                layers.put(e.getKey(), layer(e.getValue(), source, "layers." + e.getKey()));
+                layers.put(e.getKey(), layer(e.getValue(), source, "layers." + InputText.oneLine(e.getKey())));
             }
         }
         return new Document(new Assignment(sha, dw, da, layers, settings(root, source)), provenance(root, source));
@@ -119,7 +121,7 @@ public final class AssignmentJson {
                 weights = new ArrayList<>();
                 for (JsonNode s : w) {
                     if (!s.isTextual()) {
-                        throw new BitSweepException(source + ": " + field + ".weights must hold spec strings, got " + s);
+                        throw new BitSweepException(source + ": " + field + ".weights must hold spec strings, got " + shown(s));
                     }
                     weights.add(NumberFormat.parse(s.asText(), where + "[" + weights.size() + "]"));
                 }
@@ -147,7 +149,7 @@ public final class AssignmentJson {
                 JsonNode pn = c.get("percentile");
                 if (!pn.isNumber() || pn.asDouble() <= 50 || pn.asDouble() > 100) {
                     throw new BitSweepException(source + ": calibration.percentile must be a number in (50, 100], got "
-                            + pn);
+                            + shown(pn));
                 }
                 p = pn.asDouble();
             }
@@ -173,7 +175,7 @@ public final class AssignmentJson {
         if (root.has("bias_correction")) {
             JsonNode b = root.get("bias_correction");
             if (!b.isBoolean()) {
-                throw new BitSweepException(source + ": bias_correction must be true or false, got " + b);
+                throw new BitSweepException(source + ": bias_correction must be true or false, got " + shown(b));
             }
             biasCorrection = b.asBoolean();
         }
@@ -192,7 +194,7 @@ public final class AssignmentJson {
             for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isValueNode()) {
-                    throw new BitSweepException(source + ": provenance." + e.getKey()
+                    throw new BitSweepException(source + ": provenance." + InputText.oneLine(e.getKey())
                             + " must be a string or a number");
                 }
                 out.put(e.getKey(), e.getValue().asText());
@@ -282,13 +284,19 @@ public final class AssignmentJson {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw new BitSweepException(source + ": unknown field '" + prefix + f + "' (allowed: "
+                throw new BitSweepException(source + ": unknown field " + InputText.quote(prefix + f) + " (allowed: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
     }
 
+    /** The first line of a parser's message, which may repeat the file's text: escaped as {@link InputText} does. */
     private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+        return s == null ? "" : InputText.oneLine(s.lines().findFirst().orElse(""));
+    }
+
+    /** A JSON value from the file in a message: its JSON text, escaped and cut as {@link InputText} does. */
+    private static String shown(JsonNode n) {
+        return InputText.oneLine(n.toString());
     }
 }

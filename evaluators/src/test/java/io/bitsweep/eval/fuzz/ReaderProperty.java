@@ -52,12 +52,21 @@ public final class ReaderProperty {
      * its input justifies, even if it then succeeded or gave the one-line error.
      */
     public static void check(long inputBytes, Load load, String... mustName) throws Exception {
+        check(BitSweepException.class, inputBytes, load, mustName);
+    }
+
+    /**
+     * As {@link #check(long, Load, String...)} for a reader whose one-line error is {@code errorType}: hw-sim, which
+     * depends on no project module, throws its own {@code HwSimException}.
+     */
+    public static void check(Class<? extends RuntimeException> errorType, long inputBytes, Load load,
+            String... mustName) throws Exception {
         long classes = CLASS_LOADING.getTotalLoadedClassCount();
-        long allocated = allocation(load, mustName);
+        long allocated = allocation(errorType, load, mustName);
         if (CLASS_LOADING.getTotalLoadedClassCount() != classes) {
             // Loading (and, when fuzzing, instrumenting) classes on a path's first run allocates in this thread too:
             // measure the load again, now that its classes are loaded.
-            allocated = allocation(load, mustName);
+            allocated = allocation(errorType, load, mustName);
         }
         long budget = FIXED_ALLOCATION_BYTES + ALLOCATION_BYTES_PER_INPUT_BYTE * inputBytes;
         if (allocated > budget) {
@@ -67,17 +76,21 @@ public final class ReaderProperty {
     }
 
     /** Runs the load, checks its error if it fails with one, and returns the heap bytes it allocated. */
-    private static long allocation(Load load, String... mustName) throws Exception {
+    private static long allocation(Class<? extends RuntimeException> errorType, Load load, String... mustName)
+            throws Exception {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         try {
             load.run();
-        } catch (BitSweepException e) {
+        } catch (RuntimeException e) {
+            if (!errorType.isInstance(e)) {
+                throw e;
+            }
             checkMessage(e, mustName);
         }
         return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
-    private static void checkMessage(BitSweepException e, String... mustName) {
+    private static void checkMessage(RuntimeException e, String... mustName) {
         String message = e.getMessage();
         if (message == null || message.isBlank() || LINE_BREAK.matcher(message).find()) {
             throw new AssertionError("not a one-line error message: " + quoted(message), e);

@@ -1,6 +1,7 @@
 package io.bitsweep.search.config;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -36,7 +37,7 @@ public enum Objective {
                 return o;
             }
         }
-        throw new BitSweepException(path + ": unknown objective '" + s + "' (allowed: "
+        throw new BitSweepException(path + ": unknown objective " + InputText.quote(s) + " (allowed: "
                 + Arrays.stream(values()).map(Objective::key).collect(Collectors.joining(", ")) + ")");
     }
 }

@@ -7,10 +7,13 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads a search config file: the file, then {@code --set} overrides and {@code --seed} on top, reference.conf
@@ -18,6 +21,9 @@ import java.util.Map;
  * reference.conf does not list are errors naming the HOCON path, so a typo never silently takes a default.
  */
 public final class SearchConfigLoader {
+    /** A HOCON path under bitsweep.search, as SearchSettings' messages start. */
+    private static final Pattern HOCON_PATH = Pattern.compile(Pattern.quote(SearchSettings.ROOT) + "(\\.[A-Za-z0-9_-]+)*");
+
     private SearchConfigLoader() {}
 
     /**
@@ -34,13 +40,18 @@ public final class SearchConfigLoader {
         try {
             fileConfig = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
-            throw new BitSweepException(file + ": " + e.getMessage(), e);
+            throw new BitSweepException(file + ": " + InputText.oneLine(e.getMessage()), e);
         }
-        return load(fileConfig, sets, seed);
+        return load(fileConfig, sets, seed, file.toString());
     }
 
     /** As {@link #load(Path, List, Long)} for an already parsed (unresolved) config; tests use it. */
     public static SearchSettings load(Config fileConfig, List<String> sets, Long seed) {
+        return load(fileConfig, sets, seed, "the config");
+    }
+
+    /** {@code source} names the config in an error that has no value to point at. */
+    private static SearchSettings load(Config fileConfig, List<String> sets, Long seed, String source) {
         Config reference = reference();
         Config user = fileConfig;
         for (String set : sets) {
@@ -53,11 +64,20 @@ public final class SearchConfigLoader {
         try {
             resolved = user.withFallback(reference).resolveWith(ConfigFactory.systemEnvironment()
                     .withFallback(ConfigFactory.systemProperties()));
+        } catch (ConfigException.BugOrBroken e) {
+            // Typesafe Config's own failure on some merges it cannot do (found by fuzzing: `offset += 0`, an append
+            // to a number); its message dumps the whole resolve source, environment variables included.
+            throw new BitSweepException(source + ": cannot resolve the config: a substitution or '+=' does not fit "
+                    + "the value it refers to", e);
         } catch (ConfigException e) {
-            throw new BitSweepException(e.getMessage(), e);
+            throw new BitSweepException(InputText.oneLine(e.getMessage()), e);
         }
         rejectUnknownKeys(resolved, reference);
-        return SearchSettings.from(resolved);
+        try {
+            return SearchSettings.from(resolved);
+        } catch (BitSweepException e) {
+            throw withOrigin(e, resolved);
+        }
     }
 
     /** The defaults: every reference.conf on the class path, resolved. */
@@ -76,7 +96,7 @@ public final class SearchConfigLoader {
             return ConfigFactory.parseString(quoteKey(fullKey) + " = " + set.substring(eq + 1),
                     ConfigParseOptions.defaults().setOriginDescription("--set " + set));
         } catch (ConfigException e) {
-            throw new BitSweepException("bad --set '" + set + "': " + e.getMessage(), e);
+            throw new BitSweepException("bad --set " + InputText.quote(set) + ": " + InputText.oneLine(e.getMessage()), e);
         }
     }
 
@@ -117,8 +137,40 @@ public final class SearchConfigLoader {
         }
     }
 
+    /**
+     * SearchSettings' error about a bad value, preceded by the config file and line that set it, as unknown keys are:
+     * its message starts with the value's HOCON path, or a path above it.
+     */
+    private static BitSweepException withOrigin(BitSweepException e, Config resolved) {
+        Matcher m = HOCON_PATH.matcher(e.getMessage());
+        if (!m.lookingAt()) {
+            return e;
+        }
+        String path = m.group();
+        while (!resolved.hasPath(path) && path.lastIndexOf('.') > 0) {
+            path = path.substring(0, path.lastIndexOf('.'));
+        }
+        String where = resolved.hasPath(path) ? where(resolved.getValue(path)) : "";
+        // Only a file is worth naming: a --set is found by its key, and a config parsed from a string (tests,
+        // notebooks) has no file ("String: 1" would say nothing).
+        boolean file = !where.isEmpty() && !where.startsWith("--set ") && !where.startsWith("String");
+        return file ? new BitSweepException(where + e.getMessage(), e) : e;
+    }
+
+    /**
+     * "file: line: " of a value set outside reference.conf, else "". An object merged from the user's file and
+     * reference.conf (splits.calibration with only count set) is named by its part outside reference.conf.
+     */
     private static String where(ConfigValue v) {
         String d = v.origin().description();
-        return d == null || d.contains("reference.conf") ? "" : d + ": ";
+        if (d == null) {
+            return "";
+        }
+        for (String part : d.replaceFirst("^merge of ", "").split(",")) {
+            if (!part.contains("reference.conf") && !part.isBlank()) {
+                return InputText.oneLine(part.strip()) + ": ";
+            }
+        }
+        return "";
     }
 }

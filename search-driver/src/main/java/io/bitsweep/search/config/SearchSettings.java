@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.engine.exact.ExactOptions;
@@ -123,7 +124,7 @@ public record SearchSettings(
                     racing(c), profile(c), solver(c),
                     config.getConfig(ROOT).atPath(ROOT));
         } catch (ConfigException e) {
-            throw new BitSweepException(e.getMessage(), e);
+            throw new BitSweepException(InputText.oneLine(e.getMessage()), e);
         }
     }
 
@@ -172,16 +173,16 @@ public record SearchSettings(
         for (String n : names) {
             Objective o = Objective.parse(n, path("objectives"));
             if (!seen.add(o)) {
-                throw new BitSweepException(path("objectives") + ": '" + n + "' is listed twice");
+                throw new BitSweepException(path("objectives") + ": " + InputText.quote(n) + " is listed twice");
             }
             out.add(o);
         }
         long quality = out.stream().filter(Objective::isQuality).count();
         if (quality != 1) {
-            throw new BitSweepException(path("objectives") + ": needs exactly one of accuracy, auc (got " + names + ")");
+            throw new BitSweepException(path("objectives") + ": needs exactly one of accuracy, auc (got " + InputText.oneLine(names.toString()) + ")");
         }
         if (out.size() < 2) {
-            throw new BitSweepException(path("objectives") + ": needs at least two objectives (got " + names + ")");
+            throw new BitSweepException(path("objectives") + ": needs at least two objectives (got " + InputText.oneLine(names.toString()) + ")");
         }
         return List.copyOf(out);
     }
@@ -190,7 +191,7 @@ public record SearchSettings(
         List<String> keys = List.of("weights", "granularity", "activations", "scales", "bfp-block-sizes");
         for (Map.Entry<String, ConfigValue> e : r.root().entrySet()) {
             if (!keys.contains(e.getKey()) && (inherit == null || !e.getKey().equals("match"))) {
-                throw new BitSweepException(at + "." + e.getKey() + ": unknown key (allowed: "
+                throw new BitSweepException(at + "." + InputText.oneLine(e.getKey()) + ": unknown key (allowed: "
                         + (inherit == null ? "" : "match, ") + String.join(", ", keys) + ")");
             }
         }
@@ -222,9 +223,9 @@ public record SearchSettings(
         LinkedHashSet<ScaleChoice> out = new LinkedHashSet<>();
         for (String s : raw) {
             ScaleChoice c = Arrays.stream(ScaleChoice.values()).filter(v -> v.key().equals(s)).findFirst()
-                    .orElseThrow(() -> new BitSweepException(at + ": bad value '" + s + "' (allowed: float, pot)"));
+                    .orElseThrow(() -> new BitSweepException(at + ": bad value " + InputText.quote(s) + " (allowed: float, pot)"));
             if (!out.add(c)) {
-                throw new BitSweepException(at + ": '" + s + "' is listed twice");
+                throw new BitSweepException(at + ": " + InputText.quote(s) + " is listed twice");
             }
         }
         return List.copyOf(out);
@@ -239,7 +240,7 @@ public record SearchSettings(
         for (String s : raw) {
             if (s.startsWith("bfp:") && !s.contains(":b")) {
                 if (bs.isEmpty()) {
-                    throw new BitSweepException(at + ": '" + s + "' needs a block size: give :b<N> or bfp-block-sizes");
+                    throw new BitSweepException(at + ": " + InputText.quote(s) + " needs a block size: give :b<N> or bfp-block-sizes");
                 }
                 for (int b : bs) {
                     if (b < 4 || b > 256) {
@@ -262,7 +263,7 @@ public record SearchSettings(
         try {
             return NumberFormat.parse(spec);
         } catch (BitSweepException e) {
-            throw new BitSweepException(at + ": bad format '" + spec + "': " + e.getMessage(), e);
+            throw new BitSweepException(at + ": bad format " + InputText.quote(spec) + ": " + e.getMessage(), e);
         }
     }
 
@@ -381,8 +382,8 @@ public record SearchSettings(
                 try {
                     yield new MemoryBudget(true, false, c.getBytes(key));
                 } catch (ConfigException e) {
-                    throw new BitSweepException(path(key) + ": bad value '" + s
-                            + "' (allowed: a size such as 256KiB or 262144, \"target\", \"none\")");
+                    throw new BitSweepException(path(key) + ": bad value " + InputText.quote(s)
+                            + " (allowed: a size such as 256KiB or 262144, \"target\", \"none\")");
                 }
             }
         };
@@ -400,8 +401,8 @@ public record SearchSettings(
         try {
             return c.getBoolean(key);
         } catch (ConfigException.WrongType e) {
-            throw new BitSweepException(path(key) + ": bad value '" + c.getValue(key).unwrapped()
-                    + "' (allowed: true, false)", e);
+            throw new BitSweepException(path(key) + ": bad value "
+                    + InputText.quote(String.valueOf(c.getValue(key).unwrapped())) + " (allowed: true, false)", e);
         }
     }
 
@@ -447,11 +448,12 @@ public record SearchSettings(
         return v;
     }
 
-    /** The enum constant a key names, by its lower-case word (words with '-' for '_'). */
+    /** The enum constant a key names, by its word as written (tflite-2.6) or with '-' for '_' (channel-group). */
     private static <E extends Enum<E>> E choice(Config c, String key, Class<E> type) {
         String s = c.getString(key);
-        return Choices.lookup(type, s).or(() -> Choices.lookup(type, s.replace('-', '_'))).orElseThrow(() -> new BitSweepException(path(key)
-                + ": bad value '" + s + "' (allowed: " + Choices.words(type).replace('_', '-') + ")"));
+        return Choices.lookup(type, s).or(() -> Choices.lookup(type, s.replace('-', '_'))).orElseThrow(() ->
+                new BitSweepException(path(key) + ": bad value " + InputText.quote(s) + " (allowed: "
+                        + Choices.words(type).replace('_', '-') + ")"));
     }
 
     private static String oneOf(Config c, String key, String... allowed) {
@@ -465,6 +467,7 @@ public record SearchSettings(
                 return s;
             }
         }
-        throw new BitSweepException(at + ": bad value '" + s + "' (allowed: " + String.join(", ", allowed) + ")");
+        throw new BitSweepException(at + ": bad value " + InputText.quote(s) + " (allowed: " + String.join(", ", allowed)
+                + ")");
     }
 }

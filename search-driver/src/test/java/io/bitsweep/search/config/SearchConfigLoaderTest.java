@@ -140,6 +140,29 @@ class SearchConfigLoaderTest {
     }
 
     @Test
+    void aBadValueFromAFileIsNamedByTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("search.conf");
+        Files.writeString(file, "bitsweep.search {\n  population = 4\n  space.default.weights = [int8, \"int\u20289\"]\n}\n");
+        BitSweepException e = assertThrows(BitSweepException.class,
+                () -> SearchConfigLoader.load(file, List.of(), null));
+        assertEquals(file + ": 3: bitsweep.search.space.default.weights: bad format 'int\\u20289': unknown number "
+                + "format 'int\\u20289'", e.getMessage().substring(0, e.getMessage().indexOf(" (allowed")));
+        Files.writeString(file, "bitsweep.search.population = 4\n");
+        e = assertThrows(BitSweepException.class,
+                () -> SearchConfigLoader.load(file, List.of("population=1"), null));
+        assertEquals("bitsweep.search.population: must be >= 2 (got 1)", e.getMessage(), "a --set is named by its key");
+        // Typesafe Config cannot merge an append to a number: one line naming the file, not its dump of the environment.
+        Files.writeString(file, "bitsweep.search.splits.calibration { offset += 0 }\n");
+        e = assertThrows(BitSweepException.class, () -> SearchConfigLoader.load(file, List.of(), null));
+        assertEquals(file + ": cannot resolve the config: a substitution or '+=' does not fit the value it refers to",
+                e.getMessage());
+        // A value in an object merged with reference.conf's defaults is named by the file's part.
+        Files.writeString(file, "bitsweep.search.splits.calibration.offset = -3\n");
+        e = assertThrows(BitSweepException.class, () -> SearchConfigLoader.load(file, List.of(), null));
+        assertTrue(e.getMessage().startsWith(file + ": 1: bitsweep.search.splits.calibration: "), e.getMessage());
+    }
+
+    @Test
     void badScalesNameThePathAndTheAllowedValues() {
         assertEquals("bitsweep.search.space.default.scales: bad value 'shift' (allowed: float, pot)",
                 error("bitsweep.search.space.default.scales = [float, shift]"));
