@@ -46,6 +46,14 @@ public interface Predictor extends AutoCloseable {
         return rawOutput();
     }
 
+    /**
+     * The int8 input bytes input {@code i} of the last {@link #predict}/{@link #predictBatch} call ran on, when the
+     * engine quantizes its float input to int8 itself (the exact engine), else null: what an exported model takes.
+     */
+    default byte[] rawInput(int i) {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -15,10 +15,12 @@ public final class Evaluation {
     /**
      * Per-sample results plus the metric. {@code predicted} is set for classification, {@code scores} for AD.
      * {@code rawOutputs} holds the raw int8 outputs (same order and shape as {@code outputs}) when outputs are kept
-     * and the predictor gives raw int8 outputs ({@link Predictor#rawOutput()}), else null.
+     * and the predictor gives raw int8 outputs ({@link Predictor#rawOutput()}), else null. {@code rawInputs} holds
+     * the int8 input bytes the predictor ran on ({@link Predictor#rawInput(int)}), shape {@code inputShape}, when
+     * inputs are kept and the predictor has them, else null.
      */
     public record Result(TaskKind kind, int[] labels, int[] predicted, double[] scores, float[] outputs,
-                         int[] outputShape, byte[] rawOutputs) {
+                         int[] outputShape, byte[] rawOutputs, byte[] rawInputs, int[] inputShape) {
         public boolean isAnomalyDetection() {
             return kind == TaskKind.AD;
         }
@@ -55,6 +57,15 @@ public final class Evaluation {
      * start at the first sample.
      */
     public static Result run(Predictor predictor, Dataset data, int offset, int limit, boolean keepOutputs) {
+        return run(predictor, data, offset, limit, keepOutputs, false);
+    }
+
+    /**
+     * The same, also keeping the int8 input bytes the predictor ran on ({@code keepInputs}): shape [samples, *the
+     * data's input shape], for AD [samples, windows, inputs].
+     */
+    public static Result run(Predictor predictor, Dataset data, int offset, int limit, boolean keepOutputs,
+            boolean keepInputs) {
         if (offset < 0 || offset >= data.size()) {
             throw new BitSweepException("offset " + offset + " is outside the " + data.size() + " samples");
         }
@@ -72,18 +83,14 @@ public final class Evaluation {
                     + " data has " + data.classes() + " classes");
         }
         int[] outputShape = ad ? new int[] {n, windows, outSize} : new int[] {n, outSize};
-        float[] outputs = null;
-        if (keepOutputs) {
-            long count = (long) n * windows * outSize;
-            if (count > Integer.MAX_VALUE - 8) {
-                throw new BitSweepException("--save-outputs: " + count + " floats do not fit one array; use --limit");
-            }
-            outputs = new float[(int) count];
-        }
+        int[] inputShape = ad ? new int[] {n, windows, data.inputSize()} : prepend(n, data.inputShape());
+        float[] outputs = keepOutputs ? new float[arraySize("--save-outputs", (long) n * windows * outSize)] : null;
+        int inputBytes = keepInputs ? arraySize("--save-inputs", (long) n * windows * data.inputSize()) : 0;
         int[] labels = new int[n];
         int[] predicted = ad ? null : new int[n];
         double[] scores = ad ? new double[n] : null;
-        KeptOutputs kept = keepOutputs ? new KeptOutputs(offset, windows, outSize, outputs) : null;
+        KeptOutputs kept = keepOutputs || keepInputs
+                ? new KeptOutputs(offset, windows, outSize, outputs, data.inputSize(), inputBytes) : null;
         SampleScoring.run(predictor, data, offset, offset + n, kept, (s, o) -> {
             labels[s - offset] = o.label();
             if (ad) {
@@ -93,33 +100,63 @@ public final class Evaluation {
             }
         });
         return new Result(data.kind(), labels, predicted, scores, outputs, outputShape,
-                kept == null ? null : kept.raw);
+                kept == null ? null : kept.raw, kept == null ? null : kept.rawInputs, inputShape);
     }
 
-    /** Every output in sample order, and the raw int8 outputs too when the predictor gives them. */
+    private static int arraySize(String option, long count) {
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new BitSweepException(option + ": " + count + " values do not fit one array; use --limit");
+        }
+        return (int) count;
+    }
+
+    private static int[] prepend(int n, int[] shape) {
+        int[] s = new int[shape.length + 1];
+        s[0] = n;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
+    }
+
+    /**
+     * Every output in sample order (when {@code outputs} is not null), and the raw int8 outputs too when the predictor
+     * gives them; with {@code inputBytes > 0}, the int8 inputs the predictor ran on, when it has them.
+     */
     private static final class KeptOutputs implements SampleScoring.Outputs {
         private final int offset;
         private final int windows;
         private final int outSize;
         private final float[] outputs;
+        private final int inSize;
+        private final int inputBytes;
         private byte[] raw;
+        private byte[] rawInputs;
 
-        KeptOutputs(int offset, int windows, int outSize, float[] outputs) {
+        KeptOutputs(int offset, int windows, int outSize, float[] outputs, int inSize, int inputBytes) {
             this.offset = offset;
             this.windows = windows;
             this.outSize = outSize;
             this.outputs = outputs;
+            this.inSize = inSize;
+            this.inputBytes = inputBytes;
         }
 
         @Override
-        public void window(int sample, int window, float[] output, byte[] r) {
-            int at = ((sample - offset) * windows + window) * outSize;
-            System.arraycopy(output, 0, outputs, at, outSize);
-            if (r != null) {
-                if (raw == null) {
-                    raw = new byte[outputs.length];
+        public void window(int sample, int window, float[] output, byte[] r, byte[] rawInput) {
+            int row = (sample - offset) * windows + window;
+            if (outputs != null) {
+                System.arraycopy(output, 0, outputs, row * outSize, outSize);
+                if (r != null) {
+                    if (raw == null) {
+                        raw = new byte[outputs.length];
+                    }
+                    System.arraycopy(r, 0, raw, row * outSize, outSize);
                 }
-                System.arraycopy(r, 0, raw, at, outSize);
+            }
+            if (inputBytes > 0 && rawInput != null) {
+                if (rawInputs == null) {
+                    rawInputs = new byte[inputBytes];
+                }
+                System.arraycopy(rawInput, 0, rawInputs, row * inSize, inSize);
             }
         }
     }

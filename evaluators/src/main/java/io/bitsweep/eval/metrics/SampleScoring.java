@@ -34,8 +34,12 @@ public final class SampleScoring {
 
     /** Receives every model output as it is computed, e.g. to save raw outputs; may be null. */
     public interface Outputs {
-        /** @param rawOutput the output's raw int8 bytes if the engine gives them ({@link Predictor#rawOutput()}), else null */
-        void window(int sample, int window, float[] output, byte[] rawOutput);
+        /**
+         * @param rawOutput the output's raw int8 bytes if the engine gives them ({@link Predictor#rawOutput()}), else null
+         * @param rawInput the int8 input bytes the engine ran on if it quantizes its input itself
+         *     ({@link Predictor#rawInput(int)}), else null
+         */
+        void window(int sample, int window, float[] output, byte[] rawOutput, byte[] rawInput);
     }
 
     private SampleScoring() {}
@@ -71,7 +75,7 @@ public final class SampleScoring {
             for (int i = 0; i < n; i++) {
                 int s = sampleOf[i];
                 if (outputs != null) {
-                    outputs.window(s, windowOf[i], out[i], predictor.rawOutput(i));
+                    outputs.window(s, windowOf[i], out[i], predictor.rawOutput(i), predictor.rawInput(i));
                 }
                 int label = samples.label(s);
                 if (!ad) {

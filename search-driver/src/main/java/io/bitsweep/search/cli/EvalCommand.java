@@ -168,6 +168,12 @@ public final class EvalCommand implements Callable<Integer> {
                     + "engine gives raw int8 outputs (exact; djl on an int8 model), else float32.")
     Path saveOutputs;
 
+    @Option(names = "--save-inputs", paramLabel = "FILE.npy",
+            description = "Exact engine: write the int8 input codes the engine ran on as .npy (int8) in y_labels.csv "
+                    + "order: shape [N, *input shape], for AD [N, 196, 640]; what a model exported by 'bitsweep "
+                    + "export' takes to give --save-outputs' bytes (docs/EXPORT.md).")
+    Path saveInputs;
+
     @Override
     public Integer call() {
         if (limit < 0) {
@@ -192,13 +198,20 @@ public final class EvalCommand implements Callable<Integer> {
         Evaluation.Result result;
         long saturations = -1;
         try (Predictor predictor = openPredictor(dataset)) {
-            result = Evaluation.run(predictor, dataset, offset, limit, saveOutputs != null);
+            if (saveInputs != null && !(predictor instanceof ExactPredictor)) {
+                throw UsageError.of(spec, "--save-inputs writes the int8 inputs of the exact engine (allowed: "
+                        + "--engine exact, --assignment, --uniform), got --engine " + engine);
+            }
+            result = Evaluation.run(predictor, dataset, offset, limit, saveOutputs != null, saveInputs != null);
             if (predictor instanceof ExactPredictor exact) {
                 saturations = exact.program().saturations();
                 computedArithmetic = exact.program().spec().options().arithmetic();
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (saveInputs != null) {
+            Npy.writeInt8(saveInputs, result.rawInputs(), result.inputShape());
+        }
         if (saveOutputs != null) {
             if (result.rawOutputs() != null) {
                 Npy.writeInt8(saveOutputs, result.rawOutputs(), result.outputShape());

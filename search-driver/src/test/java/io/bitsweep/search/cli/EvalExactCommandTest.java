@@ -40,6 +40,45 @@ class EvalExactCommandTest {
         assertEquals(bytes(Npy.read(theirs).data()), bytes(a.data()));
     }
 
+    /**
+     * --save-inputs holds the int8 codes the engine ran on: run raw through the same program they give exactly the
+     * bytes of --save-outputs, sample after sample (KWS: its input is quantized from MFCC floats).
+     */
+    @Test
+    void savedInputsAreWhatTheEngineRanOn() {
+        Path model = Assets.resolve("models/kws/kws_ref_model_float32.tflite");
+        String data = Assets.resolve("data/kws01").toString();
+        Path in = tmp.resolve("in.npy");
+        Path out = tmp.resolve("out.npy");
+        CliRun r = CliRun.run(new EvalCommand(), "--model", model.toString(), "--data", data, "--uniform",
+                "w=int4,a=int8", "--limit", "13", "--batch-size", "5", "--save-inputs", in.toString(),
+                "--save-outputs", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        Npy.Array inputs = Npy.read(in);
+        Npy.Array outputs = Npy.read(out);
+        assertEquals(Npy.DType.INT8, inputs.dtype());
+        assertEquals(13, inputs.shape()[0]);
+        assertEquals(13 * 490, inputs.count());
+        byte[] codes = new byte[inputs.data().remaining()];
+        inputs.data().duplicate().get(codes);
+        var q = io.bitsweep.eval.quant.Quantizer.quantize(io.bitsweep.eval.importers.ModelFiles.load(model),
+                io.bitsweep.eval.quant.Assignment.parseUniform("w=int4,a=int8"), "--uniform", io.bitsweep.eval.data.Datasets.open(
+                        Path.of(data)), 0, 32);
+        var exact = new io.bitsweep.eval.engine.exact.ExactPredictor(q);
+        byte[] again = new byte[13 * 12];
+        for (int i = 0; i < 13; i++) {
+            byte[] o = new byte[12];
+            exact.predictRaw(java.util.Arrays.copyOfRange(codes, i * 490, (i + 1) * 490), o);
+            System.arraycopy(o, 0, again, i * 12, 12);
+        }
+        assertEquals(bytes(outputs.data()), ByteBuffer.wrap(again));
+        r = CliRun.run(new EvalCommand(), "--model", model.toString(), "--data", data, "--limit", "2",
+                "--save-inputs", in.toString());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("--save-inputs writes the int8 inputs of the exact engine"),
+                r.err());
+    }
+
     @Test
     void kernelsAndBatchSizeNeverChangeAByte() {
         String model = Assets.resolve("models/ic/pretrainedResnet.tflite").toString();

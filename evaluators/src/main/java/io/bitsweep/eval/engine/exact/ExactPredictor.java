@@ -89,5 +89,10 @@ public final class ExactPredictor implements Predictor {
     }
 
     @Override
+    public byte[] rawInput(int i) {
+        return Arrays.copyOfRange(in, i * inBytes, (i + 1) * inBytes);
+    }
+
+    @Override
     public void close() {}
 }
