@@ -42,6 +42,19 @@ public final class Int8Add {
         this.activationMax = outputRange[1];
     }
 
+    /** The parameters an exporter writes out: each input's rescale and the output's. */
+    public QuantizedMultiplier input1Multiplier() {
+        return input1Multiplier;
+    }
+
+    public QuantizedMultiplier input2Multiplier() {
+        return input2Multiplier;
+    }
+
+    public QuantizedMultiplier outputMultiplier() {
+        return outputMultiplier;
+    }
+
     private static QuantizedMultiplier smallerThanOne(double real) {
         if (!(real > 0 && real < 1)) {
             throw new IllegalArgumentException("ADD rescale factor must be in (0, 1), got " + real);

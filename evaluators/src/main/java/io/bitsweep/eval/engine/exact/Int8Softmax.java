@@ -23,6 +23,11 @@ public final class Int8Softmax {
     }
 
     /** The first {@code count} codes of {@code in} (whole rows), into {@code out}. */
+    /** The 256 exponentials, {@code table[255 - d] = expf(-inputScale * beta * d)} (a copy, for an exporter). */
+    public float[] table() {
+        return table.clone();
+    }
+
     public void run(byte[] in, byte[] out, int count) {
         for (int base = 0; base < count; base += rowLength) {
             int max = Byte.MIN_VALUE;
