@@ -120,6 +120,11 @@ public final class ExportCommand implements Callable<Integer> {
             case C -> CExporter.export(program, provenance);
         };
         ExportDirectory.write(out, exported.files(), force);
+        for (ExportedModel.Layer l : exported.layers()) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "export: %s: %d channels, %d pruned, %d pruned inputs "
+                    + "dropped, %d weight bytes%n", l.name(), l.channels(), l.prunedChannels(), l.droppedInputs(),
+                    l.weightBytes());
+        }
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "export: %s in %s: %d files, weight bytes %d, bias bytes %d, table bytes %d, arena bytes %d, %s "
                         + "arithmetic%n", Choices.word(f), out, exported.files().size(), exported.weightBytes(),

@@ -7,6 +7,7 @@ import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.engine.exact.Int8Add;
 import io.bitsweep.eval.engine.exact.Int8FixedPointSoftmax;
 import io.bitsweep.eval.engine.exact.Int8Softmax;
+import io.bitsweep.eval.engine.exact.IntegerProgram;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.engine.exact.QuantizedMultiplier;
 import io.bitsweep.eval.engine.exact.RequantRounding;
@@ -63,6 +64,7 @@ public final class CExporter {
      *     data_sha256), in order
      */
     public static ExportedModel export(ProgramSpec spec, Map<String, String> provenance) {
+        new IntegerProgram(spec.withOptions(spec.options().withBatchSize(1))); // refuses, in one line, what the engine does not run
         return new CExporter(spec).export(provenance);
     }
 
