@@ -31,7 +31,7 @@ class DocCommandsTest {
     /** Commands run when their files exist: they only print. */
     static final Set<String> RUNNABLE = Set.of("eval", "inspect", "hwsim");
     /** Options that write files: such a command is parsed, not run. */
-    static final Set<String> WRITES = Set.of("--save-outputs", "--csv", "--out");
+    static final Set<String> WRITES = Set.of("--save-outputs", "--save-inputs", "--csv", "--out");
     static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?");
     static final Pattern ASSIGN = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)=(\\S+)$");
     static final Pattern EXPECTED = Pattern.compile("^((?:accuracy|auc): [0-9.]+(?: \\(\\d+/\\d+\\))?)");
