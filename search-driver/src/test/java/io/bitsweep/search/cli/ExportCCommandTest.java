@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,12 +68,21 @@ class ExportCCommandTest {
     @ValueSource(strings = {"tflite-2.6", "tflite-micro"})
     void mixedWidthsPrunedChannelsLowActivationsPotAndResidualFusion(String arithmetic) throws Exception {
         Path mixed = mixedAssignment(Assets.resolve(IC_FLOAT), "");
-        sameBytes("mixed", IC_FLOAT, "data/ic01", 40, arithmetic, List.of("--assignment", mixed.toString()));
+        String perLayer = sameBytes("mixed", IC_FLOAT, "data/ic01", 40, arithmetic,
+                List.of("--assignment", mixed.toString()));
+        // the pruned channels' constants are folded: the next layers drop those input channels
+        assertTrue(Pattern.compile("export: conv_2d_\\d+: \\d+ channels, \\d+ pruned, [1-9]\\d* pruned inputs "
+                + "dropped").matcher(perLayer).find(), perLayer);
         Path fused = mixedAssignment(Assets.resolve(IC_FLOAT), ", \"fusion\": \"residual\"");
         sameBytes("fused", IC_FLOAT, "data/ic01", 40, arithmetic, List.of("--assignment", fused.toString()));
+        assertTrue(Files.readString(tmp.resolve("fused-" + arithmetic).resolve("bitsweep_weights.c"))
+                .contains(" fused into it: "), "no residual ADD fused");
         sameBytes("a4", "models/kws/kws_ref_model_float32.tflite", "data/kws01", 40, arithmetic,
                 List.of("--uniform", "w=int4,a=int4"));
         sameBytes("pot", IC_FLOAT, "data/ic01", 40, arithmetic, List.of("--uniform", "w=int4:pot,a=int8:pot"));
+        // power-of-two scales requantize by a shift alone: no layer stores a multiplier
+        assertTrue(!Files.readString(tmp.resolve("pot-" + arithmetic).resolve("bitsweep_weights.c"))
+                .contains("_multiplier["), "a pot layer stores multipliers");
     }
 
     /**
@@ -104,7 +114,8 @@ class ExportCCommandTest {
      * eval --save-inputs/--save-outputs, export, make, bitsweep_run on the saved inputs: the outputs are the same
      * bytes. {@code limit} 0: every sample.
      */
-    private void sameBytes(String name, String model, String data, int limit, String arithmetic, List<String> source)
+    /** @return the export's stderr (its per-layer lines) */
+    private String sameBytes(String name, String model, String data, int limit, String arithmetic, List<String> source)
             throws Exception {
         // AD's y_labels.csv lists 140 normal clips, then the anomalous ones: a window on both classes for its AUC
         int offset = name.equals("ad") && limit > 0 ? 138 : 0;
@@ -136,6 +147,7 @@ class ExportCCommandTest {
         assertEquals(Npy.DType.INT8, got.dtype(), tag);
         assertEquals(java.util.Arrays.toString(want.shape()), java.util.Arrays.toString(got.shape()), tag);
         assertEquals("none", firstDifference(want.data(), got.data()), tag);
+        return x.err();
     }
 
     private static String firstDifference(ByteBuffer a, ByteBuffer b) {

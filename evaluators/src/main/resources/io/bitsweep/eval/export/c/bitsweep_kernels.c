@@ -109,27 +109,44 @@ static const int8_t *bs_channel_weights(const bs_layer *l, uint32_t bit, int32_t
     return scratch;
 }
 
+/*
+ * Starts output channel c of a layer. A pruned channel of a layer without a fused shortcut is not computed: its
+ * output is the zero point (real 0), written here, and *computed is 0. Otherwise *computed is 1 and the result is the
+ * channel's weights, or NULL for a pruned channel of a fused layer (its output is the shortcut alone); *bit moves
+ * past the channel's codes.
+ */
+static const int8_t *bs_begin_channel(const bs_layer *l, int32_t c, int32_t taps, const int8_t *shortcut,
+                                      int8_t *out, uint32_t *bit, int8_t *scratch, int32_t *computed) {
+    int32_t bits = l->widths != NULL ? l->widths[c] : l->width;
+    const int8_t *w;
+    if (bits == 0) {
+        *computed = shortcut != NULL;
+        if (shortcut == NULL) {
+            int32_t p;
+            for (p = 0; p < l->out_h * l->out_w; p++) {
+                out[p * l->out_c + c] = (int8_t) l->output_zero_point;
+            }
+        }
+        return NULL;
+    }
+    *computed = 1;
+    w = bs_channel_weights(l, *bit, bits, taps, scratch);
+    *bit += (uint32_t) bits * (uint32_t) taps;
+    return w;
+}
+
 void bs_conv2d(const bs_layer *l, const int8_t *in, int8_t *out, const int8_t *shortcut, int8_t *scratch) {
     const int32_t live = l->live_count;
     const int32_t taps = l->k_h * l->k_w * live;
-    const int32_t pixels = l->out_h * l->out_w;
     uint32_t bit = 0;
     int32_t slot = 0;
     int32_t c;
     for (c = 0; c < l->out_c; c++) {
-        int32_t bits = l->widths != NULL ? l->widths[c] : l->width;
-        const int8_t *w = NULL;
+        int32_t computed;
+        const int8_t *w = bs_begin_channel(l, c, taps, shortcut, out, &bit, scratch, &computed);
         int32_t oy;
-        if (bits == 0 && shortcut == NULL) { /* pruned: not computed, the output is the zero point (real 0) */
-            int32_t p;
-            for (p = 0; p < pixels; p++) {
-                out[p * l->out_c + c] = (int8_t) l->output_zero_point;
-            }
+        if (!computed) {
             continue;
-        }
-        if (bits != 0) {
-            w = bs_channel_weights(l, bit, bits, taps, scratch);
-            bit += (uint32_t) bits * (uint32_t) taps;
         }
         for (oy = 0; oy < l->out_h; oy++) {
             int32_t ox;
@@ -178,25 +195,16 @@ void bs_conv2d(const bs_layer *l, const int8_t *in, int8_t *out, const int8_t *s
 void bs_depthwise_conv2d(const bs_layer *l, const int8_t *in, int8_t *out, const int8_t *shortcut,
                          int8_t *scratch) {
     const int32_t taps = l->k_h * l->k_w;
-    const int32_t pixels = l->out_h * l->out_w;
     uint32_t bit = 0;
     int32_t slot = 0;
     int32_t c;
     for (c = 0; c < l->out_c; c++) {
-        int32_t bits = l->widths != NULL ? l->widths[c] : l->width;
         int32_t ic = c / l->depth_multiplier;
-        const int8_t *w = NULL;
+        int32_t computed;
+        const int8_t *w = bs_begin_channel(l, c, taps, shortcut, out, &bit, scratch, &computed);
         int32_t oy;
-        if (bits == 0 && shortcut == NULL) {
-            int32_t p;
-            for (p = 0; p < pixels; p++) {
-                out[p * l->out_c + c] = (int8_t) l->output_zero_point;
-            }
+        if (!computed) {
             continue;
-        }
-        if (bits != 0) {
-            w = bs_channel_weights(l, bit, bits, taps, scratch);
-            bit += (uint32_t) bits * (uint32_t) taps;
         }
         for (oy = 0; oy < l->out_h; oy++) {
             int32_t ox;
