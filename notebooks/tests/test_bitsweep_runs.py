@@ -314,7 +314,7 @@ def test_sensitivity_profile_has_a_row_per_layer_and_format(cli_runs_dir, name):
 
 
 def test_sensitivity_of_a_run_without_a_profile_says_why(runs_dir, copy_of):
-    run = load(copy_of(runs_dir / "channel-wise"))
+    run = load(copy_of("channel-wise"))
     (run.path / "sensitivity.parquet").unlink(missing_ok=True)
     with pytest.raises(br.MissingDataError, match="profile = off"):
         run.sensitivity()

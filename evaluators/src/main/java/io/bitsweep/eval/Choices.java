@@ -6,21 +6,26 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Enum constants as the words users write (the constant's name in lower case): one spelling rule for every setting
- * in assignment JSON, CLI options and HOCON configs.
+ * Enum constants as the words users write (the constant's name in lower case, unless it is {@link Spelled}): one
+ * spelling rule for every setting in assignment JSON, CLI options and HOCON configs.
  */
 public final class Choices {
     private Choices() {}
 
-    /** The word for a constant: its name in lower case. */
+    /** A constant whose word is not its name, e.g. {@code tflite-2.6}, which no Java name can spell. */
+    public interface Spelled {
+        String word();
+    }
+
+    /** The word for a constant: its own spelling if it is {@link Spelled}, else its name in lower case. */
     public static String word(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
+        return value instanceof Spelled s ? s.word() : value.name().toLowerCase(Locale.ROOT);
     }
 
     /** The constant whose word is {@code value} (any case), if there is one. */
     public static <E extends Enum<E>> Optional<E> lookup(Class<E> type, String value) {
         for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value)) {
+            if (word(e).equalsIgnoreCase(value)) {
                 return Optional.of(e);
             }
         }

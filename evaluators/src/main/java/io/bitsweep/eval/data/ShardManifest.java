@@ -49,7 +49,9 @@ public record ShardManifest(String format, String source, String task, int sampl
         try (InputStream in = Channels.newInputStream(store.open(NAME))) {
             m = JSON.readValue(in, ShardManifest.class);
         } catch (IOException e) {
-            throw new BitSweepException(file + ": not a valid shard manifest: " + e.getMessage().lines().findFirst().orElse(""), e);
+            // Jackson's message quotes the bad bytes: escaped, as any input text in an error line
+            throw new BitSweepException(file + ": not a valid shard manifest: "
+                    + InputText.oneLine(e.getMessage().lines().findFirst().orElse("")), e);
         }
         if (m == null) {
             throw new BitSweepException(file + ": not a valid shard manifest: it is JSON null");

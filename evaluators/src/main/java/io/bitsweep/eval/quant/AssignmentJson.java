@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
+import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.io.InputText;
 import java.io.IOException;
@@ -32,7 +33,8 @@ public final class AssignmentJson {
     public static final String SCHEMA = "bitsweep.assignment/1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> TOP_LEVEL = Set.of("schema", "model_sha256", "provenance", "defaults", "layers",
-            "calibration", "weight_scales", "requant", "fusion", "weight_rounding", "bias_correction");
+            "calibration", "weight_scales", "requant", "fusion", "weight_rounding", "bias_correction",
+            "arithmetic");
 
     /** An assignment file: the assignment and its provenance (field name to value as text; empty if none). */
     public record Document(Assignment assignment, Map<String, String> provenance) {
@@ -177,7 +179,12 @@ public final class AssignmentJson {
             }
             biasCorrection = b.asBoolean();
         }
-        return new QuantSettings(cal, ws, rq, fusion, rounding, biasCorrection);
+        // Files from before profiles name none: they were scored with TFLite 2.6's arithmetic.
+        Arithmetic arithmetic = root.has("arithmetic")
+                ? Choices.parse(Arithmetic.class, text(root, "arithmetic", source, Choices.words(Arithmetic.class)),
+                        source + ": arithmetic")
+                : Arithmetic.DEFAULT;
+        return new QuantSettings(cal, ws, rq, fusion, rounding, biasCorrection, arithmetic);
     }
 
     private static Map<String, String> provenance(JsonNode root, String source) {
@@ -249,6 +256,7 @@ public final class AssignmentJson {
         if (s.fusion() != QuantSettings.Fusion.NONE) {
             root.put("fusion", Choices.word(s.fusion()));
         }
+        root.put("arithmetic", Choices.word(s.arithmetic()));
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

@@ -137,7 +137,7 @@ public final class ProgramSpecBuilder {
                     formats.get(op.output()), codeRanges.get(op.output()), pruned.get(op.name()),
                     blockLayers.get(op.name()), fusions.get(op.name())));
         }
-        return new ProgramSpec(q, ExactOptions.uniform(r), ops);
+        return new ProgramSpec(q, ExactOptions.quantized(plan.assignment().settings().arithmetic(), r), ops);
     }
 
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */

@@ -1,20 +1,22 @@
 package io.bitsweep.eval.quant;
 
+import io.bitsweep.eval.engine.exact.Arithmetic;
 import java.io.Serializable;
 import java.util.Objects;
 
 /**
  * How a float model is quantized besides its formats: calibration, weight scales, requantization rounding, residual
- * fusion, how weights are rounded to their codes and whether biases absorb the rounding's expected output shift. One typed value from end to end: assignment JSON, {@code bitsweep eval} options and the search
+ * fusion, how weights are rounded to their codes, whether biases absorb the rounding's expected output shift, and
+ * whose integer arithmetic runs the result ({@link Arithmetic}). One typed value from end to end: assignment JSON, {@code bitsweep eval} options and the search
  * config ({@code bitsweep.search.quantization}) all read into it. Its enums' lower-case names are the words users
  * write ({@link io.bitsweep.eval.Choices}).
  */
 public record QuantSettings(Calibration calibration, WeightScales weightScales, Requant requant, Fusion fusion,
-        WeightRounding weightRounding, boolean biasCorrection) implements Serializable {
+        WeightRounding weightRounding, boolean biasCorrection, Arithmetic arithmetic) implements Serializable {
 
     /**
      * Min/max calibration and weight scales, double rounding, no fusion, weights rounded to nearest, biases as they
-     * are: an assignment that names nothing.
+     * are, TFLite 2.6's arithmetic: an assignment that names nothing.
      */
     public static final QuantSettings DEFAULT = new QuantSettings(Calibration.MINMAX, WeightScales.MINMAX,
             Requant.DOUBLE, Fusion.NONE);
@@ -59,31 +61,36 @@ public record QuantSettings(Calibration calibration, WeightScales weightScales, 
         Objects.requireNonNull(requant, "requant");
         Objects.requireNonNull(fusion, "fusion");
         Objects.requireNonNull(weightRounding, "weightRounding");
+        Objects.requireNonNull(arithmetic, "arithmetic");
     }
 
-    /** Weights rounded to nearest, biases as they are. */
+    /** Weights rounded to nearest, biases as they are, TFLite 2.6's arithmetic. */
     public QuantSettings(Calibration calibration, WeightScales weightScales, Requant requant, Fusion fusion) {
-        this(calibration, weightScales, requant, fusion, WeightRounding.NEAREST, false);
+        this(calibration, weightScales, requant, fusion, WeightRounding.NEAREST, false, Arithmetic.DEFAULT);
     }
 
     public QuantSettings withCalibration(Calibration c) {
-        return new QuantSettings(c, weightScales, requant, fusion, weightRounding, biasCorrection);
+        return new QuantSettings(c, weightScales, requant, fusion, weightRounding, biasCorrection, arithmetic);
     }
 
     public QuantSettings withWeightScales(WeightScales w) {
-        return new QuantSettings(calibration, w, requant, fusion, weightRounding, biasCorrection);
+        return new QuantSettings(calibration, w, requant, fusion, weightRounding, biasCorrection, arithmetic);
     }
 
     public QuantSettings withFusion(Fusion f) {
-        return new QuantSettings(calibration, weightScales, requant, f, weightRounding, biasCorrection);
+        return new QuantSettings(calibration, weightScales, requant, f, weightRounding, biasCorrection, arithmetic);
     }
 
     public QuantSettings withWeightRounding(WeightRounding r) {
-        return new QuantSettings(calibration, weightScales, requant, fusion, r, biasCorrection);
+        return new QuantSettings(calibration, weightScales, requant, fusion, r, biasCorrection, arithmetic);
     }
 
     public QuantSettings withBiasCorrection(boolean on) {
-        return new QuantSettings(calibration, weightScales, requant, fusion, weightRounding, on);
+        return new QuantSettings(calibration, weightScales, requant, fusion, weightRounding, on, arithmetic);
+    }
+
+    public QuantSettings withArithmetic(Arithmetic a) {
+        return new QuantSettings(calibration, weightScales, requant, fusion, weightRounding, biasCorrection, a);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
+import io.bitsweep.eval.model.OpType;
 import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.Shapes;
 import io.bitsweep.eval.model.Tensor;
@@ -113,6 +114,9 @@ public final class ShapeChecker {
                         + Arrays.stream(shapes).map(Arrays::toString).toList() + " along axis " + axis);
             }
             case SOFTMAX, HARD_SWISH, LOGISTIC -> {
+                if (op.type() == OpType.SOFTMAX && in.rank() == 0) {
+                    mismatch(op, "softmax of a scalar (input " + shape(in) + "): it runs over the last dimension");
+                }
                 if (!Arrays.equals(in.shape(), out.shape())) {
                     mismatch(op, "input " + shape(in) + ", output " + shape(out));
                 }

@@ -3,6 +3,7 @@ package io.bitsweep.eval.quant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.fuzz.FuzzFiles;
 import io.bitsweep.eval.fuzz.ReaderProperty;
@@ -34,7 +35,7 @@ class AssignmentJsonFuzzTest {
         layers.put("fully_connected_0", new Assignment.Layer(null, false, NumberFormat.parse("bfp:m4:b16")));
         QuantSettings gptq = new QuantSettings(new QuantSettings.Calibration(QuantSettings.CalibrationMethod.PERCENTILE,
                 99.9), QuantSettings.WeightScales.HESSIAN, QuantSettings.Requant.DOUBLE, QuantSettings.Fusion.RESIDUAL,
-                QuantSettings.WeightRounding.GPTQ, true);
+                QuantSettings.WeightRounding.GPTQ, true, Arithmetic.TFLITE_MICRO);
         Assignment full = new Assignment("ab".repeat(32), NumberFormat.parse("int4"), NumberFormat.parse("int8"),
                 layers, gptq);
         Assignment uniform = new Assignment(null, NumberFormat.parse("int8"), NumberFormat.parse("int8"), Map.of(),

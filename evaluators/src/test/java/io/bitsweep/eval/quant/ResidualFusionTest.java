@@ -77,7 +77,7 @@ class ResidualFusionTest {
     }
 
     private static void checkAgainstReference(String what, ProgramSpec fused, ProgramSpec plain) {
-        QuantSettings.Requant requant = fused.options().gemmRounding() == io.bitsweep.eval.engine.exact.RequantRounding.SINGLE
+        QuantSettings.Requant requant = fused.options().convRounding() == io.bitsweep.eval.engine.exact.RequantRounding.SINGLE
                 ? QuantSettings.Requant.SINGLE : QuantSettings.Requant.DOUBLE;
         ExactPredictor p = new ExactPredictor(fused);
         ExactPredictor unfused = new ExactPredictor(plain);

@@ -7,6 +7,7 @@ import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.Datasets;
 import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
@@ -87,6 +88,14 @@ public final class EvalCommand implements Callable<Integer> {
                     + "them (residual) or not (none); overrides the assignment's \"fusion\" key (default: the "
                     + "assignment's, else none).")
     String fusion;
+
+    @Option(names = "--arithmetic", paramLabel = "tflite-2.6|tflite-micro",
+            description = "Exact engine: whose int8 arithmetic it computes, byte for byte: tflite-2.6 (desktop "
+                    + "TFLite 2.6.2, as --engine djl runs it) or tflite-micro (TFLite Micro's reference kernels, as TF's "
+                    + "BUILTIN_REF runs them); they differ in softmax and requantization rounding (docs/ASSIGNMENT.md "
+                    + "\"Arithmetic profiles\"). With --assignment/--uniform it overrides the assignment's "
+                    + "\"arithmetic\" (default: the assignment's, else tflite-2.6).")
+    String arithmetic;
 
     @Option(names = "--weight-rounding", paramLabel = "nearest|gptq",
             description = "With --assignment/--uniform: round each weight to nearest, or GPTQ-style error "
@@ -186,6 +195,7 @@ public final class EvalCommand implements Callable<Integer> {
             result = Evaluation.run(predictor, dataset, offset, limit, saveOutputs != null);
             if (predictor instanceof ExactPredictor exact) {
                 saturations = exact.program().saturations();
+                computedArithmetic = exact.program().spec().options().arithmetic();
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -206,6 +216,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (saturations >= 0) {
             spec.commandLine().getErr().printf(Locale.ROOT, "eval: %d-bit accumulators, %d saturations%n",
                     accumulatorBits, saturations);
+            spec.commandLine().getErr().println("eval: " + Choices.word(computedArithmetic) + " arithmetic");
         }
         if (!provenance.isEmpty()) {
             spec.commandLine().getErr().println("eval: assignment provenance: " + provenance.entrySet().stream()
@@ -250,6 +261,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (saturations >= 0) {
             doc.put("accumulator_bits", accumulatorBits);
             doc.put("saturations", saturations);
+            doc.put("arithmetic", Choices.word(computedArithmetic));
         }
         if (!provenance.isEmpty()) {
             ObjectNode p = doc.putObject("provenance");
@@ -277,8 +289,14 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
             if (engine.equals("exact")) {
+                Arithmetic profile = arithmetic == null ? Arithmetic.DEFAULT
+                        : OptionValues.choice(spec, Arithmetic.class, arithmetic, "--arithmetic");
                 return new ExactPredictor(ModelFiles.load(model),
-                        run.applyTo(ExactOptions.tflite()).withAccumulatorBits(accumulatorBits));
+                        run.applyTo(ExactOptions.of(profile)).withAccumulatorBits(accumulatorBits));
+            }
+            if (arithmetic != null) {
+                throw UsageError.of(spec, "--arithmetic chooses the exact engine's arithmetic (allowed: --engine "
+                        + "exact, --assignment, --uniform), got --engine " + engine);
             }
             return Predictors.open(engine, model);
         }
@@ -350,6 +368,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The assignment's settings with those given on the command line in their place. */
     private QuantSettings overridden(QuantSettings s) {
+        if (arithmetic != null) {
+            s = s.withArithmetic(OptionValues.choice(spec, Arithmetic.class, arithmetic, "--arithmetic"));
+        }
         if (fusion != null) {
             s = s.withFusion(OptionValues.choice(spec, QuantSettings.Fusion.class, fusion, "--fusion"));
         }
@@ -395,6 +416,9 @@ public final class EvalCommand implements Callable<Integer> {
                 calibrationData != null ? calibrationData : data,
                 shared == 0 ? "none of them evaluated" : shared + " of them also evaluated");
     }
+
+    /** The arithmetic profile the exact engine computed (null for another engine). */
+    private Arithmetic computedArithmetic;
 
     /** The splits of --splits, or null. */
     private SampleSplits selectedSplits;

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.InputText;
 import io.bitsweep.eval.Choices;
+import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.Kernels;
@@ -106,7 +107,8 @@ public record SearchSettings(
                             choice(c, "quantization.requant", QuantSettings.Requant.class),
                             choice(c, "quantization.fusion", QuantSettings.Fusion.class),
                             choice(c, "quantization.weight-rounding", QuantSettings.WeightRounding.class),
-                            bool(c, "quantization.bias-correction")),
+                            bool(c, "quantization.bias-correction"),
+                            choice(c, "quantization.arithmetic", Arithmetic.class)),
                     new Variation(
                             fraction(c, "variation.crossover-probability", false),
                             oneOf(c, "variation.crossover-unit", "layer", "channel-group").equals("layer"),
@@ -446,11 +448,12 @@ public record SearchSettings(
         return v;
     }
 
-    /** The enum constant a key names, by its lower-case word (words with '-' for '_'). */
+    /** The enum constant a key names, by its word as written (tflite-2.6) or with '-' for '_' (channel-group). */
     private static <E extends Enum<E>> E choice(Config c, String key, Class<E> type) {
         String s = c.getString(key);
-        return Choices.lookup(type, s.replace('-', '_')).orElseThrow(() -> new BitSweepException(path(key)
-                + ": bad value " + InputText.quote(s) + " (allowed: " + Choices.words(type).replace('_', '-') + ")"));
+        return Choices.lookup(type, s).or(() -> Choices.lookup(type, s.replace('-', '_'))).orElseThrow(() ->
+                new BitSweepException(path(key) + ": bad value " + InputText.quote(s) + " (allowed: "
+                        + Choices.words(type).replace('_', '-') + ")"));
     }
 
     private static String oneOf(Config c, String key, String... allowed) {

@@ -110,7 +110,8 @@ public final class ExactProblem implements SearchProblem {
         // max-abs or mse scales, which need no input statistics (the executors gather those once each).
         QuantSettings q = base.settings();
         QuantSettings probe = new QuantSettings(q.calibration(), q.weightScales() == QuantSettings.WeightScales.HESSIAN
-                ? QuantSettings.WeightScales.MSE : q.weightScales(), q.requant(), q.fusion());
+                ? QuantSettings.WeightScales.MSE : q.weightScales(), q.requant(), q.fusion())
+                .withArithmetic(q.arithmetic());
         WeightRows rows = WeightRows.memoized(model, null);
         int widest = space.layers().stream()
                 .mapToInt(l -> Math.max(l.weights().size(), l.activations().size())).max().orElse(0);

@@ -53,4 +53,19 @@ public final class FixedPoint {
     public static int multiplyByQuantizedMultiplierSmallerThanOneExp(int x, int multiplier, int leftShift) {
         return roundingDivideByPot(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift);
     }
+
+    /** gemmlowp's {@code RoundingHalfSum}: {@code (a + b) / 2}, rounded to nearest, ties away from zero. */
+    public static int roundingHalfSum(int a, int b) {
+        long sum = (long) a + b;
+        return (int) ((sum + (sum >= 0 ? 1 : -1)) / 2); // truncating division, as C's
+    }
+
+    /**
+     * gemmlowp's {@code SaturatingRoundingMultiplyByPOT} for a positive exponent: {@code x * 2^exponent}, saturated
+     * to the int32 range (its thresholds are symmetric: below {@code -(2^(31-exponent) - 1)} saturates to MIN_VALUE).
+     */
+    public static int saturatingShiftLeft(int x, int exponent) {
+        int threshold = (1 << (31 - exponent)) - 1;
+        return x > threshold ? Integer.MAX_VALUE : x < -threshold ? Integer.MIN_VALUE : x << exponent;
+    }
 }

@@ -95,7 +95,7 @@ public final class IntegerProgram {
                 }
                 case AVERAGE_POOL_2D, MAX_POOL_2D -> compilePool(op);
                 case RESHAPE -> buffers[op.output()] = int8Buffer(op, op.input(0));
-                case SOFTMAX -> compileSoftmax(op);
+                case SOFTMAX -> compileSoftmax(op, options.arithmetic());
                 case MUL, HARD_SWISH, LOGISTIC, MEAN, PAD, CONCATENATION -> steps.add(elementOps.compile(op));
                 case QUANTIZE -> {
                     Tensor in = model.input(op, 0);
@@ -260,17 +260,20 @@ public final class IntegerProgram {
             return;
         }
         ConvGeometry g;
+        RequantRounding rounding;
         if (op.options() instanceof OpOptions.Conv) {
             g = windowGeometry(op, in, w);
             checkOutput(op, out, g.outH(), g.outW(), w.dim(0));
+            rounding = options.convRounding();
         } else {
             if (in.elementCount() != w.dim(1) || out.elementCount() != w.dim(0)) {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ", weights "
                         + w.describe() + ")");
             }
             g = pointGeometry(w.dim(1)); // a fully connected layer is a 1x1 conv over a 1x1 image
+            rounding = options.fullyConnectedRounding();
         }
-        OutputStage stage = stage(op, in, w, out, range, options.gemmRounding(), options, shortcut);
+        OutputStage stage = stage(op, in, w, out, range, rounding, options, shortcut);
         Int8Conv2d k = new Int8Conv2d(g, w.dim(0), int8Weights(op, w), bias(op), zeroPoint(in), stage, skipped,
                 options.kernels(), capacity);
         steps.add(n -> k.run(x, y, n));
@@ -322,7 +325,7 @@ public final class IntegerProgram {
             if (in.elementCount() != w.rowLength() || out.elementCount() != w.channels()) {
                 throw unsupported(op, "only batch 1 is supported (input " + in.describe() + ")");
             }
-            OutputStage stage = blockStage(ch, w, op, out, options.gemmRounding());
+            OutputStage stage = blockStage(ch, w, op, out, options.fullyConnectedRounding());
             BlockConv2d k = new BlockConv2d(pointGeometry(w.rowLength()), w, iq, ch, accumulator, stage,
                     options.kernels(), capacity);
             steps.add(n -> k.run(x, y, n));
@@ -336,7 +339,7 @@ public final class IntegerProgram {
             steps.add(n -> k.run(x, y, n));
         } else {
             BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator,
-                    blockStage(ch, w, op, out, options.gemmRounding()), options.kernels(), capacity);
+                    blockStage(ch, w, op, out, options.convRounding()), options.kernels(), capacity);
             steps.add(n -> k.run(x, y, n));
         }
     }
@@ -400,15 +403,32 @@ public final class IntegerProgram {
         steps.add(n -> k.run(x, y, n));
     }
 
-    private void compileSoftmax(Op op) {
+    /**
+     * SOFTMAX as the profile computes it: TFLite 2.6's float table, or the reference kernels' fixed point, which
+     * writes probabilities at scale 1/256 and zero point -128 whatever the output tensor says (TFLite checks this).
+     */
+    private void compileSoftmax(Op op, Arithmetic arithmetic) {
         OpOptions.Softmax o = (OpOptions.Softmax) op.options();
         Tensor in = int8Activation(op, model.input(op, 0));
         Tensor out = int8Activation(op, model.output(op));
-        Int8Softmax k = new Int8Softmax(scale(in), o.beta(), scale(out), zeroPoint(out), in.dim(-1));
         byte[] x = int8Buffer(op, in.index());
         byte[] y = int8Buffer(op, out.index());
         int size = elements(in);
-        steps.add(n -> k.run(x, y, n * size));
+        if (arithmetic == Arithmetic.TFLITE_2_6) {
+            Int8Softmax k = new Int8Softmax(scale(in), o.beta(), scale(out), zeroPoint(out), in.dim(-1));
+            steps.add(n -> k.run(x, y, n * size));
+            return;
+        }
+        if (scale(out) != 1f / 256 || zeroPoint(out) != -128) {
+            throw unsupported(op, "under tflite-micro the output must have scale 1/256 and zero point -128 (the "
+                    + "reference softmax writes those), it has " + scale(out) + " and " + zeroPoint(out));
+        }
+        try {
+            Int8FixedPointSoftmax k = new Int8FixedPointSoftmax(scale(in), o.beta(), in.dim(-1));
+            steps.add(n -> k.run(x, y, n * size));
+        } catch (BitSweepException e) {
+            throw unsupported(op, e.getMessage());
+        }
     }
 
     private void compileRequantize(Op op, ExactOptions options) {

@@ -4,7 +4,7 @@ package io.bitsweep.eval.engine.exact;
  * How an int32 accumulator is scaled by a {@link QuantizedMultiplier}. TFLite has two answers in one build: its
  * own kernels round twice ({@code TFLITE_SINGLE_ROUNDING} off, the default), while the GEMM library it calls for
  * conv and fully connected layers (ruy) rounds once. A bit-exact engine must pick, per op, the one the reference
- * build runs; {@link ExactOptions#tflite()} does.
+ * build runs; {@link ExactOptions#of} does, per {@link Arithmetic} profile.
  */
 public enum RequantRounding {
     /** TFLite reference: SaturatingRoundingDoublingHighMul then RoundingDivideByPOT (half away from zero twice). */
