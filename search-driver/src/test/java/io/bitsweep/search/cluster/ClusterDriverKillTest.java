@@ -35,11 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code DriverKillTest} kills a local-runner driver the same way.)
  */
 class ClusterDriverKillTest {
-    /** No profile and no solver seeds: the kill lands in a generation, and the test stays short. */
+    /**
+     * No profile, no solver seeds and rounding to nearest (the shipped config's GPTQ made the first submit take 200 s
+     * on the loaded CI machine): the kill lands in a generation, and the test stays short.
+     */
     static final String[] SEARCH = {"search", "--config", REPO.resolve("conf/search/ic-resnet8-mpic.conf").toString(),
             "--seed", "5", "--set", "population=8", "--set", "generations=4", "--set", "shards=2",
             "--set", "splits.calibration.samples=20", "--set", "splits.evaluation.samples=60",
-            "--set", "profile=off", "--set", "solver=off", "--no-progress"};
+            "--set", "profile=off", "--set", "solver=off", "--set", "quantization.weight-rounding=nearest",
+            "--no-progress"};
     private static final Duration PATIENCE = Duration.ofMinutes(4);
 
     @Test
@@ -73,6 +77,9 @@ class ClusterDriverKillTest {
             assertFalse(Files.exists(gen2.resolve(RunStore.COMPLETE)));
             assertFalse(Files.exists(gen2.resolve("archive.parquet")));
 
+            // The master drops the dead driver's application when its connection closes and frees both workers'
+            // cores; resuming before that would wait for resources the dead application still holds.
+            c.awaitApplicationsRemoved(1, PATIENCE);
             Path resumeLog = work.resolve("resume.log");
             int exit = c.submit(resumeLog, driverJvmFlags(), REPO, PATIENCE, submit(tmp, run.toString(), true));
             assertEquals(0, exit, () -> "the resumed spark-submit failed:\n" + tail(resumeLog));
