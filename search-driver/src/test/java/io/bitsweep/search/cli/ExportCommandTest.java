@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.importers.ModelFiles;
+import io.bitsweep.eval.model.Model;
+import io.bitsweep.eval.model.Op;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,6 +117,41 @@ class ExportCommandTest {
         assertEquals(0, b.exit(), b.err());
         for (String f : List.of("bitsweep_model.c", "bitsweep_weights.c")) {
             assertEquals(Files.readString(keyed.resolve(f)), Files.readString(shortForm.resolve(f)), f);
+        }
+    }
+
+    /**
+     * Sizes (docs/EXPORT.md): w8 weights are exactly the weight-memory objective (8 bits per weight and a 32-bit scale
+     * per channel, as the search counts them) plus one shift byte per channel; pot weights exactly the objective (4 bits
+     * per weight, an 8-bit shift per channel) plus each layer's padding to whole bytes, and the int32 multipliers of the
+     * layer reading the model input, whose scale (the data's, int8:asym) is no power of two.
+     */
+    @Test
+    void weightBytesAreTheObjectivePlusTheDocumentedOverhead() throws Exception {
+        String kwsData = Assets.resolve("data/kws01").toString();
+        Model m = ModelFiles.load(Path.of(KWS));
+        for (String[] c : new String[][] {{"int8", "8", "32", "1"}, {"w=int4:pot,a=int8:pot", "4", "8", "0"}}) {
+            Path out = tmp.resolve("sizes" + c[1]);
+            CliRun r = CliRun.run(new ExportCommand(), "--model", KWS, "--uniform", c[0], "--data", kwsData,
+                    "--format", "c", "--out", out.toString());
+            assertEquals(0, r.exit(), r.err());
+            long objectiveBits = 0;
+            long shiftBytes = 0;
+            long padding = 0;
+            for (Op op : m.quantizableLayers()) {
+                int channels = m.outputChannels(op);
+                long perChannel = m.weights(op).elementCount() / channels;
+                objectiveBits += channels * (perChannel * Integer.parseInt(c[1]) + Integer.parseInt(c[2]));
+                shiftBytes += channels * Long.parseLong(c[3]);
+                if (c[3].equals("0") && op.input(0) == m.input().index()) {
+                    shiftBytes += 4L * channels;
+                }
+                padding += (8 - channels * perChannel * Integer.parseInt(c[1]) % 8) % 8 == 0 ? 0 : 1;
+            }
+            long weightBytes = ExportFromRunTest.define(Files.readString(out.resolve("bitsweep_model.h")),
+                    "BITSWEEP_WEIGHT_BYTES");
+            assertEquals(objectiveBits / 8 + shiftBytes + padding, weightBytes, c[0]);
+            assertTrue(r.out().contains("weight bytes " + weightBytes + ","), r.out());
         }
     }
 
