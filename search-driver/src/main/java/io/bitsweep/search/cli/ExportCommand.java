@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -153,8 +154,10 @@ public final class ExportCommand implements Callable<Integer> {
             throw UsageError.of(spec, "--data calibrates a model quantized by --assignment or --uniform (an int8 "
                     + "model is exported as it is)");
         }
-        if (run != null && data != null) {
-            throw UsageError.of(spec, "--run calibrates on the run's own data and splits: do not give --data");
+        for (String option : List.of("--data", "--calibration-offset", "--calibration-samples")) {
+            if (run != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw UsageError.of(spec, "--run calibrates on the run's own data and splits: do not give " + option);
+            }
         }
         if (calibrationSamples < 1) {
             throw UsageError.of(spec, "--calibration-samples must be at least 1, got " + calibrationSamples);

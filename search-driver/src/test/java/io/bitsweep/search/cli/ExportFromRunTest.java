@@ -134,6 +134,10 @@ class ExportFromRunTest {
         r = CliRun.run(new ExportCommand(), "--run", runDir.toString(), "--format", "c", "--out", out.toString());
         assertEquals(CliErrors.EXIT_USAGE, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("--run and --point go together"), r.err());
+        r = CliRun.run(new ExportCommand(), "--run", runDir.toString(), "--point", "x", "--calibration-samples", "8",
+                "--format", "c", "--out", out.toString());
+        assertEquals(CliErrors.EXIT_USAGE, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("do not give --calibration-samples"), r.err());
         assertTrue(!Files.exists(out), "nothing written");
     }
 
