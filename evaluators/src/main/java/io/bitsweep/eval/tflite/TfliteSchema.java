@@ -1,8 +1,9 @@
 package io.bitsweep.eval.tflite;
 
 /**
- * Slot numbers of the fields we read from TFLite's schema.fbs (file identifier "TFL3"). A field's slot is its
- * position in its table; a union occupies two slots (type, then value). Only what the importer uses is listed.
+ * Slot numbers of the fields we read and write in TFLite's schema.fbs (file identifier "TFL3"). A field's slot is its
+ * position in its table; a union occupies two slots (type, then value). Only what the importer and
+ * {@link TfliteWriter} use is listed.
  */
 final class TfliteSchema {
     private TfliteSchema() {}
@@ -10,12 +11,19 @@ final class TfliteSchema {
     static final String FILE_IDENTIFIER = "TFL3";
 
     // table Model
+    static final int SCHEMA_VERSION = 3;
     static final int MODEL_VERSION = 0, MODEL_OPERATOR_CODES = 1, MODEL_SUBGRAPHS = 2, MODEL_DESCRIPTION = 3,
-            MODEL_BUFFERS = 4;
+            MODEL_BUFFERS = 4, MODEL_METADATA = 6;
+    static final int MODEL_FIELDS = 8;
+    // table Metadata
+    static final int METADATA_NAME = 0, METADATA_BUFFER = 1;
     // table OperatorCode
     static final int OPCODE_DEPRECATED_BUILTIN = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3;
+    /** deprecated_builtin_code of ops whose code is only in builtin_code. */
+    static final int PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
     // table SubGraph
-    static final int SUBGRAPH_TENSORS = 0, SUBGRAPH_INPUTS = 1, SUBGRAPH_OUTPUTS = 2, SUBGRAPH_OPERATORS = 3;
+    static final int SUBGRAPH_TENSORS = 0, SUBGRAPH_INPUTS = 1, SUBGRAPH_OUTPUTS = 2, SUBGRAPH_OPERATORS = 3,
+            SUBGRAPH_NAME = 4;
     // table Tensor
     static final int TENSOR_SHAPE = 0, TENSOR_TYPE = 1, TENSOR_BUFFER = 2, TENSOR_NAME = 3, TENSOR_QUANTIZATION = 4,
             TENSOR_SPARSITY = 6;
