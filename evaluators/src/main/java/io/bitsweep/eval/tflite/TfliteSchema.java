@@ -1,5 +1,7 @@
 package io.bitsweep.eval.tflite;
 
+import io.bitsweep.eval.model.OpType;
+
 /**
  * Slot numbers of the fields we read and write in TFLite's schema.fbs (file identifier "TFL3"). A field's slot is its
  * position in its table; a union occupies two slots (type, then value). Only what the importer and
@@ -96,6 +98,23 @@ final class TfliteSchema {
         "BROADCAST_ARGS", "RANDOM_STANDARD_NORMAL", "BUCKETIZE", "RANDOM_UNIFORM", "MULTINOMIAL", "GELU",
         "DYNAMIC_UPDATE_SLICE", "RELU_0_TO_1", "UNSORTED_SEGMENT_PROD", "UNSORTED_SEGMENT_MAX",
         "UNSORTED_SEGMENT_SUM", "ATAN2", "UNSORTED_SEGMENT_MIN", "SIGN", "BITCAST", "BITWISE_XOR", "RIGHT_SHIFT"};
+
+    /** The BuiltinOptions union tag of an op type's options; 0 for the ops without (all defaults). */
+    static int optionsTag(OpType type) {
+        return switch (type) {
+            case CONV_2D -> OPTIONS_CONV2D;
+            case DEPTHWISE_CONV_2D -> OPTIONS_DEPTHWISE;
+            case AVERAGE_POOL_2D, MAX_POOL_2D -> OPTIONS_POOL2D;
+            case FULLY_CONNECTED -> OPTIONS_FULLY_CONNECTED;
+            case SOFTMAX -> OPTIONS_SOFTMAX;
+            case ADD -> OPTIONS_ADD;
+            case RESHAPE -> OPTIONS_RESHAPE;
+            case MUL -> OPTIONS_MUL;
+            case CONCATENATION -> OPTIONS_CONCATENATION;
+            case MEAN -> OPTIONS_REDUCER;
+            case PAD, HARD_SWISH, LOGISTIC, QUANTIZE, DEQUANTIZE -> 0;
+        };
+    }
 
     static String builtinName(int code) {
         return code >= 0 && code < BUILTIN_OPERATOR_NAMES.length ? BUILTIN_OPERATOR_NAMES[code] : "builtin op " + code;

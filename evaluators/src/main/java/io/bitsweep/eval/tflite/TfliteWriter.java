@@ -9,7 +9,6 @@ import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpOptions;
-import io.bitsweep.eval.model.OpType;
 import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.QuantParams;
 import io.bitsweep.eval.model.Tensor;
@@ -256,7 +255,7 @@ public final class TfliteWriter {
     private int operator(Op op, int opcodeIndex, int[] inputTensors, int[] outputTensors) {
         int inputs = ints(inputTensors);
         int outputs = ints(outputTensors);
-        int optionsType = op == null ? 0 : optionsType(op.type());
+        int optionsType = op == null ? 0 : optionsTag(op.type());
         int options = optionsType == 0 ? 0 : options(op);
         b.startTable(5);
         b.addInt(OP_OPCODE_INDEX, opcodeIndex, 0);
@@ -267,23 +266,6 @@ public final class TfliteWriter {
             b.addOffset(OP_BUILTIN_OPTIONS, options, 0);
         }
         return b.endTable();
-    }
-
-    /** The BuiltinOptions union tag of an op type; 0 for the ops written without options (TFLite's defaults). */
-    private static int optionsType(OpType type) {
-        return switch (type) {
-            case CONV_2D -> OPTIONS_CONV2D;
-            case DEPTHWISE_CONV_2D -> OPTIONS_DEPTHWISE;
-            case AVERAGE_POOL_2D, MAX_POOL_2D -> OPTIONS_POOL2D;
-            case FULLY_CONNECTED -> OPTIONS_FULLY_CONNECTED;
-            case SOFTMAX -> OPTIONS_SOFTMAX;
-            case ADD -> OPTIONS_ADD;
-            case RESHAPE -> OPTIONS_RESHAPE;
-            case MUL -> OPTIONS_MUL;
-            case CONCATENATION -> OPTIONS_CONCATENATION;
-            case MEAN -> OPTIONS_REDUCER;
-            case PAD, HARD_SWISH, LOGISTIC, QUANTIZE, DEQUANTIZE -> 0;
-        };
     }
 
     private int options(Op op) {

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Rewrites each FULLY_CONNECTED layer with per-channel weight scales as RESHAPE to [1,1,1,in], a 1x1 CONV_2D and
  * RESHAPE back, for TFLite 2.6.2: its FULLY_CONNECTED kernel reads only the first weight scale of a per-channel
- * tensor and writes the zero point everywhere (docs/STACK-NOTES; the quantizer gives every channel its own scale).
+ * tensor, so every row's outputs are wrong (measured on IC, KWS, VWW and AD: docs/EXPORT.md), and the quantizer gives
+ * every channel its own scale.
  * A 1x1 convolution over a 1x1 image computes the same int32 accumulators, and TFLite 2.6.2 requantizes CONV_2D and
  * FULLY_CONNECTED alike (ruy's output stage, one rounding) with the same per-channel multipliers, so the bytes are
  * the layer's. Per-tensor layers (the int8 models as they are) stay FULLY_CONNECTED.
