@@ -16,13 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Exports what the exact engine runs (a {@link ProgramSpec}) as a TFLite flatbuffer with int8 tensors, which
  * DJL-TFLite 2.6.2 and TF 2.21 load and run (docs/EXPORT.md, "TFLite"). The file holds the program's own numbers:
  * weight codes as stored (2- and 4-bit codes are int8 values within their range, pruned channels zeros with a zero
  * bias), per-channel weight scales, the int32 biases (bias correction included), activation scales and zero points,
- * fused activations (and an int8 MAXIMUM where symmetric int8 stops at -127, {@link CodeClamps}). TFLite derives each requantization multiplier from those float scales as the engine does
+ * fused activations (and an int8 MAXIMUM where symmetric int8 stops at -127, {@link CodeClamps}). TFLite derives each
+ * requantization multiplier from those float scales as the engine does
  * ({@code QuantizeMultiplier(in_scale * w_scale[c] / out_scale)} in double), so its kernels compute the program's
  * accumulators and multipliers; they round as the runtime of the program's {@link Arithmetic} profile does, which
  * {@link #asTfliteRuns} makes explicit.
@@ -44,7 +46,8 @@ public final class TfliteExporter {
      * The program as .tflite bytes.
      *
      * @param metadata provenance key/values (run id, config sha256, model and data sha256, ...), stored with the
-     *                 program's arithmetic in Model.metadata {@value #PROVENANCE} as JSON
+     *                 program's arithmetic in Model.metadata {@value #PROVENANCE} as JSON, sorted by key so that
+     *                 the same program and provenance always give the same bytes
      * @throws BitSweepException (one line naming the layer) for what TFLite cannot compute as the engine does
      */
     public static byte[] write(ProgramSpec spec, Map<String, String> metadata) {
@@ -62,7 +65,7 @@ public final class TfliteExporter {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schema", PROVENANCE_SCHEMA);
         doc.put("arithmetic", spec.options().arithmetic().word());
-        doc.put("provenance", new LinkedHashMap<>(metadata));
+        doc.put("provenance", new TreeMap<>(metadata));
         try {
             return JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {

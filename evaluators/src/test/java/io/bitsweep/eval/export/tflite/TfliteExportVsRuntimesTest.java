@@ -23,8 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Issue 14's "How we will know" for TFLite: the exported file, run by the runtime of the profile, gives the exact
- * engine's bytes on every sample (under DJL, whose int8 kernels are slow, only the first samples of VWW and AD). The points ({@link ExportPoints}): the int8 model as it is, w8a8 with the search's symmetric int8
- * activations (IC) or int8:asym (KWS), and a per-channel int8/int4/int2/pruned mix with int8:asym activations. tflite-2.6: DJL-TFLite 2.6.2 equals the engine with TFLite 2.6.2's roundings
+ * engine's bytes on every sample (under DJL, whose int8 kernels are slow, only the first samples of VWW and AD).
+ * The points ({@link ExportPoints}): the int8 model as it is, w8a8 with the search's symmetric int8 activations (IC)
+ * or int8:asym (KWS), and a per-channel int8/int4/int2/pruned mix with int8:asym activations.
+ * tflite-2.6: DJL-TFLite 2.6.2 equals the engine with TFLite 2.6.2's roundings
  * ({@link TfliteExporter#asTfliteRuns}; an assignment under tflite-2.6 was scored with its own requant, which the
  * rounding note reports). tflite-micro: TF 2.21 {@code BUILTIN_REF} equals the program as scored, byte for byte
  * (skipped without {@code $BITSWEEP_TOOLS_PYTHON}, as the other oracle tests).

@@ -23,6 +23,7 @@ import io.bitsweep.eval.quant.Assignment;
 import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import io.bitsweep.eval.tflite.TfliteWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,7 +106,10 @@ class TfliteExporterTest {
     void theProvenanceIsJsonInTheModelMetadata() throws Exception {
         byte[] file = TfliteExporter.write(ProgramSpec.of(ExportPoints.int8Model(Task.KWS),
                 ExactOptions.of(Arithmetic.TFLITE_MICRO)), PROVENANCE);
-        JsonNode doc = new ObjectMapper().readTree(TfliteWriter.metadata(file, TfliteExporter.PROVENANCE));
+        byte[] json = TfliteWriter.metadata(file, TfliteExporter.PROVENANCE);
+        String text = new String(json, StandardCharsets.UTF_8);
+        assertTrue(text.indexOf("model_sha256") < text.indexOf("run_id"), "sorted by key, so the bytes are stable");
+        JsonNode doc = new ObjectMapper().readTree(json);
         assertEquals(TfliteExporter.PROVENANCE_SCHEMA, doc.get("schema").asText());
         assertEquals("tflite-micro", doc.get("arithmetic").asText());
         assertEquals("run-1", doc.get("provenance").get("run_id").asText());
