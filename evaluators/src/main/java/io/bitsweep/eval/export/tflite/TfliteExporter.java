@@ -102,7 +102,8 @@ public final class TfliteExporter {
                 return Optional.of(spec.model().source() + ": layer " + op.name() + " (" + op.type() + ") was "
                         + "computed requantizing " + describe(scored) + "; " + runtime(spec) + " requantizes "
                         + op.type() + " " + describe(tflite) + ", so the exported file's outputs may differ from "
-                        + "the engine's by a rounding step in some rows");
+                        + "the engine's by a rounding step in some rows (search or evaluate with requant tflite for "
+                        + "the scored bytes)");
             }
         }
         return Optional.empty();

@@ -8,6 +8,7 @@ import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
+import io.bitsweep.eval.quant.QuantSettings;
 import io.bitsweep.eval.quant.Quantizer;
 import io.bitsweep.eval.tflite.TfliteImporter;
 import java.io.IOException;
@@ -65,6 +66,11 @@ final class ExportPoints {
     }
 
     static ProgramSpec spec(Task t, String point, Arithmetic a) {
+        return spec(t, point, a, QuantSettings.Requant.DOUBLE);
+    }
+
+    /** The point quantized with {@code requant} (the int8 model as it is runs with the profile's roundings). */
+    static ProgramSpec spec(Task t, String point, Arithmetic a, QuantSettings.Requant requant) {
         if (point.equals("int8")) {
             return ProgramSpec.of(int8Model(t), ExactOptions.of(a));
         }
@@ -74,7 +80,7 @@ final class ExportPoints {
             case "mixed" -> Assignment.randomMixed(floatModel(t), 14);
             default -> throw new IllegalArgumentException(point);
         };
-        return quantize(t, assignment.withSettings(assignment.settings().withArithmetic(a)));
+        return quantize(t, assignment.withSettings(assignment.settings().withArithmetic(a).withRequant(requant)));
     }
 
     static ProgramSpec quantize(Task t, Assignment a) {
