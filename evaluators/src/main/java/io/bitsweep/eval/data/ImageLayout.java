@@ -2,6 +2,7 @@ package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.InputText;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * carries in its metadata, so one shard file is readable on its own (as a Spark executor reads it).
  */
 public record ImageLayout(int height, int width, int channels, int classes, PixelScaling scaling)
-        implements SampleLayout {
+        implements SampleLayout, Serializable {
     public static final String TASK = "IMAGES";
     private static final Pattern SPEC = Pattern.compile(
             "(\\d{1,5})x(\\d{1,5})x([13]);classes=(\\d{1,7});(divisor=[^;]*;mean=[^;]*;std=[^;]*)");

@@ -63,6 +63,11 @@ public final class ImageFolderConversion implements AutoCloseable {
         if (sorted.size() != tasks.size()) {
             throw new IllegalStateException(sorted.size() + " shard results for " + tasks.size() + " shards");
         }
+        for (ImageShardResult r : sorted) {
+            if (r.error() != null) {
+                throw new BadImageException(r.error());
+            }
+        }
         List<String> skipped = new ArrayList<>(folder.missing());
         List<ShardManifest.Shard> shards = new ArrayList<>();
         DataSha sha = new DataSha();

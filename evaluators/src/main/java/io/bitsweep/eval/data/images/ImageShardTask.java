@@ -31,7 +31,7 @@ public record ImageShardTask(int index, ImageEntry[] entries, ImagePreprocessing
                 labels.add(e.label());
             } catch (BadImageException bad) {
                 if (badImages == BadImages.ERROR) {
-                    throw bad;
+                    return ImageShardResult.failed(index, bad.getMessage());
                 }
                 skipped.add(bad.getMessage());
             }
@@ -40,7 +40,7 @@ public record ImageShardTask(int index, ImageEntry[] entries, ImagePreprocessing
         TinyDataset shard = TinyDataset.of(layout, ids, labels.stream().mapToInt(Integer::intValue).toArray(),
                 pixels.toArray(byte[][]::new));
         String sha = ShardFiles.write(Path.of(dir).resolve(name), shard, 0, shard.size());
-        return new ImageShardResult(index, name, shard.size(), sha, skipped.toArray(String[]::new));
+        return new ImageShardResult(index, name, shard.size(), sha, skipped.toArray(String[]::new), null);
     }
 
     private static byte[] read(String file) {

@@ -25,7 +25,11 @@ public record PixelSize(int width, int height) implements Serializable {
                     + " 320x240)");
         }
         int w = Integer.parseInt(m.group(1));
-        return new PixelSize(w, m.group(2) == null ? w : Integer.parseInt(m.group(2)));
+        try {
+            return new PixelSize(w, m.group(2) == null ? w : Integer.parseInt(m.group(2)));
+        } catch (BitSweepException e) {
+            throw new BitSweepException(option + " " + e.getMessage());
+        }
     }
 
     @Override
