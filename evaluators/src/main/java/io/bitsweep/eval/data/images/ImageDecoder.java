@@ -9,6 +9,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * One picture file to stored u8 RGB HWC pixels: decoded by javax.imageio (JPEG, PNG, BMP, GIF), made RGB, resized
@@ -47,7 +48,8 @@ public final class ImageDecoder {
     }
 
     private static BufferedImage read(byte[] bytes, String file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // in memory: ImageIO.createImageInputStream would cache the stream in a temp file per picture
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new BadImageException(file + ": corrupt or not a picture (no javax.imageio reader recognises"
