@@ -96,6 +96,14 @@ final class StandaloneCluster implements AutoCloseable {
         return submission.exitValue();
     }
 
+    /**
+     * Waits until the master has removed {@code count} applications ("Removing app" in its log), finished or, for a
+     * driver that died, dropped once the master saw its connection close; their executors' cores are free again.
+     */
+    void awaitApplicationsRemoved(int count, Duration timeout) {
+        awaitLog(dir.resolve("master.log"), l -> l.contains("Removing app"), count, timeout);
+    }
+
     int workers() {
         return workerProcesses.size();
     }
