@@ -1,6 +1,5 @@
 package io.bitsweep.eval.data.images;
 
-import com.twelvemonkeys.image.ResampleOp;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
@@ -13,8 +12,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * One picture file to stored u8 RGB HWC pixels: decoded by javax.imageio (JPEG, PNG, BMP, GIF), made RGB, resized
- * by TwelveMonkeys' {@link ResampleOp} with the triangle (bilinear) filter, which widens with the downscale factor
- * as PIL's antialiased bilinear does, and center-cropped with torchvision's offsets. A file javax.imageio cannot
+ * with Pillow's antialiased bilinear filter ({@link BilinearResize}, what torchvision's Resize does to PIL images)
+ * and center-cropped with torchvision's offsets. A file javax.imageio cannot
  * decode, or decodes with a warning (e.g. a truncated JPEG, which it would otherwise fill with grey), a grey picture
  * without {@code greyToRgb} and a picture smaller than an unresized crop are {@link BadImageException}s.
  */
@@ -23,26 +22,23 @@ public final class ImageDecoder {
 
     /** The stored pixels of the picture in {@code bytes}; {@code file} names it in errors. */
     public static byte[] decode(byte[] bytes, String file, ImagePreprocessing p) {
-        BufferedImage rgb = toRgb(read(bytes, file), file, p.greyToRgb());
-        BufferedImage resized = resize(rgb, p);
+        BufferedImage image = read(bytes, file);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] rgb = rgbPixels(image, file, p.greyToRgb());
+        int[] size = resizedSize(w, h, p);
+        byte[] resized = size[0] == w && size[1] == h ? rgb : BilinearResize.resize(rgb, w, h, size[0], size[1]);
         PixelSize out = p.outputSize();
-        if (resized.getWidth() < out.width() || resized.getHeight() < out.height()) {
-            throw new BadImageException(file + ": odd-sized picture " + rgb.getWidth() + "x" + rgb.getHeight()
-                    + " is smaller than the crop " + out + " (no --resize)");
+        if (size[0] < out.width() || size[1] < out.height()) {
+            throw new BadImageException(file + ": odd-sized picture " + w + "x" + h + " is smaller than the crop " + out
+                    + " (no --resize)");
         }
         // torchvision's CenterCrop: int(round((size - crop) / 2.0)), Python's round halves to even
-        int left = (int) Math.rint((resized.getWidth() - out.width()) / 2.0);
-        int top = (int) Math.rint((resized.getHeight() - out.height()) / 2.0);
+        int left = (int) Math.rint((size[0] - out.width()) / 2.0);
+        int top = (int) Math.rint((size[1] - out.height()) / 2.0);
         byte[] hwc = new byte[out.width() * out.height() * 3];
-        int[] row = new int[out.width()];
         for (int y = 0; y < out.height(); y++) {
-            resized.getRGB(left, top + y, out.width(), 1, row, 0, out.width());
-            for (int x = 0; x < out.width(); x++) {
-                int i = (y * out.width() + x) * 3;
-                hwc[i] = (byte) (row[x] >> 16);
-                hwc[i + 1] = (byte) (row[x] >> 8);
-                hwc[i + 2] = (byte) row[x];
-            }
+            System.arraycopy(resized, ((top + y) * size[0] + left) * 3, hwc, y * out.width() * 3, out.width() * 3);
         }
         return hwc;
     }
@@ -77,17 +73,17 @@ public final class ImageDecoder {
         }
     }
 
-    /** The picture as TYPE_INT_RGB with its exact u8 values: alpha dropped, grey copied to R, G and B. */
-    private static BufferedImage toRgb(BufferedImage image, String file, boolean greyToRgb) {
+    /** The picture as u8 HWC RGB with its exact values: alpha dropped, grey copied to R, G and B. */
+    private static byte[] rgbPixels(BufferedImage image, String file, boolean greyToRgb) {
         int w = image.getWidth();
         int h = image.getHeight();
-        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Raster raster = image.getRaster();
         boolean grey = image.getColorModel().getColorSpace().getNumComponents() == 1;
         if (grey && !greyToRgb) {
             throw new BadImageException(file + ": grey picture (" + w + "x" + h + "; allowed: RGB, or use"
                     + " --grey-to-rgb)");
         }
+        byte[] hwc = new byte[w * h * 3];
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             if (grey) {
@@ -102,31 +98,25 @@ public final class ImageDecoder {
             } else {
                 image.getRGB(0, y, w, 1, row, 0, w);
             }
-            rgb.setRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0, i = y * w * 3; x < w; x++, i += 3) {
+                hwc[i] = (byte) (row[x] >> 16);
+                hwc[i + 1] = (byte) (row[x] >> 8);
+                hwc[i + 2] = (byte) row[x];
+            }
         }
-        return rgb;
+        return hwc;
     }
 
-    private static BufferedImage resize(BufferedImage rgb, ImagePreprocessing p) {
-        int w = rgb.getWidth();
-        int h = rgb.getHeight();
-        int tw;
-        int th;
+    /** The size after the resize: torchvision's Resize(N) (shorter side N, longer int(N * long / short)) or WxH. */
+    private static int[] resizedSize(int w, int h, ImagePreprocessing p) {
         if (p.resizeShorter() > 0) {
-            // torchvision's Resize(N): the shorter side becomes N, the longer int(N * long / short)
             int s = p.resizeShorter();
-            tw = w <= h ? s : (int) ((long) s * w / h);
-            th = w <= h ? (int) ((long) s * h / w) : s;
-        } else if (p.resizeTo() != null) {
-            tw = p.resizeTo().width();
-            th = p.resizeTo().height();
-        } else {
-            return rgb;
+            return w <= h ? new int[] {s, (int) ((long) s * h / w)} : new int[] {(int) ((long) s * w / h), s};
         }
-        if (tw == w && th == h) {
-            return rgb;
+        if (p.resizeTo() != null) {
+            return new int[] {p.resizeTo().width(), p.resizeTo().height()};
         }
-        return new ResampleOp(Math.max(1, tw), Math.max(1, th), ResampleOp.FILTER_TRIANGLE).filter(rgb, null);
+        return new int[] {w, h};
     }
 
     private static String oneLine(String s) {

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * How a picture becomes a stored sample and then a model input. The geometric part runs once, on conversion, and
- * gives u8 RGB pixels of one size: resize (the shorter side to N keeping the aspect ratio, as torchvision's
- * {@code Resize(N)}, or to exactly WxH, as Keras' {@code load_img(target_size=...)}), then a center crop. The value
+ * gives u8 RGB pixels of one size: resize with Pillow's bilinear filter (the shorter side to N keeping the aspect
+ * ratio, as torchvision's {@code Resize(N)}, or to exactly WxH, as Keras' {@code load_img(target_size=...)}), then a
+ * center crop. The value
  * part ({@link PixelScaling}) runs on read, at the model input, so shards stay u8.
  *
  * @param preset        the preset these values started from (for the manifest), or "none"
@@ -58,7 +59,7 @@ public record ImagePreprocessing(String preset, int resizeShorter, PixelSize res
      * <li>{@code torchvision-imagenet}: {@code Resize(256)}, {@code CenterCrop(224)}, {@code ToTensor()},
      * {@code Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])} (torchvision's ImageNet
      * evaluation recipe);</li>
-     * <li>{@code keras-mobilenet}: 224x224 ({@code load_img(target_size=(224, 224))}), then
+     * <li>{@code keras-mobilenet}: 224x224 ({@code load_img(target_size=(224, 224), interpolation='bilinear')}), then
      * {@code mobilenet.preprocess_input} ("tf" mode: {@code x / 127.5 - 1});</li>
      * <li>{@code none}: no resize or crop, u8 values as they are (divisor 1, mean 0, std 1); --crop is then needed.</li>
      * </ul>
@@ -88,9 +89,9 @@ public record ImagePreprocessing(String preset, int resizeShorter, PixelSize res
     public String describe() {
         StringBuilder b = new StringBuilder(preset).append(": ");
         if (resizeShorter > 0) {
-            b.append("resize shorter side to ").append(resizeShorter).append(" (triangle filter), ");
+            b.append("resize shorter side to ").append(resizeShorter).append(", PIL bilinear, ");
         } else if (resizeTo != null) {
-            b.append("resize to ").append(resizeTo).append(" (triangle filter), ");
+            b.append("resize to ").append(resizeTo).append(", PIL bilinear, ");
         }
         if (crop != null) {
             b.append(resizeShorter > 0 || resizeTo != null ? "center crop " : "center crop (no resize) ").append(crop)
