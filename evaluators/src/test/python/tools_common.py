@@ -299,6 +299,27 @@ def tflite_macs(path):
     return total
 
 
+def onnx_macs(path):
+    """MACs per inference of an .onnx model, counted as tflite_macs counts them (the Java importer's count): Conv
+    N*Ho*Wo*Cout*kh*kw*Cin/groups (depthwise included), Gemm and MatMul rows*out*in; other ops count 0. Shapes come
+    from ONNX shape inference."""
+    import onnx
+
+    m = onnx.shape_inference.infer_shapes(onnx.load(path))
+    shapes = {}
+    for v in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output):
+        shapes[v.name] = [d.dim_value for d in v.type.tensor_type.shape.dim]
+    for t in m.graph.initializer:
+        shapes[t.name] = list(t.dims)
+    total = 0
+    for node in m.graph.node:
+        if node.op_type == "Conv":  # W [Cout, Cin/groups, kh, kw]; out [N, Cout, Ho, Wo]
+            total += int(np.prod(shapes[node.output[0]])) * int(np.prod(shapes[node.input[1]][1:]))
+        elif node.op_type in ("Gemm", "MatMul"):  # out [rows, out]; the reduced dimension from the first input
+            total += int(np.prod(shapes[node.output[0]])) * shapes[node.input[0]][-1]
+    return total
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # torchvision on this machine
 # --------------------------------------------------------------------------------------------------------------------

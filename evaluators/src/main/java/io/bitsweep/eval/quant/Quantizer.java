@@ -1,6 +1,7 @@
 package io.bitsweep.eval.quant;
 
 import io.bitsweep.eval.data.Dataset;
+import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.model.Model;
@@ -12,8 +13,8 @@ public final class Quantizer {
 
     private Quantizer() {}
 
-    public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
-            int calibrationSamples) {
+    public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source,
+            LabelledSamples calibration, int calibrationSamples) {
         return quantize(floatModel, assignment, source, calibration, 0, calibrationSamples);
     }
 
@@ -22,8 +23,8 @@ public final class Quantizer {
      * ranges, and the layers' input statistics when the settings need them (GPTQ rounding, bias correction, hessian
      * weight scales).
      */
-    public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source, Dataset calibration,
-            int calibrationOffset, int calibrationSamples) {
+    public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source,
+            LabelledSamples calibration, int calibrationOffset, int calibrationSamples) {
         int to = Math.min(calibrationOffset + calibrationSamples, calibration.size());
         QuantSettings s = assignment.settings();
         return quantize(floatModel, assignment, source,
@@ -35,7 +36,7 @@ public final class Quantizer {
     /**
      * The same, from observations and weight rows made once for many assignments (the search calibrates once per
      * run and shard, and computes each weight row once): the result equals
-     * {@link #quantize(Model, Assignment, String, Dataset, int, int)} on the same samples.
+     * {@link #quantize(Model, Assignment, String, LabelledSamples, int, int)} on the same samples.
      */
     public static ProgramSpec quantize(Model floatModel, Assignment assignment, String source,
             Calibrator.Observations calibration, WeightRows rows) {
