@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,15 +46,30 @@ public final class TfliteReferenceOracle {
 
     /** One of the MLPerf Tiny int8 models ({@code ic, vww, kws, ad}) on every sample of its data set. */
     public static Result mlperfTiny(String model) {
+        return run(model, "--models", model);
+    }
+
+    /**
+     * Any int8-in, int8-out .tflite file (e.g. an export) on every sample of an MLPerf Tiny data directory; the
+     * inputs are the data quantized with the file's input parameters, as the exact engine quantizes them.
+     */
+    public static Result model(Path tflite, Path dataDir) {
+        return run(tflite.getFileName().toString(), "--models", "none", "--pair", tflite.toAbsolutePath() + "="
+                + dataDir.toAbsolutePath());
+    }
+
+    private static Result run(String model, String... args) {
         String python = System.getenv(ENV);
         assumeTrue(python != null && !python.isBlank(), "$" + ENV + " is not set (bin/pyenv-tools gives the tools "
                 + "venv's python): the TF 2.21 reference oracle cannot run");
         Path repo = Path.of(System.getProperty("bitsweep.repo", "..")).toAbsolutePath().normalize();
         try {
             Path json = Files.createTempFile("oracle", ".json");
-            Process p = new ProcessBuilder(List.of(python,
-                    repo.resolve("evaluators/src/test/python/tflite_ref_oracle.py").toString(),
-                    "--models", model, "--json", json.toString()))
+            List<String> command = new ArrayList<>(List.of(python,
+                    repo.resolve("evaluators/src/test/python/tflite_ref_oracle.py").toString()));
+            command.addAll(List.of(args));
+            command.addAll(List.of("--json", json.toString()));
+            Process p = new ProcessBuilder(command)
                     .directory(repo.toFile()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {

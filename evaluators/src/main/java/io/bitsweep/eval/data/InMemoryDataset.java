@@ -10,7 +10,7 @@ final class InMemoryDataset extends TinyDataset {
     private final byte[][] samples;
     private final String sha256;
 
-    InMemoryDataset(TinyLayout layout, List<String> ids, int[] labels, byte[][] samples, String sha256) {
+    InMemoryDataset(SampleLayout layout, List<String> ids, int[] labels, byte[][] samples, String sha256) {
         super(layout);
         this.ids = ids.toArray(String[]::new);
         this.labels = labels;

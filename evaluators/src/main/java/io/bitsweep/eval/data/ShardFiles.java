@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
@@ -51,6 +52,8 @@ public final class ShardFiles {
     private static final String META_FORMAT = "bitsweep.format";
     private static final String META_TASK = "bitsweep.task";
     private static final String META_SHA = "bitsweep.sha256";
+    /** The layout spec of sets whose task alone does not say how to read them (converted image folders). */
+    private static final String META_LAYOUT = "bitsweep.layout";
 
     private ShardFiles() {}
 
@@ -70,7 +73,7 @@ public final class ShardFiles {
                 Field.notNullable("id", ArrowType.Utf8.INSTANCE),
                 Field.notNullable("label", new ArrowType.Int(32, true)),
                 new Field("data", FieldType.notNullable(ArrowType.Binary.INSTANCE), null)),
-                Map.of(META_FORMAT, FORMAT, META_TASK, src.layout().name(), META_SHA, shardSha));
+                metadata(src.layout(), shardSha));
         AtomicFiles.write(file, out -> {
             try (BufferAllocator alloc = new RootAllocator();
                  VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc);
@@ -99,6 +102,15 @@ public final class ShardFiles {
         return shardSha;
     }
 
+    private static Map<String, String> metadata(SampleLayout layout, String shardSha) {
+        Map<String, String> meta = new HashMap<>(Map.of(META_FORMAT, FORMAT, META_TASK, layout.task(), META_SHA,
+                shardSha));
+        if (!layout.spec().equals(layout.task())) {
+            meta.put(META_LAYOUT, layout.spec());
+        }
+        return meta;
+    }
+
     /** Reads a whole shard file into memory. */
     public static TinyDataset read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -116,7 +128,7 @@ public final class ShardFiles {
         List<Integer> labels = new ArrayList<>();
         List<byte[]> samples = new ArrayList<>();
         Map<String, String> meta;
-        TinyLayout layout;
+        SampleLayout layout;
         try (BufferAllocator alloc = new RootAllocator(allocationLimit(channel.size()));
              ArrowFileReader reader = new ArrowFileReader(channel, alloc)) {
             VectorSchemaRoot root = schemaRoot(reader, name);
@@ -126,7 +138,7 @@ public final class ShardFiles {
                 throw new BitSweepException(name + ": not a BitSweep shard (schema metadata " + META_FORMAT + " is "
                         + (format == null ? null : InputText.quote(format)) + ", expected " + FORMAT + ")");
             }
-            layout = layoutOf(meta.get(META_TASK), name);
+            layout = SampleLayouts.of(meta.get(META_TASK), meta.get(META_LAYOUT), name);
             List<ArrowBlock> blocks = reader.getRecordBlocks();
             checkBlocks(blocks, channel.size(), name);
             SeekableReadChannel in = new SeekableReadChannel(channel);
@@ -249,14 +261,5 @@ public final class ShardFiles {
                     + r + " spans bytes " + start + ".." + end + " of its " + size + ")");
         }
         return end - start;
-    }
-
-    private static TinyLayout layoutOf(String task, String name) {
-        try {
-            return TinyLayout.valueOf(String.valueOf(task));
-        } catch (IllegalArgumentException e) {
-            throw new BitSweepException(name + ": unknown task " + (task == null ? null : InputText.quote(task))
-                    + " (allowed: " + TinyLayout.names() + ")");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.bitsweep.eval.data;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -17,12 +18,17 @@ import java.util.List;
  * {@code manifest.json} of a shard directory: what the set is (source format, task, sizes, input shape, how raw
  * bytes become model inputs), its identity (sha256 over all samples, the same value as for the source it came from)
  * and the shards in sample order. It is written last, so a directory with a manifest is complete. The
- * preprocessing is a record for readers: the task alone decides how samples are decoded (manifests written before
- * it was recorded have none).
+ * preprocessing is a record for readers: the task decides how samples are decoded (manifests written before it was
+ * recorded have none), and for converted image folders (task IMAGES) so does {@code layout_spec}, which each shard
+ * file also carries. Image folders also record their class names (class-folder layout; label i is the i-th name in
+ * sorted order) and how many images were skipped as bad; both are null for other sources.
  */
 public record ShardManifest(String format, String source, String task, int samples, int sampleBytes,
                             int[] inputShape, int inputsPerSample, int classes, String sha256, List<Shard> shards,
-                            String preprocessing) {
+                            String preprocessing,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String layoutSpec,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> classNames,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Integer skipped) {
     public static final String NAME = "manifest.json";
     public static final String FORMAT = "bitsweep.shards/1";
 
@@ -34,8 +40,15 @@ public record ShardManifest(String format, String source, String task, int sampl
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public TinyLayout layout() {
-        return TinyLayout.valueOf(task);
+    /** The same fields with no layout spec, class names or skip count: the fixed tasks' manifest. */
+    public ShardManifest(String format, String source, String task, int samples, int sampleBytes, int[] inputShape,
+                         int inputsPerSample, int classes, String sha256, List<Shard> shards, String preprocessing) {
+        this(format, source, task, samples, sampleBytes, inputShape, inputsPerSample, classes, sha256, shards,
+                preprocessing, null, null, null);
+    }
+
+    public SampleLayout layout() {
+        return SampleLayouts.of(task, layoutSpec, NAME);
     }
 
     public static ShardManifest read(Path dir) {
@@ -60,12 +73,7 @@ public record ShardManifest(String format, String source, String task, int sampl
             throw new BitSweepException(file + ": format " + quoted(m.format()) + " is not supported (allowed: " + FORMAT
                     + ")");
         }
-        try {
-            TinyLayout.valueOf(String.valueOf(m.task()));
-        } catch (IllegalArgumentException e) {
-            throw new BitSweepException(file + ": unknown task " + quoted(m.task()) + " (allowed: " + TinyLayout.names()
-                    + ")");
-        }
+        SampleLayouts.of(m.task(), m.layoutSpec(), file);
         if (!isSha256(m.sha256())) {
             throw new BitSweepException(file + ": sha256 " + quoted(m.sha256()) + " is not a SHA-256 (allowed: 64 hex"
                     + " digits)");

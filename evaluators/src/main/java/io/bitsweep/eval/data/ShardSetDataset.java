@@ -73,10 +73,10 @@ public final class ShardSetDataset extends TinyDataset {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read shard " + name + ": " + e.getMessage(), e);
         }
-        if (d.size() != s.samples() || !d.sha256().equals(s.sha256()) || d.layout() != layout) {
+        if (d.size() != s.samples() || !d.sha256().equals(s.sha256()) || !d.layout().equals(layout)) {
             throw new BitSweepException(name + " does not match " + store.describe(ShardManifest.NAME)
-                    + ": it has " + d.size() + " " + d.layout() + " samples with sha256 " + d.sha256()
-                    + ", the manifest lists " + s.samples() + " " + layout + " samples with sha256 " + s.sha256());
+                    + ": it has " + d.size() + " " + d.layout().task() + " samples with sha256 " + d.sha256()
+                    + ", the manifest lists " + s.samples() + " " + layout.task() + " samples with sha256 " + s.sha256());
         }
         return d;
     }

@@ -2,23 +2,34 @@ package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
- * An MLPerf Tiny data set as raw samples (the bytes of each .bin file) plus ids and labels. Model inputs are
- * decoded from the raw bytes on every {@link #input} call by the task's {@link TinyLayout}, whatever the storage
+ * A data set as raw samples (the bytes of each .bin file, IDX image or converted picture) plus ids and labels. Model
+ * inputs are decoded from the raw bytes on every {@link #input} call by the set's {@link SampleLayout}, whatever the storage
  * (.bin directory, one Arrow shard, a shard directory).
  */
 public abstract class TinyDataset implements Dataset {
-    protected final TinyLayout layout;
+    protected final SampleLayout layout;
 
-    protected TinyDataset(TinyLayout layout) {
+    protected TinyDataset(SampleLayout layout) {
         this.layout = layout;
+    }
+
+    /** Samples held in memory (e.g. pictures just decoded); the sha256 is computed here. */
+    public static TinyDataset of(SampleLayout layout, List<String> ids, int[] labels, byte[][] samples) {
+        DataSha sha = new DataSha();
+        for (int i = 0; i < samples.length; i++) {
+            checkSampleBytes(layout, samples[i].length, "sample " + ids.get(i));
+            sha.add(ByteBuffer.wrap(samples[i]), labels[i]);
+        }
+        return new InMemoryDataset(layout, ids, labels, samples, sha.hex());
     }
 
     /** The raw bytes of a sample, positioned at 0, read-only; exactly {@code layout().sampleBytes()} long. */
     public abstract ByteBuffer raw(int sample);
 
-    public TinyLayout layout() {
+    public SampleLayout layout() {
         return layout;
     }
 
@@ -54,16 +65,16 @@ public abstract class TinyDataset implements Dataset {
         }
         if (dst.length != layout.inputSize()) {
             throw new IllegalArgumentException("input buffer has " + dst.length + " floats, "
-                    + layout + " inputs have " + layout.inputSize());
+                    + layout.task() + " inputs have " + layout.inputSize());
         }
         layout.decode(raw(sample), window, dst);
     }
 
     /** Checks one raw sample's length; {@code where} names the file or shard row in the message. */
-    static void checkSampleBytes(TinyLayout layout, long bytes, String where) {
+    static void checkSampleBytes(SampleLayout layout, long bytes, String where) {
         if (bytes != layout.sampleBytes()) {
             throw new BitSweepException(where + " has " + bytes + " bytes, expected " + layout.sampleBytes()
-                    + " for " + layout + " (" + layout.description() + ")"
+                    + " for " + layout.task() + " (" + layout.description() + ")"
                     + (bytes < layout.sampleBytes() ? ": truncated?" : ""));
         }
     }

@@ -9,12 +9,12 @@ import java.util.Arrays;
  * into model inputs. Preprocessing always runs on read, from the raw bytes, so a source and its shards give the same
  * floats.
  */
-public enum TinyLayout {
+public enum TinyLayout implements SampleLayout {
     /** CIFAR-10 u8 HWC RGB 32x32; the float ResNet-8 takes raw 0..255 values (no /255). */
     IC(TaskKind.IC, 32 * 32 * 3, 10, 1, new int[] {32, 32, 3}, "u8 32x32x3 RGB", "mlperf-tiny",
             "u8 -> f32 0..255 (no /255)") {
         @Override
-        void decode(ByteBuffer raw, int window, float[] dst) {
+        public void decode(ByteBuffer raw, int window, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
                 dst[i] = raw.get(i) & 0xff;
             }
@@ -23,7 +23,7 @@ public enum TinyLayout {
     /** COCO u8 HWC RGB 96x96, scaled to 0..1 as u8/255. */
     VWW(TaskKind.VWW, 96 * 96 * 3, 2, 1, new int[] {96, 96, 3}, "u8 96x96x3 RGB", "mlperf-tiny", "u8 / 255") {
         @Override
-        void decode(ByteBuffer raw, int window, float[] dst) {
+        public void decode(ByteBuffer raw, int window, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
                 dst[i] = (raw.get(i) & 0xff) / 255f;
             }
@@ -33,7 +33,7 @@ public enum TinyLayout {
     KWS(TaskKind.KWS, 49 * 10, 12, 1, new int[] {49, 10, 1}, "int8 49x10 MFCC", "mlperf-tiny",
             "(q - 83) * 0.5847029 (the int8 model's input parameters)") {
         @Override
-        void decode(ByteBuffer raw, int window, float[] dst) {
+        public void decode(ByteBuffer raw, int window, float[] dst) {
             for (int i = 0; i < dst.length; i++) {
                 dst[i] = (raw.get(i) - KWS_INPUT_ZERO_POINT) * KWS_INPUT_SCALE;
             }
@@ -46,7 +46,7 @@ public enum TinyLayout {
     AD(TaskKind.AD, 200 * 128 * 4, 2, 200 - 5 + 1, new int[] {640}, "f32 200x128 spectrogram", "mlperf-tiny",
             "f32 LE as is; window w = frames w..w+4 (196 windows of 640)") {
         @Override
-        void decode(ByteBuffer raw, int window, float[] dst) {
+        public void decode(ByteBuffer raw, int window, float[] dst) {
             raw.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(window * AD_MEL_BINS * 4).asFloatBuffer()
                     .get(dst, 0, dst.length);
         }
@@ -58,7 +58,7 @@ public enum TinyLayout {
     FMNIST(TaskKind.FMNIST, 28 * 28, 10, 1, new int[] {32, 32, 1}, "u8 28x28 grayscale", "idx",
             "u8 28x28 padded with 2 zero pixels on each side to 32x32x1, then / 255") {
         @Override
-        void decode(ByteBuffer raw, int window, float[] dst) {
+        public void decode(ByteBuffer raw, int window, float[] dst) {
             Arrays.fill(dst, 0f);
             for (int r = 0; r < 28; r++) {
                 for (int c = 0; c < 28; c++) {
@@ -99,51 +99,68 @@ public enum TinyLayout {
         this.preprocessing = preprocessing;
     }
 
-    /** Writes model input {@code window} of the sample whose raw bytes are {@code raw} (position 0) into dst. */
-    abstract void decode(ByteBuffer raw, int window, float[] dst);
+    @Override
+    public String task() {
+        return name();
+    }
+
+    /** A fixed task needs nothing besides its name. */
+    @Override
+    public String spec() {
+        return name();
+    }
 
     public static TinyLayout of(TaskKind kind) {
         return valueOf(kind.name());
     }
 
+    @Override
     public TaskKind kind() {
         return kind;
     }
 
     /** Bytes of one raw sample (one .bin file). */
+    @Override
     public int sampleBytes() {
         return sampleBytes;
     }
 
     /** The number of classes in y_labels.csv (AD: 2, normal and anomaly). */
+    @Override
     public int classes() {
         return classes;
     }
 
+    @Override
     public int inputsPerSample() {
         return inputsPerSample;
     }
 
     /** The shape of one model input without the batch dimension (NHWC). */
+    @Override
     public int[] inputShape() {
         return inputShape.clone();
     }
 
+    @Override
     public int inputSize() {
         return Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
     }
 
     /** What the raw bytes are, for error messages: e.g. "u8 32x32x3 RGB". */
+    @Override
     public String description() {
         return description;
     }
 
     /** The source format the samples come from: {@code mlperf-tiny} (.bin directories) or {@code idx}. */
+    @Override
     public String source() {
         return source;
     }
 
     /** How raw bytes become model inputs, in words (recorded in shard manifests). */
+    @Override
     public String preprocessing() {
         return preprocessing;
     }

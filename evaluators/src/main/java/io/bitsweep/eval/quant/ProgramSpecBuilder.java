@@ -126,9 +126,9 @@ public final class ProgramSpecBuilder {
         }
         Model q = new Model(f.source() + " [" + describe() + "]", f.sha256(), tensors, f.ops(), f.inputIndices(),
                 f.outputIndices(), f.inputLayout());
+        QuantSettings s = plan.assignment().settings();
         RequantRounding r = usesPowerOfTwo() ? RequantRounding.SHIFT
-                : plan.assignment().settings().requant() == QuantSettings.Requant.SINGLE ? RequantRounding.SINGLE
-                : RequantRounding.DOUBLE;
+                : s.requant() == QuantSettings.Requant.SINGLE ? RequantRounding.SINGLE : RequantRounding.DOUBLE;
         Map<String, String> fusions = ResidualFusion.of(f, plan);
         Map<String, ProgramSpec.OpSpec> ops = new LinkedHashMap<>();
         for (Op op : f.ops()) {
@@ -137,7 +137,9 @@ public final class ProgramSpecBuilder {
                     formats.get(op.output()), codeRanges.get(op.output()), pruned.get(op.name()),
                     blockLayers.get(op.name()), fusions.get(op.name())));
         }
-        return new ProgramSpec(q, ExactOptions.quantized(plan.assignment().settings().arithmetic(), r), ops);
+        ExactOptions options = s.requant() == QuantSettings.Requant.TFLITE && r != RequantRounding.SHIFT
+                ? ExactOptions.of(s.arithmetic()) : ExactOptions.quantized(s.arithmetic(), r);
+        return new ProgramSpec(q, options, ops);
     }
 
     /** Whether any format has power-of-two scales: then exact power-of-two multipliers become plain shifts. */

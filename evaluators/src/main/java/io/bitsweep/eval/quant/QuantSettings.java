@@ -1,6 +1,7 @@
 package io.bitsweep.eval.quant;
 
 import io.bitsweep.eval.engine.exact.Arithmetic;
+import io.bitsweep.eval.engine.exact.ExactOptions;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -45,8 +46,12 @@ public record QuantSettings(Calibration calibration, WeightScales weightScales, 
      */
     public enum WeightRounding { NEAREST, GPTQ }
 
-    /** Requantization rounding: TFLite's two roundings, or one. */
-    public enum Requant { DOUBLE, SINGLE }
+    /**
+     * Requantization rounding: TFLite's two roundings, or one, for every op; or {@code TFLITE}, each op kind as the
+     * arithmetic profile's TFLite rounds it ({@link ExactOptions#of}: under tflite-2.6 conv and fully connected once,
+     * depthwise and TFLite's own kernels twice), so that an exported .tflite computes the scored bytes.
+     */
+    public enum Requant { DOUBLE, SINGLE, TFLITE }
 
     /**
      * {@code none} requantizes a residual ADD as TFLite's int8 ADD does, after its inputs were quantized;
@@ -75,6 +80,10 @@ public record QuantSettings(Calibration calibration, WeightScales weightScales, 
 
     public QuantSettings withWeightScales(WeightScales w) {
         return new QuantSettings(calibration, w, requant, fusion, weightRounding, biasCorrection, arithmetic);
+    }
+
+    public QuantSettings withRequant(Requant r) {
+        return new QuantSettings(calibration, weightScales, r, fusion, weightRounding, biasCorrection, arithmetic);
     }
 
     public QuantSettings withFusion(Fusion f) {

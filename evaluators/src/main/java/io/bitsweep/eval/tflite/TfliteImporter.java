@@ -174,19 +174,7 @@ public final class TfliteImporter {
     }
 
     private OpOptions readOptions(String name, OpType type, FbTable op) {
-        int expectedTag = switch (type) {
-            case CONV_2D -> OPTIONS_CONV2D;
-            case DEPTHWISE_CONV_2D -> OPTIONS_DEPTHWISE;
-            case AVERAGE_POOL_2D, MAX_POOL_2D -> OPTIONS_POOL2D;
-            case FULLY_CONNECTED -> OPTIONS_FULLY_CONNECTED;
-            case SOFTMAX -> OPTIONS_SOFTMAX;
-            case ADD -> OPTIONS_ADD;
-            case RESHAPE -> OPTIONS_RESHAPE;
-            case MUL -> OPTIONS_MUL;
-            case CONCATENATION -> OPTIONS_CONCATENATION;
-            case MEAN -> OPTIONS_REDUCER;
-            case PAD, HARD_SWISH, LOGISTIC, QUANTIZE, DEQUANTIZE -> 0;
-        };
+        int expectedTag = optionsTag(type);
         int tag = op.getUbyte(OP_BUILTIN_OPTIONS_TYPE, 0);
         FbTable o = op.table(OP_BUILTIN_OPTIONS);
         if (expectedTag == 0 || o == null) {

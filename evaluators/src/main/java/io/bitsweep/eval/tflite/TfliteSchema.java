@@ -1,8 +1,11 @@
 package io.bitsweep.eval.tflite;
 
+import io.bitsweep.eval.model.OpType;
+
 /**
- * Slot numbers of the fields we read from TFLite's schema.fbs (file identifier "TFL3"). A field's slot is its
- * position in its table; a union occupies two slots (type, then value). Only what the importer uses is listed.
+ * Slot numbers of the fields we read and write in TFLite's schema.fbs (file identifier "TFL3"). A field's slot is its
+ * position in its table; a union occupies two slots (type, then value). Only what the importer and
+ * {@link TfliteWriter} use is listed.
  */
 final class TfliteSchema {
     private TfliteSchema() {}
@@ -10,12 +13,19 @@ final class TfliteSchema {
     static final String FILE_IDENTIFIER = "TFL3";
 
     // table Model
+    static final int SCHEMA_VERSION = 3;
     static final int MODEL_VERSION = 0, MODEL_OPERATOR_CODES = 1, MODEL_SUBGRAPHS = 2, MODEL_DESCRIPTION = 3,
-            MODEL_BUFFERS = 4;
+            MODEL_BUFFERS = 4, MODEL_METADATA = 6;
+    static final int MODEL_FIELDS = 8;
+    // table Metadata
+    static final int METADATA_NAME = 0, METADATA_BUFFER = 1;
     // table OperatorCode
     static final int OPCODE_DEPRECATED_BUILTIN = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3;
+    /** deprecated_builtin_code of ops whose code is only in builtin_code. */
+    static final int PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
     // table SubGraph
-    static final int SUBGRAPH_TENSORS = 0, SUBGRAPH_INPUTS = 1, SUBGRAPH_OUTPUTS = 2, SUBGRAPH_OPERATORS = 3;
+    static final int SUBGRAPH_TENSORS = 0, SUBGRAPH_INPUTS = 1, SUBGRAPH_OUTPUTS = 2, SUBGRAPH_OPERATORS = 3,
+            SUBGRAPH_NAME = 4;
     // table Tensor
     static final int TENSOR_SHAPE = 0, TENSOR_TYPE = 1, TENSOR_BUFFER = 2, TENSOR_NAME = 3, TENSOR_QUANTIZATION = 4,
             TENSOR_SPARSITY = 6;
@@ -88,6 +98,23 @@ final class TfliteSchema {
         "BROADCAST_ARGS", "RANDOM_STANDARD_NORMAL", "BUCKETIZE", "RANDOM_UNIFORM", "MULTINOMIAL", "GELU",
         "DYNAMIC_UPDATE_SLICE", "RELU_0_TO_1", "UNSORTED_SEGMENT_PROD", "UNSORTED_SEGMENT_MAX",
         "UNSORTED_SEGMENT_SUM", "ATAN2", "UNSORTED_SEGMENT_MIN", "SIGN", "BITCAST", "BITWISE_XOR", "RIGHT_SHIFT"};
+
+    /** The BuiltinOptions union tag of an op type's options; 0 for the ops without (all defaults). */
+    static int optionsTag(OpType type) {
+        return switch (type) {
+            case CONV_2D -> OPTIONS_CONV2D;
+            case DEPTHWISE_CONV_2D -> OPTIONS_DEPTHWISE;
+            case AVERAGE_POOL_2D, MAX_POOL_2D -> OPTIONS_POOL2D;
+            case FULLY_CONNECTED -> OPTIONS_FULLY_CONNECTED;
+            case SOFTMAX -> OPTIONS_SOFTMAX;
+            case ADD -> OPTIONS_ADD;
+            case RESHAPE -> OPTIONS_RESHAPE;
+            case MUL -> OPTIONS_MUL;
+            case CONCATENATION -> OPTIONS_CONCATENATION;
+            case MEAN -> OPTIONS_REDUCER;
+            case PAD, HARD_SWISH, LOGISTIC, QUANTIZE, DEQUANTIZE -> 0;
+        };
+    }
 
     static String builtinName(int code) {
         return code >= 0 && code < BUILTIN_OPERATOR_NAMES.length ? BUILTIN_OPERATOR_NAMES[code] : "builtin op " + code;

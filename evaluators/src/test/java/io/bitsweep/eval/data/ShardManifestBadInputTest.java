@@ -65,7 +65,7 @@ class ShardManifestBadInputTest {
                 + ShardManifest.FORMAT + ")", assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir))
                 .getMessage());
         Files.writeString(manifest, "{\"format\": \"" + ShardManifest.FORMAT + "\", \"task\": \"K\\u2028WS\"}");
-        assertEquals(manifest + ": unknown task 'K\\u2028WS' (allowed: IC, VWW, KWS, AD, FMNIST)",
+        assertEquals(manifest + ": unknown task 'K\\u2028WS' (allowed: IC, VWW, KWS, AD, FMNIST, IMAGES)",
                 assertThrows(BitSweepException.class, () -> ShardSetDataset.open(dir)).getMessage());
     }
 

@@ -72,6 +72,19 @@ class ArithmeticProfileTest {
         assertTrue(Math.abs(a - b) <= 2, "w8a8 on ic01: " + a + "/200 under tflite-2.6, " + b + " under tflite-micro");
     }
 
+    /** requant tflite: each op kind rounded as the profile's TFLite does, read from JSON as the other words. */
+    @Test
+    void requantTfliteRoundsEachOpKindAsTheProfilesTflite() {
+        for (Arithmetic a : Arithmetic.values()) {
+            Assignment w8a8 = AssignmentJson.parse("{\"schema\": \"bitsweep.assignment/1\", \"defaults\": "
+                    + "{\"weights\": \"int8\", \"activations\": \"int8:asym\"}, \"requant\": \"tflite\", "
+                    + "\"arithmetic\": \"" + a.word() + "\"}", "a.json");
+            assertEquals(QuantSettings.Requant.TFLITE, w8a8.settings().requant());
+            assertEquals(ExactOptions.of(a), Quantizer.quantize(ic, w8a8, "a.json", ic01, 32).options());
+        }
+        assertEquals(RequantRounding.SINGLE, ExactOptions.of(Arithmetic.TFLITE_2_6).convRounding());
+    }
+
     @Test
     void theReferenceSoftmaxRefusesScalesItsKernelAbortsOn() {
         BitSweepException e = assertThrows(BitSweepException.class, () -> new Int8FixedPointSoftmax(1e-9f, 1f, 10));

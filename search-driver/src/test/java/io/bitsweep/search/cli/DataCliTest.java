@@ -96,7 +96,7 @@ class DataCliTest {
                 "--out", tmp.resolve("x").toString(), "--shard-size", "10"), "has no IDX split 'val'");
         assertError(CliErrors.EXIT_USAGE, CliRun.run(new DataCommand(), "convert", "--from", "csv", "--in", idx.toString(), "--out",
                 tmp.resolve("x").toString(), "--shard-size", "10"), "--from 'csv' is not supported (allowed: "
-                + "mlperf-tiny, idx)");
+                + "mlperf-tiny, idx, image-folder)");
         assertError(CliErrors.EXIT_USAGE, CliRun.run(new DataCommand(), "convert", "--from", "mlperf-tiny", "--in",
                 ic.toString(), "--split",
                 "t10k", "--out", tmp.resolve("x").toString(), "--shard-size", "10"), "--split applies to --from idx");

@@ -13,13 +13,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /** DJL's TFLite 2.6.2 interpreter run on raw int8 input bytes: the reference the exact engine must equal. */
-final class DjlInt8Oracle implements AutoCloseable {
+public final class DjlInt8Oracle implements AutoCloseable {
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
     private final NDManager manager;
     private final Shape inputShape;
 
-    DjlInt8Oracle(Path tflite, long[] inputShape) throws Exception {
+    public DjlInt8Oracle(Path tflite, long[] inputShape) throws Exception {
         Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
                 .optModelPath(tflite).optEngine("TFLite").build();
         this.model = criteria.loadModel();
@@ -28,7 +28,7 @@ final class DjlInt8Oracle implements AutoCloseable {
         this.inputShape = new Shape(inputShape);
     }
 
-    byte[] run(byte[] int8Input) throws Exception {
+    public byte[] run(byte[] int8Input) throws Exception {
         try (NDManager m = manager.newSubManager()) {
             ByteBuffer buf = ByteBuffer.allocateDirect(int8Input.length).order(ByteOrder.nativeOrder());
             buf.put(int8Input).flip();

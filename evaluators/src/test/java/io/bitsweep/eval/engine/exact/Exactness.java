@@ -1,10 +1,10 @@
 package io.bitsweep.eval.engine.exact;
 
 /** Describes how two int8 output rows differ, for assertion messages. */
-final class Exactness {
+public final class Exactness {
     private Exactness() {}
 
-    static String describe(byte[] expected, byte[] actual) {
+    public static String describe(byte[] expected, byte[] actual) {
         int diff = 0;
         int maxAbs = 0;
         for (int i = 0; i < Math.min(expected.length, actual.length); i++) {
