@@ -40,7 +40,7 @@ class ClusterDriverKillTest {
      * on the loaded CI machine): the kill lands in a generation, and the test stays short.
      */
     static final String[] SEARCH = {"search", "--config", REPO.resolve("conf/search/ic-resnet8-mpic.conf").toString(),
-            "--seed", "5", "--set", "population=8", "--set", "generations=4", "--set", "shards=2",
+            "--seed", "5", "--set", "population=8", "--set", "generations=3", "--set", "shards=2",
             "--set", "splits.calibration.samples=20", "--set", "splits.evaluation.samples=60",
             "--set", "profile=off", "--set", "solver=off", "--set", "quantization.weight-rounding=nearest",
             "--no-progress"};
@@ -84,7 +84,7 @@ class ClusterDriverKillTest {
             int exit = c.submit(resumeLog, driverJvmFlags(), REPO, PATIENCE, submit(tmp, run.toString(), true));
             assertEquals(0, exit, () -> "the resumed spark-submit failed:\n" + tail(resumeLog));
         }
-        StandaloneClusterSearchTest.assertSameAsLocalRun(SEARCH, 4, tmp.resolve("local-run"), run);
+        StandaloneClusterSearchTest.assertSameAsLocalRun(SEARCH, 3, tmp.resolve("local-run"), run);
     }
 
     private static String[] submit(Path tmp, String out, boolean resume) throws Exception {
