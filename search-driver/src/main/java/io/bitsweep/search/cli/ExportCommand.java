@@ -13,6 +13,7 @@ import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.export.ExportDirectory;
 import io.bitsweep.eval.export.ExportedModel;
 import io.bitsweep.eval.export.c.CExporter;
+import io.bitsweep.eval.export.tflite.TfliteExporter;
 import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.quant.Assignment;
@@ -49,7 +50,9 @@ public final class ExportCommand implements Callable<Integer> {
     /** The artifacts export writes. */
     enum Format {
         /** A self-contained C99 library with a Makefile and a .npy harness (eval.export.c). */
-        C
+        C,
+        /** A .tflite flatbuffer with int8 tensors (eval.export.tflite). */
+        TFLITE
     }
 
     private static final Pattern POINT_ID = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -91,8 +94,9 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Calibration samples of --data (default: ${DEFAULT-VALUE}), as in eval.")
     int calibrationSamples;
 
-    @Option(names = "--format", required = true, paramLabel = "c",
-            description = "What to write (allowed: c: a C99 library, Makefile and bitsweep_run harness).")
+    @Option(names = "--format", required = true, paramLabel = "c|tflite",
+            description = "What to write (allowed: c: a C99 library, Makefile and bitsweep_run harness; tflite: "
+                    + TfliteExporter.FILE + ", int8 tensors, for TFLite and TFLite Micro).")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -119,7 +123,12 @@ public final class ExportCommand implements Callable<Integer> {
         ProgramSpec program = run != null ? fromRun(profile, provenance) : program(profile, provenance);
         ExportedModel exported = switch (f) {
             case C -> CExporter.export(program, provenance);
+            case TFLITE -> TfliteExporter.export(program, provenance);
         };
+        if (f == Format.TFLITE) { // only for what was exported: a refusal stays the one line
+            TfliteExporter.roundingDifference(program).ifPresent(note ->
+                    spec.commandLine().getErr().println("export: warning: " + note));
+        }
         ExportDirectory.write(out, exported.files(), force);
         for (ExportedModel.Layer l : exported.layers()) {
             spec.commandLine().getErr().printf(Locale.ROOT, "export: %s: %d channels, %d pruned, %d pruned inputs "

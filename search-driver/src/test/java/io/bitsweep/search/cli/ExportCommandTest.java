@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.eval.assets.Assets;
+import io.bitsweep.eval.export.tflite.TfliteExporter;
 import io.bitsweep.eval.importers.ModelFiles;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
+import io.bitsweep.eval.tflite.TfliteWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +51,7 @@ class ExportCommandTest {
         Path out = tmp.resolve("out");
         CliRun r = CliRun.run(new ExportCommand(), "--model", IC_INT8, "--format", "onnx", "--out", out.toString());
         assertEquals(CliErrors.EXIT_USAGE, r.exit());
-        assertTrue(r.oneLineError() && r.err().contains("--format 'onnx' is not allowed (allowed: c)"), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("--format 'onnx' is not allowed (allowed: c, tflite)"), r.err());
         assertUntouched(out);
     }
 
@@ -164,5 +167,43 @@ class ExportCommandTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * --format tflite writes one flatbuffer carrying the provenance, which imports back as the program's ops; a point
+     * requantized as TFLite 2.6.2 does not (requant double) is exported with a one-line warning, one with
+     * requant tflite without; int4 activations are refused naming the layer, nothing written (the runtimes' byte
+     * equality is TfliteExportVsRuntimesTest's).
+     */
+    @Test
+    void tfliteExportsOneFileWarnsOfOtherRoundingsAndRefusesWhatTfliteCannotCompute() throws Exception {
+        Path out = tmp.resolve("tflite");
+        CliRun r = CliRun.run(new ExportCommand(), "--model", IC, "--uniform", "w=int8,a=int8:asym", "--data",
+                IC_DATA, "--calibration-samples", "8", "--format", "tflite", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("export: tflite in " + out + ": 1 files, weight bytes "), r.out());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("export: warning: ") && l.contains("requant tflite")),
+                r.err());
+        byte[] file = Files.readAllBytes(out.resolve(TfliteExporter.FILE));
+        assertTrue(new String(TfliteWriter.metadata(file, TfliteExporter.PROVENANCE),
+                StandardCharsets.UTF_8).contains("\"w=int8,a=int8:asym\""));
+        Model exported = ModelFiles.read(file, "exported");
+        // the same weight layers (under tflite-2.6 the per-channel FULLY_CONNECTED is written as a 1x1 CONV_2D)
+        assertEquals(ModelFiles.load(Path.of(IC)).quantizableLayers().size(), exported.quantizableLayers().size());
+
+        Path a = tmp.resolve("tflite-rounding.json");
+        Files.writeString(a, "{\"schema\": \"bitsweep.assignment/1\", \"defaults\": {\"weights\": \"int8\", "
+                + "\"activations\": \"int8:asym\"}, \"requant\": \"tflite\"}");
+        r = CliRun.run(new ExportCommand(), "--model", IC, "--assignment", a.toString(), "--data", IC_DATA,
+                "--calibration-samples", "8", "--format", "tflite", "--out", tmp.resolve("exact").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertFalse(r.err().contains("warning"), r.err());
+
+        Path refused = tmp.resolve("refused");
+        r = CliRun.run(new ExportCommand(), "--model", IC, "--uniform", "w=int8,a=int4", "--data", IC_DATA,
+                "--calibration-samples", "8", "--format", "tflite", "--out", refused.toString());
+        assertEquals(CliErrors.EXIT_FAILURE, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("layer") && r.err().contains("int4"), r.err());
+        assertUntouched(refused);
     }
 }

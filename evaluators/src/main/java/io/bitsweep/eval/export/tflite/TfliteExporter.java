@@ -8,12 +8,15 @@ import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.engine.exact.ExactOptions;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
 import io.bitsweep.eval.engine.exact.RequantRounding;
+import io.bitsweep.eval.export.ExportedModel;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.model.Op;
 import io.bitsweep.eval.model.OpType;
 import io.bitsweep.eval.tflite.TfliteWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -59,6 +62,32 @@ public final class TfliteExporter {
         }
         return TfliteWriter.write(model, minCodes, "BitSweep export of " + spec.model().source(),
                 Map.of(PROVENANCE, provenance(spec, metadata)));
+    }
+
+    /** The file name the export writes: {@link #write}'s bytes, beside the C export's bitsweep_model.h. */
+    public static final String FILE = "bitsweep_model.tflite";
+
+    /**
+     * {@link #write} as an export: the one file {@link #FILE} and its sizes. Weight bytes are the int8 weight codes
+     * (one byte each, whatever the format's width: TFLite has no narrower type; pruned channels are zeros), bias
+     * bytes the int32 biases; TFLite keeps no tables or arena of ours.
+     */
+    public static ExportedModel export(ProgramSpec spec, Map<String, String> metadata) {
+        byte[] file = write(spec, metadata);
+        Model m = spec.model();
+        List<ExportedModel.Layer> layers = new ArrayList<>();
+        long biasBytes = 0;
+        for (Op op : m.quantizableLayers()) {
+            boolean[] pruned = spec.op(op.name()).pruned();
+            int prunedChannels = 0;
+            for (int c = 0; pruned != null && c < pruned.length; c++) {
+                prunedChannels += pruned[c] ? 1 : 0;
+            }
+            layers.add(new ExportedModel.Layer(op.name(), m.outputChannels(op), prunedChannels, 0, m.weightCount(op)));
+            biasBytes += 4 * (m.paramCount(op) - m.weightCount(op));
+        }
+        return new ExportedModel(Map.of(FILE, file), layers.stream().mapToLong(ExportedModel.Layer::weightBytes).sum(),
+                biasBytes, 0, 0, layers);
     }
 
     private static byte[] provenance(ProgramSpec spec, Map<String, String> metadata) {
