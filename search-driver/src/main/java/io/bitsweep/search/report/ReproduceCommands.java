@@ -39,8 +39,17 @@ final class ReproduceCommands {
         return out;
     }
 
+    /**
+     * eval on the search's samples: {@code --splits RUN/splits.json} (the ids every run since split selection
+     * writes: stratified splits are no offset and count); a run from before (no {@code splits.selection} in its
+     * config) by its ranges.
+     */
     private String eval(String assignment) {
         JsonNode splits = config.path("splits");
+        if (splits.has("selection")) {
+            return line("eval", "--model", local("model"), "--data", local("data"), "--splits",
+                    run + "/splits.json", "--assignment", assignment);
+        }
         List<String> args = new ArrayList<>(List.of("--model", local("model"), "--data", local("data"),
                 "--calibration-offset", splits.path("calibration").path("offset").asText("0"),
                 "--calibration-samples", count(splits.path("calibration")),
