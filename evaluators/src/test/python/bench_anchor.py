@@ -38,12 +38,13 @@ Java importer counts them (docs/MODELS.md); other ops count 0. G MAC/s = MACs / 
 by wall clock.
 """
 
-import argparse
 import datetime
 import os
 import platform
 import sys
 import time
+
+from tool_args import OneLineParser
 
 PROG = "bench-anchor"
 ENGINES = ["xnnpack-int8", "builtin-int8", "xnnpack-float", "builtin-float", "ort-float", "ort-int8"]
@@ -58,14 +59,6 @@ MODELS = {
     "kws": ("data/kws01", "models/kws/kws_ref_model_fp32.tflite", "models/kws/kws_ref_model.tflite"),
     "ad": ("data/ad01", "models/ad/ad01_fp32.tflite", "models/ad/ad01_int8.tflite"),
 }
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Argument errors as one line (`bench-anchor: error: ...`), exit code 2, as the other tools' errors."""
-
-    def error(self, message):
-        print(f"{self.prog}: error: {message} (see --help)", file=sys.stderr)
-        sys.exit(2)
 
 
 def parse_args(argv):

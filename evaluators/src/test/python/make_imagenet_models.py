@@ -37,6 +37,8 @@ import sys
 import tempfile
 import time
 
+from tool_args import OneLineParser
+
 PROG = "make_imagenet_models"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 15
@@ -75,12 +77,6 @@ SPECS = {
 KERAS_PREPROCESS = "NHWC float32 x = u8 / 127.5 - 1 (keras.applications preprocess_input, 'tf' mode)"
 TORCH_MEAN, TORCH_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 TORCH_PREPROCESS = "NCHW float32 x = (u8 / 255 - mean) / std, mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225)"
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        print(f"{self.prog}: error: {message} (see --help)", file=sys.stderr)
-        sys.exit(2)
 
 
 def parse_args(argv):

@@ -38,6 +38,8 @@ import sys
 import tempfile
 import time
 
+from tool_args import OneLineParser
+
 PROG = "tflite_ref_oracle"
 MODELS = {
     "ic": ("models/ic/pretrainedResnet_quant.tflite", "data/ic01"),
@@ -49,12 +51,6 @@ MODELS = {
 # QuantizeMultiplierGreaterThanOne (tools_common.tflite_softmax_input_scales). Real models have scales > 1e-3.
 TINY_SOFTMAX_SCALE = 2.0 ** -26
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        print(f"{self.prog}: error: {message} (see --help)", file=sys.stderr)
-        sys.exit(2)
 
 
 def parse_args(argv):
