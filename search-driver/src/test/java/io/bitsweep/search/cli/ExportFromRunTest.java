@@ -2,7 +2,6 @@ package io.bitsweep.search.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.bitsweep.eval.assets.Assets;
@@ -24,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +58,7 @@ class ExportFromRunTest {
 
     @BeforeAll
     static void search() {
-        assumeTrue(Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "gcc"))),
-                "gcc is not installed (.ci/run installs it)");
+        ExportCCommandTest.assumeCToolchain();
         SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseString(IC), List.of(), null);
         runDir = dir.resolve("run");
         result = SearchJob.run(s, new SearchJob.Options(runDir.toString(), false, null, false, null),
