@@ -102,6 +102,10 @@ public final class ShardFiles {
         return shardSha;
     }
 
+    static String oneLineMessage(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : InputText.oneLine(e.getMessage());
+    }
+
     private static Map<String, String> metadata(SampleLayout layout, String shardSha) {
         Map<String, String> meta = new HashMap<>(Map.of(META_FORMAT, FORMAT, META_TASK, layout.task(), META_SHA,
                 shardSha));
@@ -123,7 +127,8 @@ public final class ShardFiles {
     }
 
     /** Reads a whole shard from a channel; {@code name} names it in errors. */
-    public static TinyDataset read(SeekableByteChannel channel, String name) {
+    public static TinyDataset read(SeekableByteChannel source, String name) {
+        SeekableByteChannel channel = new StorageReadChannel(source);
         List<String> ids = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         List<byte[]> samples = new ArrayList<>();
@@ -166,9 +171,12 @@ public final class ShardFiles {
             if (e instanceof BitSweepException b) {
                 throw b;
             }
+            var storage = StorageReadChannel.storageFailure(e);
+            if (storage.isPresent()) {
+                throw new BitSweepException("cannot read " + name + ": " + oneLineMessage(storage.get()), e);
+            }
             // Arrow's messages may repeat the file's bytes (field names, metadata), line breaks included.
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : InputText.oneLine(e.getMessage());
-            throw new BitSweepException(name + ": not a readable Arrow shard (" + why + ")", e);
+            throw new BitSweepException(name + ": not a readable Arrow shard (" + oneLineMessage(e) + ")", e);
         }
         DataSha sha = new DataSha();
         int[] labelArray = new int[labels.size()];

@@ -59,9 +59,13 @@ public record ShardManifest(String format, String source, String task, int sampl
     public static ShardManifest read(ShardStore store) {
         String file = store.describe(NAME);
         ShardManifest m;
-        try (InputStream in = Channels.newInputStream(store.open(NAME))) {
+        try (InputStream in = Channels.newInputStream(StorageReadChannel.open(store, NAME))) {
             m = JSON.readValue(in, ShardManifest.class);
         } catch (IOException e) {
+            var storage = StorageReadChannel.storageFailure(e);
+            if (storage.isPresent()) {
+                throw new BitSweepException("cannot read " + file + ": " + ShardFiles.oneLineMessage(storage.get()), e);
+            }
             // Jackson's message quotes the bad bytes: escaped, as any input text in an error line
             throw new BitSweepException(file + ": not a valid shard manifest: "
                     + InputText.oneLine(e.getMessage().lines().findFirst().orElse("")), e);
