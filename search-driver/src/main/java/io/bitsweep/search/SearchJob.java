@@ -177,7 +177,7 @@ public final class SearchJob {
         LoopState start = run.last() < 0 ? LoopState.initial()
                 : RunRestorer.restore(run.store(), run.last(), run.space(), run.fronts(), settings.objectives());
         SearchListener recording = new RunRecorder(run.store(), run.codec(), run.fronts(), settings.objectives(),
-                run.qualityMetric(), run.provenance());
+                run.qualityMetric(), run.problem().floatQuality(), run.provenance());
         int evaluationSize = run.problem().splits().evaluationSize();
         CandidateScoring scoring = run.racing()
                 ? new ParetoRacing(run.evaluator(), run.fitness(), settings.objectives(),
@@ -331,6 +331,11 @@ public final class SearchJob {
         return session == null ? new LocalPopulationEvaluator<>(scorer, problem.modelBytes(), shards)
                 : new SparkPopulationEvaluator<>(JavaSparkContext.fromSparkContext(session.sparkContext()), scorer,
                         problem.modelBytes(), shards);
+    }
+
+    /** The Kryo registrators a session must have for searches with {@code evaluator} (a sweep's shared session). */
+    public static List<String> kryoRegistrators(String evaluator) {
+        return registrators(factory(evaluator));
     }
 
     private static List<String> registrators(ProblemFactory factory) {

@@ -13,7 +13,8 @@ import picocli.CommandLine;
                 + "for the Pareto front of accuracy, model size and cycles/energy on a target chip.",
         subcommands = {CommandLine.HelpCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
                 QuantizeCommand.class, HwsimCommand.class, FetchAssetsCommand.class, BenchCommand.class,
-                SearchCommand.class, ProfileCommand.class, CompareCommand.class, ExportCommand.class})
+                SearchCommand.class, ProfileCommand.class, CompareCommand.class, ExportCommand.class,
+                SweepCommand.class})
 public final class BitSweepCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

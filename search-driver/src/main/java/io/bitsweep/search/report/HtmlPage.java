@@ -42,6 +42,20 @@ final class HtmlPage {
                 ChartLibrary.script(), resource("charts.js"), resource(script));
     }
 
+    /** A page of static HTML (already escaped) with the reports' style sheet and no script: a table to read. */
+    static String renderStatic(String title, String bodyHtml) {
+        return """
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>%s</title>
+                <style>%s</style>
+                </head><body>
+                %s
+                </body></html>
+                """.formatted(escape(title), resource("report.css"), bodyHtml);
+    }
+
     /**
      * JSON that can stand inside a script element: '&lt;' only occurs in strings, where \u003c means the same, so
      * no "&lt;/script" or "&lt;!--" can end the element early.

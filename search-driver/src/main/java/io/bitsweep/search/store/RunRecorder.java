@@ -29,15 +29,18 @@ public final class RunRecorder implements SearchListener {
     private final List<Objective> objectives;
     private final String qualityMetric;
     private final Map<String, String> metadata;
+    private final double floatQuality;
 
+    /** @param floatQuality the float model's quality on the evaluation split (the baseline of every comparison) */
     public RunRecorder(RunStore store, GenomeCodec codec, Fronts fronts, List<Objective> objectives,
-                       String qualityMetric, Provenance provenance) {
+                       String qualityMetric, double floatQuality, Provenance provenance) {
         this.store = store;
         this.codec = codec;
         this.fronts = fronts;
         this.objectives = List.copyOf(objectives);
         this.qualityMetric = qualityMetric;
         this.metadata = provenance.parquetMetadata();
+        this.floatQuality = floatQuality;
     }
 
     @Override
@@ -65,6 +68,7 @@ public final class RunRecorder implements SearchListener {
         root.put("generation", r.generation());
         root.put("hypervolume", r.hypervolume());
         root.put("archive_size", r.archive().size());
+        root.put("float_quality", floatQuality);
         ObjectNode scales = root.putObject("objective_scales");
         ObjectNode reference = root.putObject("hypervolume_reference");
         double[] s = fronts.scales();

@@ -14,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.MessageType;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -188,6 +194,18 @@ public final class RunStore {
 
     public static String generationDir(int generation) {
         return String.format("generations/gen=%05d", generation);
+    }
+
+    /** A Parquet file of {@code rows} (of {@code schema}), written atomically: a table derived from runs. */
+    public void writeParquet(String relative, MessageType schema, List<Group> rows) {
+        atomically(relative, tmp -> {
+            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(tmp, conf))
+                    .withConf(conf).withType(schema).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+                for (Group g : rows) {
+                    w.write(g);
+                }
+            }
+        });
     }
 
     private void writeTable(String relative, List<ScoredTable.Row> rows, Map<String, String> metadata) {
