@@ -37,11 +37,12 @@ import pyarrow.parquet as pq
 __all__ = [
     "RunStoreError", "NotARunError", "NoCompleteGenerationError", "MissingDataError", "IncompleteRunWarning",
     "Run", "load_run", "load_runs", "runs_from_env", "fronts", "hypervolumes", "summary", "bits_per_element",
-    "iso_accuracy", "ENV_VAR", "LAYER_COST_COLUMNS", "ISO_COSTS",
+    "iso_accuracy", "ENV_VAR", "LAYER_COST_COLUMNS", "ISO_COSTS", "Sweep", "load_sweep", "NotASweepError",
 ]
 
 ENV_VAR = "BITSWEEP_RUNS"
 RUN_SCHEMA = "bitsweep.run/1"
+SWEEP_SCHEMA = "bitsweep.sweep/1"
 ASSIGNMENT_SCHEMA = "bitsweep.assignment/1"
 COMPLETE = "_COMPLETE"
 TABLES = ("population", "evaluations", "archive")
@@ -71,6 +72,10 @@ LAYER_COST_COLUMNS = ["layer", "op", "macs", "compute_cycles", "stall_cycles", "
 
 total_cycles = compute_cycles + requant_cycles + stall_cycles; energy_pj includes requant_energy_pj."""
 _ADD = re.compile(r"add_\d+")
+
+
+class NotASweepError(RunStoreError):
+    """The directory is not a BitSweep sweep directory (``bitsweep sweep --out``)."""
 
 
 class MissingDataError(RunStoreError):
@@ -576,3 +581,63 @@ def iso_accuracy(runs: Iterable[Run], levels: Iterable[float] | None = None) -> 
                 row[f"{cost}_saving_pct"] = 100 * (1 - row[cost] / first[cost]) if ok else np.nan
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+@dataclass
+class Sweep:
+    """A sweep directory (``bitsweep sweep``): its cells and summary. Create it with :func:`load_sweep`."""
+
+    path: Path
+    manifest: dict
+
+    @property
+    def name(self) -> str:
+        return self.manifest.get("name", self.path.name)
+
+    @property
+    def reference_space(self) -> str | None:
+        return self.manifest.get("reference_space")
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        """One row per cell: run (its directory, relative to the sweep), benchmark, target, space, seed."""
+        return pd.DataFrame(self.manifest.get("cells", []))
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """summary.parquet: per cell its status, int8 baseline, best quality and iso-accuracy savings (in percent,
+        positive = less) against uniform int8 and the reference space. docs/SWEEPS.md lists the columns."""
+        f = self.path / "summary.parquet"
+        if not f.is_file():
+            raise MissingDataError(f"{self.path}: no summary.parquet yet (bitsweep sweep --summary-only --out "
+                                   f"{self.path} computes it from the finished cells)")
+        return pq.read_table(f).to_pandas()
+
+    def runs(self, *, benchmark: str | None = None, target: str | None = None, space: str | None = None,
+             seed: int | None = None) -> list[Run]:
+        """The finished cells' runs matching the filters, named by their cell (e.g. ``ic/mpic/channel-wise/seed-1``);
+        cells not finished yet are left out."""
+        out = []
+        for c in self.manifest.get("cells", []):
+            if ((benchmark is None or c["benchmark"] == benchmark) and (target is None or c["target"] == target)
+                    and (space is None or c["space"] == space) and (seed is None or c["seed"] == seed)):
+                d = self.path / c["run"]
+                if (d / "report.html").is_file():
+                    out.append(load_run(d, c["run"], _stacklevel=3))
+        return out
+
+
+def load_sweep(path: str | os.PathLike) -> Sweep:
+    """Opens a sweep directory (sweep.json, summary.parquet and one run directory per cell)."""
+    p = Path(path).expanduser()
+    f = p / "sweep.json"
+    if not f.is_file():
+        raise NotASweepError(f"{p} is not a BitSweep sweep directory: no sweep.json")
+    try:
+        manifest = json.loads(f.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise NotASweepError(f"{p} is not a BitSweep sweep directory: sweep.json is not valid JSON ({e})") from e
+    if manifest.get("schema") != SWEEP_SCHEMA:
+        raise NotASweepError(f"{p} is not a BitSweep sweep directory: sweep.json has schema "
+                             f"'{manifest.get('schema')}', expected {SWEEP_SCHEMA}")
+    return Sweep(path=p, manifest=manifest)

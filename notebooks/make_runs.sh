@@ -16,7 +16,8 @@ cd "$ROOT"
 export SPARK_LOCAL_IP=127.0.0.1
 ./mvnw -B -o -q -pl search-driver -am test -Dtest=NotebookRunsTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbitsweep.notebook.runs="$OUT"
-for run in channel-wise layer-wise bfp interrupted; do
-  test -f "$OUT/$run/run.json" || { echo "make_runs: $OUT/$run/run.json was not written" >&2; exit 1; }
+for run in channel-wise layer-wise bfp interrupted sweep/sweep.json; do
+  f="$OUT/$run"; [[ "$run" == *.json ]] || f="$f/run.json"
+  test -f "$f" || { echo "make_runs: $f was not written" >&2; exit 1; }
 done
 echo "make_runs: wrote $(ls "$OUT" | tr '\n' ' ')in $OUT"

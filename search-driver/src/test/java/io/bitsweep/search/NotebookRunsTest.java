@@ -10,6 +10,10 @@ import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.SearchListener;
 import io.bitsweep.search.spark.SparkSessions;
 import io.bitsweep.search.store.RunStore;
+import io.bitsweep.search.sweep.SweepConfig;
+import io.bitsweep.search.sweep.SweepJob;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,8 +37,32 @@ class NotebookRunsTest {
             List.of("bfp", "generations=6", "space.default.granularity=per-layer",
                     "space.default.weights=[int8, \"bfp:m4\", pruned]"));
 
+    /** A sweep of the synthetic problem: two targets x channel-wise and layer-wise (the reference), one seed. */
+    private static void writeSweep(Path out, SparkSession spark) throws IOException {
+        Path configs = Files.createTempDirectory("bitsweep-notebook-sweep");
+        try (InputStream in = NotebookRunsTest.class.getClassLoader().getResourceAsStream("synthetic.conf")) {
+            Files.write(configs.resolve("synthetic.conf"), in.readAllBytes());
+        }
+        Path sweep = Files.writeString(configs.resolve("synthetic-sweep.conf"), """
+                bitsweep.sweep {
+                  benchmarks { synthetic { config = "synthetic.conf" } }
+                  targets = [mpic, systolic-16x16-ws]
+                  spaces {
+                    channel-wise { space.default.granularity = per-channel }
+                    layer-wise { space.default.granularity = per-layer }
+                  }
+                  reference-space = layer-wise
+                  set { generations = 4 }
+                }
+                """);
+        SweepJob.Result r = SweepJob.run(SweepConfig.load(sweep),
+                new SweepJob.Options(out.toString(), false, null, false, null, spark), SweepJob.Listener.NONE);
+        assertEquals(List.of(), r.failed());
+        assertTrue(Files.exists(out.resolve("summary.parquet")));
+    }
+
     @Test
-    void writesRunDirectoriesForTheNotebooks() {
+    void writesRunDirectoriesForTheNotebooks() throws IOException {
         String outProperty = System.getProperty(PROPERTY);
         assumeTrue(outProperty != null && !outProperty.isBlank(), "set -D" + PROPERTY + "=DIR to write the runs");
         Path out = Path.of(outProperty).toAbsolutePath();
@@ -62,6 +90,7 @@ class NotebookRunsTest {
             assertEquals(1, RunStore.at(interrupted.toString(), new org.apache.hadoop.conf.Configuration())
                     .lastCompleteGeneration());
             assertFalse(Files.exists(interrupted.resolve("front.csv")));
+            writeSweep(out.resolve("sweep"), spark);
         } finally {
             spark.stop();
         }

@@ -83,7 +83,7 @@ public final class SweepCommand implements Callable<Integer> {
         try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
                 : verbose ? null : TerminalLogRouting.summaryOnly();
              SearchCommand.ProgressReporter progress = new SearchCommand.ProgressReporter(stdout, bar)) {
-            result = SweepJob.run(sweep, new SweepJob.Options(dir, resume, master, verbose, eventLog),
+            result = SweepJob.run(sweep, new SweepJob.Options(dir, resume, master, verbose, eventLog, null),
                     new CellLines(stdout, stderr, progress));
         }
         print(stdout, result.summary(), dir);

@@ -24,12 +24,14 @@ public record SweepCell(SweepConfig.Benchmark benchmark, String target, SweepCon
 
     /** The cell's search settings; a bad key or value is an error naming the cell and the sweep or search file. */
     public SearchSettings settings() {
-        Config file;
-        try {
-            file = ConfigFactory.parseFile(benchmark.config().toFile(),
-                    ConfigParseOptions.defaults().setAllowMissing(false));
-        } catch (ConfigException e) {
-            throw new BitSweepException(benchmark.config() + ": " + InputText.oneLine(e.getMessage()), e);
+        Config file = ConfigFactory.empty();
+        if (benchmark.config() != null) {
+            try {
+                file = ConfigFactory.parseFile(benchmark.config().toFile(),
+                        ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new BitSweepException(benchmark.config() + ": " + InputText.oneLine(e.getMessage()), e);
+            }
         }
         Config merged = benchmark.set().atPath(SearchSettings.ROOT)
                 .withFallback(sweepSet.atPath(SearchSettings.ROOT))
@@ -40,8 +42,8 @@ public record SweepCell(SweepConfig.Benchmark benchmark, String target, SweepCon
         try {
             return SearchConfigLoader.load(merged, List.of(), seed);
         } catch (BitSweepException e) {
-            throw new BitSweepException("sweep cell " + id() + " (" + benchmark.config().getFileName() + "): "
-                    + e.getMessage(), e);
+            String source = benchmark.config() == null ? "" : " (" + benchmark.config().getFileName() + ")";
+            throw new BitSweepException("sweep cell " + id() + source + ": " + e.getMessage(), e);
         }
     }
 }

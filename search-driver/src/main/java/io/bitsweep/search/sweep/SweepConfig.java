@@ -31,7 +31,10 @@ public record SweepConfig(Path file, String name, List<Benchmark> benchmarks, Li
     private static final Set<String> KEYS = Set.of("name", "benchmarks", "targets", "spaces", "seeds", "set",
             "reference-space");
 
-    /** A model and data set, as the search config {@code config} gives them, with its own {@code set} on top. */
+    /**
+     * A model and data set, as the search config {@code config} gives them (null: reference.conf's defaults alone),
+     * with its own {@code set} on top.
+     */
     public record Benchmark(String name, Path config, Config set) {}
 
     /** A search space: search keys ({@code space.*}, {@code quantization.*}, ...); {@code targets}: where it runs. */
@@ -43,10 +46,13 @@ public record SweepConfig(Path file, String name, List<Benchmark> benchmarks, Li
         }
         Config root;
         try {
+            // Substitutions resolve against the file itself, then environment variables (${?BITSWEEP_IMAGENET}).
             root = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
-                    .resolveWith(ConfigFactory.systemEnvironment());
+                    .resolve();
         } catch (ConfigException e) {
-            throw new BitSweepException(file + ": " + InputText.oneLine(e.getMessage()), e);
+            // Typesafe Config's message names the file and line already when it has them.
+            String why = InputText.oneLine(e.getMessage());
+            throw new BitSweepException(why.startsWith(file.toString()) ? why : file + ": " + why, e);
         }
         if (!root.hasPath(ROOT)) {
             throw new BitSweepException(file + ": no " + ROOT + " block");
@@ -110,17 +116,20 @@ public record SweepConfig(Path file, String name, List<Benchmark> benchmarks, Li
                             + "(allowed: config, set)");
                 }
             }
-            if (!b.hasPath("config")) {
-                throw new BitSweepException(file + ": " + ROOT + "." + path + ".config is missing (a search config "
-                        + "file, relative to " + dir + ")");
+            if (!b.hasPath("config") && !b.hasPath("set")) {
+                throw new BitSweepException(file + ": " + ROOT + "." + path + " needs config (a search config file, "
+                        + "relative to " + dir + ") or set (search keys: model, data, ...), or both");
             }
-            Path config = dir.resolve(string(file, b, "config", path + ".config"));
-            if (!Files.isRegularFile(config)) {
-                throw new BitSweepException(file + ": " + ROOT + "." + path + ".config: no such search config file: "
-                        + config.normalize());
+            Path config = null;
+            if (b.hasPath("config")) {
+                config = dir.resolve(string(file, b, "config", path + ".config")).normalize();
+                if (!Files.isRegularFile(config)) {
+                    throw new BitSweepException(file + ": " + ROOT + "." + path + ".config: no such search config "
+                            + "file: " + config);
+                }
             }
             Config set = b.hasPath("set") ? object(file, b, "set") : ConfigFactory.empty();
-            out.add(new Benchmark(name, config.normalize(), set));
+            out.add(new Benchmark(name, config, set));
         }
         return out;
     }

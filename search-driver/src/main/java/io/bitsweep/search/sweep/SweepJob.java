@@ -23,8 +23,13 @@ import org.apache.spark.sql.SparkSession;
  * directories.
  */
 public final class SweepJob {
-    /** Where the sweep's own files go: the cells' run directories under it, sweep.json and the summary. */
-    public record Options(String out, boolean resume, String master, boolean verbose, String eventLog) {}
+    /**
+     * Where the sweep's own files go (the cells' run directories under it, sweep.json and the summary) and how it
+     * runs; {@code session} null means: create one for {@code master}, and stop it at the end (a given one is left
+     * running).
+     */
+    public record Options(String out, boolean resume, String master, boolean verbose, String eventLog,
+                          SparkSession session) {}
 
     /** What happened to a cell in this invocation. */
     public enum Outcome { RAN, RESUMED, ALREADY_DONE, FAILED }
@@ -33,6 +38,20 @@ public final class SweepJob {
 
     /** Told about each cell; {@link #search} gives the listener for a cell's search (progress, generation lines). */
     public interface Listener {
+        /** Tells nothing: for callers that only want the result. */
+        Listener NONE = new Listener() {
+            @Override
+            public void cellStarting(int index, int cells, SweepCell cell, Outcome plan) {}
+
+            @Override
+            public SearchListener search(SweepCell cell) {
+                return SearchListener.NONE;
+            }
+
+            @Override
+            public void cellFinished(CellResult result, double seconds) {}
+        };
+
         void cellStarting(int index, int cells, SweepCell cell, Outcome plan);
 
         SearchListener search(SweepCell cell);
@@ -96,8 +115,9 @@ public final class SweepJob {
         Set<String> registrators = new LinkedHashSet<>();
         settings.forEach(s -> registrators.addAll(SearchJob.kryoRegistrators(s.evaluator())));
         List<CellResult> results = new ArrayList<>();
-        SparkSession session = SparkSessions.create(options.master(), List.copyOf(registrators), options.verbose(),
-                options.eventLog());
+        SparkSession session = options.session() != null ? options.session()
+                : SparkSessions.create(options.master(), List.copyOf(registrators), options.verbose(),
+                        options.eventLog());
         try {
             for (int i = 0; i < cells.size(); i++) {
                 SweepCell cell = cells.get(i);
@@ -124,7 +144,9 @@ public final class SweepJob {
                 listener.cellFinished(result, (System.nanoTime() - t0) / 1e9);
             }
         } finally {
-            session.stop();
+            if (options.session() == null) {
+                session.stop();
+            }
         }
         SweepSummary summary = summary(config, results, root);
         summary.write(root);

@@ -32,7 +32,9 @@ final class SweepManifest {
             ObjectNode n = list.addObject();
             n.put("run", c.id());
             n.put("benchmark", c.benchmark().name());
-            n.put("search_config", c.benchmark().config().toString());
+            if (c.benchmark().config() != null) {
+                n.put("search_config", c.benchmark().config().toString());
+            }
             n.put("target", c.target());
             n.put("space", c.space().name());
             n.put("seed", c.seed());
