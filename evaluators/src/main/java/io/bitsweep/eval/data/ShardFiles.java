@@ -128,10 +128,45 @@ public final class ShardFiles {
 
     /** Reads a whole shard from a channel; {@code name} names it in errors. */
     public static TinyDataset read(SeekableByteChannel source, String name) {
-        SeekableByteChannel channel = new StorageReadChannel(source);
         List<String> ids = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         List<byte[]> samples = new ArrayList<>();
+        Scanned scanned = scan(source, name, (row, id, label, data) -> {
+            ids.add(id);
+            labels.add(label);
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            samples.add(b);
+        });
+        int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
+        return new InMemoryDataset(scanned.layout(), ids, labelArray, samples.toArray(byte[][]::new),
+                scanned.sha256());
+    }
+
+    /** One row of a shard as {@link #scan} hands it over. */
+    @FunctionalInterface
+    public interface RowSink {
+        /**
+         * @param row  the row's index in the file
+         * @param data the sample's raw bytes, positioned at 0; valid during this call only (it views the record
+         *             batch being read), so a sink that keeps a sample copies it
+         */
+        void accept(int row, String id, int label, ByteBuffer data);
+    }
+
+    /** What a {@link #scan} found: the shard's layout, its row count and its (checked) content SHA-256. */
+    public record Scanned(SampleLayout layout, int rows, String sha256) {}
+
+    /**
+     * Reads a shard from a channel one record batch at a time (at most {@link #BATCH_ROWS} rows in memory), handing
+     * every row to {@code sink} in file order, and checks the content's SHA-256 against the recorded one once the
+     * last row is read: a caller keeps what the sink gathered only if this returns. {@code name} names the shard in
+     * errors.
+     */
+    public static Scanned scan(SeekableByteChannel source, String name, RowSink sink) {
+        SeekableByteChannel channel = new StorageReadChannel(source);
+        DataSha sha = new DataSha();
+        int rows = 0;
         Map<String, String> meta;
         SampleLayout layout;
         try (BufferAllocator alloc = new RootAllocator(allocationLimit(channel.size()));
@@ -153,18 +188,21 @@ public final class ShardFiles {
                 VarCharVector idv = (VarCharVector) root.getVector("id");
                 IntVector lv = (IntVector) root.getVector("label");
                 VarBinaryVector dv = (VarBinaryVector) root.getVector("data");
-                for (int r = 0; r < root.getRowCount(); r++) {
+                for (int r = 0; r < root.getRowCount(); r++, rows++) {
                     if (idv.isNull(r) || lv.isNull(r) || dv.isNull(r)) {
-                        throw new BitSweepException(name + ": row " + ids.size() + " has a null id, label or data"
+                        throw new BitSweepException(name + ": row " + rows + " has a null id, label or data"
                                 + " (a shard's columns are not nullable)");
                     }
                     checkedLength(idv, r, name);
                     String id = new String(idv.get(r), StandardCharsets.UTF_8);
-                    TinyDataset.checkSampleBytes(layout, checkedLength(dv, r, name),
-                            name + " row " + ids.size() + " (" + InputText.quote(id) + ")");
-                    ids.add(id);
-                    labels.add(lv.get(r));
-                    samples.add(dv.get(r));
+                    int length = checkedLength(dv, r, name);
+                    TinyDataset.checkSampleBytes(layout, length,
+                            name + " row " + rows + " (" + InputText.quote(id) + ")");
+                    // A view of the batch's data buffer: hashing and handing over need no copy of the row.
+                    ByteBuffer data = dv.getDataBuffer().nioBuffer(dv.getStartOffset(r), length).asReadOnlyBuffer();
+                    int label = lv.get(r);
+                    sha.add(data, label);
+                    sink.accept(rows, id, label, data);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -178,19 +216,13 @@ public final class ShardFiles {
             // Arrow's messages may repeat the file's bytes (field names, metadata), line breaks included.
             throw new BitSweepException(name + ": not a readable Arrow shard (" + oneLineMessage(e) + ")", e);
         }
-        DataSha sha = new DataSha();
-        int[] labelArray = new int[labels.size()];
-        for (int i = 0; i < samples.size(); i++) {
-            labelArray[i] = labels.get(i);
-            sha.add(ByteBuffer.wrap(samples.get(i)), labelArray[i]);
-        }
         String actual = sha.hex();
         if (!actual.equals(meta.get(META_SHA))) {
             String recorded = meta.get(META_SHA);
             throw new BitSweepException(name + ": content sha256 " + actual + " does not match the recorded "
                     + (recorded == null ? null : InputText.quote(recorded)) + " (corrupt shard)");
         }
-        return new InMemoryDataset(layout, ids, labelArray, samples.toArray(byte[][]::new), actual);
+        return new Scanned(layout, rows, actual);
     }
 
     /**

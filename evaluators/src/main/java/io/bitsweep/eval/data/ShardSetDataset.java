@@ -73,15 +73,61 @@ public final class ShardSetDataset extends TinyDataset {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read shard " + name + ": " + e.getMessage(), e);
         }
-        if (d.size() != s.samples() || !d.sha256().equals(s.sha256()) || !d.layout().equals(layout)) {
-            throw new BitSweepException(name + " does not match " + store.describe(ShardManifest.NAME)
-                    + ": it has " + d.size() + " " + d.layout().task() + " samples with sha256 " + d.sha256()
-                    + ", the manifest lists " + s.samples() + " " + layout.task() + " samples with sha256 " + s.sha256());
-        }
+        checkMatchesManifest(s, name, d.size(), d.sha256(), d.layout());
         return d;
     }
 
-    private TinyDataset shardOf(int sample) {
+    /**
+     * Reads each shard file that holds some of {@code ids} once, front to back, one record batch at a time, and hands
+     * over only those samples: memory stays at one record batch whatever the shard files' size, and a partition of a
+     * search reads each of its files once however its samples are ordered for scoring.
+     */
+    @Override
+    public void forEachSample(int[] ids, SampleSink sink) {
+        checkAscending(ids);
+        for (int from = 0; from < ids.length; ) {
+            int k = shardIndex(ids[from]);
+            int to = from;
+            while (to < ids.length && ids[to] < starts[k + 1]) {
+                to++;
+            }
+            scanShard(k, ids, from, to, sink);
+            from = to;
+        }
+    }
+
+    /** Streams shard k, handing over the samples ids[from, to) (all in shard k, ascending). */
+    private void scanShard(int k, int[] ids, int from, int to, SampleSink sink) {
+        ShardManifest.Shard s = manifest.shards().get(k);
+        String name = store.describe(s.file());
+        int base = starts[k];
+        int[] next = {from};
+        ShardFiles.Scanned scanned;
+        try (SeekableByteChannel ch = store.open(s.file())) {
+            scanned = ShardFiles.scan(ch, name, (row, id, label, data) -> {
+                if (next[0] < to && ids[next[0]] == base + row) {
+                    sink.accept(base + row, label, data);
+                    next[0]++;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read shard " + name + ": " + e.getMessage(), e);
+        }
+        checkMatchesManifest(s, name, scanned.rows(), scanned.sha256(), scanned.layout());
+    }
+
+    private void checkMatchesManifest(ShardManifest.Shard s, String name, int size, String sha256,
+                                      SampleLayout shardLayout) {
+        if (size != s.samples() || !sha256.equals(s.sha256()) || !shardLayout.equals(layout)) {
+            throw new BitSweepException(name + " does not match " + store.describe(ShardManifest.NAME)
+                    + ": it has " + size + " " + shardLayout.task() + " samples with sha256 " + sha256
+                    + ", the manifest lists " + s.samples() + " " + layout.task() + " samples with sha256 "
+                    + s.sha256());
+        }
+    }
+
+    /** The shard holding {@code sample}. */
+    private int shardIndex(int sample) {
         if (sample < 0 || sample >= size()) {
             throw new IndexOutOfBoundsException("sample " + sample + " of " + size());
         }
@@ -90,6 +136,11 @@ public final class ShardSetDataset extends TinyDataset {
         while (starts[k + 1] == starts[k]) {
             k++; // skip empty shards
         }
+        return k;
+    }
+
+    private TinyDataset shardOf(int sample) {
+        int k = shardIndex(sample);
         if (k != loadedShard) {
             loaded = shard(k);
             loadedShard = k;

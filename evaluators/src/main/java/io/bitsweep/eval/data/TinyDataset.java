@@ -70,6 +70,38 @@ public abstract class TinyDataset implements Dataset {
         layout.decode(raw(sample), window, dst);
     }
 
+    /** A sample as {@link #forEachSample} hands it over. */
+    @FunctionalInterface
+    public interface SampleSink {
+        /** @param raw the sample's raw bytes, positioned at 0, read-only; valid during this call only */
+        void accept(int sample, int label, ByteBuffer raw);
+    }
+
+    /**
+     * Hands the samples {@code ids} (ascending, no repeats) to {@code sink} in that order: their storage order, so a
+     * set on disk is read front to back, each part once. Here each sample is read with {@link #raw}; a shard
+     * directory reads each shard file it needs once, one record batch at a time ({@link ShardSetDataset}). A sink
+     * may be handed samples before a read fails: whoever gathers them drops them when this throws.
+     */
+    public void forEachSample(int[] ids, SampleSink sink) {
+        checkAscending(ids);
+        for (int id : ids) {
+            sink.accept(id, label(id), raw(id));
+        }
+    }
+
+    /** Sample ids for {@link #forEachSample}: within the set, strictly ascending. */
+    protected void checkAscending(int[] ids) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= size()) {
+                throw new IndexOutOfBoundsException("sample " + ids[i] + " of " + size());
+            }
+            if (i > 0 && ids[i] <= ids[i - 1]) {
+                throw new IllegalArgumentException("sample ids are not ascending: " + ids[i - 1] + " then " + ids[i]);
+            }
+        }
+    }
+
     /** Checks one raw sample's length; {@code where} names the file or shard row in the message. */
     static void checkSampleBytes(SampleLayout layout, long bytes, String where) {
         if (bytes != layout.sampleBytes()) {
