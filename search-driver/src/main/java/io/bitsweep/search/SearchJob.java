@@ -153,7 +153,8 @@ public final class SearchJob {
                 }
                 Provenance provenance = RunManifest.provenance(store.readText(RunStore.RUN_JSON), store.location(),
                         sparkVersion);
-                try (PopulationEvaluator evaluator = evaluator(session, problem, space, settings.shards())) {
+                try (PopulationEvaluator evaluator = evaluator(session, problem, space,
+                        settings.shardsFor(problem.evaluationBytes()))) {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
                     Profiled profiled = settings.profile().enabled() && (last < 0 || profileAlways)
                             ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;

@@ -159,7 +159,7 @@ public final class SyntheticProblem implements SearchProblem {
 
         @Override
         public Shard loadShard(int shard, int shardCount) {
-            int[] positions = SampleSplits.shardPositions(shard, shardCount, order.length);
+            int[] positions = SampleSplits.shardPositions(shard, shardCount, order);
             return new Shard(positions, Arrays.stream(positions).map(p -> order[p]).toArray());
         }
 

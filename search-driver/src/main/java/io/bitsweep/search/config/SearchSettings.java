@@ -39,6 +39,7 @@ public record SearchSettings(
         int population,
         int generations,
         int shards,
+        long shardBytes,
         SplitSettings splits,
         List<Objective> objectives,
         double maxAccuracyDrop,
@@ -94,6 +95,7 @@ public record SearchSettings(
                     nonEmpty(c, "hw.target"), c.getString("hw.dir"),
                     c.getLong("seed"),
                     atLeast(c, "population", 2), atLeast(c, "generations", 1), atLeast(c, "shards", 1),
+                    atLeastBytes(c, "shard-bytes", 1),
                     splits(c),
                     objectives,
                     fraction(c, "constraints.max-accuracy-drop", true),
@@ -126,6 +128,18 @@ public record SearchSettings(
         } catch (ConfigException e) {
             throw new BitSweepException(InputText.oneLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * How many shards the evaluation split is cut into: {@code shards}, or more when that keeps each shard's raw
+     * samples within {@code shard-bytes}, so a task's memory does not grow with the data set.
+     *
+     * @param evaluationBytes the raw bytes of the evaluation split ({@link
+     *                        io.bitsweep.search.problem.SearchProblem#evaluationBytes()})
+     */
+    public int shardsFor(long evaluationBytes) {
+        long needed = (evaluationBytes + shardBytes - 1) / shardBytes;
+        return (int) Math.max(shards, Math.min(needed, Integer.MAX_VALUE));
     }
 
     /** The index of the quality objective (accuracy or AUC). */
@@ -418,6 +432,14 @@ public record SearchSettings(
         int v = c.getInt(key);
         if (v < min) {
             throw new BitSweepException(path(key) + ": must be >= " + min + " (got " + v + ")");
+        }
+        return v;
+    }
+
+    private static long atLeastBytes(Config c, String key, long min) {
+        long v = c.getBytes(key);
+        if (v < min) {
+            throw new BitSweepException(path(key) + ": must be >= " + min + " bytes (got " + v + ")");
         }
         return v;
     }

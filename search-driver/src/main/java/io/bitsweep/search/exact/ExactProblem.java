@@ -2,9 +2,10 @@ package io.bitsweep.search.exact;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.assets.Assets;
-import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.data.TaskKind;
+import io.bitsweep.eval.data.TinyDataset;
+import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.fp.FloatEngine;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.eval.importers.ModelFiles;
@@ -41,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The {@code exact} evaluator: every candidate is the assignment {@code bitsweep eval --assignment} would load,
@@ -53,7 +55,7 @@ public final class ExactProblem implements SearchProblem {
     private final SearchSettings settings;
     private final Model model;
     private final byte[] modelBytes;
-    private final Dataset data;
+    private final TinyDataset data;
     private final Target target;
     private final int[] labels;
     private final SampleSplits splits;
@@ -81,7 +83,8 @@ public final class ExactProblem implements SearchProblem {
         this.data = SearchData.open(dataPath);
         this.target = target(s);
         this.labels = new int[data.size()];
-        Arrays.setAll(labels, data::label);
+        // In storage order, batch by batch: a shard directory's files are read once, never held whole.
+        data.forEachSample(IntStream.range(0, data.size()).toArray(), (sample, label, raw) -> labels[sample] = label);
         storedSplits.filter(st -> st.dataSize() != data.size()).ifPresent(st -> {
             throw new BitSweepException("the run's stored splits (splits.json) index " + st.dataSize()
                     + " samples, but data " + dataPath + " has " + data.size());
@@ -183,10 +186,23 @@ public final class ExactProblem implements SearchProblem {
         return p;
     }
 
+    /** The float model over the evaluation split, shard by shard as the search cuts it: one shard in memory. */
     private double measureFloatQuality() {
-        ExactScorer.Shard all = scorer(null).loadShard(0, 1);
-        return quality(ExactScorer.score(0, FloatEngine.compile(model), all, SampleRange.all(splits.evaluationSize()),
-                false));
+        ExactScorer scorer = scorer(null);
+        Predictor floatModel = FloatEngine.compile(model);
+        int shards = settings.shardsFor(evaluationBytes());
+        CandidateTally all = null;
+        for (int k = 0; k < shards; k++) {
+            CandidateTally t = ExactScorer.score(0, floatModel, scorer.loadShard(k, shards),
+                    SampleRange.all(splits.evaluationSize()), false);
+            all = all == null ? t : CandidateTally.merge(all, t);
+        }
+        return quality(all);
+    }
+
+    @Override
+    public long evaluationBytes() {
+        return (long) splits.evaluationSize() * data.layout().sampleBytes();
     }
 
     private String dataPathString() {

@@ -1,9 +1,10 @@
 package io.bitsweep.search.exact;
 
-import io.bitsweep.eval.data.Dataset;
 import io.bitsweep.eval.data.LabelledSamples;
+import io.bitsweep.eval.data.SampleLayout;
 import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.data.TaskKind;
+import io.bitsweep.eval.data.TinyDataset;
 import io.bitsweep.eval.engine.Predictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
@@ -23,11 +24,13 @@ import io.bitsweep.search.problem.ShardScorer;
 import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.splits.SampleSplits;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Executor side of the {@code exact} evaluator. The shard's samples are read once (and cached by Spark). Each
+ * Executor side of the {@code exact} evaluator. The shard's samples are read once, in storage order, and cached by
+ * Spark as their raw bytes (see {@link Shard}). Each
  * candidate's assignment (the genome decoded: what {@code bitsweep eval --assignment} loads from its JSON) goes
  * through the same path as that command ({@link Quantizer}, then {@link ExactPredictor}), once per task, and the
  * bit-exact engine runs the shard. The model is parsed and the float model's calibration pass runs once per executor
@@ -51,11 +54,18 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     private final ExecutionSettings engine;
 
     /**
-     * The samples of one shard: inputs[sample][window] in model input layout, labels, their sample ids and their
-     * evaluation positions (ascending).
+     * The samples of one shard as the data set stores them: raw[sample] is the sample's raw bytes (u8 pixels, int8
+     * MFCCs, ...), decoded into model inputs by the layout on every {@link #input} call, as {@code bitsweep eval}
+     * decodes them. Cached in this compact form: a float copy would be 4 times the size (5 for AD's windows). Also
+     * the labels, the sample ids and their evaluation positions (ascending).
      */
-    record Shard(TaskKind kind, int[] ids, int[] positions, int[] labels, float[][][] inputs)
+    record Shard(SampleLayout layout, int[] ids, int[] positions, int[] labels, byte[][] raw)
             implements LabelledSamples {
+        @Override
+        public TaskKind kind() {
+            return layout.kind();
+        }
+
         @Override
         public int size() {
             return ids.length;
@@ -68,17 +78,17 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
 
         @Override
         public int inputsPerSample() {
-            return inputs.length == 0 ? 1 : inputs[0].length;
+            return layout.inputsPerSample();
         }
 
         @Override
         public int inputSize() {
-            return inputs.length == 0 ? 0 : inputs[0][0].length;
+            return layout.inputSize();
         }
 
         @Override
         public void input(int sample, int window, float[] dst) {
-            System.arraycopy(inputs[sample][window], 0, dst, 0, dst.length);
+            layout.decode(ByteBuffer.wrap(raw[sample]), window, dst);
         }
 
         /** The first sample whose evaluation position is at least {@code position}. */
@@ -111,22 +121,33 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         this.engine = engine;
     }
 
+    /**
+     * Reads the shard's samples in storage order ({@link TinyDataset#forEachSample}: a shard directory's files each
+     * once, batch by batch) and lays them out by evaluation position, keeping their raw bytes.
+     */
     @Override
     public Shard loadShard(int shard, int shardCount) {
-        Dataset ds = SearchData.open(data);
-        int[] positions = SampleSplits.shardPositions(shard, shardCount, evaluationOrder.length);
+        TinyDataset ds = SearchData.open(data);
+        int[] positions = SampleSplits.shardPositions(shard, shardCount, evaluationOrder);
         int n = positions.length;
         int[] ids = new int[n];
-        int[] labels = new int[n];
-        float[][][] inputs = new float[n][ds.inputsPerSample()][ds.inputSize()];
+        Integer[] byId = new Integer[n];
         for (int i = 0; i < n; i++) {
             ids[i] = evaluationOrder[positions[i]];
-            labels[i] = ds.label(ids[i]);
-            for (int w = 0; w < ds.inputsPerSample(); w++) {
-                ds.input(ids[i], w, inputs[i][w]);
-            }
+            byId[i] = i;
         }
-        return new Shard(ds.kind(), ids, positions, labels, inputs);
+        Arrays.sort(byId, (a, b) -> Integer.compare(ids[a], ids[b]));
+        int[] sortedIds = Arrays.stream(byId).mapToInt(i -> ids[i]).toArray();
+        int[] labels = new int[n];
+        byte[][] raw = new byte[n][];
+        int[] next = {0};
+        ds.forEachSample(sortedIds, (sample, label, bytes) -> {
+            int i = byId[next[0]++];
+            labels[i] = label;
+            raw[i] = new byte[bytes.remaining()];
+            bytes.get(raw[i]);
+        });
+        return new Shard(ds.layout(), ids, positions, labels, raw);
     }
 
     @Override

@@ -35,6 +35,15 @@ public interface SearchProblem extends AutoCloseable {
      */
     SampleSplits splits();
 
+    /**
+     * The raw bytes of the evaluation split as the executors hold it (samples times the data set's bytes per sample),
+     * which sets how many shards it is cut into ({@link io.bitsweep.search.config.SearchSettings#shardsFor}); 0 for a
+     * problem whose shards hold no samples.
+     */
+    default long evaluationBytes() {
+        return 0;
+    }
+
     /** The class of every sample of the data set, in its order (AD: 0 normal, 1 anomalous). */
     int[] sampleLabels();
 

@@ -8,9 +8,9 @@ import java.io.Serializable;
  * with the task closure (Java serialization), so it holds only small settings (paths, splits, metric); the model
  * arrives as a broadcast, once per run.
  *
- * <p>Shard {@code i} of {@code n} holds the evaluation positions p with {@code p % n == i}
- * ({@link io.bitsweep.search.splits.SampleSplits#shardPositions}), so every shard has the split's class mix and
- * every stage of a race (a range of positions) is spread over all shards.
+ * <p>Shard {@code i} of {@code n} holds the i-th of n runs of the evaluation ids in storage order
+ * ({@link io.bitsweep.search.splits.SampleSplits#shardPositions}), so it is read from the files of its run alone;
+ * the evaluation order is a seeded draw, so every stage of a race (a range of positions) is spread over all shards.
  *
  * @param <S> the loaded shard; it is cached in memory on the executors for the whole run
  */

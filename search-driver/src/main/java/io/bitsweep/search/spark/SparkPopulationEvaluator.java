@@ -28,7 +28,7 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Evaluates a population as one Spark job: the shards are an RDD with one partition per shard, loaded once and cached
- * on the executors; the model is broadcast once per run and the population once per generation; each task scores
+ * on the executors (as their samples' raw bytes, see {@link io.bitsweep.search.problem.ShardScorer}); the model is broadcast once per run and the population once per generation; each task scores
  * every candidate on its shard and the tallies are reduced by candidate. Only the small tallies travel back.
  */
 public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
@@ -50,6 +50,11 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         ShardScorer<S> sc = scorer;
         int n = shardCount;
         jsc.setJobDescription("load " + shardCount + " shards");
+        // MEMORY_ONLY: a shard is already compact (raw sample bytes, one array per sample), so a serialized level would
+        // save only the arrays' headers and add a Kryo copy of the shard to every task. A shard that does not fit in
+        // storage memory is not cached and is read again when a task needs it: one front-to-back pass over the few
+        // shard files its run of samples covers. Spilling to local disk instead (MEMORY_AND_DISK) would serialize it
+        // through Kryo, which requires every class registered, for a read not cheaper than the shard file's own.
         this.shards = jsc.parallelize(ids, shardCount).map(i -> sc.loadShard(i, n)).persist(StorageLevel.MEMORY_ONLY());
         this.progress = new ProgressListener(jsc.sc().longAccumulator("bitsweep candidate evaluations"));
         this.scoringNanos = jsc.sc().longAccumulator("bitsweep scoring nanoseconds");

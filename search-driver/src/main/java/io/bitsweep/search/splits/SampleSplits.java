@@ -1,13 +1,14 @@
 package io.bitsweep.search.splits;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The samples a search calibrates on and the samples it scores, as sample indices of the data set (y_labels.csv
  * order). The evaluation samples come in their <em>evaluation order</em>: position p holds a sample id, and every
  * prefix of the order has (up to rounding) the class mix of the whole split, so the first positions are a fair
- * subsample (racing stages and the profile's subsample are prefixes), and the shards, which take every
- * shardCount-th position, each have the split's class mix too.
+ * subsample (racing stages and the profile's subsample are prefixes). The shards are runs of the ids in storage
+ * order ({@link #shardPositions}).
  */
 public final class SampleSplits {
     private final String selection;
@@ -66,16 +67,26 @@ public final class SampleSplits {
     }
 
     /**
-     * The positions of the evaluation order that shard {@code shard} of {@code shardCount} holds: every
-     * shardCount-th, from {@code shard} on.
+     * The positions of the evaluation order that shard {@code shard} of {@code shardCount} holds, ascending: the
+     * samples of the shard-th of shardCount runs (sizes differing by at most one) of the evaluation ids in ascending
+     * order. Ids ascend in storage order (y_labels.csv order, shard files in manifest order), so a shard is read from
+     * the few files its run covers, each once, rather than from every file of the set; the positions stay spread over
+     * the shards because the evaluation order is a seeded draw, so every racing stage (a prefix of positions) has
+     * samples on every shard. No result depends on which shard holds a sample: tallies are merged per candidate.
      */
-    public static int[] shardPositions(int shard, int shardCount, int evaluationSize) {
-        int n = evaluationSize <= shard ? 0 : (evaluationSize - shard + shardCount - 1) / shardCount;
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = shard + i * shardCount;
+    public static int[] shardPositions(int shard, int shardCount, int[] evaluationOrder) {
+        int n = evaluationOrder.length;
+        int from = (int) ((long) n * shard / shardCount);
+        int to = (int) ((long) n * (shard + 1) / shardCount);
+        if (from >= to) {
+            return new int[0];
         }
-        return out;
+        int[] sorted = evaluationOrder.clone();
+        Arrays.sort(sorted);
+        int lo = sorted[from];
+        int hi = sorted[to - 1];
+        return IntStream.range(0, n)
+                .filter(p -> evaluationOrder[p] >= lo && evaluationOrder[p] <= hi).toArray();
     }
 
     @Override

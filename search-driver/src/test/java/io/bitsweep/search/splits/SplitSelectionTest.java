@@ -64,7 +64,7 @@ class SplitSelectionTest {
     }
 
     @Test
-    void everyPrefixOfTheEvaluationOrderAndEveryShardHasTheClassMix() {
+    void everyPrefixOfTheEvaluationOrderHasTheClassMix() {
         int[] labels = vwwLabels();
         SampleSplits s = SplitSelection.select(stratified(100, -1), labels, "vww01");
         int[] order = s.evaluationOrder();
@@ -75,13 +75,36 @@ class SplitSelectionTest {
                 assertEquals((double) prefix * whole.get(k) / order.length, c.get(k), 1.0, "prefix " + prefix);
             }
         }
-        for (int shard = 0; shard < 3; shard++) {
-            int[] ids = Arrays.stream(SampleSplits.shardPositions(shard, 3, order.length)).map(p -> order[p]).toArray();
-            assertEquals(whole.get(1) / 3.0, classes(ids, labels).get(1), 2.0, "shard " + shard);
+    }
+
+    @Test
+    void shardsAreRunsOfTheIdsInStorageOrderAndEveryRacingPrefixReachesEachShard() {
+        SampleSplits s = SplitSelection.select(stratified(100, -1), vwwLabels(), "vww01");
+        int[] order = s.evaluationOrder();
+        int[] sorted = s.evaluationSorted();
+        int shards = 3;
+        int[] covered = IntStream.range(0, shards).flatMap(i -> Arrays.stream(SampleSplits.shardPositions(i, shards,
+                order))).sorted().toArray();
+        assertArrayEquals(IntStream.range(0, order.length).toArray(), covered, "shards cover every position once");
+        int next = 0;
+        for (int shard = 0; shard < shards; shard++) {
+            int[] positions = SampleSplits.shardPositions(shard, shards, order);
+            assertTrue(IntStream.range(1, positions.length).allMatch(i -> positions[i - 1] < positions[i]),
+                    "positions ascend");
+            int[] ids = Arrays.stream(positions).map(p -> order[p]).sorted().toArray();
+            assertArrayEquals(Arrays.copyOfRange(sorted, next, next + ids.length), ids, "shard " + shard + " is a run");
+            assertEquals(order.length / (double) shards, ids.length, 1.0, "shard " + shard + " size");
+            next += ids.length;
+            // The first racing stage of a 450-sample split under the default 4 stages: 1/8 of it on every shard.
+            long inPrefix = Arrays.stream(positions).filter(p -> p < order.length / 8).count();
+            assertTrue(inPrefix > order.length / 8 / shards / 2, "shard " + shard + " has " + inPrefix
+                    + " samples of the first stage");
         }
-        int[] covered = IntStream.range(0, 3).flatMap(i -> Arrays.stream(SampleSplits.shardPositions(i, 3, 10)))
-                .sorted().toArray();
-        assertArrayEquals(IntStream.range(0, 10).toArray(), covered, "shards cover every position once");
+        int[][] six = IntStream.range(0, 6).mapToObj(k -> SampleSplits.shardPositions(k, 6, new int[] {4, 2}))
+                .toArray(int[][]::new);
+        assertEquals(List.of(0, 0, 1, 0, 0, 1), Arrays.stream(six).map(p -> p.length).toList(),
+                "more shards than samples: some are empty");
+        assertArrayEquals(new int[] {1}, six[2], "the lower id first");
     }
 
     @Test
