@@ -61,6 +61,30 @@ public final class OnnxTestModels {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g).build();
     }
 
+    /**
+     * A classifier that costs little per input value, for large generated images: [N,3,side,side] -> AveragePool
+     * 16x16 stride 16 -> 1x1 Conv (3 -> 8) -> Relu -> GlobalAveragePool -> Flatten -> Gemm -> 10 logits.
+     */
+    public static ModelProto pooledClassifier(int side) {
+        Random r = new Random(16);
+        GraphProto.Builder g = GraphProto.newBuilder().setName("pooled_classifier");
+        g.addInput(ValueInfoProto.newBuilder().setName("input")
+                .setType(floatType(dim("N"), dim(3), dim(side), dim(side))).build());
+        g.addOutput(ValueInfoProto.newBuilder().setName("logits").setType(floatType(dim("N"), dim(10))));
+        g.addInitializer(floats("w1", r, 3, 8, 3, 1, 1)).addInitializer(floats("b1", r, 0, 8));
+        g.addInitializer(floats("w2", r, 8, 10, 8)).addInitializer(floats("b2", r, 0, 10));
+        g.addNode(node("AveragePool", "pool", new String[] {"input"}, "p1", ints("kernel_shape", 16, 16),
+                ints("strides", 16, 16)));
+        g.addNode(node("Conv", "conv", new String[] {"p1", "w1", "b1"}, "c1", ints("kernel_shape", 1, 1)));
+        g.addNode(node("Relu", "relu", new String[] {"c1"}, "r1"));
+        g.addNode(node("GlobalAveragePool", "gap", new String[] {"r1"}, "p2"));
+        g.addNode(node("Flatten", "flatten", new String[] {"p2"}, "f"));
+        g.addNode(node("Gemm", "fc", new String[] {"f", "w2", "b2"}, "logits", AttributeProto.newBuilder()
+                .setName("transB").setType(AttributeProto.AttributeType.INT).setI(1).build()));
+        return ModelProto.newBuilder().setIrVersion(8).setProducerName("bitsweep-test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+    }
+
     private static ValueInfoProto input(String name, String batch, int height) {
         TensorShapeProto.Dimension h = height > 0 ? dim(height) : dim("H");
         return ValueInfoProto.newBuilder().setName(name).setType(floatType(dim(batch), dim(3), h, dim(96))).build();

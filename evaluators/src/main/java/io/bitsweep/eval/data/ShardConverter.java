@@ -20,9 +20,11 @@ public final class ShardConverter {
                         ShardFiles.write(dir.tmp().resolve(name), src, from, to)));
             }
             SampleLayout layout = src.layout();
+            // A layout its task alone does not describe (converted images) is read back from its spec.
+            String spec = layout.spec().equals(layout.task()) ? null : layout.spec();
             ShardManifest manifest = new ShardManifest(ShardManifest.FORMAT, layout.source(), layout.task(),
                     src.size(), layout.sampleBytes(), layout.inputShape(), layout.inputsPerSample(), layout.classes(),
-                    src.sha256(), List.copyOf(shards), layout.preprocessing());
+                    src.sha256(), List.copyOf(shards), layout.preprocessing(), spec, null, null);
             manifest.write(dir.tmp());
             dir.install();
             return manifest;

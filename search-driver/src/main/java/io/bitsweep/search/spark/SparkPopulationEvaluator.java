@@ -20,6 +20,7 @@ import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
@@ -103,14 +104,28 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
             double run = progress.executorRunMillis() / 1e3;
             double scored = (scoringNanos.value() - scoringBefore) / 1e9;
             LOG.info(String.format(Locale.ROOT, "%s: %d candidates x %d shards (%d samples) in %.1f s; executor time "
-                    + "%.1f s, %.1f s of it scoring candidates (%.1f%%)", job, population.length, shardCount,
-                    positions.size(), wall, run, scored, run > 0 ? 100 * scored / run : 0));
+                    + "%.1f s, %.1f s of it scoring candidates (%.1f%%); %s", job, population.length, shardCount,
+                    positions.size(), wall, run, scored, run > 0 ? 100 * scored / run : 0, cachedShards()));
             return out;
         } finally {
             progress.stop();
             pop.destroy();
             jsc.clearJobGroup();
         }
+    }
+
+    /**
+     * How many shards the executors keep in memory and their size there (Spark's estimate, which its storage memory
+     * accounts by), for the log: fewer than all means the rest are read again from the data for each job.
+     */
+    private String cachedShards() {
+        for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+            if (info.id() == shards.id()) {
+                return String.format(Locale.ROOT, "%d of %d shards cached, %.1f MB", info.numCachedPartitions(),
+                        shardCount, info.memSize() / 1e6);
+            }
+        }
+        return "0 of " + shardCount + " shards cached";
     }
 
     @Override
