@@ -10,9 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A shard directory as one data set, in manifest order. Only one shard is held in memory at a time (the one the
- * last accessed sample is in), so sequential passes over sets far larger than the heap work; each shard's content
- * is checked against its recorded SHA-256 when it is loaded. Not thread-safe, like a {@link Dataset} in general.
+ * A shard directory as one data set, in manifest order. Random access holds one shard file in memory at a time (the
+ * one the last accessed sample is in), so sequential passes over sets far larger than the heap work;
+ * {@link #forEachSample} holds only one record batch. Each shard's content is checked against its recorded SHA-256
+ * whenever it is read. Not thread-safe, like a {@link Dataset} in general.
  */
 public final class ShardSetDataset extends TinyDataset {
     private final ShardStore store;
