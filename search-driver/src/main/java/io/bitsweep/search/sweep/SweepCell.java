@@ -12,8 +12,9 @@ import io.bitsweep.search.config.SearchSettings;
 import java.util.List;
 
 /**
- * One search of a sweep: a benchmark's search config, with on top (later wins) the space's keys, the target, the
- * sweep's {@code set}, the benchmark's {@code set} and the seed. Its run directory is an ordinary one.
+ * One search of a sweep: a benchmark's search config, with on top (later wins) the sweep's {@code set} (what every
+ * cell shares, such as a budget), the space's keys, the target, the benchmark's {@code set} and the seed: the more
+ * specific wins. Its run directory is an ordinary one.
  */
 public record SweepCell(SweepConfig.Benchmark benchmark, String target, SweepConfig.Space space, long seed,
                         Config sweepSet) {
@@ -34,10 +35,10 @@ public record SweepCell(SweepConfig.Benchmark benchmark, String target, SweepCon
             }
         }
         Config merged = benchmark.set().atPath(SearchSettings.ROOT)
-                .withFallback(sweepSet.atPath(SearchSettings.ROOT))
                 .withFallback(ConfigFactory.empty().withValue("hw.target", ConfigValueFactory.fromAnyRef(target))
                         .atPath(SearchSettings.ROOT))
                 .withFallback(space.settings().atPath(SearchSettings.ROOT))
+                .withFallback(sweepSet.atPath(SearchSettings.ROOT))
                 .withFallback(file);
         try {
             return SearchConfigLoader.load(merged, List.of(), seed);

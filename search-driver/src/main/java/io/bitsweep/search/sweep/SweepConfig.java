@@ -22,7 +22,8 @@ import java.util.Set;
  * ordinary search. Relative config paths are resolved against the sweep file's directory, as HOCON's own
  * {@code include} does, so a sweep runs the same from any working directory.
  *
- * @param set            search keys applied to every cell after its space and target (e.g. fewer generations)
+ * @param set            search keys applied to every cell over its benchmark's config, under its space, target and
+ *                       benchmark {@code set} (e.g. fewer generations)
  * @param referenceSpace the space the summary's savings are measured against, besides uniform int8
  */
 public record SweepConfig(Path file, String name, List<Benchmark> benchmarks, List<String> targets,
