@@ -36,6 +36,7 @@ import io.bitsweep.search.report.FrontReport;
 import io.bitsweep.search.space.GenomeCodec;
 import io.bitsweep.search.space.SearchSpace;
 import io.bitsweep.search.spark.SparkPopulationEvaluator;
+import io.bitsweep.search.spark.SharedShards;
 import io.bitsweep.search.spark.SparkSessions;
 import io.bitsweep.search.store.RunManifest;
 import io.bitsweep.search.store.RunRecorder;
@@ -68,10 +69,18 @@ public final class SearchJob {
      * session is used, and left running, whatever the runner).
      */
     public record Options(String out, boolean resume, String master, boolean verbose, SparkSession session,
-                          String eventLog) {
-        /** Without an event log ({@code eventLog}: where Spark writes it, for its History Server; null for none). */
+                          String eventLog, SharedShards sharedShards) {
+        /**
+         * Without an event log ({@code eventLog}: where Spark writes it, for its History Server; null for none) and
+         * with shards of its own ({@code sharedShards}: loaded shards kept across searches, a sweep's; null for none).
+         */
         public Options(String out, boolean resume, String master, boolean verbose, SparkSession session) {
-            this(out, resume, master, verbose, session, null);
+            this(out, resume, master, verbose, session, null, null);
+        }
+
+        public Options(String out, boolean resume, String master, boolean verbose, SparkSession session,
+                       String eventLog) {
+            this(out, resume, master, verbose, session, eventLog, null);
         }
     }
 
@@ -154,7 +163,7 @@ public final class SearchJob {
                 Provenance provenance = RunManifest.provenance(store.readText(RunStore.RUN_JSON), store.location(),
                         sparkVersion);
                 try (PopulationEvaluator evaluator = evaluator(session, problem, space,
-                        settings.shardsFor(problem.evaluationBytes()))) {
+                        settings.shardsFor(problem.evaluationBytes()), options.sharedShards())) {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
                     Profiled profiled = settings.profile().enabled() && (last < 0 || profileAlways)
                             ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;
@@ -327,11 +336,11 @@ public final class SearchJob {
     }
 
     private static PopulationEvaluator evaluator(SparkSession session, SearchProblem problem, SearchSpace space,
-                                                 int shards) {
+                                                 int shards, SharedShards shared) {
         ShardScorer<?> scorer = problem.scorer(space);
         return session == null ? new LocalPopulationEvaluator<>(scorer, problem.modelBytes(), shards)
                 : new SparkPopulationEvaluator<>(JavaSparkContext.fromSparkContext(session.sparkContext()), scorer,
-                        problem.modelBytes(), shards);
+                        problem.modelBytes(), shards, shared);
     }
 
     /** The Kryo registrators a session must have for searches with {@code evaluator} (a sweep's shared session). */

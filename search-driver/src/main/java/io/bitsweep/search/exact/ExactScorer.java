@@ -125,6 +125,13 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
      * Reads the shard's samples in storage order ({@link TinyDataset#forEachSample}: a shard directory's files each
      * once, batch by batch) and lays them out by evaluation position, keeping their raw bytes.
      */
+    /** The data (by location and content) and the evaluation order: all a loaded shard depends on. */
+    @Override
+    public String shardSetKey() {
+        return "exact|" + data + "|" + dataSha256 + "|" + Integer.toHexString(Arrays.hashCode(evaluationOrder)) + "x"
+                + evaluationOrder.length;
+    }
+
     @Override
     public Shard loadShard(int shard, int shardCount) {
         TinyDataset ds = SearchData.open(data);

@@ -26,4 +26,13 @@ public interface ShardScorer<S> extends Serializable {
      * @param candidateDone to be run after each candidate, so the driver's progress bar moves within a task
      */
     CandidateTally[] score(byte[] model, S shard, Genome[] population, SampleRange positions, Runnable candidateDone);
+
+    /**
+     * What the loaded shards depend on (data and evaluation order): two scorers with the same key load the same
+     * shards for the same shard count, so the searches of one application (a sweep) may share them. Null: never
+     * shared.
+     */
+    default String shardSetKey() {
+        return null;
+    }
 }

@@ -36,17 +36,33 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkPopulationEvaluator.class);
     private final JavaSparkContext jsc;
     private final JavaRDD<S> shards;
+    private final boolean ownsShards;
     private final int shardCount;
     private final Broadcast<byte[]> model;
     private final ShardScorer<S> scorer;
     private final ProgressListener progress;
     private final LongAccumulator scoringNanos;
 
-    public SparkPopulationEvaluator(JavaSparkContext jsc, ShardScorer<S> scorer, byte[] modelBytes, int shardCount) {
+    /**
+     * @param shared where loaded shards are kept across searches (a sweep), or null: this evaluator loads its own
+     *               and unpersists them when it closes
+     */
+    public SparkPopulationEvaluator(JavaSparkContext jsc, ShardScorer<S> scorer, byte[] modelBytes, int shardCount,
+                                    SharedShards shared) {
         this.jsc = jsc;
         this.scorer = scorer;
         this.shardCount = shardCount;
         this.model = jsc.broadcast(modelBytes);
+        String key = scorer.shardSetKey();
+        this.ownsShards = shared == null || key == null;
+        this.shards = ownsShards ? load(jsc, scorer, shardCount) : shared.get(key, shardCount,
+                () -> load(jsc, scorer, shardCount));
+        this.progress = new ProgressListener(jsc.sc().longAccumulator("bitsweep candidate evaluations"));
+        this.scoringNanos = jsc.sc().longAccumulator("bitsweep scoring nanoseconds");
+        jsc.sc().addSparkListener(progress);
+    }
+
+    private static <S> JavaRDD<S> load(JavaSparkContext jsc, ShardScorer<S> scorer, int shardCount) {
         List<Integer> ids = IntStream.range(0, shardCount).boxed().toList();
         ShardScorer<S> sc = scorer;
         int n = shardCount;
@@ -57,10 +73,7 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
         // storage memory is not cached and is read again when a task needs it: one front-to-back pass over the few
         // shard files its run of samples covers. Spilling to local disk instead (MEMORY_AND_DISK) would serialize it
         // through Kryo, which requires every class registered, for a read not cheaper than the shard file's own.
-        this.shards = jsc.parallelize(ids, shardCount).map(i -> sc.loadShard(i, n)).persist(StorageLevel.MEMORY_ONLY());
-        this.progress = new ProgressListener(jsc.sc().longAccumulator("bitsweep candidate evaluations"));
-        this.scoringNanos = jsc.sc().longAccumulator("bitsweep scoring nanoseconds");
-        jsc.sc().addSparkListener(progress);
+        return jsc.parallelize(ids, shardCount).map(i -> sc.loadShard(i, n)).persist(StorageLevel.MEMORY_ONLY());
     }
 
     @Override
@@ -131,7 +144,9 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
 
     @Override
     public void close() {
-        shards.unpersist(false);
+        if (ownsShards) {
+            shards.unpersist(false);
+        }
         model.destroy();
         jsc.sc().removeSparkListener(progress);
     }

@@ -5,6 +5,7 @@ import io.bitsweep.search.SearchJob;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.report.SweepSummary;
 import io.bitsweep.search.loop.SearchListener;
+import io.bitsweep.search.spark.SharedShards;
 import io.bitsweep.search.spark.SparkSessions;
 import io.bitsweep.search.store.RunStore;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code bitsweep sweep}: every cell of a {@link SweepConfig}, one after the other, as ordinary searches in one Spark
- * application (one session: executors, their parsed models, calibrations and quantized weight rows are shared by
- * the cells of a benchmark), each into its own run directory under the sweep's. A cell whose report.html exists is
+ * application (one session: executors, their cached shards ({@link SharedShards}: cells of the same data and
+ * evaluation order read and cache them once), parsed models, calibrations and quantized weight rows serve every
+ * cell of a benchmark), each into its own run directory under the sweep's. A cell whose report.html exists is
  * done and skipped; a cell with a run.json is resumed; so a killed sweep continues where it stopped. A cell that
  * fails is recorded and the others still run. Then the summary ({@link SweepSummary}) is computed from the run
  * directories.
@@ -118,7 +120,7 @@ public final class SweepJob {
         SparkSession session = options.session() != null ? options.session()
                 : SparkSessions.create(options.master(), List.copyOf(registrators), options.verbose(),
                         options.eventLog());
-        try {
+        try (SharedShards shards = new SharedShards()) {
             for (int i = 0; i < cells.size(); i++) {
                 SweepCell cell = cells.get(i);
                 String location = cellLocation(options.out(), cell);
@@ -133,7 +135,7 @@ public final class SweepJob {
                 } else {
                     try {
                         SearchJob.run(settings.get(i), new SearchJob.Options(location, plan == Outcome.RESUMED,
-                                options.master(), options.verbose(), session), listener.search(cell));
+                                options.master(), options.verbose(), session, null, shards), listener.search(cell));
                         result = new CellResult(cell, location, plan, null);
                     } catch (BitSweepException | IllegalArgumentException | java.io.UncheckedIOException e) {
                         // Bad input of this cell (its data, its space on its target): the other cells still run.
