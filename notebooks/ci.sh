@@ -2,7 +2,8 @@
 # CI for the notebooks (called by .ci/run after `./mvnw -B verify`, with BITSWEEP_ASSETS set): installs
 # notebooks/requirements.txt into a venv; writes real run directories: the search on Spark with the synthetic test
 # problem (make_runs.sh) and `bin/bitsweep search` on IC ResNet-8 (make_cli_runs.sh); runs the helper's pytest tests
-# against both; executes every notebook headless on the IC ResNet-8 runs and fails on any cell error.
+# against both; executes every notebook headless (fronts.ipynb on the IC ResNet-8 runs, sweeps.ipynb on the synthetic
+# sweep make_runs.sh writes) and fails on any cell error.
 # Artifacts: target/notebooks/*.ipynb (executed, with figures), target/notebooks/front-points.csv,
 # target/notebooks/pytest.xml; runs in target/notebook-runs and target/notebook-cli-runs.
 set -euo pipefail
@@ -29,6 +30,6 @@ BITSWEEP_TEST_RUNS="$RUNS" BITSWEEP_TEST_CLI_RUNS="$CLI_RUNS" \
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$OUT/pytest.xml" notebooks/tests
 
 echo "notebooks-ci: executing notebooks"
-BITSWEEP_RUNS="$CLI_RUNS/ic-channel-wise,$CLI_RUNS/ic-layer-wise,$CLI_RUNS/ic-bfp" \
+BITSWEEP_RUNS="$CLI_RUNS/ic-channel-wise,$CLI_RUNS/ic-layer-wise,$CLI_RUNS/ic-bfp" BITSWEEP_SWEEP="$RUNS/sweep" \
   BITSWEEP_FRONT_CSV="$OUT/front-points.csv" "$VENV/bin/python" notebooks/run_notebooks.py "$OUT"
 echo "notebooks-ci: ok (executed notebooks in $OUT)"
