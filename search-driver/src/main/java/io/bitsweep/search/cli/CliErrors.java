@@ -21,6 +21,9 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
+    /** Throwable.addSuppressed's message when a throwable would suppress itself. */
+    private static final String SELF_SUPPRESSION = "Self-suppression not permitted";
+
     private final BooleanSupplier verbose;
 
     public CliErrors(BooleanSupplier verbose) {
@@ -56,6 +59,11 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler {
             boolean ownSaysMore = own != null && !own.equals(u.getCause().toString())
                     && !(u.getCause() instanceof NoSuchFileException);
             return ownSaysMore ? own.replace('\n', ' ') : describe(u.getCause());
+        }
+        if (ex instanceof IllegalArgumentException && SELF_SUPPRESSION.equals(ex.getMessage()) && ex.getCause() != null) {
+            // The JDK's try-with-resources failing over a resource whose close() threw the very exception the body
+            // threw (seen once in CI, reading from an HDFS datanode that was stopped): its cause is the failure.
+            return describe(ex.getCause());
         }
         String msg = ex.getMessage();
         if (isBadInput(ex) && msg != null) {
