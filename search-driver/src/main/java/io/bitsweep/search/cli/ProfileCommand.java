@@ -56,8 +56,7 @@ public final class ProfileCommand implements Callable<Integer> {
         boolean verbose = root != null && root.verbose;
         SearchJob.Profiled p;
         TerminalLines bar = run.bar();
-        try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
-                : verbose ? null : TerminalLogRouting.summaryOnly();
+        try (TerminalLogRouting logs = TerminalLogRouting.forProgress(bar, verbose);
              SearchCommand.ProgressReporter progress = new SearchCommand.ProgressReporter(lines, bar)) {
             p = SearchJob.profile(settings, new SearchJob.Options(out, false, run.master, verbose, null), progress);
         }

@@ -70,8 +70,7 @@ public final class SearchCommand implements Callable<Integer> {
         boolean verbose = root != null && root.verbose;
         // The bar needs a terminal; log lines then go above it, else only summary lines (and warnings) are printed.
         TerminalLines bar = run.bar();
-        try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
-                : verbose ? null : TerminalLogRouting.summaryOnly();
+        try (TerminalLogRouting logs = TerminalLogRouting.forProgress(bar, verbose);
              ProgressReporter progress = new ProgressReporter(stdout, bar)) {
             SearchJob.Result r = SearchJob.run(settings, new SearchJob.Options(out, resume, run.master, verbose, null,
                     eventLog), progress);

@@ -80,8 +80,7 @@ public final class SweepCommand implements Callable<Integer> {
         boolean verbose = root != null && root.verbose;
         TerminalLines bar = !noProgress && System.console() != null ? new TerminalLines(System.err) : null;
         SweepJob.Result result;
-        try (TerminalLogRouting logs = bar != null ? TerminalLogRouting.aboveBar(bar, verbose)
-                : verbose ? null : TerminalLogRouting.summaryOnly();
+        try (TerminalLogRouting logs = TerminalLogRouting.forProgress(bar, verbose);
              SearchCommand.ProgressReporter progress = new SearchCommand.ProgressReporter(stdout, bar)) {
             result = SweepJob.run(sweep, new SweepJob.Options(dir, resume, master, verbose, eventLog, null),
                     new CellLines(stdout, stderr, progress));

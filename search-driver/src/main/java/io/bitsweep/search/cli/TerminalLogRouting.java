@@ -42,6 +42,14 @@ final class TerminalLogRouting implements AutoCloseable {
         this.bitsweepLevel = bitsweepLevel;
     }
 
+    /**
+     * The routing of a long-running command (search, profile, sweep): above the progress bar when there is one
+     * ({@code bar} not null), else only summary lines and warnings, else (verbose without a bar) none: null.
+     */
+    static TerminalLogRouting forProgress(TerminalLines bar, boolean verbose) {
+        return bar != null ? aboveBar(bar, verbose) : verbose ? null : summaryOnly();
+    }
+
     /** Log lines print above the bar drawn on {@code lines}; stack traces only if {@code verbose}. */
     static TerminalLogRouting aboveBar(TerminalLines lines, boolean verbose) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);

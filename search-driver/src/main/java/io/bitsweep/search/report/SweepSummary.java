@@ -117,12 +117,9 @@ public final class SweepSummary {
                 continue;
             }
             Int8 int8 = groupInt8(c, cells, ownInt8, referenceSpace);
-            Optional<RunFront.Point> isoMemory = int8 == null ? Optional.empty()
-                    : cheapest(front, int8.quality(), RunFront.Point::weightBits);
-            Optional<RunFront.Point> isoEnergy = int8 == null ? Optional.empty()
-                    : cheapest(front, int8.quality(), RunFront.Point::energyPj);
-            Optional<RunFront.Point> isoCycles = int8 == null ? Optional.empty()
-                    : cheapest(front, int8.quality(), RunFront.Point::cycles);
+            Optional<IsoAccuracy.Best> isoMemory = isoInt8(front, int8, IsoAccuracy.Cost.WEIGHT_BITS);
+            Optional<IsoAccuracy.Best> isoEnergy = isoInt8(front, int8, IsoAccuracy.Cost.ENERGY);
+            Optional<IsoAccuracy.Best> isoCycles = isoInt8(front, int8, IsoAccuracy.Cost.CYCLES);
             Cell ref = referenceSpace == null || c.space().equals(referenceSpace) ? null : cells.stream()
                     .filter(o -> o.space().equals(referenceSpace) && o.benchmark().equals(c.benchmark())
                             && o.target().equals(c.target()) && o.seed() == c.seed() && fronts.containsKey(o.id()))
@@ -137,11 +134,11 @@ public final class SweepSummary {
                     front.front().stream().mapToDouble(RunFront.Point::quality).max().orElse(Double.NaN),
                     front.hypervolumes().isEmpty() ? null
                             : front.hypervolumes().get(front.hypervolumes().size() - 1).hypervolume(),
-                    isoMemory.map(RunFront.Point::weightBits).orElse(null),
-                    isoMemory.map(p -> saving(p.weightBits(), int8.weightBits())).orElse(null),
-                    isoEnergy.map(RunFront.Point::energyPj).orElse(null),
-                    isoEnergy.map(p -> saving(p.energyPj(), int8.energyPj())).orElse(null),
-                    isoCycles.map(p -> saving(p.cycles(), int8.cycles())).orElse(null),
+                    isoMemory.map(IsoAccuracy.Best::value).orElse(null),
+                    isoMemory.map(b -> saving(b.value(), int8.weightBits())).orElse(null),
+                    isoEnergy.map(IsoAccuracy.Best::value).orElse(null),
+                    isoEnergy.map(b -> saving(b.value(), int8.energyPj())).orElse(null),
+                    isoCycles.map(b -> saving(b.value(), int8.cycles())).orElse(null),
                     ref == null ? null : referenceSpace, h == null ? null : h.levels(),
                     h == null ? null : h.maxSavingPct().get(IsoAccuracy.Cost.WEIGHT_BITS.ordinal()).orElse(null),
                     h == null ? null : h.maxSavingPct().get(IsoAccuracy.Cost.ENERGY.ordinal()).orElse(null),
@@ -190,10 +187,9 @@ public final class SweepSummary {
         }
     }
 
-    private static Optional<RunFront.Point> cheapest(RunFront front, double level,
-                                                     java.util.function.ToDoubleFunction<RunFront.Point> cost) {
-        return front.front().stream().filter(p -> p.quality() >= level)
-                .min(java.util.Comparator.comparingDouble(cost).thenComparing(RunFront.Point::id));
+    /** The cell's least {@code cost} among front points at least as accurate as int8 (none without int8). */
+    private static Optional<IsoAccuracy.Best> isoInt8(RunFront front, Int8 int8, IsoAccuracy.Cost cost) {
+        return int8 == null ? Optional.empty() : IsoAccuracy.cheapest(front.front(), int8.quality(), cost);
     }
 
     private static double saving(double value, double baseline) {

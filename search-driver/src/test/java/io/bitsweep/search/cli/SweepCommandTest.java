@@ -256,5 +256,12 @@ class SweepCommandTest {
         assertEquals(1, notEmpty.exit(), notEmpty.err());
         assertTrue(notEmpty.err().contains("already exists and is not empty: pass --resume"), notEmpty.err());
         assertArrayEquals(new String[] {"x"}, full.toFile().list());
+        CliRun notASweep = CliRun.run(new SweepCommand(), "--config", sweep.toString(), "--out", full.toString(),
+                "--summary-only");
+        assertEquals(1, notASweep.exit(), notASweep.err());
+        assertTrue(notASweep.oneLineError(), notASweep.err());
+        assertTrue(notASweep.err().contains(full + " is not a BitSweep sweep directory: no sweep.json"),
+                notASweep.err());
+        assertArrayEquals(new String[] {"x"}, full.toFile().list());
     }
 }
