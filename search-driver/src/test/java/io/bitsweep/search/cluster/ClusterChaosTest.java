@@ -7,6 +7,8 @@ import static io.bitsweep.search.cluster.StandaloneClusterSearchTest.tail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bitsweep.eval.assets.Assets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of generation 1, again in generation 2, and in generation 3 a worker lost for good (the worker JVM and its
  * executor killed with SIGKILL, never restarted), so the run ends on the remaining worker. The run must finish with
  * the same front.csv and generation Parquet data as the undisturbed run of the same search under {@code local[2]}
- * (StandaloneClusterSearchTest shows that equals the undisturbed cluster run), and Spark's event log must show the
- * lost tasks run again.
+ * (StandaloneClusterSearchTest shows that equals the undisturbed cluster run). Every fault lands inside a running
+ * task, and Spark's event log must show each lost task run again.
  */
 class ClusterChaosTest {
     /**
@@ -59,14 +61,14 @@ class ClusterChaosTest {
             throws Exception {
         Path run = tmp.resolve("cluster-run");
         Path work = Files.createDirectories(tmp.resolve("cluster"));
-        Path events = Files.createDirectories(tmp.resolve("events"));
+        Path eventDir = Files.createDirectories(tmp.resolve("events"));
         List<Injection> plan = List.of(new Injection(1, Fault.KILL_EXECUTOR), new Injection(2, Fault.KILL_EXECUTOR),
                 new Injection(3, Fault.LOSE_WORKER));
         List<String> done = new ArrayList<>();
         try (StandaloneCluster c = new StandaloneCluster(work, sparkHomeJars(), 2,
                 Map.of("BITSWEEP_ASSETS", Assets.dir().toString()))) {
             List<String> submit = StandaloneClusterSearchTest.submitArgs(tmp, List.of("spark.eventLog.enabled=true",
-                    "spark.eventLog.dir=" + events.toUri(), "spark.eventLog.compress=false"));
+                    "spark.eventLog.dir=" + eventDir.toUri(), "spark.eventLog.compress=false"));
             submit.addAll(Arrays.asList(SEARCH));
             submit.addAll(List.of("--out", run.toString()));
             Path log = work.resolve("submit.log");
@@ -87,15 +89,22 @@ class ClusterChaosTest {
         }
         assertEquals(plan.size(), done.size());
 
-        String eventLog = readAll(events);
-        long lost = eventLog.lines().filter(l -> l.contains("\"Event\":\"SparkListenerTaskEnd\"")
-                && l.contains("\"Reason\":\"ExecutorLostFailure\"")).count();
-        // At least one fault must have hit a running task (else the test proved nothing about retries). Not one per
-        // fault: a task can finish between the "Running task" line and the kill, and on an idle machine 1 or 2 of the
-        // 3 faults did (measured, twice); the archive below must be the undisturbed one either way.
-        assertTrue(lost >= 1, "no fault hit a running task " + done + ": the event log has no ExecutorLostFailure");
-        assertTrue(eventLog.lines().anyMatch(l -> l.contains("\"Event\":\"SparkListenerTaskStart\"")
-                && !l.contains("\"Attempt\":0")), "no task was retried after " + done);
+        List<JsonNode> events = readEvents(eventDir);
+        List<JsonNode> lost = events.stream().filter(e -> e.path("Event").asText().equals("SparkListenerTaskEnd")
+                && e.path("Task End Reason").path("Reason").asText().equals("ExecutorLostFailure")).toList();
+        // Every fault was injected while its executor ran a task (awaitTaskOf waits for one), and each executor has
+        // one core, so each fault loses at least one task.
+        assertTrue(lost.size() >= plan.size(), () -> lost.size() + " tasks lost to " + plan.size() + " faults " + done);
+        for (JsonNode end : lost) {
+            JsonNode info = end.path("Task Info");
+            long stage = end.path("Stage ID").asLong();
+            long index = info.path("Index").asLong();
+            long id = info.path("Task ID").asLong();
+            assertTrue(events.stream().anyMatch(e -> e.path("Event").asText().equals("SparkListenerTaskStart")
+                            && e.path("Stage ID").asLong() == stage && e.path("Task Info").path("Index").asLong() == index
+                            && e.path("Task Info").path("Task ID").asLong() > id),
+                    () -> "task " + index + " of stage " + stage + " was lost (TID " + id + ") and never run again");
+        }
 
         StandaloneClusterSearchTest.assertSameAsLocalRun(SEARCH, 4, tmp.resolve("local-run"), run);
     }
@@ -103,9 +112,10 @@ class ClusterChaosTest {
     private record RunningTask(int worker, String id, ProcessHandle executor) {}
 
     /**
-     * Waits until generations before {@code generation} are scored (their summary lines are in the driver's log)
-     * and then until an executor starts a task, which is then one of {@code generation}'s (a generation's line is
-     * printed after its last task), and returns that executor 0.2 s into its task.
+     * Waits until generations before {@code generation} are scored (their summary lines are in the driver's log),
+     * then until an executor starts a task, which is then one of {@code generation}'s (a generation's line is printed
+     * after its last task), and returns that executor 0.2 s into its task if the task still runs then. A task that
+     * ended sooner is passed over for the next one, so every fault lands inside a running task.
      */
     private static RunningTask awaitTaskOf(StandaloneCluster c, Path driverLog, int generation, Process driver)
             throws Exception {
@@ -113,15 +123,22 @@ class ClusterChaosTest {
         while (generationsWritten(driverLog) < generation) {
             check(deadline, driver, driverLog, "generation " + (generation - 1) + " to be written");
         }
-        Map<Path, Long> before = startedTasks(c);
+        Map<Path, TaskLines> before = taskLines(c);
         while (true) {
-            Map<Path, Long> now = startedTasks(c);
+            Map<Path, TaskLines> now = taskLines(c);
             for (int w = 0; w < c.workers(); w++) {
                 for (Map.Entry<String, ProcessHandle> e : c.executors(w).entrySet()) {
                     Path stderr = stderrOf(c, w, e.getKey(), now);
-                    if (stderr != null && now.get(stderr) > before.getOrDefault(stderr, 0L)) {
+                    if (stderr == null) {
+                        continue;
+                    }
+                    TaskLines started = now.get(stderr);
+                    if (started.running() && started.started() > before.getOrDefault(stderr, TaskLines.NONE).started()) {
                         Thread.sleep(200);
-                        return new RunningTask(w, e.getKey(), e.getValue());
+                        if (taskLines(c).get(stderr).equals(started)) {
+                            return new RunningTask(w, e.getKey(), e.getValue());
+                        }
+                        before = taskLines(c);
                     }
                 }
             }
@@ -145,16 +162,37 @@ class ClusterChaosTest {
         }
     }
 
-    /** "Running task" lines in every executor's stderr ({@code <work dir>/app-*}/{@code <id>}/stderr). */
-    private static Map<Path, Long> startedTasks(StandaloneCluster c) throws IOException {
-        Map<Path, Long> out = new HashMap<>();
+    /** How many tasks an executor's log says it started and ended; it runs one while started exceeds ended. */
+    private record TaskLines(long started, long ended) {
+        static final TaskLines NONE = new TaskLines(0, 0);
+
+        boolean running() {
+            return started > ended;
+        }
+    }
+
+    /**
+     * Task lines in every executor's stderr ({@code <work dir>/app-*}/{@code <id>}/stderr): Spark's Executor logs
+     * "Running task" when a task starts and "Finished task", "Exception in task" or "killed task" when it ends.
+     */
+    private static Map<Path, TaskLines> taskLines(StandaloneCluster c) throws IOException {
+        Map<Path, TaskLines> out = new HashMap<>();
         for (int w = 0; w < c.workers(); w++) {
             try (Stream<Path> files = Files.walk(c.workDir(w), 3)) {
                 for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
                     try (Stream<String> lines = Files.lines(f)) {
-                        out.put(f, lines.filter(l -> l.contains("Running task")).count());
+                        long[] counts = new long[2];
+                        lines.forEach(l -> {
+                            if (l.contains("Running task")) {
+                                counts[0]++;
+                            } else if (l.contains("Finished task") || l.contains("Exception in task")
+                                    || l.contains("killed task")) {
+                                counts[1]++;
+                            }
+                        });
+                        out.put(f, new TaskLines(counts[0], counts[1]));
                     } catch (UncheckedIOException e) {
-                        out.put(f, 0L); // a line being written is not yet valid UTF-8: count it next time
+                        out.put(f, TaskLines.NONE); // a line being written is not yet valid UTF-8: count it next time
                     }
                 }
             }
@@ -162,20 +200,29 @@ class ClusterChaosTest {
         return out;
     }
 
-    private static Path stderrOf(StandaloneCluster c, int worker, String executorId, Map<Path, Long> known) {
+    private static Path stderrOf(StandaloneCluster c, int worker, String executorId, Map<Path, ?> known) {
         Path workDir = c.workDir(worker);
         return known.keySet().stream().filter(p -> p.startsWith(workDir)
                 && p.getParent().getFileName().toString().equals(executorId)).findFirst().orElse(null);
     }
 
-    /** Every file under dir (Spark 4 writes an event log as a directory of rolled files). */
-    private static String readAll(Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder();
+    /**
+     * The events of every file under dir (Spark 4 writes an event log as a directory of rolled files), without the
+     * local file system's hidden {@code .crc} checksum files.
+     */
+    private static List<JsonNode> readEvents(Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                sb.append(Files.readString(f)).append('\n');
+            for (Path f : files.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."))
+                    .toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (!line.isBlank()) {
+                        events.add(json.readTree(line));
+                    }
+                }
             }
         }
-        return sb.toString();
+        return events;
     }
 }
