@@ -13,6 +13,7 @@ import io.bitsweep.search.operators.InitialPopulation;
 import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,9 +31,6 @@ import java.util.Map;
  */
 public final class SolverSeeds {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SolverSeeds.class);
-    /** Loss deltas are solved in integer units of 1e-6. */
-    private static final double LOSS_UNIT = 1e-6;
-
     private SolverSeeds() {}
 
     public static List<InitialPopulation.Seeded> solve(SearchSpace space, SensitivityProfile profile,
@@ -41,14 +39,14 @@ public final class SolverSeeds {
                 : settings.objectives().contains(Objective.ENERGY) ? Objective.ENERGY : null;
         long start = System.nanoTime();
         CostTerms costs = CostTerms.measure(space, costModel, costObjective);
-        LossTerms losses = LossTerms.of(space, profile);
+        KnapsackTerms terms = new KnapsackTerms(space, costs, LossTerms.of(space, profile));
         long measured = System.nanoTime();
         Loader.loadNativeLibraries();
         Map<Genome, String> out = new LinkedHashMap<>();
         List<Double> costBudgets = costObjective == null ? List.of(1.0) : settings.solver().costBudgets();
         for (double m : spreadOrder(settings.solver().memoryBudgets())) {
             for (double c : costBudgets) {
-                Genome g = solveOne(space, costs, losses, m, costObjective == null ? Double.NaN : c,
+                Genome g = solveOne(space, terms, m, costObjective == null ? Double.NaN : c,
                         settings.solver().deterministicTime());
                 if (g != null) {
                     out.putIfAbsent(g, String.format(Locale.ROOT, "%smemory=%.3f%s", InitialPopulation.SOLVER_ORIGIN,
@@ -90,46 +88,56 @@ public final class SolverSeeds {
 
     /**
      * One knapsack: per weight gene exactly one format, per activation gene exactly one format; a layer whose cost
-     * depends on another layer's activation format ({@link CostTerms#coupledActivation}) chooses (weight format,
-     * activation format) pairs per gene, tied to that activation gene's choice. Null if infeasible or unsolved.
+     * depends on another layer's activation format ({@link KnapsackTerms#coupled}) chooses (weight format,
+     * activation format) pairs per gene, tied to that activation gene's choice. CP-SAT starts from {@link GreedyHint}'s
+     * assignment where there is one. Null if infeasible or unsolved.
      *
      * @param costFraction the cost budget as a fraction of the baseline's, NaN for none
      */
-    static Genome solveOne(SearchSpace space, CostTerms costs, LossTerms losses, double memoryFraction,
-                           double costFraction, double deterministicTime) {
+    static Genome solveOne(SearchSpace space, KnapsackTerms t, double memoryFraction, double costFraction,
+                           double deterministicTime) {
         CpModel model = new CpModel();
         LinearExprBuilder memory = LinearExpr.newBuilder();
         LinearExprBuilder cost = LinearExpr.newBuilder();
         LinearExprBuilder loss = LinearExpr.newBuilder();
-        int layers = space.layers().size();
+        long memoryLimit = t.memoryLimit(memoryFraction);
+        long costLimit = t.costLimit(costFraction);
+        int[][] hint = GreedyHint.weightFormats(t, memoryLimit, costLimit);
+        int layers = t.layers();
         BoolVar[][] act = new BoolVar[layers][];
         for (int k = 0; k < layers; k++) {
-            int options = space.layers().get(k).activations().size();
+            int options = t.activationCost[k].length;
             act[k] = new BoolVar[options];
             for (int a = 0; a < options; a++) {
                 act[k][a] = model.newBoolVar("act" + k + "_" + a);
-                cost.addTerm(act[k][a], Math.round(costs.activation(k, a)));
-                loss.addTerm(act[k][a], Math.round(losses.activation(k, a) / LOSS_UNIT));
+                cost.addTerm(act[k][a], t.activationCost[k][a]);
+                loss.addTerm(act[k][a], t.activationLoss[k][a]);
+                if (hint != null) {
+                    model.addHint(act[k][a], a == 0 ? 1 : 0);
+                }
             }
             model.addExactlyOne(act[k]);
         }
         // choice[l][gene][f][a]: gene of layer l at weight format f while its coupled activation gene is at a
         BoolVar[][][][] choice = new BoolVar[layers][][][];
         for (int l = 0; l < layers; l++) {
-            var ls = space.layers().get(l);
-            int k = costs.coupledActivation(l);
-            int acts = k < 0 ? 1 : space.layers().get(k).activations().size();
-            choice[l] = new BoolVar[ls.weightGenes()][ls.weights().size()][acts];
-            for (int g = 0; g < ls.weightGenes(); g++) {
+            int k = t.coupled[l];
+            int acts = t.weightCost[l][0].length;
+            int formats = t.weightMemory[l].length;
+            choice[l] = new BoolVar[t.weightLoss[l].length][formats][acts];
+            for (int g = 0; g < choice[l].length; g++) {
                 List<BoolVar> all = new ArrayList<>();
                 for (int a = 0; a < acts; a++) {
                     List<BoolVar> withA = new ArrayList<>();
-                    for (int f = 0; f < ls.weights().size(); f++) {
+                    for (int f = 0; f < formats; f++) {
                         BoolVar v = model.newBoolVar("w" + l + "_" + g + "_" + f + "_" + a);
                         choice[l][g][f][a] = v;
-                        memory.addTerm(v, Math.round(costs.weightMemory(l, f)));
-                        cost.addTerm(v, Math.round(costs.weight(l, f, a)));
-                        loss.addTerm(v, Math.round(losses.weight(l, g, f) / LOSS_UNIT));
+                        memory.addTerm(v, t.weightMemory[l][f]);
+                        cost.addTerm(v, t.weightCost[l][f][a]);
+                        loss.addTerm(v, t.weightLoss[l][g][f]);
+                        if (hint != null) {
+                            model.addHint(v, f == hint[l][g] && a == 0 ? 1 : 0);
+                        }
                         withA.add(v);
                         all.add(v);
                     }
@@ -140,21 +148,24 @@ public final class SolverSeeds {
                 model.addExactlyOne(all.toArray(BoolVar[]::new));
             }
         }
-        model.addLessOrEqual(memory, (long) Math.floor((memoryFraction - 1) * costs.baselineMemory()));
+        model.addLessOrEqual(memory, memoryLimit);
         if (!Double.isNaN(costFraction)) {
-            model.addLessOrEqual(cost, (long) Math.floor((costFraction - 1) * costs.baselineCost()));
+            model.addLessOrEqual(cost, costLimit);
         }
         model.minimize(loss);
         CpSolver solver = new CpSolver();
         solver.getParameters().setNumWorkers(1).setRandomSeed(1).setMaxDeterministicTime(deterministicTime)
-                .setLogSearchProgress(false);
+                // Without presolve: on VWW's model (16k choices, a loss of many near-equal tie-break terms) presolve
+                // alone used the whole deterministic time, so CP-SAT returned UNKNOWN even with a feasible hint. IC's
+                // memory-only budgets still solve to OPTIMAL without it.
+                .setCpModelPresolve(false).setLogSearchProgress(false);
         CpSolverStatus status = solver.solve(model);
         if (status != CpSolverStatus.OPTIMAL && status != CpSolverStatus.FEASIBLE) {
             return null;
         }
         byte[] genes = new byte[space.genomeLength()];
         for (int l = 0; l < layers; l++) {
-            var ls = space.layers().get(l);
+            LayerSpace ls = space.layers().get(l);
             for (int a = 0; a < act[l].length; a++) {
                 if (solver.booleanValue(act[l][a])) {
                     genes[ls.activationGene()] = (byte) a;

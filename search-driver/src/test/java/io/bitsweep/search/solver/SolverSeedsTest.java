@@ -15,9 +15,13 @@ import io.bitsweep.search.problem.SearchProblem;
 import io.bitsweep.search.profile.SensitivityProfiler;
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.space.Genome;
+import io.bitsweep.search.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,100 @@ class SolverSeedsTest {
             }
             assertEquals(seeds, SolverSeeds.solve(problem.space(), profile, costs, s), "deterministic");
         }
+    }
+
+    /**
+     * A profile that measured no loss for any change (VWW's case: every int4 layer within noise) still gives one seed
+     * per binding budget, each making only the changes its budget needs: fewer bits removed at looser budgets.
+     */
+    @Test
+    void aProfileWithoutMeasuredLossStillGivesOneSeedPerBudget() {
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"),
+                List.of("solver.cost-budgets=[1.0]"), null);
+        try (SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
+             LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
+                     problem.modelBytes(), 2)) {
+            SensitivityProfile measured = SensitivityProfiler.run(problem.space(), problem, evaluator, -1,
+                    SearchListener.NONE);
+            SensitivityProfile flat = flat(measured, problem.space());
+            CostModel costs = problem.costModel(problem.space());
+            List<InitialPopulation.Seeded> seeds = SolverSeeds.solve(problem.space(), flat, costs, s);
+            assertTrue(seeds.size() >= 5, seeds.size() + " seeds from " + s.solver().memoryBudgets().size()
+                    + " budgets: " + seeds.stream().map(InitialPopulation.Seeded::origin).toList());
+            TreeMap<Double, Double> bitsByBudget = new TreeMap<>();
+            for (InitialPopulation.Seeded seed : seeds) {
+                Matcher m = ORIGIN.matcher(seed.origin());
+                assertTrue(m.matches(), seed.origin());
+                bitsByBudget.put(Double.parseDouble(m.group(1)), costs.costs(seed.genome(), new long[0]).weightBits());
+            }
+            double previous = -1;
+            for (double bits : bitsByBudget.values()) {
+                assertTrue(bits >= previous, "looser budgets keep more bits: " + bitsByBudget);
+                previous = bits;
+            }
+        }
+    }
+
+    /**
+     * CP-SAT's hint: for every budget the weights alone can meet, the greedy assignment meets it (as the model prices
+     * it), and a budget below every weight at its smallest format gives none.
+     */
+    @Test
+    void theGreedyHintMeetsEveryBudgetTheWeightsCanMeet() {
+        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(), null);
+        try (SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
+             LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
+                     problem.modelBytes(), 2)) {
+            SearchSpace space = problem.space();
+            SensitivityProfile profile = flat(SensitivityProfiler.run(space, problem, evaluator, -1,
+                    SearchListener.NONE), space);
+            KnapsackTerms t = new KnapsackTerms(space, CostTerms.measure(space, problem.costModel(space), null),
+                    LossTerms.of(space, profile));
+            long smallest = 0;
+            for (int l = 0; l < t.layers(); l++) {
+                smallest += Arrays.stream(t.weightMemory[l]).min().orElseThrow() * t.weightLoss[l].length;
+            }
+            List<Double> budgets = new ArrayList<>(s.solver().memoryBudgets());
+            budgets.add(-0.1); // less than nothing: no assignment meets it
+            for (double fraction : budgets) {
+                long limit = t.memoryLimit(fraction);
+                int[][] hint = GreedyHint.weightFormats(t, limit, Long.MAX_VALUE);
+                if (smallest > limit) {
+                    assertEquals(null, hint, "budget " + fraction);
+                    continue;
+                }
+                assertTrue(hint != null, "no hint for budget " + fraction);
+                long memory = 0;
+                for (int l = 0; l < t.layers(); l++) {
+                    for (int format : hint[l]) {
+                        memory += t.weightMemory[l][format];
+                    }
+                }
+                assertTrue(memory <= limit, "budget " + fraction + ": " + memory + " > " + limit);
+            }
+        }
+    }
+
+    /** The same probes with every measured change set to none (each probe measured exactly as the baseline). */
+    private static SensitivityProfile flat(SensitivityProfile p, SearchSpace space) {
+        int layers = space.layers().size();
+        SensitivityProfile.Measured[][] w = new SensitivityProfile.Measured[layers][];
+        SensitivityProfile.Measured[][] a = new SensitivityProfile.Measured[layers][];
+        double[][][] energy = new double[layers][][];
+        for (int l = 0; l < layers; l++) {
+            var ls = space.layers().get(l);
+            w[l] = new SensitivityProfile.Measured[ls.weights().size()];
+            Arrays.fill(w[l], p.baseline());
+            a[l] = new SensitivityProfile.Measured[ls.activations().size()];
+            Arrays.fill(a[l], p.baseline());
+            energy[l] = new double[ls.weights().size()][ls.layer().outChannels()];
+            for (int f = 0; f < energy[l].length; f++) {
+                for (int c = 0; c < energy[l][f].length; c++) {
+                    energy[l][f][c] = p.channelEnergy(l, f, c);
+                }
+            }
+        }
+        return new SensitivityProfile(p.baseline(), w, a, p.hasChannelEnergy() ? energy : null);
     }
 
     @Test
