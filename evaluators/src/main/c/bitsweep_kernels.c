@@ -280,6 +280,65 @@ INLINE_KERNEL __m512i lookup(__m512i index, const uint8_t *table) {
 }
 
 /*
+ * One image row as a stream of 64 codes at a time (a pixel's channels, then the next pixel's: the padded copy holds
+ * the row's pixels contiguously when cp == c), for blocks of L = 16, 32 or 64 codes that divide the channels: a
+ * register holds 64 / L whole blocks. Their largest |q - zp| come out of the 128-bit lane maxima; one lookup by the
+ * first block's row serves every block of the register with that row, the others get their own lookup.
+ */
+INLINE_KERNEL void quantizeRowStream(const int8_t *src, int bytes, int L, __m512i zp, __m512i zeroMantissa,
+        const uint8_t *tables, const int32_t *exponentOfMax, const int32_t *rowOfMax, uint8_t *dst, int32_t *exp,
+        int32_t *sumAbs) {
+    __m512i flip = _mm512_set1_epi8((char) 0x80);
+    /* byte j * L of the lane maxima into byte j */
+    __m512i firsts = L == 16 ? _mm512_set1_epi32(0x30201000) : L == 32 ? _mm512_set1_epi32(0x2000)
+            : _mm512_setzero_si512();
+    /* after the sums below, block j's sum of |m| is in 64-bit lane j * L / 8 */
+    __mmask8 blockSums = L == 16 ? 0x55 : L == 32 ? 0x11 : 0x01;
+    for (int at = 0; at < bytes; at += 64) {
+        int k = bytes - at < 64 ? bytes - at : 64;
+        int blocks = k / L;
+        __mmask64 lanes = k == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << k) - 1);
+        __m512i q = _mm512_maskz_loadu_epi8(lanes, src + at);
+        /* |q - zp| in [0, 255] as an unsigned byte: max - min of the signed bytes */
+        __m512i m = laneMaxBytes(_mm512_sub_epi8(_mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp)));
+        if (L >= 32) {
+            m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0xB1)); /* 128-bit lane pairs */
+        }
+        if (L == 64) {
+            m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0x4E));
+        }
+        uint32_t maxima = (uint32_t) _mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_permutexvar_epi8(firsts, m)));
+        __m512i index = _mm512_xor_si512(q, flip);
+        int first = rowOfMax[maxima & 0xFF];
+        __m512i u = lookup(index, tables + (size_t) first * 256);
+        exp[0] = exponentOfMax[maxima & 0xFF];
+        for (int j = 1; j < blocks; j++) {
+            int max = (maxima >> (8 * j)) & 0xFF;
+            int row = rowOfMax[max];
+            exp[j] = exponentOfMax[max];
+            if (row != first) {
+                u = _mm512_mask_mov_epi8(u, (((__mmask64) 1 << L) - 1) << (j * L),
+                        lookup(index, tables + (size_t) row * 256));
+            }
+        }
+        _mm512_mask_storeu_epi8(dst + at, lanes, u);
+        /* sums of |u - offset| = |m| per 8 bytes, then per block (lanes past k only reach blocks not stored) */
+        __m512i sums = _mm512_sad_epu8(u, zeroMantissa);
+        sums = _mm512_add_epi64(sums, _mm512_shuffle_epi32(sums, 0x4E));
+        if (L >= 32) {
+            sums = _mm512_add_epi64(sums, _mm512_shuffle_i64x2(sums, sums, 0xB1));
+        }
+        if (L == 64) {
+            sums = _mm512_add_epi64(sums, _mm512_shuffle_i64x2(sums, sums, 0x4E));
+        }
+        _mm256_mask_storeu_epi32(sumAbs, (__mmask8) ((1u << blocks) - 1),
+                _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(blockSums, sums)));
+        exp += blocks;
+        sumAbs += blocks;
+    }
+}
+
+/*
  * Returns the largest term bound of any block of the batch, sum|m| * 2^max(0, e + maxShift) (maxShift: the largest
  * weight shift of the layer), saturated at 2^62: with it the conv can prove all its pixels exact at once; and in
  * minExponent the smallest exponent of a block that is not all zero (with it, that no alignment shifts right).
@@ -291,54 +350,23 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
     __m512i zp = _mm512_set1_epi8((char) zeroPoint);
     __m512i flip = _mm512_set1_epi8((char) 0x80);
     __m512i zeroMantissa = _mm512_set1_epi8((char) offset);
-    /* one pixel in one register, a block per 128-bit lane (or pair, or all four) */
-    int wholePixel = c <= 64 && c % blockSize == 0 && (blockSize == 16 || blockSize == 32 || blockSize == 64);
-    long long worst = 0;
-    int least = 1 << 30;
+    /* a row of pixels is one stream of whole blocks */
+    int stream = cp == c && c % blockSize == 0 && (blockSize == 16 || blockSize == 32 || blockSize == 64);
+    __m512i worst = _mm512_setzero_si512();
+    __m256i least = _mm256_set1_epi32(1 << 30);
+    __m512i shift = _mm512_set1_epi64(maxShift);
     for (int img = 0; img < n; img++) {
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                const int8_t *src = in + (((size_t) img * h + y) * w + x) * c;
-                size_t pixel = ((size_t) img * hp + y + top) * wp + x + left;
-                int blockMax[64];
-                int blocks = 0;
-                if (wholePixel) {
-                    __mmask64 lanes = c == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << c) - 1);
-                    __m512i q = _mm512_maskz_loadu_epi8(lanes, src);
-                    /* |q - zp| in [0, 255] as an unsigned byte: max - min of the signed bytes */
-                    __m512i m = laneMaxBytes(_mm512_maskz_sub_epi8(lanes, _mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp)));
-                    if (blockSize >= 32) {
-                        m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0xB1)); /* 128-bit lane pairs */
-                    }
-                    if (blockSize == 64) {
-                        m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0x4E));
-                    }
-                    __m512i index = _mm512_xor_si512(q, flip);
-                    __m512i u = zeroMantissa;
-                    for (int lo = 0; lo < c; lo += blockSize, blocks++) {
-                        int lane = lo / 16;
-                        __m128i part = lane == 0 ? _mm512_castsi512_si128(m) : lane == 1
-                                ? _mm512_extracti32x4_epi32(m, 1) : lane == 2 ? _mm512_extracti32x4_epi32(m, 2)
-                                : _mm512_extracti32x4_epi32(m, 3);
-                        blockMax[blocks] = _mm_extract_epi8(part, 0);
-                        __mmask64 block = blockSize == 64 ? ~(__mmask64) 0
-                                : ((((__mmask64) 1 << blockSize) - 1) << lo);
-                        u = _mm512_mask_mov_epi8(u, block & lanes,
-                                lookup(index, tables + (size_t) rowOfMax[blockMax[blocks]] * 256));
-                    }
-                    _mm512_mask_storeu_epi8(mant + pixel * cp, lanes, u);
-                    /* sums of |u - offset| = |m| per 8 bytes; a block is 2, 4 or 8 of them */
-                    int64_t sums[8];
-                    _mm512_storeu_si512(sums, _mm512_sad_epu8(u, zeroMantissa));
-                    for (int b = 0; b < blocks; b++) {
-                        long long total = 0;
-                        for (int k = b * blockSize / 8; k < (b + 1) * blockSize / 8; k++) {
-                            total += sums[k];
-                        }
-                        sumAbs[pixel * blocksPerPixel + b] = (int32_t) total;
-                    }
-                } else {
-                    for (int lo = 0; lo < c; lo += blockSize, blocks++) {
+            size_t pixel0 = ((size_t) img * hp + y + top) * wp + left;
+            const int8_t *row = in + ((size_t) img * h + y) * w * c;
+            if (stream) {
+                quantizeRowStream(row, w * c, blockSize, zp, zeroMantissa, tables, exponentOfMax, rowOfMax,
+                        mant + pixel0 * cp, exp + pixel0 * blocksPerPixel, sumAbs + pixel0 * blocksPerPixel);
+            } else {
+                for (int x = 0; x < w; x++) {
+                    const int8_t *src = row + (size_t) x * c;
+                    size_t pixel = pixel0 + x;
+                    for (int lo = 0, b = 0; lo < c; lo += blockSize, b++) {
                         int len = c - lo < blockSize ? c - lo : blockSize;
                         int maxMag = 0;
                         for (int i = 0; i < len; i++) {
@@ -346,7 +374,6 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
                             d = d < 0 ? -d : d;
                             maxMag = d > maxMag ? d : maxMag;
                         }
-                        blockMax[blocks] = maxMag;
                         const uint8_t *table = tables + (size_t) rowOfMax[maxMag] * 256;
                         long long magnitude = 0;
                         for (int at = 0; at < len; at += 64) {
@@ -358,23 +385,30 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
                             __m512i sad = _mm512_sad_epu8(_mm512_mask_mov_epi8(zeroMantissa, lanes, u), zeroMantissa);
                             magnitude += _mm512_reduce_add_epi64(sad);
                         }
-                        sumAbs[pixel * blocksPerPixel + blocks] = (int32_t) magnitude;
+                        exp[pixel * blocksPerPixel + b] = exponentOfMax[maxMag];
+                        sumAbs[pixel * blocksPerPixel + b] = (int32_t) magnitude;
                     }
                 }
-                for (int b = 0; b < blocks; b++) {
-                    int e = exponentOfMax[blockMax[b]];
-                    exp[pixel * blocksPerPixel + b] = e;
-                    long long a = sumAbs[pixel * blocksPerPixel + b];
-                    int k = e + maxShift;
-                    long long bound = a == 0 ? 0 : k > 40 ? 1LL << 62 : k > 0 ? a << k : a;
-                    worst = bound > worst ? bound : worst;
-                    least = a != 0 && e < least ? e : least;
-                }
+            }
+            /* the row's bounds, 8 blocks at a time: 0 for an all-zero block, 2^62 past a shift of 40 */
+            const int32_t *e = exp + pixel0 * blocksPerPixel;
+            const int32_t *a = sumAbs + pixel0 * blocksPerPixel;
+            for (int at = 0, count = w * blocksPerPixel; at < count; at += 8) {
+                __mmask8 lanes = count - at >= 8 ? (__mmask8) 0xFF : (__mmask8) ((1u << (count - at)) - 1);
+                __m256i e32 = _mm256_maskz_loadu_epi32(lanes, e + at);
+                __m512i magnitude = _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(lanes, a + at));
+                __mmask8 nonzero = _mm512_test_epi64_mask(magnitude, magnitude);
+                __m512i k = _mm512_add_epi64(_mm512_cvtepi32_epi64(e32), shift);
+                __m512i bound = _mm512_sllv_epi64(magnitude, _mm512_max_epi64(k, _mm512_setzero_si512()));
+                bound = _mm512_mask_mov_epi64(bound, nonzero & _mm512_cmpgt_epi64_mask(k, _mm512_set1_epi64(40)),
+                        _mm512_set1_epi64(1LL << 62));
+                worst = _mm512_max_epi64(worst, bound);
+                least = _mm256_mask_min_epi32(least, nonzero, least, e32);
             }
         }
     }
-    *minExponent = least;
-    return worst;
+    *minExponent = _mm512_reduce_min_epi32(_mm512_inserti64x4(_mm512_set1_epi32(1 << 30), least, 0));
+    return _mm512_reduce_max_epi64(worst);
 }
 
 /*
