@@ -309,17 +309,13 @@ INLINE_KERNEL void quantizeRowStream(const int8_t *src, int bytes, int L, __m512
         }
         uint32_t maxima = (uint32_t) _mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_permutexvar_epi8(firsts, m)));
         __m512i index = _mm512_xor_si512(q, flip);
-        int first = rowOfMax[maxima & 0xFF];
-        __m512i u = lookup(index, tables + (size_t) first * 256);
+        __m512i u = lookup(index, tables + (size_t) rowOfMax[maxima & 0xFF] * 256);
         exp[0] = exponentOfMax[maxima & 0xFF];
         for (int j = 1; j < blocks; j++) {
             int max = (maxima >> (8 * j)) & 0xFF;
-            int row = rowOfMax[max];
             exp[j] = exponentOfMax[max];
-            if (row != first) {
-                u = _mm512_mask_mov_epi8(u, (((__mmask64) 1 << L) - 1) << (j * L),
-                        lookup(index, tables + (size_t) row * 256));
-            }
+            u = _mm512_mask_mov_epi8(u, (((__mmask64) 1 << L) - 1) << (j * L),
+                    lookup(index, tables + (size_t) rowOfMax[max] * 256));
         }
         _mm512_mask_storeu_epi8(dst + at, lanes, u);
         /* sums of |u - offset| = |m| per 8 bytes, then per block (lanes past k only reach blocks not stored) */
