@@ -13,6 +13,7 @@
 #include <jni.h>
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define TARGETS "avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi"
 #define KERNEL __attribute__((target(TARGETS)))
@@ -449,99 +450,119 @@ INLINE_KERNEL int inRange(const BlockLayer *L, const int32_t *exp, const int32_t
 }
 
 /*
- * A tile of ROWS output pixels by VECTORS vectors of 16 channels on block arithmetic: per tap and segment the exact
- * segment sums by vpdpbusd from the correction, then aligned into the running sums: a variable left shift per lane
- * where every contributing lane shifts left, else the rounding form (right shifts rounded half away from zero, as
- * AlignedAccumulator). inRange has shown that no term and no partial sum leaves the register, so the sums equal the
- * sequential saturating adds. 2 * ROWS * VECTORS + VECTORS + 1 registers.
+ * One (tap, segment) term of an output pixel, in the order a tile adds them: where its input mantissas (bytes) and
+ * its input block's exponent and sum of |m| (ints) sit past the output pixel's own entries, where its weights start
+ * in a vector's packed weights, its steps of 4 channels, and its index tap * segments + s into the per-(vector, tap,
+ * segment) tables.
  */
-INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
-        const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, int vectors, const int32_t *taps,
-        int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias, int vector0,
-        const Requant *q, int8_t *out, int outStride, int allLeft) {
+typedef struct {
+    int32_t mant, block, weights, steps, index;
+} BlockTerm;
+
+/* acc += the 4-byte dot products of x (unsigned) and w (signed): vpdpbusd as inline assembly, which ties acc to
+   one register; from the intrinsic, GCC copies every running segment sum to a new register each step. */
+INLINE_KERNEL void dpbusdInPlace(__m512i *acc, __m512i x, __m512i w) {
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(*acc) : "v"(x), "v"(w));
+}
+
+/*
+ * A tile of ROWS output pixels by VECTORS vectors of 16 channels on block arithmetic: per term the exact segment
+ * sums by vpdpbusd from the correction, then aligned into the running sums: a variable left shift per lane where
+ * every contributing lane shifts left (always, when ALL_LEFT), else the rounding form (right shifts rounded half
+ * away from zero, as AlignedAccumulator). inRange has shown that no term and no partial sum leaves the register, so
+ * the sums equal the sequential saturating adds. correction, shift and minShift start at the tile's first vector;
+ * a vector's entries are vectorTerms terms further. 2 * ROWS * VECTORS + VECTORS + 1 registers.
+ */
+INLINE_KERNEL void blockTile(const BlockTerm *terms, int termCount, const uint8_t *mant, int cp, const int32_t *exp,
+        const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, int vectors,
+        const int8_t *weights, int vectorStride, const int32_t *correction, const int32_t *shift,
+        const int32_t *minShift, int vectorTerms, const int32_t *bias, const Requant *q, int8_t *out, int outStride,
+        int allLeft) {
     __m512i sum[12][4];
     __m512i seg[12][4];
+    const uint8_t *in[12];
+    const int32_t *pixelExp[12];
+    const int32_t *pixelAbs[12];
 #pragma GCC unroll 12
     for (int r = 0; r < rows; r++) {
+        in[r] = mant + (size_t) pixels[r] * cp;
+        pixelExp[r] = exp + (size_t) pixels[r] * blocksPerPixel;
+        pixelAbs[r] = sumAbs + (size_t) pixels[r] * blocksPerPixel;
 #pragma GCC unroll 4
         for (int v = 0; v < vectors; v++) {
             sum[r][v] = _mm512_loadu_si512(bias + 16 * v);
         }
     }
-    for (int t = 0; t < tapCount; t++) {
-        /* the tap's input pixel of every row: mantissas, exponents and magnitudes */
-        const uint8_t *in[12];
-        const int32_t *pixelExp[12];
-        const int32_t *pixelAbs[12];
-#pragma GCC unroll 12
-        for (int r = 0; r < rows; r++) {
-            size_t pixel = (size_t) (pixels[r] + taps[t]);
-            in[r] = mant + pixel * cp;
-            pixelExp[r] = exp + pixel * blocksPerPixel;
-            pixelAbs[r] = sumAbs + pixel * blocksPerPixel;
-        }
-        for (int s = 0; s < L->segments; s++) {
-            int ib = L->segInputBlock[s];
-            int inputExp[12];
-            int minExp = 1 << 30;
+    for (int i = 0; i < termCount; i++) {
+        const BlockTerm term = terms[i];
+        int minExp = 1 << 30;
+        if (!allLeft) {
 #pragma GCC unroll 12
             for (int r = 0; r < rows; r++) {
-                inputExp[r] = pixelExp[r][ib];
-                if (!allLeft && pixelAbs[r][ib] != 0 && inputExp[r] < minExp) {
-                    minExp = inputExp[r];
-                }
+                int e = pixelExp[r][term.block];
+                minExp = pixelAbs[r][term.block] != 0 && e < minExp ? e : minExp;
             }
-            size_t at = ((size_t) (vector0) * tapCount + t) * L->segments + s;
+        }
+        /* the first step from the correction, the others in a loop: every sum starts as its own value (GCC
+           copies loop-carried registers that start as one) */
+        const int8_t *wt = weights + term.weights;
+        {
+            __m512i wv[4];
+            __m512i start[4];
 #pragma GCC unroll 4
             for (int v = 0; v < vectors; v++) {
-                __m512i correction = _mm512_loadu_si512(L->correction + (at + (size_t) v * tapCount * L->segments) * 16);
-#pragma GCC unroll 12
-                for (int r = 0; r < rows; r++) {
-                    seg[r][v] = correction;
-                }
+                start[v] = _mm512_loadu_si512(correction + ((size_t) v * vectorTerms + term.index) * 16);
+                wv[v] = _mm512_loadu_si512(wt + (size_t) v * vectorStride);
             }
-            const int8_t *wt = weights + (size_t) t * depthSteps * STEP_BYTES;
-            for (int k = L->segStart[s]; k < L->segEnd[s]; k++) {
-                __m512i wv[4];
+#pragma GCC unroll 12
+            for (int r = 0; r < rows; r++) {
+                __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(in[r] + term.mant));
 #pragma GCC unroll 4
                 for (int v = 0; v < vectors; v++) {
-                    wv[v] = _mm512_loadu_si512(wt + (size_t) v * vectorStride + (size_t) k * STEP_BYTES);
-                }
-#pragma GCC unroll 12
-                for (int r = 0; r < rows; r++) {
-                    __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(in[r] + 4 * k));
-#pragma GCC unroll 4
-                    for (int v = 0; v < vectors; v++) {
-                        seg[r][v] = _mm512_dpbusd_epi32(seg[r][v], x, wv[v]);
-                    }
+                    seg[r][v] = _mm512_dpbusd_epi32(start[v], x, wv[v]);
                 }
             }
+        }
+        for (int k = 1; k < term.steps; k++) {
+            __m512i wv[4];
 #pragma GCC unroll 4
             for (int v = 0; v < vectors; v++) {
-                size_t av = at + (size_t) v * tapCount * L->segments;
-                __m512i shift = _mm512_loadu_si512(L->shift + av * 16);
-                if (allLeft || minExp + L->minShift[av] >= 0) {
+                wv[v] = _mm512_loadu_si512(wt + (size_t) v * vectorStride + (size_t) k * STEP_BYTES);
+            }
 #pragma GCC unroll 12
-                    for (int r = 0; r < rows; r++) {
-                        __m512i k = _mm512_add_epi32(shift, _mm512_set1_epi32(inputExp[r]));
-                        sum[r][v] = _mm512_add_epi32(sum[r][v], _mm512_sllv_epi32(seg[r][v], k));
-                    }
-                } else {
+            for (int r = 0; r < rows; r++) {
+                __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(in[r] + term.mant + 4 * k));
+#pragma GCC unroll 4
+                for (int v = 0; v < vectors; v++) {
+                    dpbusdInPlace(&seg[r][v], x, wv[v]);
+                }
+            }
+        }
+#pragma GCC unroll 4
+        for (int v = 0; v < vectors; v++) {
+            size_t av = (size_t) v * vectorTerms + term.index;
+            __m512i laneShift = _mm512_loadu_si512(shift + av * 16);
+            if (allLeft || minExp + minShift[av] >= 0) {
 #pragma GCC unroll 12
-                    for (int r = 0; r < rows; r++) {
-                        __m512i k = _mm512_add_epi32(shift, _mm512_set1_epi32(inputExp[r]));
-                        __m512i zero = _mm512_setzero_si512();
-                        __m512i left = _mm512_max_epi32(k, zero);
-                        __m512i right = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, k), zero),
-                                _mm512_set1_epi32(31));
-                        __m512i magnitude = _mm512_abs_epi32(seg[r][v]);
-                        __m512i half = _mm512_srli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), 1);
-                        __m512i aligned = _mm512_srlv_epi32(_mm512_add_epi32(_mm512_sllv_epi32(magnitude, left), half),
-                                right);
-                        __mmask16 negative = _mm512_cmplt_epi32_mask(seg[r][v], zero);
-                        sum[r][v] = _mm512_mask_sub_epi32(_mm512_add_epi32(sum[r][v], aligned), negative,
-                                sum[r][v], aligned);
-                    }
+                for (int r = 0; r < rows; r++) {
+                    __m512i k = _mm512_add_epi32(laneShift, _mm512_set1_epi32(pixelExp[r][term.block]));
+                    sum[r][v] = _mm512_add_epi32(sum[r][v], _mm512_sllv_epi32(seg[r][v], k));
+                }
+            } else {
+#pragma GCC unroll 12
+                for (int r = 0; r < rows; r++) {
+                    __m512i k = _mm512_add_epi32(laneShift, _mm512_set1_epi32(pixelExp[r][term.block]));
+                    __m512i zero = _mm512_setzero_si512();
+                    __m512i left = _mm512_max_epi32(k, zero);
+                    __m512i right = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, k), zero),
+                            _mm512_set1_epi32(31));
+                    __m512i magnitude = _mm512_abs_epi32(seg[r][v]);
+                    __m512i half = _mm512_srli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), 1);
+                    __m512i aligned = _mm512_srlv_epi32(_mm512_add_epi32(_mm512_sllv_epi32(magnitude, left), half),
+                            right);
+                    __mmask16 negative = _mm512_cmplt_epi32_mask(seg[r][v], zero);
+                    sum[r][v] = _mm512_mask_sub_epi32(_mm512_add_epi32(sum[r][v], aligned), negative,
+                            sum[r][v], aligned);
                 }
             }
         }
@@ -555,11 +576,22 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
     }
 }
 
-#define BLOCK_GROUP(VECTORS, ROWS)                                                                                 \
-    static KERNEL void blockGroup##VECTORS(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,   \
-            const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps,       \
-            int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias,            \
-            int vector0, const Requant *q, int8_t *out, int outStride, int8_t *failed, int allLeft) {              \
+/* The arguments every tile of a block conv shares. */
+typedef struct {
+    const BlockTerm *terms;
+    int termCount;
+    const uint8_t *mant;
+    int cp;
+    const int32_t *exp, *sumAbs;
+    int blocksPerPixel;
+    int vectorStride, vectorTerms;
+} BlockConvArgs;
+
+/* VECTORS vectors of channels over every output pixel that inRange proved, ROWS at a time where it can. */
+#define BLOCK_GROUP(VECTORS, ROWS, ALL_LEFT)                                                                       \
+    static KERNEL void blockGroup##VECTORS##_##ALL_LEFT(const BlockConvArgs *a, const int32_t *pixels, int rows,   \
+            const int8_t *weights, const int32_t *correction, const int32_t *shift, const int32_t *minShift,      \
+            const int32_t *bias, const Requant *q, int8_t *out, int outStride, const int8_t *failed) {            \
         int m = 0;                                                                                                 \
         for (; m + ROWS <= rows; m += ROWS) {                                                                      \
             int all = 1;                                                                                           \
@@ -567,41 +599,66 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
                 all &= failed[m + r] == 0;                                                                         \
             }                                                                                                      \
             if (all) {                                                                                             \
-                blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, ROWS, VECTORS, taps, tapCount,     \
-                        weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
-                        outStride, allLeft);                                                                       \
+                blockTile(a->terms, a->termCount, a->mant, a->cp, a->exp, a->sumAbs, a->blocksPerPixel,          \
+                        pixels + m, ROWS, VECTORS, weights, a->vectorStride, correction, shift, minShift,          \
+                        a->vectorTerms, bias, q, out + (size_t) m * outStride, outStride, ALL_LEFT);              \
                 continue;                                                                                          \
             }                                                                                                      \
             for (int r = 0; r < ROWS; r++) {                                                                       \
                 if (!failed[m + r]) {                                                                              \
-                    blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m + r, 1, VECTORS, taps,          \
-                            tapCount, weights, vectorStride, depthSteps, bias, vector0, q,                         \
-                            out + (size_t) (m + r) * outStride, outStride, allLeft);                               \
+                    blockTile(a->terms, a->termCount, a->mant, a->cp, a->exp, a->sumAbs, a->blocksPerPixel,      \
+                            pixels + m + r, 1, VECTORS, weights, a->vectorStride, correction, shift, minShift,      \
+                            a->vectorTerms, bias, q, out + (size_t) (m + r) * outStride, outStride, ALL_LEFT);     \
                 }                                                                                                  \
             }                                                                                                      \
         }                                                                                                          \
         for (; m < rows; m++) {                                                                                    \
             if (!failed[m]) {                                                                                      \
-                blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, 1, VECTORS, taps, tapCount,        \
-                        weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
-                        outStride, allLeft);                                                                       \
+                blockTile(a->terms, a->termCount, a->mant, a->cp, a->exp, a->sumAbs, a->blocksPerPixel,          \
+                        pixels + m, 1, VECTORS, weights, a->vectorStride, correction, shift, minShift,             \
+                        a->vectorTerms, bias, q, out + (size_t) m * outStride, outStride, ALL_LEFT);              \
             }                                                                                                      \
         }                                                                                                          \
     }
 
-BLOCK_GROUP(1, 8)
-BLOCK_GROUP(2, 5)
-BLOCK_GROUP(3, 3)
-BLOCK_GROUP(4, 2)
+BLOCK_GROUP(1, 8, 1)
+BLOCK_GROUP(2, 5, 1)
+BLOCK_GROUP(3, 3, 1)
+BLOCK_GROUP(4, 2, 1)
+BLOCK_GROUP(1, 8, 0)
+BLOCK_GROUP(2, 5, 0)
+BLOCK_GROUP(3, 3, 0)
+BLOCK_GROUP(4, 2, 0)
 
+typedef void (*BlockGroup)(const BlockConvArgs *, const int32_t *, int, const int8_t *, const int32_t *,
+        const int32_t *, const int32_t *, const int32_t *, const Requant *, int8_t *, int, const int8_t *);
+
+/* terms: tapCount * segments entries (the caller's buffer) */
 static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
         const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps, int tapCount,
         const int8_t *packed, int depthSteps, const int32_t *bias, int vectors, const int32_t *requant, int rounding,
-        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed, int proven, int allLeft) {
+        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed, int proven, int allLeft,
+        BlockTerm *terms) {
+    static const BlockGroup groups[2][4] = {
+        {blockGroup1_0, blockGroup2_0, blockGroup3_0, blockGroup4_0},
+        {blockGroup1_1, blockGroup2_1, blockGroup3_1, blockGroup4_1},
+    };
     for (int m = 0; m < rows; m++) {
         failed[m] = (int8_t) (!proven && !inRange(L, exp, sumAbs, blocksPerPixel, pixels[m], taps, tapCount));
     }
-    int vectorStride = tapCount * depthSteps * STEP_BYTES;
+    int termCount = tapCount * L->segments;
+    for (int t = 0; t < tapCount; t++) {
+        for (int s = 0; s < L->segments; s++) {
+            BlockTerm *term = terms + t * L->segments + s;
+            term->mant = taps[t] * cp + 4 * L->segStart[s];
+            term->block = taps[t] * blocksPerPixel + L->segInputBlock[s];
+            term->weights = (t * depthSteps + L->segStart[s]) * STEP_BYTES;
+            term->steps = L->segEnd[s] - L->segStart[s];
+            term->index = t * L->segments + s;
+        }
+    }
+    BlockConvArgs a = {terms, termCount, mant, cp, exp, sumAbs, blocksPerPixel, tapCount * depthSteps * STEP_BYTES,
+            termCount};
     int stride = vectors * 16;
     for (int v = 0; v < vectors;) {
         int group = vectors - v < 4 ? vectors - v : 4;
@@ -609,13 +666,10 @@ static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, c
         for (int g = 0; g < group; g++) {
             q[g] = requantOf(requant, stride, 16 * (v + g), rounding, zeroPoint, min, max, channels);
         }
-        const int8_t *w = packed + (size_t) v * vectorStride;
-        switch (group) {
-            case 1: blockGroup1(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
-            case 2: blockGroup2(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
-            case 3: blockGroup3(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
-            default: blockGroup4(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
-        }
+        size_t at = (size_t) v * termCount;
+        groups[allLeft != 0][group - 1](&a, pixels, rows, packed + (size_t) v * a.vectorStride,
+                L->correction + at * 16, L->shift + at * 16, L->minShift + at, bias + 16 * v, q, out + 16 * v,
+                channels, failed);
         v += group;
     }
 }
@@ -683,8 +737,17 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockCon
         L.correction = L.minShift + (size_t) vectors * ts;
         L.shift = L.correction + (size_t) vectors * ts * 16;
         L.limit = limit;
-        blockConv(&L, mant, cp, ex, sa, blocksPerPixel, px + from, to - from, tp, tapCount, w, depthSteps, b, vectors,
-                q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from, proven, allLeft);
+        BlockTerm *terms = malloc(ts * sizeof(BlockTerm));
+        if (terms) {
+            blockConv(&L, mant, cp, ex, sa, blocksPerPixel, px + from, to - from, tp, tapCount, w, depthSteps, b,
+                    vectors, q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from, proven, allLeft,
+                    terms);
+            free(terms);
+        } else {
+            for (int m = 0; m < to - from; m++) {
+                fl[from + m] = 1; /* no memory for the terms: every pixel to the exact path */
+            }
+        }
     }
     if (fl) (*env)->ReleasePrimitiveArrayCritical(env, failed, fl, 0);
     if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);
