@@ -637,7 +637,7 @@ typedef void (*BlockGroup)(const BlockConvArgs *, const int32_t *, int, const in
 static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
         const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps, int tapCount,
         const int8_t *packed, int depthSteps, const int32_t *bias, int vectors, const int32_t *requant, int rounding,
-        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed, int proven, int allLeft,
+        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed, int proven, int minExponent,
         BlockTerm *terms) {
     static const BlockGroup groups[2][4] = {
         {blockGroup1_0, blockGroup2_0, blockGroup3_0, blockGroup4_0},
@@ -667,7 +667,13 @@ static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, c
             q[g] = requantOf(requant, stride, 16 * (v + g), rounding, zeroPoint, min, max, channels);
         }
         size_t at = (size_t) v * termCount;
-        groups[allLeft != 0][group - 1](&a, pixels, rows, packed + (size_t) v * a.vectorStride,
+        /* the rounding form only where some alignment of the group can shift right */
+        int minShift = 1 << 30;
+        for (size_t i = at; i < at + (size_t) group * termCount; i++) {
+            minShift = L->minShift[i] < minShift ? L->minShift[i] : minShift;
+        }
+        int allLeft = (long long) minExponent + minShift >= 0;
+        groups[allLeft][group - 1](&a, pixels, rows, packed + (size_t) v * a.vectorStride,
                 L->correction + at * 16, L->shift + at * 16, L->minShift + at, bias + 16 * v, q, out + 16 * v,
                 channels, failed);
         v += group;
@@ -710,7 +716,7 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockCon
         jintArray sumAbs, jint blocksPerPixel, jintArray pixels, jint from, jint to, jintArray taps,
         jbyteArray packed, jint depthSteps, jintArray bias, jintArray requant, jint rounding, jint zeroPoint,
         jint min, jint max, jint channels, jbyteArray output, jint outOffset, jbyteArray failed, jboolean proven,
-        jboolean allLeft) {
+        jint minExponent) {
     (void) cls;
     jsize tapCount = (*env)->GetArrayLength(env, taps);
     int32_t *ly = (*env)->GetPrimitiveArrayCritical(env, layer, NULL);
@@ -740,8 +746,8 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockCon
         BlockTerm *terms = malloc(ts * sizeof(BlockTerm));
         if (terms) {
             blockConv(&L, mant, cp, ex, sa, blocksPerPixel, px + from, to - from, tp, tapCount, w, depthSteps, b,
-                    vectors, q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from, proven, allLeft,
-                    terms);
+                    vectors, q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from, proven,
+                    minExponent, terms);
             free(terms);
         } else {
             for (int m = 0; m < to - from; m++) {
