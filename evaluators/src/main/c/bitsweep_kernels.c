@@ -336,6 +336,66 @@ INLINE_KERNEL void quantizeRowStream(const int8_t *src, int bytes, int L, __m512
 }
 
 /*
+ * One image row of pixels of at most 8 channels in one block each (cp 4 or 8): 64 / cp pixels a register, each
+ * spread from c to cp bytes apart (spread: the source byte of every lane, owner: its pixel, real: the lanes of real
+ * channels). The
+ * pixels' largest |q - zp| come out of the cp-byte groups; one lookup serves every pixel of a row of the tables (a
+ * register's pixels mostly share a few).
+ */
+INLINE_KERNEL void quantizeRowPixels(const int8_t *src, int w, int c, int cp, __m512i spread, __m512i owner,
+        __mmask64 real, __m512i zp, __m512i zeroMantissa, const uint8_t *tables, const int32_t *exponentOfMax,
+        const int32_t *rowOfMax, uint8_t *dst, int32_t *exp, int32_t *sumAbs) {
+    __m512i flip = _mm512_set1_epi8((char) 0x80);
+    /* byte i * cp into byte i */
+    __m512i firsts = cp == 4 ? _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x3C383430, 0x2C282420,
+            0x1C181410, 0x0C080400) : _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x38302820,
+            0x18100800);
+    int per = 64 / cp;
+    for (int x = 0; x < w; x += per) {
+        int pixels = w - x < per ? w - x : per;
+        __mmask64 load = pixels * c == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << (pixels * c)) - 1);
+        __mmask64 lanes = real & (pixels * cp == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << (pixels * cp)) - 1));
+        __m512i q = _mm512_permutexvar_epi8(spread, _mm512_maskz_loadu_epi8(load, src + (size_t) x * c));
+        __m512i d = _mm512_maskz_sub_epi8(lanes, _mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp));
+        if (cp == 4) {
+            d = _mm512_max_epu8(d, _mm512_srli_epi32(d, 16));
+            d = _mm512_max_epu8(d, _mm512_srli_epi32(d, 8));
+        } else {
+            d = _mm512_max_epu8(d, _mm512_srli_epi64(d, 32));
+            d = _mm512_max_epu8(d, _mm512_srli_epi64(d, 16));
+            d = _mm512_max_epu8(d, _mm512_srli_epi64(d, 8));
+        }
+        uint8_t maxima[16];
+        uint8_t rows[16] = {0};
+        _mm_storeu_si128((__m128i *) maxima, _mm512_castsi512_si128(_mm512_permutexvar_epi8(firsts, d)));
+        for (int i = 0; i < pixels; i++) {
+            rows[i] = (uint8_t) rowOfMax[maxima[i]];
+            exp[x + i] = exponentOfMax[maxima[i]];
+        }
+        __m512i laneRow = _mm512_permutexvar_epi8(owner, _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *) rows)));
+        __m512i index = _mm512_xor_si512(q, flip);
+        __m512i u = zeroMantissa;
+        for (__mmask64 left = lanes; left != 0;) {
+            int row = rows[__builtin_ctzll(left) / cp];
+            __mmask64 same = _mm512_mask_cmpeq_epi8_mask(left, laneRow, _mm512_set1_epi8((char) row));
+            u = _mm512_mask_mov_epi8(u, same, lookup(index, tables + (size_t) row * 256));
+            left &= ~same;
+        }
+        _mm512_mask_storeu_epi8(dst + (size_t) x * cp,
+                pixels * cp == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << (pixels * cp)) - 1), u);
+        /* sums of |m| = |u - offset| per pixel */
+        __m512i magnitude = _mm512_sub_epi8(_mm512_max_epu8(u, zeroMantissa), _mm512_min_epu8(u, zeroMantissa));
+        if (cp == 4) {
+            _mm512_mask_storeu_epi32(sumAbs + x, (__mmask16) ((1u << pixels) - 1),
+                    _mm512_dpbusd_epi32(_mm512_setzero_si512(), magnitude, _mm512_set1_epi8(1)));
+        } else {
+            _mm256_mask_storeu_epi32(sumAbs + x, (__mmask8) ((1u << pixels) - 1),
+                    _mm512_cvtepi64_epi32(_mm512_sad_epu8(u, zeroMantissa)));
+        }
+    }
+}
+
+/*
  * Returns the largest term bound of any block of the batch, sum|m| * 2^max(0, e + maxShift) (maxShift: the largest
  * weight shift of the layer), saturated at 2^62: with it the conv can prove all its pixels exact at once; and in
  * minExponent the smallest exponent of a block that is not all zero (with it, that no alignment shifts right).
@@ -349,6 +409,19 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
     __m512i zeroMantissa = _mm512_set1_epi8((char) offset);
     /* a row of pixels is one stream of whole blocks */
     int stream = cp == c && c % blockSize == 0 && (blockSize == 16 || blockSize == 32 || blockSize == 64);
+    /* or a few pixels of one block each in a register */
+    int few = blockSize == c && (cp == 4 || cp == 8);
+    uint8_t spreadBytes[64];
+    uint8_t ownerBytes[64];
+    __mmask64 real = 0;
+    for (int b = 0; b < 64; b++) {
+        int channel = few ? b % cp : 0;
+        spreadBytes[b] = (uint8_t) (channel < c ? (b / cp) * c + channel : 0);
+        ownerBytes[b] = (uint8_t) (few ? b / cp : 0);
+        real |= channel < c ? (__mmask64) 1 << b : 0;
+    }
+    __m512i spread = _mm512_loadu_si512(spreadBytes);
+    __m512i owner = _mm512_loadu_si512(ownerBytes);
     __m512i worst = _mm512_setzero_si512();
     __m256i least = _mm256_set1_epi32(1 << 30);
     __m512i shift = _mm512_set1_epi64(maxShift);
@@ -359,6 +432,9 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
             if (stream) {
                 quantizeRowStream(row, w * c, blockSize, zp, zeroMantissa, tables, exponentOfMax, rowOfMax,
                         mant + pixel0 * cp, exp + pixel0 * blocksPerPixel, sumAbs + pixel0 * blocksPerPixel);
+            } else if (few) {
+                quantizeRowPixels(row, w, c, cp, spread, owner, real, zp, zeroMantissa, tables, exponentOfMax, rowOfMax,
+                        mant + pixel0 * cp, exp + pixel0, sumAbs + pixel0);
             } else {
                 for (int x = 0; x < w; x++) {
                     const int8_t *src = row + (size_t) x * c;
