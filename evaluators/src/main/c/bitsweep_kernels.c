@@ -283,8 +283,8 @@ INLINE_KERNEL __m512i lookup(__m512i index, const uint8_t *table) {
 /*
  * One image row as a stream of 64 codes at a time (a pixel's channels, then the next pixel's: the padded copy holds
  * the row's pixels contiguously when cp == c), for blocks of L = 16, 32 or 64 codes that divide the channels: a
- * register holds 64 / L whole blocks. Their largest |q - zp| come out of the 128-bit lane maxima; one lookup by the
- * first block's row serves every block of the register with that row, the others get their own lookup.
+ * register holds 64 / L whole blocks. Their largest |q - zp| come out of the 128-bit lane maxima; every block gets
+ * the lookup of its own row (skipping the blocks on the first block's row, a data-dependent branch, was slower).
  */
 INLINE_KERNEL void quantizeRowStream(const int8_t *src, int bytes, int L, __m512i zp, __m512i zeroMantissa,
         const uint8_t *tables, const int32_t *exponentOfMax, const int32_t *rowOfMax, uint8_t *dst, int32_t *exp,
@@ -338,9 +338,8 @@ INLINE_KERNEL void quantizeRowStream(const int8_t *src, int bytes, int L, __m512
 /*
  * One image row of pixels of at most 8 channels in one block each (cp 4 or 8): 64 / cp pixels a register, each
  * spread from c to cp bytes apart (spread: the source byte of every lane, owner: its pixel, real: the lanes of real
- * channels). The
- * pixels' largest |q - zp| come out of the cp-byte groups; one lookup serves every pixel of a row of the tables (a
- * register's pixels mostly share a few).
+ * channels). The pixels' largest |q - zp| come out of the cp-byte groups; one lookup serves every pixel of a row of
+ * the tables (a register's pixels mostly share a few).
  */
 INLINE_KERNEL void quantizeRowPixels(const int8_t *src, int w, int c, int cp, __m512i spread, __m512i owner,
         __mmask64 real, __m512i zp, __m512i zeroMantissa, const uint8_t *tables, const int32_t *exponentOfMax,
