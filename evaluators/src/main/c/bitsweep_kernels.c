@@ -13,6 +13,7 @@
 #include <jni.h>
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define TARGETS "avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi"
 #define KERNEL __attribute__((target(TARGETS)))
@@ -280,6 +281,120 @@ INLINE_KERNEL __m512i lookup(__m512i index, const uint8_t *table) {
 }
 
 /*
+ * One image row as a stream of 64 codes at a time (a pixel's channels, then the next pixel's: the padded copy holds
+ * the row's pixels contiguously when cp == c), for blocks of L = 16, 32 or 64 codes that divide the channels: a
+ * register holds 64 / L whole blocks. Their largest |q - zp| come out of the 128-bit lane maxima; every block gets
+ * the lookup of its own row (skipping the blocks on the first block's row, a data-dependent branch, was slower).
+ */
+INLINE_KERNEL void quantizeRowStream(const int8_t *src, int bytes, int L, __m512i zp, __m512i zeroMantissa,
+        const uint8_t *tables, const int32_t *exponentOfMax, const int32_t *rowOfMax, uint8_t *dst, int32_t *exp,
+        int32_t *sumAbs) {
+    __m512i flip = _mm512_set1_epi8((char) 0x80);
+    /* byte j * L of the lane maxima into byte j */
+    __m512i firsts = L == 16 ? _mm512_set1_epi32(0x30201000) : L == 32 ? _mm512_set1_epi32(0x2000)
+            : _mm512_setzero_si512();
+    /* after the sums below, block j's sum of |m| is in 64-bit lane j * L / 8 */
+    __mmask8 blockSums = L == 16 ? 0x55 : L == 32 ? 0x11 : 0x01;
+    for (int at = 0; at < bytes; at += 64) {
+        int k = bytes - at < 64 ? bytes - at : 64;
+        int blocks = k / L;
+        __mmask64 lanes = k == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << k) - 1);
+        __m512i q = _mm512_maskz_loadu_epi8(lanes, src + at);
+        /* |q - zp| in [0, 255] as an unsigned byte: max - min of the signed bytes */
+        __m512i m = laneMaxBytes(_mm512_sub_epi8(_mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp)));
+        if (L >= 32) {
+            m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0xB1)); /* 128-bit lane pairs */
+        }
+        if (L == 64) {
+            m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0x4E));
+        }
+        uint32_t maxima = (uint32_t) _mm_cvtsi128_si32(_mm512_castsi512_si128(_mm512_permutexvar_epi8(firsts, m)));
+        __m512i index = _mm512_xor_si512(q, flip);
+        __m512i u = lookup(index, tables + (size_t) rowOfMax[maxima & 0xFF] * 256);
+        exp[0] = exponentOfMax[maxima & 0xFF];
+        for (int j = 1; j < blocks; j++) {
+            int max = (maxima >> (8 * j)) & 0xFF;
+            exp[j] = exponentOfMax[max];
+            u = _mm512_mask_mov_epi8(u, (((__mmask64) 1 << L) - 1) << (j * L),
+                    lookup(index, tables + (size_t) rowOfMax[max] * 256));
+        }
+        _mm512_mask_storeu_epi8(dst + at, lanes, u);
+        /* sums of |u - offset| = |m| per 8 bytes, then per block (lanes past k only reach blocks not stored) */
+        __m512i sums = _mm512_sad_epu8(u, zeroMantissa);
+        sums = _mm512_add_epi64(sums, _mm512_shuffle_epi32(sums, 0x4E));
+        if (L >= 32) {
+            sums = _mm512_add_epi64(sums, _mm512_shuffle_i64x2(sums, sums, 0xB1));
+        }
+        if (L == 64) {
+            sums = _mm512_add_epi64(sums, _mm512_shuffle_i64x2(sums, sums, 0x4E));
+        }
+        _mm256_mask_storeu_epi32(sumAbs, (__mmask8) ((1u << blocks) - 1),
+                _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(blockSums, sums)));
+        exp += blocks;
+        sumAbs += blocks;
+    }
+}
+
+/*
+ * One image row of pixels of at most 8 channels in one block each (cp 4 or 8): 64 / cp pixels a register, each
+ * spread from c to cp bytes apart (spread: the source byte of every lane, owner: its pixel, real: the lanes of real
+ * channels). The pixels' largest |q - zp| come out of the cp-byte groups; one lookup serves every pixel of a row of
+ * the tables (a register's pixels mostly share a few).
+ */
+INLINE_KERNEL void quantizeRowPixels(const int8_t *src, int w, int c, int cp, __m512i spread, __m512i owner,
+        __mmask64 real, __m512i zp, __m512i zeroMantissa, const uint8_t *tables, const int32_t *exponentOfMax,
+        const int32_t *rowOfMax, uint8_t *dst, int32_t *exp, int32_t *sumAbs) {
+    __m512i flip = _mm512_set1_epi8((char) 0x80);
+    /* byte i * cp into byte i */
+    __m512i firsts = cp == 4 ? _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x3C383430, 0x2C282420,
+            0x1C181410, 0x0C080400) : _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x38302820,
+            0x18100800);
+    int per = 64 / cp;
+    for (int x = 0; x < w; x += per) {
+        int pixels = w - x < per ? w - x : per;
+        __mmask64 load = pixels * c == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << (pixels * c)) - 1);
+        __mmask64 lanes = real & (pixels * cp == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << (pixels * cp)) - 1));
+        __m512i q = _mm512_permutexvar_epi8(spread, _mm512_maskz_loadu_epi8(load, src + (size_t) x * c));
+        __m512i d = _mm512_maskz_sub_epi8(lanes, _mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp));
+        if (cp == 4) {
+            d = _mm512_max_epu8(d, _mm512_srli_epi32(d, 16));
+            d = _mm512_max_epu8(d, _mm512_srli_epi32(d, 8));
+        } else {
+            d = _mm512_max_epu8(d, _mm512_srli_epi64(d, 32));
+            d = _mm512_max_epu8(d, _mm512_srli_epi64(d, 16));
+            d = _mm512_max_epu8(d, _mm512_srli_epi64(d, 8));
+        }
+        uint8_t maxima[16];
+        uint8_t rows[16] = {0};
+        _mm_storeu_si128((__m128i *) maxima, _mm512_castsi512_si128(_mm512_permutexvar_epi8(firsts, d)));
+        for (int i = 0; i < pixels; i++) {
+            rows[i] = (uint8_t) rowOfMax[maxima[i]];
+            exp[x + i] = exponentOfMax[maxima[i]];
+        }
+        __m512i laneRow = _mm512_permutexvar_epi8(owner, _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *) rows)));
+        __m512i index = _mm512_xor_si512(q, flip);
+        __m512i u = zeroMantissa;
+        for (__mmask64 left = lanes; left != 0;) {
+            int row = rows[__builtin_ctzll(left) / cp];
+            __mmask64 same = _mm512_mask_cmpeq_epi8_mask(left, laneRow, _mm512_set1_epi8((char) row));
+            u = _mm512_mask_mov_epi8(u, same, lookup(index, tables + (size_t) row * 256));
+            left &= ~same;
+        }
+        _mm512_mask_storeu_epi8(dst + (size_t) x * cp,
+                pixels * cp == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << (pixels * cp)) - 1), u);
+        /* sums of |m| = |u - offset| per pixel */
+        __m512i magnitude = _mm512_sub_epi8(_mm512_max_epu8(u, zeroMantissa), _mm512_min_epu8(u, zeroMantissa));
+        if (cp == 4) {
+            _mm512_mask_storeu_epi32(sumAbs + x, (__mmask16) ((1u << pixels) - 1),
+                    _mm512_dpbusd_epi32(_mm512_setzero_si512(), magnitude, _mm512_set1_epi8(1)));
+        } else {
+            _mm256_mask_storeu_epi32(sumAbs + x, (__mmask8) ((1u << pixels) - 1),
+                    _mm512_cvtepi64_epi32(_mm512_sad_epu8(u, zeroMantissa)));
+        }
+    }
+}
+
+/*
  * Returns the largest term bound of any block of the batch, sum|m| * 2^max(0, e + maxShift) (maxShift: the largest
  * weight shift of the layer), saturated at 2^62: with it the conv can prove all its pixels exact at once; and in
  * minExponent the smallest exponent of a block that is not all zero (with it, that no alignment shifts right).
@@ -291,54 +406,39 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
     __m512i zp = _mm512_set1_epi8((char) zeroPoint);
     __m512i flip = _mm512_set1_epi8((char) 0x80);
     __m512i zeroMantissa = _mm512_set1_epi8((char) offset);
-    /* one pixel in one register, a block per 128-bit lane (or pair, or all four) */
-    int wholePixel = c <= 64 && c % blockSize == 0 && (blockSize == 16 || blockSize == 32 || blockSize == 64);
-    long long worst = 0;
-    int least = 1 << 30;
+    /* a row of pixels is one stream of whole blocks */
+    int stream = cp == c && c % blockSize == 0 && (blockSize == 16 || blockSize == 32 || blockSize == 64);
+    /* or a few pixels of one block each in a register */
+    int few = blockSize == c && (cp == 4 || cp == 8);
+    uint8_t spreadBytes[64];
+    uint8_t ownerBytes[64];
+    __mmask64 real = 0;
+    for (int b = 0; b < 64; b++) {
+        int channel = few ? b % cp : 0;
+        spreadBytes[b] = (uint8_t) (channel < c ? (b / cp) * c + channel : 0);
+        ownerBytes[b] = (uint8_t) (few ? b / cp : 0);
+        real |= channel < c ? (__mmask64) 1 << b : 0;
+    }
+    __m512i spread = _mm512_loadu_si512(spreadBytes);
+    __m512i owner = _mm512_loadu_si512(ownerBytes);
+    __m512i worst = _mm512_setzero_si512();
+    __m256i least = _mm256_set1_epi32(1 << 30);
+    __m512i shift = _mm512_set1_epi64(maxShift);
     for (int img = 0; img < n; img++) {
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                const int8_t *src = in + (((size_t) img * h + y) * w + x) * c;
-                size_t pixel = ((size_t) img * hp + y + top) * wp + x + left;
-                int blockMax[64];
-                int blocks = 0;
-                if (wholePixel) {
-                    __mmask64 lanes = c == 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << c) - 1);
-                    __m512i q = _mm512_maskz_loadu_epi8(lanes, src);
-                    /* |q - zp| in [0, 255] as an unsigned byte: max - min of the signed bytes */
-                    __m512i m = laneMaxBytes(_mm512_maskz_sub_epi8(lanes, _mm512_max_epi8(q, zp), _mm512_min_epi8(q, zp)));
-                    if (blockSize >= 32) {
-                        m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0xB1)); /* 128-bit lane pairs */
-                    }
-                    if (blockSize == 64) {
-                        m = _mm512_max_epu8(m, _mm512_shuffle_i64x2(m, m, 0x4E));
-                    }
-                    __m512i index = _mm512_xor_si512(q, flip);
-                    __m512i u = zeroMantissa;
-                    for (int lo = 0; lo < c; lo += blockSize, blocks++) {
-                        int lane = lo / 16;
-                        __m128i part = lane == 0 ? _mm512_castsi512_si128(m) : lane == 1
-                                ? _mm512_extracti32x4_epi32(m, 1) : lane == 2 ? _mm512_extracti32x4_epi32(m, 2)
-                                : _mm512_extracti32x4_epi32(m, 3);
-                        blockMax[blocks] = _mm_extract_epi8(part, 0);
-                        __mmask64 block = blockSize == 64 ? ~(__mmask64) 0
-                                : ((((__mmask64) 1 << blockSize) - 1) << lo);
-                        u = _mm512_mask_mov_epi8(u, block & lanes,
-                                lookup(index, tables + (size_t) rowOfMax[blockMax[blocks]] * 256));
-                    }
-                    _mm512_mask_storeu_epi8(mant + pixel * cp, lanes, u);
-                    /* sums of |u - offset| = |m| per 8 bytes; a block is 2, 4 or 8 of them */
-                    int64_t sums[8];
-                    _mm512_storeu_si512(sums, _mm512_sad_epu8(u, zeroMantissa));
-                    for (int b = 0; b < blocks; b++) {
-                        long long total = 0;
-                        for (int k = b * blockSize / 8; k < (b + 1) * blockSize / 8; k++) {
-                            total += sums[k];
-                        }
-                        sumAbs[pixel * blocksPerPixel + b] = (int32_t) total;
-                    }
-                } else {
-                    for (int lo = 0; lo < c; lo += blockSize, blocks++) {
+            size_t pixel0 = ((size_t) img * hp + y + top) * wp + left;
+            const int8_t *row = in + ((size_t) img * h + y) * w * c;
+            if (stream) {
+                quantizeRowStream(row, w * c, blockSize, zp, zeroMantissa, tables, exponentOfMax, rowOfMax,
+                        mant + pixel0 * cp, exp + pixel0 * blocksPerPixel, sumAbs + pixel0 * blocksPerPixel);
+            } else if (few) {
+                quantizeRowPixels(row, w, c, cp, spread, owner, real, zp, zeroMantissa, tables, exponentOfMax, rowOfMax,
+                        mant + pixel0 * cp, exp + pixel0, sumAbs + pixel0);
+            } else {
+                for (int x = 0; x < w; x++) {
+                    const int8_t *src = row + (size_t) x * c;
+                    size_t pixel = pixel0 + x;
+                    for (int lo = 0, b = 0; lo < c; lo += blockSize, b++) {
                         int len = c - lo < blockSize ? c - lo : blockSize;
                         int maxMag = 0;
                         for (int i = 0; i < len; i++) {
@@ -346,7 +446,6 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
                             d = d < 0 ? -d : d;
                             maxMag = d > maxMag ? d : maxMag;
                         }
-                        blockMax[blocks] = maxMag;
                         const uint8_t *table = tables + (size_t) rowOfMax[maxMag] * 256;
                         long long magnitude = 0;
                         for (int at = 0; at < len; at += 64) {
@@ -358,23 +457,30 @@ static KERNEL long long quantizeBlocks(const int8_t *in, int n, int h, int w, in
                             __m512i sad = _mm512_sad_epu8(_mm512_mask_mov_epi8(zeroMantissa, lanes, u), zeroMantissa);
                             magnitude += _mm512_reduce_add_epi64(sad);
                         }
-                        sumAbs[pixel * blocksPerPixel + blocks] = (int32_t) magnitude;
+                        exp[pixel * blocksPerPixel + b] = exponentOfMax[maxMag];
+                        sumAbs[pixel * blocksPerPixel + b] = (int32_t) magnitude;
                     }
                 }
-                for (int b = 0; b < blocks; b++) {
-                    int e = exponentOfMax[blockMax[b]];
-                    exp[pixel * blocksPerPixel + b] = e;
-                    long long a = sumAbs[pixel * blocksPerPixel + b];
-                    int k = e + maxShift;
-                    long long bound = a == 0 ? 0 : k > 40 ? 1LL << 62 : k > 0 ? a << k : a;
-                    worst = bound > worst ? bound : worst;
-                    least = a != 0 && e < least ? e : least;
-                }
+            }
+            /* the row's bounds, 8 blocks at a time: 0 for an all-zero block, 2^62 past a shift of 40 */
+            const int32_t *e = exp + pixel0 * blocksPerPixel;
+            const int32_t *a = sumAbs + pixel0 * blocksPerPixel;
+            for (int at = 0, count = w * blocksPerPixel; at < count; at += 8) {
+                __mmask8 lanes = count - at >= 8 ? (__mmask8) 0xFF : (__mmask8) ((1u << (count - at)) - 1);
+                __m256i e32 = _mm256_maskz_loadu_epi32(lanes, e + at);
+                __m512i magnitude = _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(lanes, a + at));
+                __mmask8 nonzero = _mm512_test_epi64_mask(magnitude, magnitude);
+                __m512i k = _mm512_add_epi64(_mm512_cvtepi32_epi64(e32), shift);
+                __m512i bound = _mm512_sllv_epi64(magnitude, _mm512_max_epi64(k, _mm512_setzero_si512()));
+                bound = _mm512_mask_mov_epi64(bound, nonzero & _mm512_cmpgt_epi64_mask(k, _mm512_set1_epi64(40)),
+                        _mm512_set1_epi64(1LL << 62));
+                worst = _mm512_max_epi64(worst, bound);
+                least = _mm256_mask_min_epi32(least, nonzero, least, e32);
             }
         }
     }
-    *minExponent = least;
-    return worst;
+    *minExponent = _mm512_reduce_min_epi32(_mm512_inserti64x4(_mm512_set1_epi32(1 << 30), least, 0));
+    return _mm512_reduce_max_epi64(worst);
 }
 
 /*
@@ -419,99 +525,119 @@ INLINE_KERNEL int inRange(const BlockLayer *L, const int32_t *exp, const int32_t
 }
 
 /*
- * A tile of ROWS output pixels by VECTORS vectors of 16 channels on block arithmetic: per tap and segment the exact
- * segment sums by vpdpbusd from the correction, then aligned into the running sums: a variable left shift per lane
- * where every contributing lane shifts left, else the rounding form (right shifts rounded half away from zero, as
- * AlignedAccumulator). inRange has shown that no term and no partial sum leaves the register, so the sums equal the
- * sequential saturating adds. 2 * ROWS * VECTORS + VECTORS + 1 registers.
+ * One (tap, segment) term of an output pixel, in the order a tile adds them: where its input mantissas (bytes) and
+ * its input block's exponent and sum of |m| (ints) sit past the output pixel's own entries, where its weights start
+ * in a vector's packed weights, its steps of 4 channels, and its index tap * segments + s into the per-(vector, tap,
+ * segment) tables.
  */
-INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
-        const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, int vectors, const int32_t *taps,
-        int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias, int vector0,
-        const Requant *q, int8_t *out, int outStride, int allLeft) {
+typedef struct {
+    int32_t mant, block, weights, steps, index;
+} BlockTerm;
+
+/* acc += the 4-byte dot products of x (unsigned) and w (signed): vpdpbusd as inline assembly, which ties acc to
+   one register; from the intrinsic, GCC copies every running segment sum to a new register each step. */
+INLINE_KERNEL void dpbusdInPlace(__m512i *acc, __m512i x, __m512i w) {
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(*acc) : "v"(x), "v"(w));
+}
+
+/*
+ * A tile of ROWS output pixels by VECTORS vectors of 16 channels on block arithmetic: per term the exact segment
+ * sums by vpdpbusd from the correction, then aligned into the running sums: a variable left shift per lane where
+ * every contributing lane shifts left (always, when ALL_LEFT), else the rounding form (right shifts rounded half
+ * away from zero, as AlignedAccumulator). inRange has shown that no term and no partial sum leaves the register, so
+ * the sums equal the sequential saturating adds. correction, shift and minShift start at the tile's first vector;
+ * a vector's entries are vectorTerms terms further. 2 * ROWS * VECTORS + VECTORS + 1 registers.
+ */
+INLINE_KERNEL void blockTile(const BlockTerm *terms, int termCount, const uint8_t *mant, int cp, const int32_t *exp,
+        const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, int vectors,
+        const int8_t *weights, int vectorStride, const int32_t *correction, const int32_t *shift,
+        const int32_t *minShift, int vectorTerms, const int32_t *bias, const Requant *q, int8_t *out, int outStride,
+        int allLeft) {
     __m512i sum[12][4];
     __m512i seg[12][4];
+    const uint8_t *in[12];
+    const int32_t *pixelExp[12];
+    const int32_t *pixelAbs[12];
 #pragma GCC unroll 12
     for (int r = 0; r < rows; r++) {
+        in[r] = mant + (size_t) pixels[r] * cp;
+        pixelExp[r] = exp + (size_t) pixels[r] * blocksPerPixel;
+        pixelAbs[r] = sumAbs + (size_t) pixels[r] * blocksPerPixel;
 #pragma GCC unroll 4
         for (int v = 0; v < vectors; v++) {
             sum[r][v] = _mm512_loadu_si512(bias + 16 * v);
         }
     }
-    for (int t = 0; t < tapCount; t++) {
-        /* the tap's input pixel of every row: mantissas, exponents and magnitudes */
-        const uint8_t *in[12];
-        const int32_t *pixelExp[12];
-        const int32_t *pixelAbs[12];
-#pragma GCC unroll 12
-        for (int r = 0; r < rows; r++) {
-            size_t pixel = (size_t) (pixels[r] + taps[t]);
-            in[r] = mant + pixel * cp;
-            pixelExp[r] = exp + pixel * blocksPerPixel;
-            pixelAbs[r] = sumAbs + pixel * blocksPerPixel;
-        }
-        for (int s = 0; s < L->segments; s++) {
-            int ib = L->segInputBlock[s];
-            int inputExp[12];
-            int minExp = 1 << 30;
+    for (int i = 0; i < termCount; i++) {
+        const BlockTerm term = terms[i];
+        int minExp = 1 << 30;
+        if (!allLeft) {
 #pragma GCC unroll 12
             for (int r = 0; r < rows; r++) {
-                inputExp[r] = pixelExp[r][ib];
-                if (!allLeft && pixelAbs[r][ib] != 0 && inputExp[r] < minExp) {
-                    minExp = inputExp[r];
-                }
+                int e = pixelExp[r][term.block];
+                minExp = pixelAbs[r][term.block] != 0 && e < minExp ? e : minExp;
             }
-            size_t at = ((size_t) (vector0) * tapCount + t) * L->segments + s;
+        }
+        /* the first step from the correction, the others in a loop: every sum starts as its own value (GCC
+           copies loop-carried registers that start as one) */
+        const int8_t *wt = weights + term.weights;
+        {
+            __m512i wv[4];
+            __m512i start[4];
 #pragma GCC unroll 4
             for (int v = 0; v < vectors; v++) {
-                __m512i correction = _mm512_loadu_si512(L->correction + (at + (size_t) v * tapCount * L->segments) * 16);
-#pragma GCC unroll 12
-                for (int r = 0; r < rows; r++) {
-                    seg[r][v] = correction;
-                }
+                start[v] = _mm512_loadu_si512(correction + ((size_t) v * vectorTerms + term.index) * 16);
+                wv[v] = _mm512_loadu_si512(wt + (size_t) v * vectorStride);
             }
-            const int8_t *wt = weights + (size_t) t * depthSteps * STEP_BYTES;
-            for (int k = L->segStart[s]; k < L->segEnd[s]; k++) {
-                __m512i wv[4];
+#pragma GCC unroll 12
+            for (int r = 0; r < rows; r++) {
+                __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(in[r] + term.mant));
 #pragma GCC unroll 4
                 for (int v = 0; v < vectors; v++) {
-                    wv[v] = _mm512_loadu_si512(wt + (size_t) v * vectorStride + (size_t) k * STEP_BYTES);
-                }
-#pragma GCC unroll 12
-                for (int r = 0; r < rows; r++) {
-                    __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(in[r] + 4 * k));
-#pragma GCC unroll 4
-                    for (int v = 0; v < vectors; v++) {
-                        seg[r][v] = _mm512_dpbusd_epi32(seg[r][v], x, wv[v]);
-                    }
+                    seg[r][v] = _mm512_dpbusd_epi32(start[v], x, wv[v]);
                 }
             }
+        }
+        for (int k = 1; k < term.steps; k++) {
+            __m512i wv[4];
 #pragma GCC unroll 4
             for (int v = 0; v < vectors; v++) {
-                size_t av = at + (size_t) v * tapCount * L->segments;
-                __m512i shift = _mm512_loadu_si512(L->shift + av * 16);
-                if (allLeft || minExp + L->minShift[av] >= 0) {
+                wv[v] = _mm512_loadu_si512(wt + (size_t) v * vectorStride + (size_t) k * STEP_BYTES);
+            }
 #pragma GCC unroll 12
-                    for (int r = 0; r < rows; r++) {
-                        __m512i k = _mm512_add_epi32(shift, _mm512_set1_epi32(inputExp[r]));
-                        sum[r][v] = _mm512_add_epi32(sum[r][v], _mm512_sllv_epi32(seg[r][v], k));
-                    }
-                } else {
+            for (int r = 0; r < rows; r++) {
+                __m512i x = _mm512_broadcastd_epi32(_mm_loadu_si32(in[r] + term.mant + 4 * k));
+#pragma GCC unroll 4
+                for (int v = 0; v < vectors; v++) {
+                    dpbusdInPlace(&seg[r][v], x, wv[v]);
+                }
+            }
+        }
+#pragma GCC unroll 4
+        for (int v = 0; v < vectors; v++) {
+            size_t av = (size_t) v * vectorTerms + term.index;
+            __m512i laneShift = _mm512_loadu_si512(shift + av * 16);
+            if (allLeft || minExp + minShift[av] >= 0) {
 #pragma GCC unroll 12
-                    for (int r = 0; r < rows; r++) {
-                        __m512i k = _mm512_add_epi32(shift, _mm512_set1_epi32(inputExp[r]));
-                        __m512i zero = _mm512_setzero_si512();
-                        __m512i left = _mm512_max_epi32(k, zero);
-                        __m512i right = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, k), zero),
-                                _mm512_set1_epi32(31));
-                        __m512i magnitude = _mm512_abs_epi32(seg[r][v]);
-                        __m512i half = _mm512_srli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), 1);
-                        __m512i aligned = _mm512_srlv_epi32(_mm512_add_epi32(_mm512_sllv_epi32(magnitude, left), half),
-                                right);
-                        __mmask16 negative = _mm512_cmplt_epi32_mask(seg[r][v], zero);
-                        sum[r][v] = _mm512_mask_sub_epi32(_mm512_add_epi32(sum[r][v], aligned), negative,
-                                sum[r][v], aligned);
-                    }
+                for (int r = 0; r < rows; r++) {
+                    __m512i k = _mm512_add_epi32(laneShift, _mm512_set1_epi32(pixelExp[r][term.block]));
+                    sum[r][v] = _mm512_add_epi32(sum[r][v], _mm512_sllv_epi32(seg[r][v], k));
+                }
+            } else {
+#pragma GCC unroll 12
+                for (int r = 0; r < rows; r++) {
+                    __m512i k = _mm512_add_epi32(laneShift, _mm512_set1_epi32(pixelExp[r][term.block]));
+                    __m512i zero = _mm512_setzero_si512();
+                    __m512i left = _mm512_max_epi32(k, zero);
+                    __m512i right = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, k), zero),
+                            _mm512_set1_epi32(31));
+                    __m512i magnitude = _mm512_abs_epi32(seg[r][v]);
+                    __m512i half = _mm512_srli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right), 1);
+                    __m512i aligned = _mm512_srlv_epi32(_mm512_add_epi32(_mm512_sllv_epi32(magnitude, left), half),
+                            right);
+                    __mmask16 negative = _mm512_cmplt_epi32_mask(seg[r][v], zero);
+                    sum[r][v] = _mm512_mask_sub_epi32(_mm512_add_epi32(sum[r][v], aligned), negative,
+                            sum[r][v], aligned);
                 }
             }
         }
@@ -525,11 +651,22 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
     }
 }
 
-#define BLOCK_GROUP(VECTORS, ROWS)                                                                                 \
-    static KERNEL void blockGroup##VECTORS(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,   \
-            const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps,       \
-            int tapCount, const int8_t *weights, int vectorStride, int depthSteps, const int32_t *bias,            \
-            int vector0, const Requant *q, int8_t *out, int outStride, int8_t *failed, int allLeft) {              \
+/* The arguments every tile of a block conv shares. */
+typedef struct {
+    const BlockTerm *terms;
+    int termCount;
+    const uint8_t *mant;
+    int cp;
+    const int32_t *exp, *sumAbs;
+    int blocksPerPixel;
+    int vectorStride, vectorTerms;
+} BlockConvArgs;
+
+/* VECTORS vectors of channels over every output pixel that inRange proved, ROWS at a time where it can. */
+#define BLOCK_GROUP(VECTORS, ROWS, ALL_LEFT)                                                                       \
+    static KERNEL void blockGroup##VECTORS##_##ALL_LEFT(const BlockConvArgs *a, const int32_t *pixels, int rows,   \
+            const int8_t *weights, const int32_t *correction, const int32_t *shift, const int32_t *minShift,      \
+            const int32_t *bias, const Requant *q, int8_t *out, int outStride, const int8_t *failed) {            \
         int m = 0;                                                                                                 \
         for (; m + ROWS <= rows; m += ROWS) {                                                                      \
             int all = 1;                                                                                           \
@@ -537,41 +674,66 @@ INLINE_KERNEL void blockTile(const BlockLayer *L, const uint8_t *mant, int cp, c
                 all &= failed[m + r] == 0;                                                                         \
             }                                                                                                      \
             if (all) {                                                                                             \
-                blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, ROWS, VECTORS, taps, tapCount,     \
-                        weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
-                        outStride, allLeft);                                                                       \
+                blockTile(a->terms, a->termCount, a->mant, a->cp, a->exp, a->sumAbs, a->blocksPerPixel,          \
+                        pixels + m, ROWS, VECTORS, weights, a->vectorStride, correction, shift, minShift,          \
+                        a->vectorTerms, bias, q, out + (size_t) m * outStride, outStride, ALL_LEFT);              \
                 continue;                                                                                          \
             }                                                                                                      \
             for (int r = 0; r < ROWS; r++) {                                                                       \
                 if (!failed[m + r]) {                                                                              \
-                    blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m + r, 1, VECTORS, taps,          \
-                            tapCount, weights, vectorStride, depthSteps, bias, vector0, q,                         \
-                            out + (size_t) (m + r) * outStride, outStride, allLeft);                               \
+                    blockTile(a->terms, a->termCount, a->mant, a->cp, a->exp, a->sumAbs, a->blocksPerPixel,      \
+                            pixels + m + r, 1, VECTORS, weights, a->vectorStride, correction, shift, minShift,      \
+                            a->vectorTerms, bias, q, out + (size_t) (m + r) * outStride, outStride, ALL_LEFT);     \
                 }                                                                                                  \
             }                                                                                                      \
         }                                                                                                          \
         for (; m < rows; m++) {                                                                                    \
             if (!failed[m]) {                                                                                      \
-                blockTile(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels + m, 1, VECTORS, taps, tapCount,        \
-                        weights, vectorStride, depthSteps, bias, vector0, q, out + (size_t) m * outStride,         \
-                        outStride, allLeft);                                                                       \
+                blockTile(a->terms, a->termCount, a->mant, a->cp, a->exp, a->sumAbs, a->blocksPerPixel,          \
+                        pixels + m, 1, VECTORS, weights, a->vectorStride, correction, shift, minShift,             \
+                        a->vectorTerms, bias, q, out + (size_t) m * outStride, outStride, ALL_LEFT);              \
             }                                                                                                      \
         }                                                                                                          \
     }
 
-BLOCK_GROUP(1, 8)
-BLOCK_GROUP(2, 5)
-BLOCK_GROUP(3, 3)
-BLOCK_GROUP(4, 2)
+BLOCK_GROUP(1, 8, 1)
+BLOCK_GROUP(2, 5, 1)
+BLOCK_GROUP(3, 3, 1)
+BLOCK_GROUP(4, 2, 1)
+BLOCK_GROUP(1, 8, 0)
+BLOCK_GROUP(2, 5, 0)
+BLOCK_GROUP(3, 3, 0)
+BLOCK_GROUP(4, 2, 0)
 
+typedef void (*BlockGroup)(const BlockConvArgs *, const int32_t *, int, const int8_t *, const int32_t *,
+        const int32_t *, const int32_t *, const int32_t *, const Requant *, int8_t *, int, const int8_t *);
+
+/* terms: tapCount * segments entries (the caller's buffer) */
 static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, const int32_t *exp,
         const int32_t *sumAbs, int blocksPerPixel, const int32_t *pixels, int rows, const int32_t *taps, int tapCount,
         const int8_t *packed, int depthSteps, const int32_t *bias, int vectors, const int32_t *requant, int rounding,
-        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed, int proven, int allLeft) {
+        int zeroPoint, int min, int max, int channels, int8_t *out, int8_t *failed, int proven, int minExponent,
+        BlockTerm *terms) {
+    static const BlockGroup groups[2][4] = {
+        {blockGroup1_0, blockGroup2_0, blockGroup3_0, blockGroup4_0},
+        {blockGroup1_1, blockGroup2_1, blockGroup3_1, blockGroup4_1},
+    };
     for (int m = 0; m < rows; m++) {
         failed[m] = (int8_t) (!proven && !inRange(L, exp, sumAbs, blocksPerPixel, pixels[m], taps, tapCount));
     }
-    int vectorStride = tapCount * depthSteps * STEP_BYTES;
+    int termCount = tapCount * L->segments;
+    for (int t = 0; t < tapCount; t++) {
+        for (int s = 0; s < L->segments; s++) {
+            BlockTerm *term = terms + t * L->segments + s;
+            term->mant = taps[t] * cp + 4 * L->segStart[s];
+            term->block = taps[t] * blocksPerPixel + L->segInputBlock[s];
+            term->weights = (t * depthSteps + L->segStart[s]) * STEP_BYTES;
+            term->steps = L->segEnd[s] - L->segStart[s];
+            term->index = t * L->segments + s;
+        }
+    }
+    BlockConvArgs a = {terms, termCount, mant, cp, exp, sumAbs, blocksPerPixel, tapCount * depthSteps * STEP_BYTES,
+            termCount};
     int stride = vectors * 16;
     for (int v = 0; v < vectors;) {
         int group = vectors - v < 4 ? vectors - v : 4;
@@ -579,13 +741,16 @@ static KERNEL void blockConv(const BlockLayer *L, const uint8_t *mant, int cp, c
         for (int g = 0; g < group; g++) {
             q[g] = requantOf(requant, stride, 16 * (v + g), rounding, zeroPoint, min, max, channels);
         }
-        const int8_t *w = packed + (size_t) v * vectorStride;
-        switch (group) {
-            case 1: blockGroup1(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
-            case 2: blockGroup2(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
-            case 3: blockGroup3(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
-            default: blockGroup4(L, mant, cp, exp, sumAbs, blocksPerPixel, pixels, rows, taps, tapCount, w, vectorStride, depthSteps, bias + 16 * v, v, q, out + 16 * v, channels, failed, allLeft); break;
+        size_t at = (size_t) v * termCount;
+        /* the rounding form only where some alignment of the group can shift right */
+        int minShift = 1 << 30;
+        for (size_t i = at; i < at + (size_t) group * termCount; i++) {
+            minShift = L->minShift[i] < minShift ? L->minShift[i] : minShift;
         }
+        int allLeft = (long long) minExponent + minShift >= 0;
+        groups[allLeft][group - 1](&a, pixels, rows, packed + (size_t) v * a.vectorStride,
+                L->correction + at * 16, L->shift + at * 16, L->minShift + at, bias + 16 * v, q, out + 16 * v,
+                channels, failed);
         v += group;
     }
 }
@@ -626,7 +791,7 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockCon
         jintArray sumAbs, jint blocksPerPixel, jintArray pixels, jint from, jint to, jintArray taps,
         jbyteArray packed, jint depthSteps, jintArray bias, jintArray requant, jint rounding, jint zeroPoint,
         jint min, jint max, jint channels, jbyteArray output, jint outOffset, jbyteArray failed, jboolean proven,
-        jboolean allLeft) {
+        jint minExponent) {
     (void) cls;
     jsize tapCount = (*env)->GetArrayLength(env, taps);
     int32_t *ly = (*env)->GetPrimitiveArrayCritical(env, layer, NULL);
@@ -653,8 +818,17 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_blockCon
         L.correction = L.minShift + (size_t) vectors * ts;
         L.shift = L.correction + (size_t) vectors * ts * 16;
         L.limit = limit;
-        blockConv(&L, mant, cp, ex, sa, blocksPerPixel, px + from, to - from, tp, tapCount, w, depthSteps, b, vectors,
-                q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from, proven, allLeft);
+        BlockTerm *terms = malloc(ts * sizeof(BlockTerm));
+        if (terms) {
+            blockConv(&L, mant, cp, ex, sa, blocksPerPixel, px + from, to - from, tp, tapCount, w, depthSteps, b,
+                    vectors, q, rounding, zeroPoint, min, max, channels, out + outOffset, fl + from, proven,
+                    minExponent, terms);
+            free(terms);
+        } else {
+            for (int m = 0; m < to - from; m++) {
+                fl[from + m] = 1; /* no memory for the terms: every pixel to the exact path */
+            }
+        }
     }
     if (fl) (*env)->ReleasePrimitiveArrayCritical(env, failed, fl, 0);
     if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);

@@ -43,9 +43,8 @@ final class NativeBlockConv {
     private final byte[] failed;
     /** The unsigned input byte is the mantissa plus this. */
     private final int offset;
-    /** The largest and smallest weight shift and the largest |m_w| of any (tap, segment) with nonzero weights. */
+    /** The largest weight shift and the largest |m_w| of any (tap, segment) with nonzero weights. */
     private int maxShift = Integer.MIN_VALUE / 2;
-    private int minShift = Integer.MAX_VALUE / 2;
     private int maxAbsWeight;
     private final int[] minExponent = new int[1];
 
@@ -169,7 +168,6 @@ final class NativeBlockConv {
                     t[shiftAt + vts * lanes + ch % lanes] = shift;
                     if (maxAbs > 0) {
                         maxShift = Math.max(maxShift, shift);
-                        minShift = Math.min(minShift, shift);
                         maxAbsWeight = Math.max(maxAbsWeight, maxAbs);
                         int at = tap * segments + s;
                         t[maxAbsAt + at] = Math.max(t[maxAbsAt + at], maxAbs);
@@ -201,11 +199,10 @@ final class NativeBlockConv {
                 minExponent);
         long terms = (long) taps.length * segments * maxAbsWeight;
         boolean proven = terms == 0 || worstTerm <= limit / terms;
-        boolean allLeft = (long) minExponent[0] + minShift >= 0;
         NativeKernels.blockConv(layer, segments, vectors, limit, mantissas, cp, exponents, sumAbs, blocksPerPixel,
                 pixels, 0, outPixels, taps, packed, cp / NativeInt8Gemm.DEPTH_MULTIPLE, bias, requant,
                 stage.singleRounding() ? 0 : 1, stage.outputZeroPoint(), stage.activationMin(), stage.activationMax(),
-                channelsOut, out, 0, failed, proven, allLeft);
+                channelsOut, out, 0, failed, proven, minExponent[0]);
         for (int m = 0; m < outPixels; m++) {
             if (failed[m] != 0) {
                 return true;

@@ -133,10 +133,12 @@ final class NativeKernels {
      * @param layer {@link NativeBlockConv}'s per-layer table
      * @param limit the register's largest value minus the largest |bias|
      * @param proven every pixel is known to be exact (the per-pixel bounds are not computed)
-     * @param allLeft every alignment of a nonzero sum is known to shift left (no rounding form)
+     * @param minExponent the smallest exponent of an input block that is not all zero ({@link #quantizeBlocks}): a
+     *     group of vectors whose smallest weight shift added to it is not negative only ever shifts left (no rounding
+     *     form)
      */
     static native void blockConv(int[] layer, int segments, int vectors, long limit, byte[] mantissas, int cp,
             int[] exponents, int[] sumAbs, int blocksPerPixel, int[] pixels, int from, int to, int[] taps,
             byte[] packed, int depthSteps, int[] bias, int[] requant, int rounding, int zeroPoint, int min, int max,
-            int channels, byte[] output, int outOffset, byte[] failed, boolean proven, boolean allLeft);
+            int channels, byte[] output, int outOffset, byte[] failed, boolean proven, int minExponent);
 }
