@@ -36,12 +36,10 @@ class SolverSeedsTest {
 
     @Test
     void seedsKeepTheirMemoryBudgetAreDistinctAndDeterministic() {
-        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(), null);
-        try (SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
-             LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
-                     problem.modelBytes(), 2)) {
-            SensitivityProfile profile = SensitivityProfiler.run(problem.space(), problem, evaluator, -1,
-                    SearchListener.NONE);
+        try (Profiled p = Profiled.synthetic()) {
+            SearchProblem problem = p.problem();
+            SensitivityProfile profile = p.profile();
+            SearchSettings s = p.settings();
             CostModel costs = problem.costModel(problem.space());
             List<InitialPopulation.Seeded> seeds = SolverSeeds.solve(problem.space(), profile, costs, s);
             assertTrue(seeds.size() >= 4, seeds.size() + " seeds");
@@ -66,14 +64,10 @@ class SolverSeedsTest {
      */
     @Test
     void aProfileWithoutMeasuredLossStillGivesOneSeedPerBudget() {
-        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"),
-                List.of("solver.cost-budgets=[1.0]"), null);
-        try (SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
-             LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
-                     problem.modelBytes(), 2)) {
-            SensitivityProfile measured = SensitivityProfiler.run(problem.space(), problem, evaluator, -1,
-                    SearchListener.NONE);
-            SensitivityProfile flat = flat(measured, problem.space());
+        try (Profiled p = Profiled.synthetic("solver.cost-budgets=[1.0]")) {
+            SearchProblem problem = p.problem();
+            SearchSettings s = p.settings();
+            SensitivityProfile flat = flat(p.profile(), problem.space());
             CostModel costs = problem.costModel(problem.space());
             List<InitialPopulation.Seeded> seeds = SolverSeeds.solve(problem.space(), flat, costs, s);
             assertTrue(seeds.size() >= 5, seeds.size() + " seeds from " + s.solver().memoryBudgets().size()
@@ -98,13 +92,11 @@ class SolverSeedsTest {
      */
     @Test
     void theGreedyHintMeetsEveryBudgetTheWeightsCanMeet() {
-        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(), null);
-        try (SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
-             LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
-                     problem.modelBytes(), 2)) {
+        try (Profiled p = Profiled.synthetic()) {
+            SearchProblem problem = p.problem();
+            SearchSettings s = p.settings();
             SearchSpace space = problem.space();
-            SensitivityProfile profile = flat(SensitivityProfiler.run(space, problem, evaluator, -1,
-                    SearchListener.NONE), space);
+            SensitivityProfile profile = flat(p.profile(), space);
             KnapsackTerms t = new KnapsackTerms(space, CostTerms.measure(space, problem.costModel(space), null),
                     LossTerms.of(space, profile));
             long smallest = 0;
@@ -158,5 +150,25 @@ class SolverSeedsTest {
     void budgetsAreTriedMiddleFirstSoThatAnyPrefixSpansTheSweep() {
         assertEquals(List.of(0.5, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8),
                 SolverSeeds.spreadOrder(List.of(0.8, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)));
+    }
+
+    /** The synthetic problem with its settings and a profile measured by the real profiler on the local evaluator. */
+    private record Profiled(SearchSettings settings, SearchProblem problem, LocalPopulationEvaluator<?> evaluator,
+                            SensitivityProfile profile) implements AutoCloseable {
+        static Profiled synthetic(String... sets) {
+            SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(sets),
+                    null);
+            SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
+            LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
+                    problem.modelBytes(), 2);
+            return new Profiled(s, problem, evaluator, SensitivityProfiler.run(problem.space(), problem, evaluator,
+                    -1, SearchListener.NONE));
+        }
+
+        @Override
+        public void close() {
+            evaluator.close();
+            problem.close();
+        }
     }
 }
