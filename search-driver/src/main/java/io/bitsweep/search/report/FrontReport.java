@@ -74,7 +74,7 @@ public final class FrontReport {
         store.writeText("front.csv", csv(front));
         store.writeBytes("front.png", png(front));
         ObjectNode data = new RunReportData(store, codec, qualityMetric).build(front, layerCosts);
-        store.writeText("report.html", HtmlPage.render("BitSweep report: " + runName(), data, "run-report.js"));
+        store.writeText(RunStore.REPORT, HtmlPage.render("BitSweep report: " + runName(), data, "run-report.js"));
     }
 
     /** The run directory's name, the page's title. */

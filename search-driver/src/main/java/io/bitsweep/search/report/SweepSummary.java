@@ -99,7 +99,7 @@ public final class SweepSummary {
         Map<String, String> status = new LinkedHashMap<>();
         for (Cell c : cells) {
             RunStore store = RunStore.at(c.location(), new Configuration());
-            String s = c.error() != null ? "failed" : store.exists("report.html") ? "done"
+            String s = c.error() != null ? "failed" : store.isFinished() ? "done"
                     : store.exists(RunStore.RUN_JSON) ? "incomplete" : "not started";
             status.put(c.id(), s);
             if (s.equals("done")) {

@@ -36,6 +36,8 @@ public final class RunStore {
     public static final String COMPLETE = "_COMPLETE";
     public static final String SUMMARY = "summary.json";
     public static final String SENSITIVITY = "sensitivity.parquet";
+    /** Written last, after the final generation and the front: a run that has it is finished. */
+    public static final String REPORT = "report.html";
 
     private final Configuration conf;
     private final FileSystem fs;
@@ -91,6 +93,11 @@ public final class RunStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** True once the run has written its report, its last file: a finished search (a sweep skips it on resume). */
+    public boolean isFinished() {
+        return exists(REPORT);
     }
 
     public boolean exists(String relative) {

@@ -125,7 +125,7 @@ public final class SweepJob {
                 SweepCell cell = cells.get(i);
                 String location = cellLocation(options.out(), cell);
                 RunStore store = RunStore.at(location, new Configuration());
-                Outcome plan = store.exists("report.html") ? Outcome.ALREADY_DONE
+                Outcome plan = store.isFinished() ? Outcome.ALREADY_DONE
                         : store.exists(RunStore.RUN_JSON) ? Outcome.RESUMED : Outcome.RAN;
                 listener.cellStarting(i, cells.size(), cell, plan);
                 long t0 = System.nanoTime();
