@@ -1,6 +1,7 @@
 package io.bitsweep.search.sweep;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.FailureText;
 import io.bitsweep.search.SearchJob;
 import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.report.SweepSummary;
@@ -137,9 +138,12 @@ public final class SweepJob {
                         SearchJob.run(settings.get(i), new SearchJob.Options(location, plan == Outcome.RESUMED,
                                 options.master(), options.verbose(), session, null, shards), listener.search(cell));
                         result = new CellResult(cell, location, plan, null);
-                    } catch (BitSweepException | IllegalArgumentException | java.io.UncheckedIOException e) {
+                    } catch (RuntimeException e) {
+                        if (!FailureText.isBadInput(e)) {
+                            throw e;
+                        }
                         // Bad input of this cell (its data, its space on its target): the other cells still run.
-                        result = new CellResult(cell, location, Outcome.FAILED, e.getMessage());
+                        result = new CellResult(cell, location, Outcome.FAILED, FailureText.describe(e));
                     }
                 }
                 results.add(result);

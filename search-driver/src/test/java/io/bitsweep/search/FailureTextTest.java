@@ -1,4 +1,4 @@
-package io.bitsweep.search.cli;
+package io.bitsweep.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
 /** How a failure becomes the one error line. */
-class CliErrorsTest {
+class FailureTextTest {
     /**
      * A resource whose close() throws the exception its body threw makes try-with-resources throw the JDK's
      * "Self-suppression not permitted" instead: the line names the real failure, its cause.
@@ -25,6 +25,6 @@ class CliErrorsTest {
             }
         });
         assertEquals("Self-suppression not permitted", thrown.getMessage());
-        assertEquals("cannot read hdfs://nn/runs/ic/run.json: Could not obtain block", CliErrors.describe(thrown));
+        assertEquals("cannot read hdfs://nn/runs/ic/run.json: Could not obtain block", FailureText.describe(thrown));
     }
 }
