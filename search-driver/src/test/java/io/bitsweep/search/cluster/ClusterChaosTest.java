@@ -37,16 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterChaosTest {
     /**
-     * Tasks must run long enough for a fault to land inside one (about 2 s each: 16 candidates on 100 images, one
-     * image at a time on the Java kernels; neither setting changes a result). With 24 images and the native kernel a
-     * task took tens of milliseconds on an idle machine and the kills fell between tasks. Racing is off for the same
-     * reason: its first stages score a few images per task, tasks of well under a second, and the executor's log
-     * file (copied from its stderr by the worker) can show such a task running after it has ended, so a kill could
-     * miss it (one CI run lost 2 tasks to 3 faults that way). No profile and no solver seeds: the faults land in
-     * generations, and the two driver-side phases took 322 s of the test's time on the Java kernels.
+     * Tasks must run long enough for a fault to land inside one: 48 candidates on 96 images per shard, one image at a
+     * time on the Java kernels (neither setting changes a result), about 1.5 s per task on an idle machine. With 16
+     * candidates a task took about 0.5 s once the Java kernels got faster, a whole generation ran between two polls,
+     * and a CI run's search ended before its third fault. Racing is off for the same reason: its first stages score a
+     * few images per task, and the executor's log file (copied from its stderr by the worker) can show such a task
+     * running after it has ended (another CI run lost 2 tasks to 3 faults that way). No profile and no solver seeds:
+     * the faults land in generations, and the two driver-side phases took 322 s of the test's time on the Java
+     * kernels.
      */
     static final String[] SEARCH = {"search", "--config", REPO.resolve("conf/search/ic-resnet8-mpic.conf").toString(),
-            "--seed", "3", "--set", "population=16", "--set", "generations=4", "--set", "shards=2",
+            "--seed", "3", "--set", "population=48", "--set", "generations=4", "--set", "shards=2",
             "--set", "splits.calibration.count=8", "--set", "splits.calibration.samples=-1",
             "--set", "profile=off", "--set", "solver=off", "--set", "racing=off",
             "--set", "engine.kernels=java", "--set", "engine.batch-size=1",
