@@ -85,6 +85,15 @@ public final class BlockConv2d {
 
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
             AlignedAccumulator accumulator, OutputStage stage, Kernels kernels, int capacity) {
+        this(g, w, input, null, channels, accumulator, stage, kernels, capacity);
+    }
+
+    /**
+     * @param shared the native input operand the program quantizes once per batch for this conv and others over the
+     *     same tensor and format, or null (the native form, if any, quantizes its own)
+     */
+    BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, NativeBlockInput shared,
+            BlockChannels channels, AlignedAccumulator accumulator, OutputStage stage, Kernels kernels, int capacity) {
         if (w.rowLength() != g.inC() || w.rows() != g.kH() * g.kW()) {
             throw new IllegalArgumentException("block conv: weights of " + w.rows() + "x" + w.rowLength()
                     + " for " + g.kH() + "x" + g.kW() + "x" + g.inC());
@@ -128,7 +137,7 @@ public final class BlockConv2d {
             this.nativeForm = null;
             return;
         }
-        this.nativeForm = NativeBlockConv.of(g, w, input, channels, seg, stage, accumulator.bits(), kernels,
+        this.nativeForm = NativeBlockConv.of(g, w, input, shared, channels, seg, stage, accumulator.bits(), kernels,
                 capacity);
         this.lanes = true;
         this.coutPadded = Int8Conv2d.ceilTo(w.channels(), I.length());
