@@ -74,7 +74,12 @@ public final class BlockConv2d {
     private final int[] fastViolations;
     /** Output pixels per call of the fast path. */
     private static final int PIXELS = 4;
-    private final int[][] pixelAcc;
+    /**
+     * The accumulators of {@value #PIXELS} output pixels, pixel p's at {@code p · coutPadded}, with the slack the
+     * output stage's vectors read past the last one ({@link OutputStage#ACCUMULATOR_SLACK}; without it every channel
+     * takes its scalar form).
+     */
+    private final int[] pixelAcc;
     private final int[] tapPixel = new int[PIXELS];
     /** The pruned output channels (they output the zero point). */
     private final int[] prunedChannels;
@@ -124,7 +129,7 @@ public final class BlockConv2d {
             this.registers = null;
             this.registerMin = 0;
             this.registerMax = 0;
-            this.acc = new int[w.channels()];
+            this.acc = new int[w.channels() + OutputStage.ACCUMULATOR_SLACK];
             this.fastTermBits = 0;
             this.fastSafeShift = -1;
             this.maxLaneShift = null;
@@ -141,7 +146,7 @@ public final class BlockConv2d {
                 capacity);
         this.lanes = true;
         this.coutPadded = Int8Conv2d.ceilTo(w.channels(), I.length());
-        this.acc = new int[coutPadded];
+        this.acc = new int[coutPadded + OutputStage.ACCUMULATOR_SLACK];
         this.inMantInt = new int[inMant.length + g.inC()]; // + one all-zero pixel for padding taps
         int taps = w.rows();
         int inC = g.inC();
@@ -161,7 +166,7 @@ public final class BlockConv2d {
         }
         this.trackMagnitudes = maxAbsBias + (1L << MAX_LANE_SUM_BITS) - 1 > registerMax;
         this.fastViolations = new int[PIXELS * I.length()];
-        this.pixelAcc = new int[PIXELS][coutPadded];
+        this.pixelAcc = new int[PIXELS * coutPadded + OutputStage.ACCUMULATOR_SLACK];
         for (int c = 0; c < w.channels(); c++) {
             for (int t = 0; t < taps; t++) {
                 for (int ci = 0; ci < inC; ci++) {
@@ -215,7 +220,7 @@ public final class BlockConv2d {
 
     /** The saturated accumulators of the last output pixel computed (before requantization); for tests. */
     int[] lastAccumulators() {
-        return lanes ? pixelAcc[lastPixels - 1] : acc;
+        return lanes ? Arrays.copyOfRange(pixelAcc, (lastPixels - 1) * coutPadded, lastPixels * coutPadded) : acc;
     }
 
     /** {@code in} is {@code n} images [inH][inW][inC], {@code out} is {@code n} images [outH][outW][cout]. */
@@ -348,16 +353,16 @@ public final class BlockConv2d {
                     if (!accumulateFast(iy0, ox, pixels, cb)) {
                         for (int p = 0; p < pixels; p++) {
                             accumulateLanes(iy0, (ox + p) * g.strideW() - g.padLeft(), cb);
-                            System.arraycopy(acc, cb, pixelAcc[p], cb, lanesN);
+                            System.arraycopy(acc, cb, pixelAcc, p * coutPadded + cb, lanesN);
                         }
                     }
                 }
                 lastPixels = pixels;
+                int rowBase = outBase0 + (oy * g.outW() + ox) * cout;
+                stage.applyRows(pixelAcc, 0, coutPadded, out, rowBase, pixels, cout);
                 for (int p = 0; p < pixels; p++) {
-                    int outBase = outBase0 + (oy * g.outW() + ox + p) * cout;
-                    stage.apply(pixelAcc[p], out, outBase, cout);
                     for (int c : prunedChannels) {
-                        out[outBase + c] = (byte) stage.outputZeroPoint();
+                        out[rowBase + p * cout + c] = (byte) stage.outputZeroPoint();
                     }
                 }
             }
@@ -470,7 +475,7 @@ public final class BlockConv2d {
         }
         for (int p = 0; p < pixels; p++) {
             for (int j = 0; j < n; j++) {
-                pixelAcc[p][cb + j] = (int) (channels.bias[cb + j] + fastSums[p * lanesN + j]);
+                pixelAcc[p * coutPadded + cb + j] = (int) (channels.bias[cb + j] + fastSums[p * lanesN + j]);
             }
         }
         return true;
