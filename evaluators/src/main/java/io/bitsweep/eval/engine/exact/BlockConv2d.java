@@ -80,6 +80,8 @@ public final class BlockConv2d {
      * takes its scalar form).
      */
     private final int[] pixelAcc;
+    /** The biases as ints, channels padded to whole vectors: (int) (bias + sum) is (int) bias + sum, wrapping alike. */
+    private final int[] laneBias;
     private final int[] tapPixel = new int[PIXELS];
     /** The pruned output channels (they output the zero point). */
     private final int[] prunedChannels;
@@ -139,6 +141,7 @@ public final class BlockConv2d {
             this.trackMagnitudes = true;
             this.fastViolations = null;
             this.pixelAcc = null;
+            this.laneBias = null;
             this.nativeForm = null;
             return;
         }
@@ -167,6 +170,10 @@ public final class BlockConv2d {
         this.trackMagnitudes = maxAbsBias + (1L << MAX_LANE_SUM_BITS) - 1 > registerMax;
         this.fastViolations = new int[PIXELS * I.length()];
         this.pixelAcc = new int[PIXELS * coutPadded + OutputStage.ACCUMULATOR_SLACK];
+        this.laneBias = new int[coutPadded];
+        for (int c = 0; c < w.channels(); c++) {
+            laneBias[c] = (int) channels.bias[c];
+        }
         for (int c = 0; c < w.channels(); c++) {
             for (int t = 0; t < taps; t++) {
                 for (int ci = 0; ci < inC; ci++) {
@@ -463,7 +470,7 @@ public final class BlockConv2d {
         }
         int n = Math.min(lanesN, w.channels() - cb);
         for (int p = 0; p < pixels; p++) {
-            if (IntVector.fromArray(I, fastViolations, p * lanesN).reduceLanes(VectorOperators.OR) < 0) {
+            if (IntVector.fromArray(I, fastViolations, p * lanesN).compare(VectorOperators.LT, 0).anyTrue()) {
                 return false;
             }
             for (int j = 0; j < n; j++) {
@@ -473,10 +480,9 @@ public final class BlockConv2d {
                 }
             }
         }
+        IntVector bias = IntVector.fromArray(I, laneBias, cb);
         for (int p = 0; p < pixels; p++) {
-            for (int j = 0; j < n; j++) {
-                pixelAcc[p * coutPadded + cb + j] = (int) (channels.bias[cb + j] + fastSums[p * lanesN + j]);
-            }
+            bias.add(IntVector.fromArray(I, fastSums, p * lanesN)).intoArray(pixelAcc, p * coutPadded + cb);
         }
         return true;
     }
