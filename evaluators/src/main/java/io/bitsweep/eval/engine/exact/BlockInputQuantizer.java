@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Without one (an integer input format): the mantissa is {@code q - zp}, the exponent 0 and the operand scale s.
  *
- * <p>Both are table look-ups built once (a vector of codes at a time by a gather): a block's max |q - zp| (0..255) picks the exponent and a row of 256
- * mantissas (a block can only take a handful of distinct exponents, one per binade of |q - zp| · s).
+ * <p>Both are table look-ups built once: a block's max |q - zp| (0..255) picks the exponent and a row of 256
+ * mantissas (a block can only take a handful of distinct exponents, one per binade of |q - zp| · s), looked up a
+ * vector of codes at a time by a gather.
  */
 public final class BlockInputQuantizer {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
