@@ -74,7 +74,14 @@ public final class BlockConv2d {
     private final int[] fastViolations;
     /** Output pixels per call of the fast path. */
     private static final int PIXELS = 4;
-    private final int[][] pixelAcc;
+    /**
+     * The accumulators of {@value #PIXELS} output pixels, pixel p's at {@code p · coutPadded}, with the slack the
+     * output stage's vectors read past the last one ({@link OutputStage#ACCUMULATOR_SLACK}; without it every channel
+     * takes its scalar form).
+     */
+    private final int[] pixelAcc;
+    /** The biases as ints, channels padded to whole vectors: (int) (bias + sum) is (int) bias + sum, wrapping alike. */
+    private final int[] laneBias;
     private final int[] tapPixel = new int[PIXELS];
     /** The pruned output channels (they output the zero point). */
     private final int[] prunedChannels;
@@ -85,6 +92,15 @@ public final class BlockConv2d {
 
     BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
             AlignedAccumulator accumulator, OutputStage stage, Kernels kernels, int capacity) {
+        this(g, w, input, null, channels, accumulator, stage, kernels, capacity);
+    }
+
+    /**
+     * @param shared the native input operand the program quantizes once per batch for this conv and others over the
+     *     same tensor and format, or null (the native form, if any, quantizes its own)
+     */
+    BlockConv2d(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, NativeBlockInput shared,
+            BlockChannels channels, AlignedAccumulator accumulator, OutputStage stage, Kernels kernels, int capacity) {
         if (w.rowLength() != g.inC() || w.rows() != g.kH() * g.kW()) {
             throw new IllegalArgumentException("block conv: weights of " + w.rows() + "x" + w.rowLength()
                     + " for " + g.kH() + "x" + g.kW() + "x" + g.inC());
@@ -115,7 +131,7 @@ public final class BlockConv2d {
             this.registers = null;
             this.registerMin = 0;
             this.registerMax = 0;
-            this.acc = new int[w.channels()];
+            this.acc = new int[w.channels() + OutputStage.ACCUMULATOR_SLACK];
             this.fastTermBits = 0;
             this.fastSafeShift = -1;
             this.maxLaneShift = null;
@@ -125,14 +141,15 @@ public final class BlockConv2d {
             this.trackMagnitudes = true;
             this.fastViolations = null;
             this.pixelAcc = null;
+            this.laneBias = null;
             this.nativeForm = null;
             return;
         }
-        this.nativeForm = NativeBlockConv.of(g, w, input, channels, seg, stage, accumulator.bits(), kernels,
+        this.nativeForm = NativeBlockConv.of(g, w, input, shared, channels, seg, stage, accumulator.bits(), kernels,
                 capacity);
         this.lanes = true;
         this.coutPadded = Int8Conv2d.ceilTo(w.channels(), I.length());
-        this.acc = new int[coutPadded];
+        this.acc = new int[coutPadded + OutputStage.ACCUMULATOR_SLACK];
         this.inMantInt = new int[inMant.length + g.inC()]; // + one all-zero pixel for padding taps
         int taps = w.rows();
         int inC = g.inC();
@@ -152,7 +169,11 @@ public final class BlockConv2d {
         }
         this.trackMagnitudes = maxAbsBias + (1L << MAX_LANE_SUM_BITS) - 1 > registerMax;
         this.fastViolations = new int[PIXELS * I.length()];
-        this.pixelAcc = new int[PIXELS][coutPadded];
+        this.pixelAcc = new int[PIXELS * coutPadded + OutputStage.ACCUMULATOR_SLACK];
+        this.laneBias = new int[coutPadded];
+        for (int c = 0; c < w.channels(); c++) {
+            laneBias[c] = (int) channels.bias[c];
+        }
         for (int c = 0; c < w.channels(); c++) {
             for (int t = 0; t < taps; t++) {
                 for (int ci = 0; ci < inC; ci++) {
@@ -206,7 +227,7 @@ public final class BlockConv2d {
 
     /** The saturated accumulators of the last output pixel computed (before requantization); for tests. */
     int[] lastAccumulators() {
-        return lanes ? pixelAcc[lastPixels - 1] : acc;
+        return lanes ? Arrays.copyOfRange(pixelAcc, (lastPixels - 1) * coutPadded, lastPixels * coutPadded) : acc;
     }
 
     /** {@code in} is {@code n} images [inH][inW][inC], {@code out} is {@code n} images [outH][outW][cout]. */
@@ -339,16 +360,16 @@ public final class BlockConv2d {
                     if (!accumulateFast(iy0, ox, pixels, cb)) {
                         for (int p = 0; p < pixels; p++) {
                             accumulateLanes(iy0, (ox + p) * g.strideW() - g.padLeft(), cb);
-                            System.arraycopy(acc, cb, pixelAcc[p], cb, lanesN);
+                            System.arraycopy(acc, cb, pixelAcc, p * coutPadded + cb, lanesN);
                         }
                     }
                 }
                 lastPixels = pixels;
+                int rowBase = outBase0 + (oy * g.outW() + ox) * cout;
+                stage.applyRows(pixelAcc, 0, coutPadded, out, rowBase, pixels, cout);
                 for (int p = 0; p < pixels; p++) {
-                    int outBase = outBase0 + (oy * g.outW() + ox + p) * cout;
-                    stage.apply(pixelAcc[p], out, outBase, cout);
                     for (int c : prunedChannels) {
-                        out[outBase + c] = (byte) stage.outputZeroPoint();
+                        out[rowBase + p * cout + c] = (byte) stage.outputZeroPoint();
                     }
                 }
             }
@@ -449,7 +470,7 @@ public final class BlockConv2d {
         }
         int n = Math.min(lanesN, w.channels() - cb);
         for (int p = 0; p < pixels; p++) {
-            if (IntVector.fromArray(I, fastViolations, p * lanesN).reduceLanes(VectorOperators.OR) < 0) {
+            if (IntVector.fromArray(I, fastViolations, p * lanesN).compare(VectorOperators.LT, 0).anyTrue()) {
                 return false;
             }
             for (int j = 0; j < n; j++) {
@@ -459,10 +480,9 @@ public final class BlockConv2d {
                 }
             }
         }
+        IntVector bias = IntVector.fromArray(I, laneBias, cb);
         for (int p = 0; p < pixels; p++) {
-            for (int j = 0; j < n; j++) {
-                pixelAcc[p][cb + j] = (int) (channels.bias[cb + j] + fastSums[p * lanesN + j]);
-            }
+            bias.add(IntVector.fromArray(I, fastSums, p * lanesN)).intoArray(pixelAcc, p * coutPadded + cb);
         }
         return true;
     }

@@ -42,7 +42,7 @@ public final class BlockDepthwiseConv2d {
         this.window = new byte[taps];
         this.winMant = new long[taps];
         this.winExp = new int[BlockWeights.blocksPerRow(input.blockSize(), taps)];
-        this.acc = new int[w.channels()];
+        this.acc = new int[w.channels() + OutputStage.ACCUMULATOR_SLACK]; // the slack the stage's vectors read
     }
 
     public AlignedAccumulator accumulator() {

@@ -22,7 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Without one (an integer input format): the mantissa is {@code q - zp}, the exponent 0 and the operand scale s.
  *
  * <p>Both are table look-ups built once: a block's max |q - zp| (0..255) picks the exponent and a row of 256
- * mantissas (a block can only take a handful of distinct exponents, one per binade of |q - zp| · s).
+ * mantissas (a block can only take a handful of distinct exponents, one per binade of |q - zp| · s), looked up a
+ * vector of codes at a time by a gather.
  */
 public final class BlockInputQuantizer {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
@@ -37,6 +38,8 @@ public final class BlockInputQuantizer {
     private final double operandScale;
     private final int magnitudeBits;
     private final int zeroPoint;
+    /** One vector of codes as ints: the gather's index map. */
+    private final int[] codes = new int[I.length()];
 
     /**
      * @param format the block format, or null for the integer operand {@code q - zp}
@@ -135,6 +138,7 @@ public final class BlockInputQuantizer {
         int b = Math.min(blockSize, rowLength);
         int blocksPerRow = (rowLength + b - 1) / b;
         int[] table = intMantissas;
+        int n = I.length();
         for (int r = 0; r < rows; r++) {
             int from = r * rowLength;
             for (int lo = 0, blk = r * blocksPerRow; lo < rowLength; lo += b, blk++) {
@@ -142,7 +146,14 @@ public final class BlockInputQuantizer {
                 int maxMag = maxMagnitudeVector(in, inBase + from + lo, inBase + from + hi);
                 exp[blk] = exponentOfMax[maxMag];
                 int row = rowOfMax[maxMag] * 256 + 128;
-                for (int i = from + lo; i < from + hi; i++) {
+                int i = from + lo;
+                // whole vectors of codes by a gather from the block's row, the rest one by one
+                for (; i + n <= from + hi; i += n) {
+                    ((IntVector) ByteVector.fromArray(B, in, inBase + i).convertShape(VectorOperators.B2I, I, 0))
+                            .intoArray(codes, 0);
+                    IntVector.fromArray(I, table, row, codes, 0).intoArray(mant, i);
+                }
+                for (; i < from + hi; i++) {
                     mant[i] = table[row + in[inBase + i]];
                 }
             }

@@ -1,6 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.format.BlockFormat;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.DType;
@@ -12,7 +13,11 @@ import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.QuantParams;
 import io.bitsweep.eval.model.Tensor;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -54,6 +59,13 @@ public final class IntegerProgram {
      */
     private record FusedAdd(Op add, Tensor shortcut) {}
 
+    /** An activation tensor in a block layer's input format (null: the integer operand {@code q - zp}). */
+    private record BlockOperand(int tensor, BlockFormat format) {}
+
+    /** The native block inputs that several block convs read, each quantized once per batch by its own step. */
+    private final Map<BlockOperand, NativeBlockInput> sharedBlockInputs;
+    private final Set<NativeBlockInput> quantizedByStep = new HashSet<>();
+
     /** An int8 model as it is. */
     public IntegerProgram(Model model, ExactOptions options) {
         this(ProgramSpec.of(model, options));
@@ -72,6 +84,7 @@ public final class IntegerProgram {
         int qout = output.index();
         Set<String> fusedLayers = spec.fusedLayers();
         Int8ElementOps elementOps = new Int8ElementOps(this, options);
+        this.sharedBlockInputs = findSharedBlockInputs(options);
         for (Op op : model.ops()) {
             if (fusedLayers.contains(op.name())) {
                 continue; // compiled at its ADD, which may read a shortcut computed after this layer's own place
@@ -227,6 +240,11 @@ public final class IntegerProgram {
         return statistics;
     }
 
+    /** Block conv inputs quantized once per batch for two or more native convs; for tests. */
+    int sharedBlockInputs() {
+        return (int) sharedBlockInputs.values().stream().filter(NativeBlockInput::hasReaders).count();
+    }
+
     /** Accumulator saturation events so far, summed over layers. */
     public long saturations() {
         return outputStages.stream().mapToLong(OutputStage::saturations).sum()
@@ -303,6 +321,39 @@ public final class IntegerProgram {
         compileIntLayer(layer, options, new FusedAdd(add, shortcut));
     }
 
+    /**
+     * The native operands of the block convs that read the same int8 tensor in the same input format, where two or
+     * more do (ResNet's downsampling 3x3 conv and 1x1 shortcut): quantizing them once per batch saves the others'
+     * quantization. Empty without native kernels.
+     */
+    private Map<BlockOperand, NativeBlockInput> findSharedBlockInputs(ExactOptions options) {
+        Map<BlockOperand, NativeBlockInput> shared = new HashMap<>();
+        if (!NativeKernels.use(options.kernels())) {
+            return shared;
+        }
+        Map<BlockOperand, List<ConvGeometry>> readers = new LinkedHashMap<>();
+        for (Op op : model.ops()) {
+            BlockLayer block = op.type() == OpType.CONV_2D ? spec.op(op.name()).block() : null;
+            Tensor in = model.input(op, 0);
+            if (block == null || in.dtype() != DType.INT8 || in.quant().isEmpty()) {
+                continue;
+            }
+            readers.computeIfAbsent(new BlockOperand(in.index(), block.input()), k -> new ArrayList<>())
+                    .add(windowGeometry(op, in, model.weights(op)));
+        }
+        readers.forEach((operand, windows) -> {
+            if (windows.size() > 1) {
+                Tensor in = model.tensor(operand.tensor());
+                NativeBlockInput input = NativeBlockInput.of(new BlockInputQuantizer(operand.format(), scale(in),
+                        zeroPoint(in)), windows, capacity);
+                if (input != null) {
+                    shared.put(operand, input);
+                }
+            }
+        });
+        return shared;
+    }
+
     /** A conv, depthwise conv or FC layer on block arithmetic: integer mantissas, aligned accumulator. */
     private void compileBlock(Op op, BlockLayer layer, ExactOptions options) {
         Tensor in = int8Activation(op, model.input(op, 0));
@@ -338,7 +389,15 @@ public final class IntegerProgram {
                     blockStage(ch, w, op, out, options.kernelRounding()));
             steps.add(n -> k.run(x, y, n));
         } else {
-            BlockConv2d k = new BlockConv2d(g, w, iq, ch, accumulator,
+            NativeBlockInput shared = sharedBlockInputs.get(new BlockOperand(in.index(), layer.input()));
+            if (shared != null && quantizedByStep.add(shared)) {
+                steps.add(n -> {
+                    if (shared.hasReaders()) { // some reader runs natively
+                        shared.quantize(x, 0, n);
+                    }
+                });
+            }
+            BlockConv2d k = new BlockConv2d(g, w, iq, shared, ch, accumulator,
                     blockStage(ch, w, op, out, options.convRounding()), options.kernels(), capacity);
             steps.add(n -> k.run(x, y, n));
         }

@@ -9,7 +9,8 @@ import io.bitsweep.eval.model.ConvGeometry;
  * the unsigned bytes {@code m + offset} (the offset taken back by a per-segment correction {@code -offset · Σ m_w}),
  * which is then aligned into the running sums in registers and requantized there. The input is quantized into blocks
  * natively too (exponent and mantissa row from the block's largest code, one table lookup per 64 codes), into a
- * {@link PaddedLayout} whose border holds mantissa 0.
+ * {@link NativeBlockInput}: by this conv, or once per batch by the program where several convs read the same tensor
+ * in the same format.
  *
  * <p>Exactness: per output pixel the kernel bounds every aligned term by {@code Σ|m_in| · max|m_w| ·
  * 2^max(0, e_in + max shift)} and runs the pixel only when the sum of those bounds fits the register past the
@@ -17,19 +18,15 @@ import io.bitsweep.eval.model.ConvGeometry;
  * exact, right shifts rounded half away from zero, as {@link AlignedAccumulator}) is what the sequential saturating
  * adds give. Pixels it cannot prove so are left to {@link BlockConv2d}'s exact path ({@link #failed()}). The per-pixel
  * bounds are skipped when one bound proves the whole batch: the largest term bound of any input block, with the
- * layer's largest weight shift, times the largest |m_w| and the number of (tap, segment) terms.
+ * layer's largest weight shift (or a larger one of another conv sharing the input), times the largest |m_w| and the number of (tap, segment) terms.
  */
 final class NativeBlockConv {
     private final ConvGeometry g;
-    private final PaddedLayout layout;
-    private final BlockInputQuantizer input;
+    private final NativeBlockInput input;
+    /** Whether this conv quantizes its input itself (else the program does, once for all its readers). */
+    private final boolean ownsInput;
     private final int cp;
     private final int blocksPerPixel;
-    private final int inputBlock;
-    private final byte[] tables;
-    private final byte[] mantissas;
-    private final int[] exponents;
-    private final int[] sumAbs;
     private final int[] pixels;
     private final int[] taps;
     private final byte[] packed;
@@ -41,36 +38,22 @@ final class NativeBlockConv {
     private final OutputStage stage;
     private final int[] requant;
     private final byte[] failed;
-    /** The unsigned input byte is the mantissa plus this. */
-    private final int offset;
     /** The largest weight shift and the largest |m_w| of any (tap, segment) with nonzero weights. */
     private int maxShift = Integer.MIN_VALUE / 2;
     private int maxAbsWeight;
-    private final int[] minExponent = new int[1];
 
-    private NativeBlockConv(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
-            BlockChannels.Segments seg, OutputStage stage, int[] requant, long registerMax, int offset,
+    private NativeBlockConv(ConvGeometry g, BlockWeights w, NativeBlockInput input, boolean ownsInput,
+            BlockChannels channels, BlockChannels.Segments seg, OutputStage stage, int[] requant, long registerMax,
             int capacity) {
         this.g = g;
-        this.layout = new PaddedLayout(g);
         this.input = input;
+        this.ownsInput = ownsInput;
         this.stage = stage;
         this.requant = requant;
         int c = g.inC();
-        this.cp = Int8Conv2d.ceilTo(c, NativeInt8Gemm.DEPTH_MULTIPLE);
-        this.inputBlock = Math.min(input.blockSize(), c);
-        this.blocksPerPixel = BlockWeights.blocksPerRow(input.blockSize(), c);
-        this.offset = offset;
-        int[] rows = input.intMantissas();
-        this.tables = new byte[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            tables[i] = (byte) (rows[i] + offset);
-        }
-        int pixelsTotal = capacity * layout.imagePixels();
-        this.mantissas = new byte[pixelsTotal * cp + PaddedInput.SLACK];
-        java.util.Arrays.fill(mantissas, (byte) offset); // mantissa 0: the border and the padding channels
-        this.exponents = new int[pixelsTotal * blocksPerPixel];
-        this.sumAbs = new int[pixelsTotal * blocksPerPixel];
+        this.cp = input.cp();
+        this.blocksPerPixel = input.blocksPerPixel();
+        PaddedLayout layout = input.layoutFor(g);
         this.pixels = layout.pixels(capacity);
         this.taps = layout.taps();
         this.failed = new byte[pixels.length];
@@ -90,22 +73,22 @@ final class NativeBlockConv {
         }
         this.limit = registerMax - maxAbsBias;
         this.segments = seg.count();
-        this.layer = layerTable(w, channels, seg, tapCount, c);
+        this.layer = layerTable(w, channels, seg, tapCount, c, input.offset());
+        input.addReader(maxShift);
     }
 
     /**
      * The native form of a block conv, or null where it does not apply: kernels other than native, input mantissas
      * spanning more than 256 values, a weight mantissa outside a signed byte, a segment not starting at a multiple
      * of 4 channels, or a stage without a native table.
+     *
+     * @param shared the input operand the program quantizes for this conv and others (else null: the conv
+     *     quantizes its own)
      */
-    static NativeBlockConv of(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, BlockChannels channels,
-            BlockChannels.Segments seg, OutputStage stage, int accumulatorBits, Kernels kernels, int capacity) {
-        if (!NativeKernels.use(kernels) || input.intMantissas() == null) {
-            return null;
-        }
-        int min = java.util.Arrays.stream(input.intMantissas()).min().orElse(0);
-        int max = java.util.Arrays.stream(input.intMantissas()).max().orElse(0);
-        if (max - min > 255) {
+    static NativeBlockConv of(ConvGeometry g, BlockWeights w, BlockInputQuantizer input, NativeBlockInput shared,
+            BlockChannels channels, BlockChannels.Segments seg, OutputStage stage, int accumulatorBits,
+            Kernels kernels, int capacity) {
+        if (!NativeKernels.use(kernels)) {
             return null;
         }
         for (long m : w.mantissas()) {
@@ -123,8 +106,12 @@ final class NativeBlockConv {
         if (requant == null) {
             return null;
         }
-        return new NativeBlockConv(g, w, input, channels, seg, stage, requant, (1L << (accumulatorBits - 1)) - 1,
-                -min, capacity);
+        NativeBlockInput operand = shared != null ? shared : NativeBlockInput.of(input, java.util.List.of(g), capacity);
+        if (operand == null) {
+            return null;
+        }
+        return new NativeBlockConv(g, w, operand, shared == null, channels, seg, stage, requant,
+                (1L << (accumulatorBits - 1)) - 1, capacity);
     }
 
     /**
@@ -133,7 +120,8 @@ final class NativeBlockConv {
      * A shift is {@code e_w - lsb}; the max and min are over the channels whose weight segment is not all zero (a
      * zero segment sum is 0 under any shift).
      */
-    private int[] layerTable(BlockWeights w, BlockChannels channels, BlockChannels.Segments seg, int tapCount, int c) {
+    private int[] layerTable(BlockWeights w, BlockChannels channels, BlockChannels.Segments seg, int tapCount, int c,
+            int offset) {
         int ts = tapCount * segments;
         int lanes = Int8Gemm.LANES;
         int[] t = new int[3 * segments + 2 * ts + vectors * ts + 2 * vectors * ts * lanes];
@@ -182,27 +170,23 @@ final class NativeBlockConv {
 
     /**
      * Runs {@code n} images of {@code in} (from {@code inOffset}) into {@code out} (from 0); returns whether some
-     * output pixel was left for the exact path ({@link #failed()}).
+     * output pixel was left for the exact path ({@link #failed()}). A shared input must hold those images already.
      */
     boolean run(byte[] in, int inOffset, int n, byte[] out) {
-        int inBytes = n * g.inH() * g.inW() * g.inC();
         int outPixels = n * g.outH() * g.outW();
         int channelsOut = stage.channels();
-        if (inOffset < 0 || inOffset + inBytes > in.length || (long) outPixels * channelsOut > out.length
-                || outPixels > pixels.length) {
-            throw new IndexOutOfBoundsException("native block conv: " + n + " images of " + in.length + " / "
-                    + out.length + " bytes");
+        if ((long) outPixels * channelsOut > out.length || outPixels > pixels.length) {
+            throw new IndexOutOfBoundsException("native block conv: " + n + " images into " + out.length + " bytes");
         }
-        long worstTerm = NativeKernels.quantizeBlocks(in, inOffset, n, g.inH(), g.inW(), g.inC(), inputBlock,
-                input.zeroPoint(), tables, input.exponentOfMax(), input.rowOfMax(), layout.height(), layout.width(),
-                g.padTop(), g.padLeft(), cp, blocksPerPixel, offset, maxShift, mantissas, exponents, sumAbs,
-                minExponent);
+        if (ownsInput) {
+            input.quantize(in, inOffset, n);
+        }
         long terms = (long) taps.length * segments * maxAbsWeight;
-        boolean proven = terms == 0 || worstTerm <= limit / terms;
-        NativeKernels.blockConv(layer, segments, vectors, limit, mantissas, cp, exponents, sumAbs, blocksPerPixel,
-                pixels, 0, outPixels, taps, packed, cp / NativeInt8Gemm.DEPTH_MULTIPLE, bias, requant,
-                stage.singleRounding() ? 0 : 1, stage.outputZeroPoint(), stage.activationMin(), stage.activationMax(),
-                channelsOut, out, 0, failed, proven, minExponent[0]);
+        boolean proven = terms == 0 || input.worstTerm() <= limit / terms;
+        NativeKernels.blockConv(layer, segments, vectors, limit, input.mantissas(), cp, input.exponents(),
+                input.sumAbs(), blocksPerPixel, pixels, 0, outPixels, taps, packed, cp / NativeInt8Gemm.DEPTH_MULTIPLE,
+                bias, requant, stage.singleRounding() ? 0 : 1, stage.outputZeroPoint(), stage.activationMin(),
+                stage.activationMax(), channelsOut, out, 0, failed, proven, input.minExponent());
         for (int m = 0; m < outPixels; m++) {
             if (failed[m] != 0) {
                 return true;

@@ -50,6 +50,22 @@ class NativeKernelsTest {
         System.out.println(c + ": " + inputs.length + " inputs byte-identical on the native and Java kernels");
     }
 
+    /** The case above checks their bytes; this, that the sharing happens (else that check would prove nothing). */
+    @Test
+    void resnetDownsamplingStagesQuantizeTheirBlockInputOnceForBothConvs() {
+        assumeTrue(NativeKernels.available(), "native kernels: " + NativeKernels.failure());
+        List<ExactCases.Case> block = cases().stream()
+                .filter(c -> List.of("ic bfp:m8:b16", "ic mxint8").contains(c.toString())).toList();
+        assertEquals(2, block.size(), "the block cases of ExactCases");
+        for (ExactCases.Case c : block) {
+            ProgramSpec spec = c.spec().get();
+            IntegerProgram nat = new IntegerProgram(spec.withOptions(spec.options().withKernels(Kernels.NATIVE)));
+            IntegerProgram java = new IntegerProgram(spec.withOptions(spec.options().withKernels(Kernels.JAVA)));
+            assertEquals(2, nat.sharedBlockInputs(), c + ": the 3x3 conv and 1x1 shortcut of two stages");
+            assertEquals(0, java.sharedBlockInputs(), c + ": Java kernels");
+        }
+    }
+
     @Test
     void javaKernelsRunEverywhereAndAutoFallsBackToThem() {
         assertFalse(NativeKernels.use(Kernels.JAVA, null));
