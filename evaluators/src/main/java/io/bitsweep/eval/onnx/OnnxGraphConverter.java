@@ -352,10 +352,10 @@ final class OnnxGraphConverter {
         float lo = a.getFloat("min", Float.NEGATIVE_INFINITY);
         float hi = a.getFloat("max", Float.POSITIVE_INFINITY);
         if (node.getInputCount() > 1 && !node.getInput(1).isEmpty()) {
-            lo = constantInput(1, "min").asFloats()[0];
+            lo = clipBound(1, "min");
         }
         if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
-            hi = constantInput(2, "max").asFloats()[0];
+            hi = clipBound(2, "max");
         }
         for (Activation act : Activation.values()) {
             if (act != Activation.NONE && act.min() == lo && act.max() == hi) {
@@ -363,6 +363,15 @@ final class OnnxGraphConverter {
             }
         }
         throw nodeError("clips to [" + lo + ", " + hi + "] (supported: [0, inf) ReLU, [0, 6] ReLU6, [-1, 1], [0, 1])");
+    }
+
+    /** Clip's min or max input: a constant of one value. */
+    private float clipBound(int index, String what) {
+        float[] values = constantInput(index, what).asFloats();
+        if (values.length != 1) {
+            throw nodeError("has a " + what + " input of " + values.length + " values (Clip's bounds are scalars)");
+        }
+        return values[0];
     }
 
     /** Relu/Clip as the fused activation of the op producing their input. */
