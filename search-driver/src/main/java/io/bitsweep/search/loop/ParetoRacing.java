@@ -20,12 +20,13 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * <ul>
  *   <li>is below the accuracy constraint (Wilson upper bound of its accuracy, with the finite-population correction:
  *       the split is a fixed set of which it has seen a random part), or</li>
- *   <li>is below that of an archive point whose costs are no higher in any cost objective: the upper bound of the
- *       mean per-sample difference between the two on the samples the candidate saw (a paired comparison: quantized
- *       variants of one model agree on most samples, so the difference is far less noisy than either accuracy).</li>
+ *   <li>is below that of an archive point, or of another candidate of the generation at the same stage, whose costs
+ *       are no higher in any cost objective: the upper bound of the mean per-sample difference between the two on
+ *       the samples the candidate saw (a paired comparison: quantized variants of one model agree on most samples, so
+ *       the difference is far less noisy than either accuracy).</li>
  * </ul>
- * Either way the archive would reject it. Decisions depend only on the tallies and the archive before the generation,
- * which are the same on any cluster and shard count, so racing keeps the search deterministic. A stopped candidate
+ * Either way the archive would reject it. Decisions depend only on the stage's tallies and the archive before the
+ * generation, which are the same on any cluster and shard count, so racing keeps the search deterministic. A stopped candidate
  * keeps its estimate for breeding but never enters the archive ({@link Fitness#complete()}).
  */
 public final class ParetoRacing implements CandidateScoring {
@@ -93,18 +94,22 @@ public final class ParetoRacing implements CandidateScoring {
             CandidateTally[] t = evaluator.evaluate("gen " + generation + " stage " + (k + 1) + "/" + stages, alive,
                     range, listener::evaluationsDone);
             evaluations += (long) alive.length * range.size();
-            List<Integer> next = new ArrayList<>();
+            boolean last = k == stages - 1;
+            List<Fitness> stage = new ArrayList<>();
             for (int j = 0; j < alive.length; j++) {
                 int i = racing.get(j);
                 CandidateTally merged = t[j].withCandidate(i);
                 tally[i] = tally[i] == null ? merged : CandidateTally.merge(tally[i], merged);
-                boolean last = k == stages - 1;
-                Fitness f = fitness.of(batch[i], tally[i], k + 1, last);
-                if (last || !stops(f, costs[i], stageEnds[k], archive)) {
+                out[i] = fitness.of(batch[i], tally[i], k + 1, last);
+                stage.add(out[i]);
+            }
+            // Decided after the whole stage is tallied, so that no decision depends on the order of the candidates.
+            List<Integer> next = new ArrayList<>();
+            for (int j = 0; j < alive.length; j++) {
+                int i = racing.get(j);
+                if (last || !stops(out[i], costs[i], stageEnds[k], archive, stage)) {
                     next.add(i);
-                    out[i] = f;
                 } else {
-                    out[i] = f;
                     listener.evaluationsCancelled((long) evaluator.shardCount() * (stages - 1 - k));
                 }
             }
@@ -113,8 +118,14 @@ public final class ParetoRacing implements CandidateScoring {
         return new Outcome(out, evaluations, (long) batch.length * evaluationSize - evaluations);
     }
 
-    /** True if, at the confidence asked for, the candidate cannot end up feasible and in the archive. */
-    boolean stops(Fitness f, CostModel.Costs costs, int seen, ParetoArchive archive) {
+    /**
+     * True if, at the confidence asked for, the candidate cannot end up feasible and in the archive: its accuracy is
+     * below the constraint, or it is less accurate than a rival whose costs are no higher. The rivals are the archive
+     * points and the other candidates of this stage. A candidate of the generation that beats it keeps it out of the
+     * archive whatever happens to that candidate later: if that one stops too, something beats them both. Two
+     * candidates cannot stop each other (their mean differences have opposite signs), so every chain of them keeps one.
+     */
+    boolean stops(Fitness f, CostModel.Costs costs, int seen, ParetoArchive archive, List<Fitness> stage) {
         if (upperBound(f.correct(), seen) < fitness.constraints().minQuality()) {
             return true;
         }
@@ -122,12 +133,21 @@ public final class ParetoRacing implements CandidateScoring {
             return false;
         }
         for (Scored a : archive.points()) {
-            if (a.fitness().correctAt().known() && costsNoHigher(a.fitness(), costs)
-                    && differenceUpperBound(f, a.fitness(), seen) < 0) {
+            if (beats(a.fitness(), f, costs, seen)) {
+                return true;
+            }
+        }
+        for (Fitness rival : stage) {
+            if (rival != f && beats(rival, f, costs, seen)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** True if {@code rival} costs no more than the candidate and is more accurate at the confidence asked for. */
+    private boolean beats(Fitness rival, Fitness f, CostModel.Costs costs, int seen) {
+        return rival.correctAt().known() && costsNoHigher(rival, costs) && differenceUpperBound(f, rival, seen) < 0;
     }
 
     /**

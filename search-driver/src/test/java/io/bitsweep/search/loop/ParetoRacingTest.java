@@ -2,21 +2,45 @@ package io.bitsweep.search.loop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.nsga.CorrectPositions;
 import io.bitsweep.search.nsga.Fitness;
+import io.bitsweep.search.nsga.ParetoArchive;
+import io.bitsweep.search.problem.CostModel;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bounds racing decides with: they hold the observed values, close on them, and widen with fewer samples. */
+/**
+ * The bounds racing decides with (they hold the observed values, close on them, and widen with fewer samples) and the
+ * rivals that may stop a candidate.
+ */
 class ParetoRacingTest {
     static final ParetoRacing RACE = new ParetoRacing(null, null, List.of(Objective.ACCURACY, Objective.WEIGHT_BITS),
             new int[] {100, 250, 1000}, ParetoRacing.quantile(0.99));
 
     static Fitness correctAt(long[] bits, int samples) {
-        return new Fitness(samples, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), CorrectPositions.of(bits), 1, false);
+        return scored(bits, samples, 0);
+    }
+
+    static Fitness scored(long[] bits, int samples, double weightBits) {
+        long correct = Arrays.stream(bits).map(Long::bitCount).sum();
+        return new Fitness(samples, correct, (double) correct / samples, 0, weightBits, 0, 0, 0, 0, List.of(),
+                CorrectPositions.of(bits), 1, false);
+    }
+
+    /** Positions 0..999: right on 90% of them, and {@code worse} of every 10 more wrong. */
+    static long[] predictions(int worse) {
+        long[] bits = new long[16];
+        for (int p = 0; p < 1000; p++) {
+            if (p % 10 >= 1 + worse) {
+                bits[p >> 6] |= 1L << p;
+            }
+        }
+        return bits;
     }
 
     @Test
@@ -34,6 +58,26 @@ class ParetoRacingTest {
         assertEquals(0.8, RACE.upperBound(800, 1000), 1e-12);
         assertTrue(RACE.upperBound(0, 100) > 0, "no correct sample yet is no proof of 0%");
         assertTrue(RACE.upperBound(100, 100) <= 1);
+    }
+
+    @Test
+    void aCandidateOfTheSameStageThatCostsNoMoreAndIsMoreAccurateStopsIt() {
+        ParetoRacing race = new ParetoRacing(null, new FitnessFunction(null, null, new Constraints(0.9, -1, 0)),
+                List.of(Objective.ACCURACY, Objective.WEIGHT_BITS), new int[] {100, 250, 1000},
+                ParetoRacing.quantile(0.99));
+        Fitness better = scored(predictions(0), 100, 1000);
+        Fitness worse = scored(predictions(2), 100, 2000);
+        Fitness worseButSmaller = scored(predictions(2), 100, 500);
+        List<Fitness> stage = List.of(better, worse, worseButSmaller);
+        CostModel.Costs worseCosts = new CostModel.Costs(2000, 0, 0, 0);
+        CostModel.Costs smallerCosts = new CostModel.Costs(500, 0, 0, 0);
+        CostModel.Costs betterCosts = new CostModel.Costs(1000, 0, 0, 0);
+        ParetoArchive none = ParetoArchive.empty();
+        assertTrue(race.stops(worse, worseCosts, 100, none, stage), "20 points worse at twice the memory");
+        assertFalse(race.stops(worseButSmaller, smallerCosts, 100, none, stage), "cheaper: it may enter the front");
+        assertFalse(race.stops(better, betterCosts, 100, none, stage), "the more accurate one races on");
+        assertFalse(race.stops(worse, worseCosts, 100, none, List.of(worse, worseButSmaller)),
+                "a rival no better than the candidate does not stop it");
     }
 
     @Test
