@@ -7,7 +7,10 @@ import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.config.RacingSettings;
 import io.bitsweep.search.loop.CandidateScoring;
 import io.bitsweep.search.loop.ExhaustiveScoring;
+import io.bitsweep.search.loop.OffspringScreen;
 import io.bitsweep.search.loop.ParetoRacing;
+import io.bitsweep.search.loop.PredictedScreen;
+import io.bitsweep.search.solver.QualityModel;
 import io.bitsweep.search.solver.SolverSeeds;
 import io.bitsweep.search.profile.SensitivityProfiler;
 import io.bitsweep.search.sensitivity.SensitivityProfile;
@@ -133,6 +136,10 @@ public final class SearchJob {
             throw new BitSweepException(SearchSettings.ROOT + ".solver: on needs the sensitivity profile, its loss "
                     + "model (set profile = on, or solver = off)");
         }
+        if (settings.prescreen().enabled() && !settings.profile().enabled()) {
+            throw new BitSweepException(SearchSettings.ROOT + ".prescreen: on needs the sensitivity profile, its loss "
+                    + "model (set profile = on, or prescreen = off)");
+        }
         try (SearchProblem problem = factory.open(settings, storedSplits(store, hasRun, options.out()))) {
             if (hasRun) {
                 RunManifest.checkResumable(store.readText(RunStore.RUN_JSON), options.out(), settings,
@@ -165,7 +172,8 @@ public final class SearchJob {
                 try (PopulationEvaluator evaluator = evaluator(session, problem, space,
                         settings.shardsFor(problem.evaluationBytes()), options.sharedShards())) {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
-                    Profiled profiled = settings.profile().enabled() && (last < 0 || profileAlways)
+                    Profiled profiled = settings.profile().enabled()
+                            && (last < 0 || profileAlways || settings.prescreen().enabled())
                             ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;
                     return then.apply(new Prepared(settings, store, problem, space, codec, seeds, costModel, racing,
                             int8, fronts, memoryBudget, fitness, qualityMetric, provenance, evaluator, last,
@@ -197,7 +205,12 @@ public final class SearchJob {
         GenerationSummary.Context context = new GenerationSummary.Context(run.qualityMetric(),
                 reportBudgets(run.int8(), run.memoryBudget()), run.racing(),
                 run.profiled() == null ? 0 : run.profiled().seconds());
-        GenerationLoop loop = new GenerationLoop(settings, run.space(), run.fronts(), scoring, run.seeds(),
+        OffspringScreen screen = settings.prescreen().enabled()
+                ? new PredictedScreen(settings.prescreen().factor(),
+                        QualityModel.Features.of(run.space(), run.profiled().profile()), run.fitness(), run.fronts(),
+                        settings.objectives())
+                : OffspringScreen.NONE;
+        GenerationLoop loop = new GenerationLoop(settings, run.space(), run.fronts(), scoring, screen, run.seeds(),
                 solverSeeds, start, context, SearchListener.both(recording, listener));
         if (run.last() >= 0) {
             listener.resumed(run.last());

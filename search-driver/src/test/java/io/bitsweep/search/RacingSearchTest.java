@@ -56,7 +56,7 @@ class RacingSearchTest {
                 assertTrue(f.samples() < 200, x.candidate().id() + " stopped after " + f.samples());
             } else {
                 assertEquals(200, f.samples());
-                assertEquals(4, f.racingStage(), "the last of 4 stages");
+                assertEquals(5, f.racingStage(), "the last of 5 stages");
             }
         }
         r.archive().points().forEach(p -> assertTrue(p.fitness().complete() && p.fitness().samples() == 200, p.id()));

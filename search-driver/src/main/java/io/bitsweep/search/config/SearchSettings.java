@@ -55,6 +55,7 @@ public record SearchSettings(
         RacingSettings racing,
         ProfileSettings profile,
         SolverSettings solver,
+        PrescreenSettings prescreen,
         Config config) {
 
     public static final String ROOT = "bitsweep.search";
@@ -123,7 +124,7 @@ public record SearchSettings(
                     choice(c, "archive.truncation", ArchiveTruncation.class),
                     positive(c, "hypervolume-reference"),
                     List.copyOf(c.getStringList("init-from")),
-                    racing(c), profile(c), solver(c),
+                    racing(c), profile(c), solver(c), prescreen(c),
                     config.getConfig(ROOT).atPath(ROOT));
         } catch (ConfigException e) {
             throw new BitSweepException(InputText.oneLine(e.getMessage()), e);
@@ -366,6 +367,16 @@ public record SearchSettings(
             throw new BitSweepException(path("solver.deterministic-time") + ": must be > 0 (got " + time + ")");
         }
         return new SolverSettings(on, budgets(s, "memory-budgets"), budgets(s, "cost-budgets"), time);
+    }
+
+    private static PrescreenSettings prescreen(Config c) {
+        boolean on = mode(c, "prescreen", OnOff.class) == OnOff.ON;
+        int factor = block(c, "prescreen").getInt("factor");
+        if (factor < 2) {
+            throw new BitSweepException(path("prescreen.factor") + ": must be at least 2 (children bred per child "
+                    + "scored; prescreen = off scores every child) (got " + factor + ")");
+        }
+        return new PrescreenSettings(on, factor);
     }
 
     private static List<Double> budgets(Config solver, String key) {

@@ -37,6 +37,7 @@ public final class GenerationLoop {
     private final SearchSpace space;
     private final Fronts fronts;
     private final CandidateScoring scoring;
+    private final OffspringScreen screen;
     private final List<InitialPopulation.Seeded> seeds;
     private final List<InitialPopulation.Seeded> solverSeeds;
     private final SearchListener listener;
@@ -51,18 +52,20 @@ public final class GenerationLoop {
     private int next;
 
     /**
+     * @param screen      which bred children are scored ({@link OffspringScreen#NONE}: all)
      * @param seeds       genomes generation 0 must hold (a warm start), ahead of the baselines
      * @param solverSeeds genomes generation 0 holds after the baselines (the solver's, {@link InitialPopulation})
      * @param start       where to start: {@link LoopState#initial()}, or a resumed run's state
      * @param context     what each generation's summary line shows besides the generation's own figures
      */
     public GenerationLoop(SearchSettings settings, SearchSpace space, Fronts fronts, CandidateScoring scoring,
-                          List<InitialPopulation.Seeded> seeds, List<InitialPopulation.Seeded> solverSeeds,
+                          OffspringScreen screen, List<InitialPopulation.Seeded> seeds, List<InitialPopulation.Seeded> solverSeeds,
                           LoopState start, GenerationSummary.Context context, SearchListener listener) {
         this.settings = settings;
         this.space = space;
         this.fronts = fronts;
         this.scoring = scoring;
+        this.screen = screen;
         this.seeds = List.copyOf(seeds);
         this.solverSeeds = List.copyOf(solverSeeds);
         this.listener = listener;
@@ -139,15 +142,20 @@ public final class GenerationLoop {
         return out;
     }
 
+    /**
+     * The population's worth of children: {@code screen.factor()} times as many are bred (the first population's
+     * worth exactly the children of an unscreened search) and the screen chooses among them.
+     */
     private List<Candidate> offspring(int g) {
         Map<Scored, Fronts.Order> order = fronts.order(population);
         int n = settings.population();
-        List<Candidate> out = new ArrayList<>(n);
+        int bred = n * screen.factor();
+        List<Candidate> out = new ArrayList<>(bred);
         Set<Genome> taken = new HashSet<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < bred; i++) {
             Candidate child = null;
             for (int attempt = 0; attempt <= DUPLICATE_RETRIES; attempt++) {
-                int stream = i + attempt * n;
+                int stream = i + attempt * bred;
                 SplittableRandom sel = draws.stream(g, stream, Draws.Purpose.SELECTION);
                 Scored a = tournament(order, sel);
                 Scored b = tournament(order, sel);
@@ -163,7 +171,13 @@ public final class GenerationLoop {
             taken.add(child.genome());
             out.add(child);
         }
-        return out;
+        List<Candidate> chosen = screen.choose(out, n, evaluated, archive);
+        List<Candidate> numbered = new ArrayList<>(n);
+        for (Candidate c : chosen) {
+            numbered.add(new Candidate(Candidate.id(g, numbered.size()), g, numbered.size(), c.genome(), c.origin(),
+                    c.parentA(), c.parentB()));
+        }
+        return numbered;
     }
 
     /** Binary tournament on (rank, crowding distance), NSGA-II's crowded comparison. */

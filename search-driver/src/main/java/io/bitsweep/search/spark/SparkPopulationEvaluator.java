@@ -86,7 +86,7 @@ public final class SparkPopulationEvaluator<S> implements PopulationEvaluator {
                                      LongConsumer evaluationsDone) {
         String group = "bitsweep-" + job.replace(' ', '-').replace('/', '-');
         jsc.setJobGroup(group, job + ": " + population.length + " candidates \u00d7 " + shardCount + " shards, "
-                + positions.size() + " samples", false);
+                + positions.size() + (positions.size() == 1 ? " sample" : " samples"), false);
         Broadcast<Genome[]> pop = jsc.broadcast(population);
         progress.start(evaluationsDone);
         long start = System.nanoTime();

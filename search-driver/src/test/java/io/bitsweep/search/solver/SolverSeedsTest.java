@@ -151,24 +151,4 @@ class SolverSeedsTest {
         assertEquals(List.of(0.5, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8),
                 SolverSeeds.spreadOrder(List.of(0.8, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)));
     }
-
-    /** The synthetic problem with its settings and a profile measured by the real profiler on the local evaluator. */
-    private record Profiled(SearchSettings settings, SearchProblem problem, LocalPopulationEvaluator<?> evaluator,
-                            SensitivityProfile profile) implements AutoCloseable {
-        static Profiled synthetic(String... sets) {
-            SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(sets),
-                    null);
-            SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
-            LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
-                    problem.modelBytes(), 2);
-            return new Profiled(s, problem, evaluator, SensitivityProfiler.run(problem.space(), problem, evaluator,
-                    -1, SearchListener.NONE));
-        }
-
-        @Override
-        public void close() {
-            evaluator.close();
-            problem.close();
-        }
-    }
 }

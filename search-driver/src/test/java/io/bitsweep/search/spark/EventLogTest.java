@@ -65,12 +65,12 @@ class EventLogTest {
             }
         }
         // The profile's job, then each generation's racing stages (stage 1 scores every candidate on its first
-        // tenth of the 16 evaluation samples); each job described by what it scores.
+        // twentieth of the 16 evaluation samples); each job described by what it scores.
         List<String> described = descriptions.stream().filter(d -> d.startsWith("gen ") || d.startsWith("profile"))
                 .toList();
         assertEquals("profile: 17 candidates \u00d7 2 shards, 16 samples", described.get(0), descriptions.toString());
-        assertTrue(described.containsAll(List.of("gen 0 stage 1/4: 4 candidates \u00d7 2 shards, 2 samples",
-                "gen 1 stage 1/4: 4 candidates \u00d7 2 shards, 2 samples")), descriptions.toString());
+        assertTrue(described.containsAll(List.of("gen 0 stage 1/5: 4 candidates \u00d7 2 shards, 1 sample",
+                "gen 1 stage 1/5: 4 candidates \u00d7 2 shards, 1 sample")), descriptions.toString());
 
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
