@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes real run directories for the notebooks' CI (notebooks/ci.sh) and their pytest tests: the synthetic problem
@@ -38,8 +39,7 @@ class NotebookRunsTest {
                     "space.default.weights=[int8, \"bfp:m4\", pruned]"));
 
     /** A sweep of the synthetic problem: two targets x channel-wise and layer-wise (the reference), one seed. */
-    private static void writeSweep(Path out, SparkSession spark) throws IOException {
-        Path configs = Files.createTempDirectory("bitsweep-notebook-sweep");
+    private static void writeSweep(Path out, Path configs, SparkSession spark) throws IOException {
         try (InputStream in = NotebookRunsTest.class.getClassLoader().getResourceAsStream("synthetic.conf")) {
             Files.write(configs.resolve("synthetic.conf"), in.readAllBytes());
         }
@@ -62,7 +62,7 @@ class NotebookRunsTest {
     }
 
     @Test
-    void writesRunDirectoriesForTheNotebooks() throws IOException {
+    void writesRunDirectoriesForTheNotebooks(@TempDir Path configs) throws IOException {
         String outProperty = System.getProperty(PROPERTY);
         assumeTrue(outProperty != null && !outProperty.isBlank(), "set -D" + PROPERTY + "=DIR to write the runs");
         Path out = Path.of(outProperty).toAbsolutePath();
@@ -90,7 +90,7 @@ class NotebookRunsTest {
             assertEquals(1, RunStore.at(interrupted.toString(), new org.apache.hadoop.conf.Configuration())
                     .lastCompleteGeneration());
             assertFalse(Files.exists(interrupted.resolve("front.csv")));
-            writeSweep(out.resolve("sweep"), spark);
+            writeSweep(out.resolve("sweep"), configs, spark);
         } finally {
             spark.stop();
         }

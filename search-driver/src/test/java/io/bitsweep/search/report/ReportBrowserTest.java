@@ -29,6 +29,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -55,6 +56,9 @@ class ReportBrowserTest {
     static final Path OUT = Path.of(System.getProperty("bitsweep.repo", "."), "search-driver", "target",
             "report-browser");
     static final int WIDTH = 1400;
+    /** The browsers' profiles, removed by JUnit after the class (a browser writes hundreds of files there). */
+    @TempDir
+    static Path profiles;
 
     static SearchJob.Result run;
     static Path report;
@@ -196,7 +200,8 @@ class ReportBrowserTest {
 
     /** A browser with the page loaded and drawn (its script sets data-ready), recording console and network. */
     private static HeadlessChromium open(Path page) throws Exception {
-        HeadlessChromium chrome = new HeadlessChromium(Files.createTempDirectory("chromium-profile"), WIDTH, 1000);
+        HeadlessChromium chrome = new HeadlessChromium(Files.createTempDirectory(profiles, "chromium-profile"),
+                WIDTH, 1000);
         try {
             for (String domain : List.of("Page", "Runtime", "Log", "Network")) {
                 chrome.send(domain + ".enable", Map.of());

@@ -70,9 +70,14 @@ final class NativeKernels {
                         + " is built by Maven only where gcc is installed)";
             }
             Path file = Files.createTempFile("bitsweep_kernels", ".so");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            System.load(file.toAbsolutePath().toString());
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toAbsolutePath().toString());
+            } finally {
+                // Linux keeps a loaded library mapped after its file is gone. Deleting it now, not at exit, leaves
+                // nothing behind when an executor is killed (a run of the test suite left dozens in /tmp).
+                Files.deleteIfExists(file);
+            }
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             return "the native kernel library did not load: " + String.valueOf(e.getMessage()).replace('\n', ' ');
         }
