@@ -141,4 +141,10 @@ final class NativeKernels {
             int[] exponents, int[] sumAbs, int blocksPerPixel, int[] pixels, int from, int to, int[] taps,
             byte[] packed, int depthSteps, int[] bias, int[] requant, int rounding, int zeroPoint, int min, int max,
             int channels, byte[] output, int outOffset, byte[] failed, boolean proven, int minExponent);
+
+    /**
+     * {@link Int8Add#run} on the first {@code count} elements: {@code parameters} as bitsweep_kernels.c's
+     * {@code ADD_*}; the caller has checked the lengths.
+     */
+    static native void int8Add(byte[] a, byte[] b, byte[] output, int count, int[] parameters);
 }
