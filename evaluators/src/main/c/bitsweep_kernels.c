@@ -94,23 +94,6 @@ INLINE_KERNEL __m512i highHalf(__m512i ab) {
             _mm512_set1_epi64((1LL << 31) - 1))), 31);
 }
 
-/* SaturatingRoundingDoublingHighMul of 16 ints by 16 multipliers (each >= 0) where highMul has the lane, else y. */
-INLINE_KERNEL __m512i highMul(__m512i y, __m512i multiplier, __mmask16 lanes) {
-    __m512i even = highHalf(_mm512_mul_epi32(y, multiplier));
-    __m512i odd = highHalf(_mm512_mul_epi32(_mm512_srli_epi64(y, 32), _mm512_srli_epi64(multiplier, 32)));
-    return _mm512_mask_blend_epi32(lanes, y, joinHalves(even, odd));
-}
-
-/* RoundingDivideByPOT per lane: (z >> e) + (remainder > (mask >> 1) + (z < 0)), exponent e already & 31, mask the
-   int (1 << e) - 1 as Java computes it. */
-INLINE_KERNEL __m512i roundingDivideByPot(__m512i z, __m512i exponent, __m512i exponentMask) {
-    __m512i remainder = _mm512_and_si512(z, exponentMask);
-    __m512i threshold = _mm512_sub_epi32(_mm512_srai_epi32(exponentMask, 1), _mm512_srai_epi32(z, 31));
-    __mmask16 up = _mm512_cmpgt_epi32_mask(remainder, threshold);
-    __m512i shifted = _mm512_srav_epi32(z, exponent);
-    return _mm512_mask_add_epi32(shifted, up, shifted, _mm512_set1_epi32(1));
-}
-
 /* 16 accumulators to 16 int8 codes, stored to the real lanes at out. */
 INLINE_KERNEL void requantizeStore(const Requant *q, __m512i acc, int8_t *out) {
     __m512i v;
@@ -128,44 +111,18 @@ INLINE_KERNEL void requantizeStore(const Requant *q, __m512i acc, int8_t *out) {
     } else {
         /* x * (1 << leftShift), wrapping; SaturatingRoundingDoublingHighMul where the lane multiplies */
         __m512i y = _mm512_sllv_epi32(acc, q->leftShift);
-        v = roundingDivideByPot(highMul(y, q->multiplier, q->highMul), q->exponent, q->exponentMask);
+        __m512i even = highHalf(_mm512_mul_epi32(y, q->multiplier));
+        __m512i odd = highHalf(_mm512_mul_epi32(_mm512_srli_epi64(y, 32), _mm512_srli_epi64(q->multiplier, 32)));
+        __m512i z = _mm512_mask_blend_epi32(q->highMul, y, joinHalves(even, odd));
+        /* RoundingDivideByPOT: (z >> e) + (remainder > (mask >> 1) + (z < 0)) */
+        __m512i remainder = _mm512_and_si512(z, q->exponentMask);
+        __m512i threshold = _mm512_sub_epi32(_mm512_srai_epi32(q->exponentMask, 1), _mm512_srai_epi32(z, 31));
+        __mmask16 up = _mm512_cmpgt_epi32_mask(remainder, threshold);
+        v = _mm512_mask_add_epi32(_mm512_srav_epi32(z, q->exponent), up, _mm512_srav_epi32(z, q->exponent),
+                _mm512_set1_epi32(1));
     }
     v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, q->zeroPoint), q->min), q->max);
     _mm512_mask_cvtepi32_storeu_epi8(out, q->lanes, v);
-}
-
-/*
- * TFLite's int8 ADD as Int8Add computes it, 16 elements a register: each input (q - zp) << 20 rescaled by
- * MultiplyByQuantizedMultiplierSmallerThanOneExp (|q - zp| <= 255, so the shift cannot wrap; each rescaled input is at
- * most half its input, so their sum cannot either), the sum rescaled to the output scale, offset and clamped.
- * Parameters from Java (Int8Add), in this order; exponents are the right shifts (-shift, in [0, 31]) and masks the
- * int (1 << exponent) - 1 as Java computes it.
- */
-enum { ADD_OFFSET1, ADD_MULTIPLIER1, ADD_EXPONENT1, ADD_MASK1, ADD_OFFSET2, ADD_MULTIPLIER2, ADD_EXPONENT2, ADD_MASK2,
-    ADD_MULTIPLIER_OUT, ADD_EXPONENT_OUT, ADD_MASK_OUT, ADD_ZERO_POINT, ADD_MIN, ADD_MAX, ADD_PARAMS };
-
-INLINE_KERNEL __m512i addRescale(__m128i codes, const int32_t *p, int offset) {
-    __m512i x = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtepi8_epi32(codes), _mm512_set1_epi32(p[offset])), 20);
-    return roundingDivideByPot(highMul(x, _mm512_set1_epi32(p[offset + 1]), (__mmask16) 0xFFFF),
-            _mm512_set1_epi32(p[offset + 2]), _mm512_set1_epi32(p[offset + 3]));
-}
-
-static KERNEL void int8Add(const int8_t *a, const int8_t *b, int8_t *out, int count, const int32_t *p) {
-    __m512i multiplier = _mm512_set1_epi32(p[ADD_MULTIPLIER_OUT]);
-    __m512i exponent = _mm512_set1_epi32(p[ADD_EXPONENT_OUT]);
-    __m512i mask = _mm512_set1_epi32(p[ADD_MASK_OUT]);
-    __m512i zeroPoint = _mm512_set1_epi32(p[ADD_ZERO_POINT]);
-    __m512i min = _mm512_set1_epi32(p[ADD_MIN]);
-    __m512i max = _mm512_set1_epi32(p[ADD_MAX]);
-    for (int i = 0; i < count; i += 16) {
-        int left = count - i;
-        __mmask16 lanes = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
-        __m512i sum = _mm512_add_epi32(addRescale(_mm_maskz_loadu_epi8(lanes, a + i), p, ADD_OFFSET1),
-                addRescale(_mm_maskz_loadu_epi8(lanes, b + i), p, ADD_OFFSET2));
-        __m512i v = roundingDivideByPot(highMul(sum, multiplier, (__mmask16) 0xFFFF), exponent, mask);
-        v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zeroPoint), min), max);
-        _mm512_mask_cvtepi32_storeu_epi8(out + i, lanes, v);
-    }
 }
 
 /*
@@ -957,18 +914,36 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Gemm
             zeroPoint, min, max, channels, output, outOffset);
 }
 
+/*
+ * Int8Add with the native kernels: an ADD's output code is a function of its two input codes, which Java tabulates
+ * once per ADD with its own arithmetic (table[(a & 0xFF) << 8 | (b & 0xFF)], 3 bytes of slack for the last 4-byte
+ * read); here 16 elements a register are one gather. The arithmetic itself (two 64-bit rescales per input and one
+ * for the sum, 16 lanes as even and odd halves) was about 80 vector operations per 16 elements.
+ */
+static KERNEL void int8Add(const int8_t *a, const int8_t *b, int8_t *out, int count, const int8_t *table) {
+    for (int i = 0; i < count; i += 16) {
+        int left = count - i;
+        __mmask16 lanes = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
+        __m512i x1 = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(lanes, a + i));
+        __m512i x2 = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(lanes, b + i));
+        __m512i index = _mm512_or_si512(_mm512_slli_epi32(x1, 8), x2);
+        __m512i v = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, index, table, 1);
+        _mm512_mask_cvtepi32_storeu_epi8(out + i, lanes, v);
+    }
+}
+
 JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Add(JNIEnv *env, jclass cls,
-        jbyteArray a, jbyteArray b, jbyteArray output, jint count, jintArray params) {
+        jbyteArray a, jbyteArray b, jbyteArray output, jint count, jbyteArray table) {
     (void) cls;
     int8_t *x1 = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
     int8_t *x2 = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
-    int32_t *p = (*env)->GetPrimitiveArrayCritical(env, params, NULL);
+    int8_t *t = (*env)->GetPrimitiveArrayCritical(env, table, NULL);
     int8_t *out = (*env)->GetPrimitiveArrayCritical(env, output, NULL);
-    if (x1 && x2 && p && out) {
-        int8Add(x1, x2, out, count, p);
+    if (x1 && x2 && t && out) {
+        int8Add(x1, x2, out, count, t);
     }
     if (out) (*env)->ReleasePrimitiveArrayCritical(env, output, out, 0);
-    if (p) (*env)->ReleasePrimitiveArrayCritical(env, params, p, JNI_ABORT);
+    if (t) (*env)->ReleasePrimitiveArrayCritical(env, table, t, JNI_ABORT);
     if (x2) (*env)->ReleasePrimitiveArrayCritical(env, b, x2, JNI_ABORT);
     if (x1) (*env)->ReleasePrimitiveArrayCritical(env, a, x1, JNI_ABORT);
 }

@@ -143,8 +143,8 @@ final class NativeKernels {
             int channels, byte[] output, int outOffset, byte[] failed, boolean proven, int minExponent);
 
     /**
-     * {@link Int8Add#run} on the first {@code count} elements: {@code parameters} as bitsweep_kernels.c's
-     * {@code ADD_*}; the caller has checked the lengths.
+     * {@link Int8Add#run} on the first {@code count} elements: {@code output[i] = table[(a[i] & 0xFF) << 8 | (b[i] &
+     * 0xFF)]}, the table with 3 bytes of slack past its 65,536 entries; the caller has checked the lengths.
      */
-    static native void int8Add(byte[] a, byte[] b, byte[] output, int count, int[] parameters);
+    static native void int8Add(byte[] a, byte[] b, byte[] output, int count, byte[] table);
 }
