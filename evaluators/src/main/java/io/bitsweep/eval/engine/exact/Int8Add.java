@@ -11,15 +11,24 @@ import jdk.incubator.vector.VectorSpecies;
  * rescaled to twice the larger input scale, summed, rescaled to the output scale, offset and clamped. Eight
  * elements at a time ({@link FixedPointLanes}, each lane equal to the scalar int arithmetic, as
  * {@link FixedPoint#multiplyByQuantizedMultiplierSmallerThanOneExp} with shifts in [-31, 0]), the rest one by one;
- * or, with the native kernels, by a table of every output code by its two input codes, which those lanes compute
- * once per ADD (64 KB) and {@code int8Add} in {@code bitsweep_kernels.c} gathers 16 elements a register: the
- * arithmetic took a fifth of ResNet-8's native int8 time, in Java's 8 lanes and in C's 16 alike.
+ * or, with the native kernels, by a table of every output code by its two input codes (64 KB, computed once per
+ * set of parameters by the scalar arithmetic), which {@code int8Add} in {@code bitsweep_kernels.c} gathers 16
+ * elements a register: the arithmetic took a fifth of ResNet-8's native int8 time, in Java's 8 lanes and in C's 16
+ * alike.
  */
 public final class Int8Add {
     private static final VectorSpecies<Long> L = FixedPointLanes.L;
     private static final int LEFT_SHIFT = 20;
     /** Elements per pass. */
     private static final int CHUNK = 1024;
+    /** Pairs of input codes. */
+    private static final int TABLE_SIZE = 1 << 16;
+    /**
+     * The native tables by their parameters. A search compiles a program per candidate and task; the scales of an ADD
+     * come from the float model's calibration and the formats, so candidates that give it the same formats share its
+     * table (building one takes about 0.2 ms: ResNet-8's three were a third of its whole compile; 64 tables are 4 MB).
+     */
+    private static final Cache<TableKey, byte[]> TABLES = Caffeine.newBuilder().maximumSize(64).build();
 
     private final int input1Offset;
     private final int input2Offset;
@@ -31,14 +40,6 @@ public final class Int8Add {
     private final int activationMax;
     /** The rescaled sum of a chunk. */
     private final long[] sum = new long[CHUNK];
-    /** Pairs of input codes. */
-    private static final int TABLE_SIZE = 1 << 16;
-    /**
-     * The native tables by their parameters. A search compiles a program per candidate and task; the scales of an ADD
-     * come from the float model's calibration and the formats, so candidates that give it the same formats share its
-     * table (building one takes about 0.2 ms, a third of ResNet-8's whole compile; 64 tables are 4 MB).
-     */
-    private static final Cache<TableKey, byte[]> TABLES = Caffeine.newBuilder().maximumSize(64).build();
     /** The native kernel's table ({@link #nativeTable}), or null on the Java kernels. */
     private final byte[] nativeTable;
 
