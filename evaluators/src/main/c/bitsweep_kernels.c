@@ -916,8 +916,8 @@ JNIEXPORT void JNICALL Java_io_bitsweep_eval_engine_exact_NativeKernels_int8Gemm
 
 /*
  * Int8Add with the native kernels: an ADD's output code is a function of its two input codes, which Java tabulates
- * once per ADD with its own arithmetic (table[(a & 0xFF) << 8 | (b & 0xFF)], 3 bytes of slack for the last 4-byte
- * read); here 16 elements a register are one gather. The arithmetic itself (two 64-bit rescales per input and one
+ * by its scalar arithmetic once per set of ADD parameters (table[(a & 0xFF) << 8 | (b & 0xFF)], 3 bytes of slack for
+ * the last 4-byte read); here 16 elements a register are one gather. The arithmetic itself (two 64-bit rescales per input and one
  * for the sum, 16 lanes as even and odd halves) was about 80 vector operations per 16 elements.
  */
 static KERNEL void int8Add(const int8_t *a, const int8_t *b, int8_t *out, int count, const int8_t *table) {
