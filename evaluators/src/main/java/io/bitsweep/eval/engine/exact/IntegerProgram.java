@@ -65,6 +65,8 @@ public final class IntegerProgram {
     /** The native block inputs that several block convs read, each quantized once per batch by its own step. */
     private final Map<BlockOperand, NativeBlockInput> sharedBlockInputs;
     private final Set<NativeBlockInput> quantizedByStep = new HashSet<>();
+    /** The unfused ADDs, as compiled. */
+    private final List<Int8Add> adds = new ArrayList<>();
 
     /** An int8 model as it is. */
     public IntegerProgram(Model model, ExactOptions options) {
@@ -103,7 +105,7 @@ public final class IntegerProgram {
                     if (fused != null) {
                         compileFusedAdd(op, fused, options);
                     } else {
-                        compileAdd(op);
+                        compileAdd(op, options.kernels());
                     }
                 }
                 case AVERAGE_POOL_2D, MAX_POOL_2D -> compilePool(op);
@@ -243,6 +245,11 @@ public final class IntegerProgram {
     /** Block conv inputs quantized once per batch for two or more native convs; for tests. */
     int sharedBlockInputs() {
         return (int) sharedBlockInputs.values().stream().filter(NativeBlockInput::hasReaders).count();
+    }
+
+    /** The unfused ADDs that run on the native kernel, and all of them: {@code {native, all}}; for tests. */
+    int[] nativeAdds() {
+        return new int[] {(int) adds.stream().filter(Int8Add::runsNatively).count(), adds.size()};
     }
 
     /** Accumulator saturation events so far, summed over layers. */
@@ -429,7 +436,7 @@ public final class IntegerProgram {
         return stage;
     }
 
-    private void compileAdd(Op op) {
+    private void compileAdd(Op op, Kernels kernels) {
         Tensor a = int8Activation(op, model.input(op, 0));
         Tensor b = int8Activation(op, model.input(op, 1));
         Tensor out = int8Activation(op, model.output(op));
@@ -437,7 +444,8 @@ public final class IntegerProgram {
             throw unsupported(op, "broadcasting ADD is not supported (" + a.describe() + " + " + b.describe() + ")");
         }
         Int8Add k = new Int8Add(scale(a), zeroPoint(a), scale(b), zeroPoint(b), scale(out), zeroPoint(out),
-                outputRange(op, out, op.options().activation()));
+                outputRange(op, out, op.options().activation()), kernels);
+        adds.add(k);
         byte[] x1 = int8Buffer(op, a.index());
         byte[] x2 = int8Buffer(op, b.index());
         byte[] y = int8Buffer(op, out.index());

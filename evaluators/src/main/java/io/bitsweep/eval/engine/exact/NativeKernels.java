@@ -146,4 +146,10 @@ final class NativeKernels {
             int[] exponents, int[] sumAbs, int blocksPerPixel, int[] pixels, int from, int to, int[] taps,
             byte[] packed, int depthSteps, int[] bias, int[] requant, int rounding, int zeroPoint, int min, int max,
             int channels, byte[] output, int outOffset, byte[] failed, boolean proven, int minExponent);
+
+    /**
+     * {@link Int8Add#run} on the first {@code count} elements: {@code output[i] = table[(a[i] & 0xFF) << 8 | (b[i] &
+     * 0xFF)]}, the table with 3 bytes of slack past its 65,536 entries; the caller has checked the lengths.
+     */
+    static native void int8Add(byte[] a, byte[] b, byte[] output, int count, byte[] table);
 }

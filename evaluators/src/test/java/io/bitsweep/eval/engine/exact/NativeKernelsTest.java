@@ -66,6 +66,22 @@ class NativeKernelsTest {
         }
     }
 
+    /** As above: the byte comparison covers the native ADD only if the cases run it (ResNet-8's 3 unfused ADDs). */
+    @Test
+    void resnetResidualAddsRunOnTheNativeKernel() {
+        assumeTrue(NativeKernels.available(), "native kernels: " + NativeKernels.failure());
+        List<ExactCases.Case> resnet = cases().stream()
+                .filter(c -> List.of("ic", "ic bfp:m8:b16", "ic mxint8").contains(c.toString())).toList();
+        assertEquals(3, resnet.size(), "the ResNet-8 cases of ExactCases");
+        for (ExactCases.Case c : resnet) {
+            ProgramSpec spec = c.spec().get();
+            IntegerProgram nat = new IntegerProgram(spec.withOptions(spec.options().withKernels(Kernels.NATIVE)));
+            IntegerProgram java = new IntegerProgram(spec.withOptions(spec.options().withKernels(Kernels.JAVA)));
+            assertArrayEquals(new int[] {3, 3}, nat.nativeAdds(), c + ": native ADDs, all ADDs");
+            assertArrayEquals(new int[] {0, 3}, java.nativeAdds(), c + ": Java kernels");
+        }
+    }
+
     @Test
     void javaKernelsRunEverywhereAndAutoFallsBackToThem() {
         assertFalse(NativeKernels.use(Kernels.JAVA, null));

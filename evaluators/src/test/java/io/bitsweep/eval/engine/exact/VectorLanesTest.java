@@ -1,9 +1,13 @@
 package io.bitsweep.eval.engine.exact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The vectorized output stage, ADD, input quantization and activation statistics against their scalar definitions,
@@ -67,8 +71,11 @@ class VectorLanesTest {
         }
     }
 
-    @Test
-    void addLanesEqualTheScalarArithmeticOnEveryPairOfCodes() {
+    /** The Java lanes and the native kernel's (skipped where it does not load), and its masked last register. */
+    @ParameterizedTest
+    @EnumSource(value = Kernels.class, names = {"JAVA", "NATIVE"})
+    void addLanesEqualTheScalarArithmeticOnEveryPairOfCodes(Kernels kernels) {
+        assumeTrue(kernels == Kernels.JAVA || NativeKernels.available(), "native kernels: " + NativeKernels.failure());
         SplittableRandom rnd = new SplittableRandom(5);
         for (int trial = 0; trial < 30; trial++) {
             float s1 = (float) Math.scalb(0.5 + rnd.nextDouble(), rnd.nextInt(-12, 2));
@@ -78,15 +85,20 @@ class VectorLanesTest {
             int z2 = rnd.nextInt(-128, 128);
             int zo = rnd.nextInt(-128, 128);
             int[] range = {rnd.nextInt(-128, 0), rnd.nextInt(0, 128)};
-            Int8Add add = new Int8Add(s1, z1, s2, z2, so, zo, range);
+            Int8Add add = new Int8Add(s1, z1, s2, z2, so, zo, range, kernels);
+            assertEquals(kernels == Kernels.NATIVE, add.runsNatively());
             byte[] a = new byte[65536 + 3];
             byte[] b = new byte[a.length];
             for (int i = 0; i < a.length; i++) {
                 a[i] = (byte) i;
                 b[i] = (byte) (i >> 8);
             }
-            byte[] out = new byte[a.length];
+            byte[] out = new byte[a.length + 16];
+            Arrays.fill(out, (byte) 77);
             add.run(a, b, out, a.length);
+            for (int i = a.length; i < out.length; i++) {
+                assertEquals(77, out[i], "trial " + trial + ": written past the count at " + i);
+            }
             QuantizedMultiplier m1 = QuantizedMultiplier.of(s1 / (2.0 * Math.max(s1, s2)));
             QuantizedMultiplier m2 = QuantizedMultiplier.of(s2 / (2.0 * Math.max(s1, s2)));
             QuantizedMultiplier mo = QuantizedMultiplier.of(2.0 * Math.max(s1, s2) / ((1 << 20) * (double) so));
