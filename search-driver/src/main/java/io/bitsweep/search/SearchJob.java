@@ -3,8 +3,9 @@ package io.bitsweep.search;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.format.NumberFormat;
 import io.bitsweep.search.config.Objective;
-import io.bitsweep.search.config.SearchSettings;
+import io.bitsweep.search.config.PrescreenSettings;
 import io.bitsweep.search.config.RacingSettings;
+import io.bitsweep.search.config.SearchSettings;
 import io.bitsweep.search.loop.CandidateScoring;
 import io.bitsweep.search.loop.ExhaustiveScoring;
 import io.bitsweep.search.loop.OffspringScreen;
@@ -136,7 +137,7 @@ public final class SearchJob {
             throw new BitSweepException(SearchSettings.ROOT + ".solver: on needs the sensitivity profile, its loss "
                     + "model (set profile = on, or solver = off)");
         }
-        if (settings.prescreen().enabled() && !settings.profile().enabled()) {
+        if (settings.prescreen().mode() == PrescreenSettings.Mode.ON && !settings.profile().enabled()) {
             throw new BitSweepException(SearchSettings.ROOT + ".prescreen: on needs the sensitivity profile, its loss "
                     + "model (set profile = on, or prescreen = off)");
         }
@@ -173,7 +174,7 @@ public final class SearchJob {
                         settings.shardsFor(problem.evaluationBytes()), options.sharedShards())) {
                     int last = options.resume() ? store.lastCompleteGeneration() : -1;
                     Profiled profiled = settings.profile().enabled()
-                            && (last < 0 || profileAlways || settings.prescreen().enabled())
+                            && (last < 0 || profileAlways || settings.prescreen().enabled(settings.profile()))
                             ? profile(settings, store, space, problem, evaluator, provenance, listener) : null;
                     return then.apply(new Prepared(settings, store, problem, space, codec, seeds, costModel, racing,
                             int8, fronts, memoryBudget, fitness, qualityMetric, provenance, evaluator, last,
@@ -205,7 +206,7 @@ public final class SearchJob {
         GenerationSummary.Context context = new GenerationSummary.Context(run.qualityMetric(),
                 reportBudgets(run.int8(), run.memoryBudget()), run.racing(),
                 run.profiled() == null ? 0 : run.profiled().seconds());
-        OffspringScreen screen = settings.prescreen().enabled()
+        OffspringScreen screen = settings.prescreen().enabled(settings.profile())
                 ? new PredictedScreen(settings.prescreen().factor(),
                         QualityModel.Features.of(run.space(), run.profiled().profile()), run.fitness(), run.fronts(),
                         settings.objectives())

@@ -43,7 +43,7 @@ class PrescreenSearchTest {
                         ParquetBytes.beforeFooter(dir.resolve(other).resolve(f)), other + " " + f);
             }
         }
-        SearchJob.Result unscreened = SearchJobTest.run(SearchJobTest.settings("generations=5", "shards=3"),
+        SearchJob.Result unscreened = SearchJobTest.run(SearchJobTest.settings("prescreen=off", "generations=5", "shards=3"),
                 dir.resolve("d"), false, SearchListener.NONE);
         assertEquals(genomes(a.store(), 0), genomes(unscreened.store(), 0), "generation 0 is not screened");
         assertNotEquals(genomes(a.store(), 1), genomes(unscreened.store(), 1), "the screen chose other children");

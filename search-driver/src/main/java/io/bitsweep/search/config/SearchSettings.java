@@ -370,13 +370,13 @@ public record SearchSettings(
     }
 
     private static PrescreenSettings prescreen(Config c) {
-        boolean on = mode(c, "prescreen", OnOff.class) == OnOff.ON;
+        PrescreenSettings.Mode mode = mode(c, "prescreen", PrescreenSettings.Mode.class);
         int factor = block(c, "prescreen").getInt("factor");
         if (factor < 2) {
             throw new BitSweepException(path("prescreen.factor") + ": must be at least 2 (children bred per child "
                     + "scored; prescreen = off scores every child) (got " + factor + ")");
         }
-        return new PrescreenSettings(on, factor);
+        return new PrescreenSettings(mode, factor);
     }
 
     private static List<Double> budgets(Config solver, String key) {

@@ -67,7 +67,7 @@ class SearchFeatureSettingsTest {
                 .startsWith("bitsweep.search.splits.calibration.samples: only with splits.selection = stratified"));
         assertTrue(error(BASE, "splits.disjoint=maybe").contains("splits.disjoint"));
         assertTrue(error(BASE, "prescreen=always").contains("bitsweep.search.prescreen: bad value 'always' (allowed: "
-                + "on, off)"));
+                + "auto, on, off)"));
         assertTrue(error(BASE, "prescreen.factor=1").startsWith("bitsweep.search.prescreen.factor: must be at least 2"));
     }
 }

@@ -28,11 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  *   cycles more, TFLite's fixed-point requantization on MPIC), and again when issue 12 switched the shipped IC configs
  *   to GPTQ rounding, bias correction and hessian clipping (a new front: 84.5% at 40,064 bytes instead of 83.0% at
  *   56,108). Turning issue 13's parts off gives today's search.</li>
- *   <li>With the shipped defaults (stratified disjoint splits, the profile on 50 samples, solver seeds, racing), on
+ *   <li>With the shipped defaults (stratified disjoint splits, the profile on 50 samples, solver seeds, racing,
+ *   pre-screening), on
  *   local[2]: recorded for issue 13 with issue 12's methods on, and again when the solver got its tie-break and
  *   greedy hint (other seeds; this short run's final hypervolume 0.1427 against 0.1540, while the default 6 x 24
- *   search over three seeds went from 0.1753 to 0.1806 on average, docs/RESULTS.md). Racing's determinism across
- *   executors and shard counts is {@code SearchDeterminismTest}'s.</li>
+ *   search over three seeds went from 0.1753 to 0.1806 on average, docs/RESULTS.md), and again when racing took
+ *   rivals of its own stage and pre-screening became the default (this short run: 8 points, final hypervolume
+ *   0.1541; the default 6 x 24 search over six seeds: 0.1903 on average against 0.1761 with racing alone). Racing's
+ *   and pre-screening's determinism across executors, shard counts and resume are {@code SearchDeterminismTest}'s
+ *   and {@code PrescreenSearchTest}'s.</li>
  * </ul>
  * A change to what the search computes (a cost model, a quantizer) must re-record them and say why in its commit.
  */
