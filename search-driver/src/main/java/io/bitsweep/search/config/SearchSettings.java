@@ -319,6 +319,12 @@ public record SearchSettings(
      */
     private static <E extends Enum<E>> E mode(Config c, String key, Class<E> type) {
         if (c.getValue(key).valueType() == ConfigValueType.OBJECT) {
+            if (!c.hasPath(key + ".mode")) {
+                // HOCON: "racing = off" then "racing.stages = ..." replaces the word by an object, and that object
+                // no longer merges with reference.conf's block, so its mode is gone.
+                throw new BitSweepException(path(key + ".mode") + ": missing: '" + key + " = <mode>' followed by "
+                        + "'" + key + ".<key> = ...' replaces the mode; write '" + key + ".mode = <mode>' instead");
+            }
             return choice(c, key + ".mode", type);
         }
         return choice(c, key, type);

@@ -69,5 +69,8 @@ class SearchFeatureSettingsTest {
         assertTrue(error(BASE, "prescreen=always").contains("bitsweep.search.prescreen: bad value 'always' (allowed: "
                 + "auto, on, off)"));
         assertTrue(error(BASE, "prescreen.factor=1").startsWith("bitsweep.search.prescreen.factor: must be at least 2"));
+        assertEquals("bitsweep.search.prescreen.mode: missing: 'prescreen = <mode>' followed by 'prescreen.<key> = ...' "
+                + "replaces the mode; write 'prescreen.mode = <mode>' instead",
+                error(BASE, "prescreen=on", "prescreen.factor=5"));
     }
 }
