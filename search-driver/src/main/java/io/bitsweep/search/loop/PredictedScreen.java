@@ -49,9 +49,14 @@ public final class PredictedScreen implements OffspringScreen {
     @Override
     public List<Candidate> choose(List<Candidate> bred, int n, Map<Genome, Fitness> evaluated,
                                   ParetoArchive archive) {
-        List<Map.Entry<Genome, Fitness>> scored = evaluated.entrySet().stream()
+        List<Map.Entry<Genome, Fitness>> complete = evaluated.entrySet().stream()
                 .filter(e -> e.getValue().complete() && e.getValue().samples() > 0)
                 .sorted(Comparator.comparing(e -> e.getKey().hex())).toList();
+        // The screen ranks children near the front: fit where accuracy meets the constraint, when enough do. A
+        // linear model fitted through collapsed candidates (a random genome at 40%) ranks the good region poorly.
+        List<Map.Entry<Genome, Fitness>> acceptable = complete.stream()
+                .filter(e -> e.getValue().quality() >= fitness.constraints().minQuality()).toList();
+        List<Map.Entry<Genome, Fitness>> scored = acceptable.size() >= MIN_SCORED ? acceptable : complete;
         if (scored.size() < MIN_SCORED) {
             return bred.subList(0, n);
         }
