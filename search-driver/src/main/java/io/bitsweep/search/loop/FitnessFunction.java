@@ -53,6 +53,17 @@ public final class FitnessFunction {
     }
 
     /**
+     * A candidate not scored yet, with its costs before inference and a predicted {@code quality}: what pre-screening
+     * ranks it by. It has seen no sample, so it never enters the archive.
+     */
+    public Fitness predicted(Genome genome, double quality) {
+        CostModel.Costs cost = costsBeforeInference(genome);
+        return new Fitness(0, 0, quality, 0, cost.weightBits(), cost.memoryBytes(), cost.cycles(), cost.energyPj(),
+                constraints.violation(quality, cost.memoryBytes()), List.of(), CorrectPositions.NONE,
+                Fitness.NOT_RACED, false);
+    }
+
+    /**
      * A candidate never scored because its costs break a constraint: quality 0 over 0 samples, infeasible by its cost
      * violation alone (its quality is unknown, not bad).
      */

@@ -2,12 +2,10 @@ package io.bitsweep.search.loop;
 
 import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.nsga.Candidate;
-import io.bitsweep.search.nsga.CorrectPositions;
 import io.bitsweep.search.nsga.Fitness;
 import io.bitsweep.search.nsga.Fronts;
 import io.bitsweep.search.nsga.ParetoArchive;
 import io.bitsweep.search.nsga.Scored;
-import io.bitsweep.search.problem.CostModel;
 import io.bitsweep.search.solver.QualityModel;
 import io.bitsweep.search.space.Genome;
 import java.util.ArrayList;
@@ -65,7 +63,7 @@ public final class PredictedScreen implements OffspringScreen {
         List<Scored> children = new ArrayList<>();
         for (Candidate c : bred) {
             Fitness known = evaluated.get(c.genome());
-            children.add(Scored.of(c, known != null ? known : predicted(c.genome(), model), objectives));
+            children.add(Scored.of(c, known != null ? known : fitness.predicted(c.genome(), model.predict(c.genome())), objectives));
         }
         List<Scored> union = new ArrayList<>(archive.points());
         union.addAll(children);
@@ -74,14 +72,5 @@ public final class PredictedScreen implements OffspringScreen {
         ranked.sort(Fronts.byOrder(order)); // stable: equals keep breeding order
         return ranked.subList(0, n).stream().map(Scored::candidate)
                 .sorted(Comparator.comparingInt(Candidate::index)).toList();
-    }
-
-    /** A child's exact costs and predicted quality; it has seen no sample. */
-    private Fitness predicted(Genome genome, QualityModel model) {
-        CostModel.Costs costs = fitness.costsBeforeInference(genome);
-        double quality = model.predict(genome);
-        return new Fitness(0, 0, quality, 0, costs.weightBits(), costs.memoryBytes(), costs.cycles(),
-                costs.energyPj(), fitness.constraints().violation(quality, costs.memoryBytes()), List.of(),
-                CorrectPositions.NONE, Fitness.NOT_RACED, false);
     }
 }
