@@ -12,6 +12,7 @@ import io.bitsweep.eval.model.Padding;
 import io.bitsweep.eval.model.Shapes;
 import io.bitsweep.eval.model.Tensor;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Checks that every op's tensors have the shapes its semantics need, so engines can trust the IR. A mismatch is a
@@ -33,6 +34,15 @@ public final class ShapeChecker {
     private void check(Op op) {
         Tensor in = required(op, 0);
         Tensor out = model.output(op);
+        // Engines index a tensor's elements with an int. The TFLite reader refuses larger stored shapes; this also
+        // covers the shapes an importer infers (an ONNX graph's, found by CI's fuzzing: RELIABILITY.md crash 40).
+        for (Tensor t : List.of(in, out)) {
+            if (t.elementCount() > Integer.MAX_VALUE) {
+                throw new BitSweepException("model " + model.source() + " layer " + op.name() + ": tensor "
+                        + shape(t) + " has " + t.elementCount() + " elements (supported: at most "
+                        + Integer.MAX_VALUE + ")");
+            }
+        }
         if (op.type().isQuantizable()) {
             parameter(op, required(op, 1), "weights");
             if (op.input(2) != Op.ABSENT) {
