@@ -3,6 +3,7 @@ package io.bitsweep.eval.metrics;
 import io.bitsweep.eval.data.LabelledSamples;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.QuantizingPredictor;
 
 /**
  * The one per-sample scoring loop, shared by {@code bitsweep eval} ({@link Evaluation}) and the search's executors:
@@ -51,6 +52,42 @@ public final class SampleScoring {
      */
     public static void run(Predictor predictor, LabelledSamples samples, int from, int to, Outputs outputs,
             Outcomes outcomes) {
+        run(predictor, samples, from, to, outputs, outcomes, (n, sampleOf, windowOf, in, out) -> {
+            for (int i = 0; i < n; i++) {
+                samples.input(sampleOf[i], windowOf[i], in[i]);
+            }
+            if (n == 1) {
+                predictor.predict(in[0], out[0]);
+            } else {
+                predictor.predictBatch(in, n, out);
+            }
+        });
+    }
+
+    /**
+     * Scores classification samples {@code [from, to)} of which {@code codes} holds the inputs already quantized by
+     * the predictor ({@link QuantizingPredictor#quantizeInput}, sample {@code s} at {@code s * inputBytes()}): the
+     * outcomes of {@link #run(Predictor, LabelledSamples, int, int, Outputs, Outcomes)} without decoding or
+     * quantizing any input. No {@link Outputs}: the float inputs are never made.
+     */
+    public static void runQuantized(QuantizingPredictor predictor, byte[] codes, LabelledSamples samples, int from,
+            int to, Outcomes outcomes) {
+        if (samples.kind() == TaskKind.AD) {
+            throw new IllegalArgumentException("quantized inputs score classification only (AD scores the float input)");
+        }
+        int bytes = predictor.inputBytes();
+        run(predictor, samples, from, to, null, outcomes,
+                (n, sampleOf, windowOf, in, out) -> predictor.predictQuantized(codes, sampleOf[0] * bytes, n,
+                        out));
+    }
+
+    /** Runs one batch: the {@code n} model inputs of samples {@code sampleOf}, windows {@code windowOf}. */
+    private interface Batch {
+        void run(int n, int[] sampleOf, int[] windowOf, float[][] in, float[][] out);
+    }
+
+    private static void run(Predictor predictor, LabelledSamples samples, int from, int to, Outputs outputs,
+            Outcomes outcomes, Batch batchRun) {
         boolean ad = samples.kind() == TaskKind.AD;
         int windows = samples.inputsPerSample();
         int batch = Math.max(1, predictor.batchCapacity());
@@ -65,13 +102,8 @@ public final class SampleScoring {
             for (int i = 0; i < n; i++) {
                 sampleOf[i] = from + (int) ((first + i) / windows);
                 windowOf[i] = (int) ((first + i) % windows);
-                samples.input(sampleOf[i], windowOf[i], in[i]);
             }
-            if (n == 1) {
-                predictor.predict(in[0], out[0]);
-            } else {
-                predictor.predictBatch(in, n, out);
-            }
+            batchRun.run(n, sampleOf, windowOf, in, out);
             for (int i = 0; i < n; i++) {
                 int s = sampleOf[i];
                 if (outputs != null) {

@@ -6,6 +6,7 @@ import io.bitsweep.eval.data.SampleSubset;
 import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.data.TinyDataset;
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.QuantizingPredictor;
 import io.bitsweep.eval.engine.exact.ExactPredictor;
 import io.bitsweep.eval.engine.exact.ExecutionSettings;
 import io.bitsweep.eval.engine.exact.ProgramSpec;
@@ -168,7 +169,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
             ProgramSpec q = quantize(model, population[i], calibration, rows);
             ExactPredictor predictor = new ExactPredictor(q.withOptions(
                     engine.applyTo(q.options()).withStatistics(statisticsLayers != null)));
-            out[i] = score(i, predictor, shard, positions, true);
+            out[i] = score(i, predictor, shard, positions, true, quantizedInputs(predictor, shard));
             if (statisticsLayers != null) {
                 out[i] = out[i].withActivationStats(
                         HwCostModel.statistics(statisticsLayers, predictor.program().statistics()));
@@ -222,12 +223,44 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
     }
 
     /**
+     * The shard's samples quantized as the predictor quantizes its inputs, from the executor's cache, or null where
+     * they are not kept: AD (its score needs the float inputs), or a shard too large for a quarter of the cache (it
+     * would be evicted before the next candidate).
+     */
+    private byte[] quantizedInputs(ExactPredictor predictor, Shard shard) {
+        long bytes = (long) shard.size() * predictor.inputBytes();
+        if (shard.kind() == TaskKind.AD || bytes > ExecutorCaches.QUANTIZED_INPUTS_BYTES / 4) {
+            return null;
+        }
+        String key = shardSetKey() + "|" + Integer.toHexString(Arrays.hashCode(shard.ids())) + "x" + shard.size() + "|"
+                + predictor.inputQuantization();
+        return ExecutorCaches.QUANTIZED_INPUTS.get(key, k -> {
+            byte[] codes = new byte[(int) bytes];
+            float[] input = new float[shard.inputSize()];
+            for (int s = 0; s < shard.size(); s++) {
+                shard.input(s, 0, input);
+                predictor.quantizeInput(input, codes, s * predictor.inputBytes());
+            }
+            return codes;
+        });
+    }
+
+    /**
      * Runs the predictor over the shard's samples in {@code positions} ({@link SampleScoring}, as {@code bitsweep
      * eval} does): correct predictions and loss, or per-sample anomaly scores for AD; with {@code keepCorrectAt}, which
      * positions a classifier got right.
      */
     static CandidateTally score(int candidate, Predictor predictor, Shard shard, SampleRange positions,
                                 boolean keepCorrectAt) {
+        return score(candidate, predictor, shard, positions, keepCorrectAt, null);
+    }
+
+    /**
+     * {@link #score(int, Predictor, Shard, SampleRange, boolean)} on the shard's inputs already quantized by the
+     * predictor ({@code codes}, sample by sample), or decoding them where {@code codes} is null.
+     */
+    private static CandidateTally score(int candidate, Predictor predictor, Shard shard, SampleRange positions,
+                                        boolean keepCorrectAt, byte[] codes) {
         int from = shard.firstAt(positions.from());
         int to = shard.firstAt(positions.to());
         boolean ad = shard.kind() == TaskKind.AD;
@@ -236,7 +269,7 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
         byte[] labels = new byte[ad ? n : 0];
         long[] correctAt = new long[keepCorrectAt && !ad && n > 0 ? (shard.positions()[to - 1] >> 6) + 1 : 0];
         long[] correctAndLoss = new long[2];
-        SampleScoring.run(predictor, shard, from, to, null, (s, o) -> {
+        SampleScoring.Outcomes tally = (s, o) -> {
             if (ad) {
                 scores[s - from] = (float) o.anomalyScore();
                 labels[s - from] = (byte) o.label();
@@ -249,7 +282,12 @@ final class ExactScorer implements ShardScorer<ExactScorer.Shard> {
                     correctAt[p >> 6] |= 1L << p;
                 }
             }
-        });
+        };
+        if (codes != null) {
+            SampleScoring.runQuantized((QuantizingPredictor) predictor, codes, shard, from, to, tally);
+        } else {
+            SampleScoring.run(predictor, shard, from, to, null, tally);
+        }
         int[] ids = ad ? Arrays.copyOfRange(shard.ids(), from, to) : new int[0];
         if (ad) {
             sortByIdWith(ids, scores, labels);

@@ -57,6 +57,18 @@ final class ExecutorCaches {
             .weigher((RowsKey k, QuantizedRows r) -> (int) Math.min(Integer.MAX_VALUE, r.bytes()))
             .build();
 
+    /** What {@link #QUANTIZED_INPUTS} holds at most, in bytes. */
+    static final long QUANTIZED_INPUTS_BYTES = heapShare(256L << 20);
+
+    /**
+     * A shard's samples as int8 input codes, by shard (data, evaluation order and sample ids) and input quantization:
+     * every candidate and racing stage with the same input parameters runs them without decoding or quantizing again.
+     */
+    static final Cache<String, byte[]> QUANTIZED_INPUTS = Caffeine.newBuilder()
+            .maximumWeight(QUANTIZED_INPUTS_BYTES)
+            .weigher((String key, byte[] codes) -> codes.length + key.length())
+            .build();
+
     /**
      * At most {@code cap} bytes and at most a sixteenth of this JVM's maximum heap: a small executor heap keeps room
      * for its tasks' data, the engine's buffers and, on the driver, the report (both caches are only speed; an evicted

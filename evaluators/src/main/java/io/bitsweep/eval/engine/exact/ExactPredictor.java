@@ -1,6 +1,7 @@
 package io.bitsweep.eval.engine.exact;
 
 import io.bitsweep.eval.engine.Predictor;
+import io.bitsweep.eval.engine.QuantizingPredictor;
 import io.bitsweep.eval.model.Model;
 import java.util.Arrays;
 
@@ -9,7 +10,7 @@ import java.util.Arrays;
  * runs the {@link IntegerProgram} on a batch of up to {@link ExactOptions#batchSize()} of them, keeps the raw int8
  * outputs and dequantizes them.
  */
-public final class ExactPredictor implements Predictor {
+public final class ExactPredictor implements QuantizingPredictor {
     private final IntegerProgram program;
     private final byte[] in;
     private final int inBytes;
@@ -61,6 +62,35 @@ public final class ExactPredictor implements Predictor {
         for (int i = 0; i < n; i++) {
             program.quantizeInput(inputs[i], in, i * inBytes);
         }
+        runBatch(n, outputs);
+    }
+
+    @Override
+    public int inputBytes() {
+        return inBytes;
+    }
+
+    @Override
+    public String inputQuantization() {
+        return program.inputQuantization();
+    }
+
+    @Override
+    public void quantizeInput(float[] input, byte[] dst, int at) {
+        program.quantizeInput(input, dst, at);
+    }
+
+    @Override
+    public void predictQuantized(byte[] codes, int at, int n, float[][] outputs) {
+        if (n < 1 || n > batchCapacity()) {
+            throw new IllegalArgumentException("batch of " + n + " inputs (allowed: 1.." + batchCapacity() + ")");
+        }
+        System.arraycopy(codes, at, in, 0, n * inBytes);
+        runBatch(n, outputs);
+    }
+
+    /** Runs the first {@code n} inputs of {@link #in}, already quantized. */
+    private void runBatch(int n, float[][] outputs) {
         raw = program.run(in, n);
         for (int i = 0; i < n; i++) {
             program.dequantizeOutput(raw, i * outBytes, outputs[i]);

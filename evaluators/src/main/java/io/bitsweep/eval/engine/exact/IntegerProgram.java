@@ -226,6 +226,12 @@ public final class IntegerProgram {
         Int8Quantization.quantize(x, p.scale(0), (int) p.zeroPoint(0), q, at, inputScratch);
     }
 
+    /** The model input's quantization parameters, exactly ({@link #quantizeInput} depends on nothing else). */
+    public String inputQuantization() {
+        QuantParams p = quant(model.tensor(int8Input), "model input");
+        return Integer.toHexString(Float.floatToIntBits(p.scale(0))) + "/" + p.zeroPoint(0);
+    }
+
     /** Quantizes a float input into {@code q[0..]}. */
     public void quantizeInput(float[] x, byte[] q) {
         quantizeInput(x, q, 0);

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.bitsweep.eval.data.TaskKind;
 import io.bitsweep.eval.metrics.Evaluation;
+import io.bitsweep.eval.metrics.SampleScoring;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +61,40 @@ class BatchedRunTest {
             assertArrayEquals(one.outputs(), eight.outputs(), c.name());
             assertArrayEquals(one.rawOutputs(), eight.rawOutputs(), c.name());
         }
+    }
+
+    /**
+     * Inputs quantized once ({@link SampleScoring#runQuantized}, as a search executor scores its cached shard) give
+     * every sample the outcome that decoding and quantizing its input per run gives: on every {@link ExactCases}
+     * classification program, whose int8, mixed and block-format first layers read the quantized input differently.
+     */
+    @Test
+    void inputsQuantizedOnceGiveTheOutcomesOfDecodingEachInput() {
+        for (ExactCases.Case c : cases()) {
+            if (c.data().kind() == TaskKind.AD) {
+                continue;
+            }
+            ExactPredictor p = new ExactPredictor(c.spec().get());
+            int n = c.data().size();
+            byte[] codes = new byte[n * p.inputBytes()];
+            float[] input = new float[c.data().inputSize()];
+            for (int s = 0; s < n; s++) {
+                c.data().input(s, 0, input);
+                p.quantizeInput(input, codes, s * p.inputBytes());
+            }
+            List<SampleScoring.Outcome> decoded = new ArrayList<>();
+            SampleScoring.run(p, c.data(), 0, n, null, (s, o) -> decoded.add(o));
+            List<SampleScoring.Outcome> quantized = new ArrayList<>();
+            // From sample 1: a range that does not start at 0 reads each sample's codes at its own offset.
+            quantized.add(decoded.get(0));
+            SampleScoring.runQuantized(p, codes, c.data(), 1, n, (s, o) -> quantized.add(o));
+            assertEquals(decoded, quantized, c.name());
+        }
+        ExactCases.Case ad = cases().get(3);
+        ExactPredictor p = new ExactPredictor(ad.spec().get());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SampleScoring.runQuantized(p, new byte[0], ad.data(), 0, 1, (s, o) -> { }));
+        assertEquals("quantized inputs score classification only (AD scores the float input)", e.getMessage());
     }
 
     @Test
