@@ -100,7 +100,8 @@ public final class GenerationLoop {
     public GenerationResult next() {
         int g = next;
         long t0 = System.nanoTime();
-        List<Candidate> children = g == 0 ? initial() : offspring(g);
+        OffspringScreen.Choice choice = g == 0 ? new OffspringScreen.Choice(initial(), 0) : offspring(g);
+        List<Candidate> children = choice.children();
         Map<Genome, Integer> fresh = new LinkedHashMap<>();
         for (Candidate c : children) {
             if (!evaluated.containsKey(c.genome())) {
@@ -125,7 +126,7 @@ public final class GenerationLoop {
         hypervolumes.add(hv);
         next = g + 1;
         GenerationSummary summary = new GenerationSummary(g, settings.generations(), batch.length,
-                children.size() - batch.length, archive.size(), hv, bestByBudget(), scored.sampleEvaluations(),
+                children.size() - batch.length, choice.screenedFrom(), archive.size(), hv, bestByBudget(), scored.sampleEvaluations(),
                 scored.sampleEvaluationsSaved(), solverSeedsInArchive(), (System.nanoTime() - t0) / 1e9, context);
         GenerationResult result = new GenerationResult(g, scoredChildren, fresh.keySet(), population, archive, hv,
                 summary);
@@ -146,7 +147,7 @@ public final class GenerationLoop {
      * The population's worth of children: {@code screen.factor()} times as many are bred (the first population's
      * worth exactly the children of an unscreened search) and the screen chooses among them.
      */
-    private List<Candidate> offspring(int g) {
+    private OffspringScreen.Choice offspring(int g) {
         Map<Scored, Fronts.Order> order = fronts.order(population);
         int n = settings.population();
         int bred = n * screen.factor();
@@ -171,13 +172,13 @@ public final class GenerationLoop {
             taken.add(child.genome());
             out.add(child);
         }
-        List<Candidate> chosen = screen.choose(out, n, evaluated, archive);
+        OffspringScreen.Choice chosen = screen.choose(out, n, evaluated, archive);
         List<Candidate> numbered = new ArrayList<>(n);
-        for (Candidate c : chosen) {
+        for (Candidate c : chosen.children()) {
             numbered.add(new Candidate(Candidate.id(g, numbered.size()), g, numbered.size(), c.genome(), c.origin(),
                     c.parentA(), c.parentB()));
         }
-        return numbered;
+        return new OffspringScreen.Choice(numbered, chosen.screenedFrom());
     }
 
     /** Binary tournament on (rank, crowding distance), NSGA-II's crowded comparison. */

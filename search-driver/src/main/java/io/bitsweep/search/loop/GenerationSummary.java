@@ -9,11 +9,13 @@ import java.util.stream.Collectors;
  * best quality among archive points within each memory budget, the sample evaluations racing saved, how many solver
  * seeds the archive holds, and the time the sensitivity profile took before generation 0.
  *
+ * @param bred                   children bred for pre-screening, of which the model chose {@code evaluated + reused}
+ *                               (0: not screened this generation)
  * @param sampleEvaluations      candidate x sample inferences this generation ran
  * @param sampleEvaluationsSaved those racing skipped (0 without racing)
  * @param solverSeedsInFront     archive points that came from the solver's seeds
  */
-public record GenerationSummary(int generation, int generations, int evaluated, int reused, int frontSize,
+public record GenerationSummary(int generation, int generations, int evaluated, int reused, int bred, int frontSize,
                                 double hypervolume, List<BudgetBest> bestByBudget, long sampleEvaluations,
                                 long sampleEvaluationsSaved, int solverSeedsInFront, double seconds, Context context) {
     /** The best quality at or under a memory budget; NaN if no archive point fits. */
@@ -50,9 +52,10 @@ public record GenerationSummary(int generation, int generations, int evaluated, 
         String racing = !context.racing() ? "racing off" : String.format(Locale.ROOT,
                 "racing saved %d of %d sample evaluations (%.0f%%)", sampleEvaluationsSaved, planned,
                 planned == 0 ? 0.0 : 100.0 * sampleEvaluationsSaved / planned);
-        return String.format(Locale.ROOT, "gen %d/%d: %d evaluated%s, front %d, hypervolume %.4f, best %s: %s; %s, "
+        return String.format(Locale.ROOT, "gen %d/%d: %d evaluated%s%s, front %d, hypervolume %.4f, best %s: %s; %s, "
                         + "solver seeds in front %d, profiling %.1f s (%.1f s)",
-                generation, generations - 1, evaluated, reused > 0 ? " (+" + reused + " reused)" : "", frontSize,
+                generation, generations - 1, evaluated, reused > 0 ? " (+" + reused + " reused)" : "",
+                bred > 0 ? " of " + bred + " bred" : "", frontSize,
                 hypervolume, context.qualityMetric(), best, racing, solverSeedsInFront, context.profileSeconds(), seconds);
     }
 

@@ -17,20 +17,29 @@ public interface OffspringScreen {
         }
 
         @Override
-        public List<Candidate> choose(List<Candidate> bred, int n, Map<Genome, Fitness> evaluated,
-                                      ParetoArchive archive) {
-            return bred;
+        public Choice choose(List<Candidate> bred, int n, Map<Genome, Fitness> evaluated, ParetoArchive archive) {
+            return new Choice(bred, 0);
         }
     };
+
+    /**
+     * The children to score, in breeding order, and how many bred children a model chose them from (0 when they were
+     * taken as bred: no screen, or too few scored candidates to fit one).
+     */
+    record Choice(List<Candidate> children, int screenedFrom) {
+        public Choice {
+            children = List.copyOf(children);
+        }
+    }
 
     /** How many children the generation breeds per child scored. */
     int factor();
 
     /**
-     * The {@code n} children to score, in breeding order.
+     * The {@code n} children to score.
      *
      * @param bred      {@code factor() * n} children, in breeding order
      * @param evaluated every genome scored so far, with its fitness
      */
-    List<Candidate> choose(List<Candidate> bred, int n, Map<Genome, Fitness> evaluated, ParetoArchive archive);
+    Choice choose(List<Candidate> bred, int n, Map<Genome, Fitness> evaluated, ParetoArchive archive);
 }

@@ -45,8 +45,7 @@ public final class PredictedScreen implements OffspringScreen {
     }
 
     @Override
-    public List<Candidate> choose(List<Candidate> bred, int n, Map<Genome, Fitness> evaluated,
-                                  ParetoArchive archive) {
+    public Choice choose(List<Candidate> bred, int n, Map<Genome, Fitness> evaluated, ParetoArchive archive) {
         List<Map.Entry<Genome, Fitness>> complete = evaluated.entrySet().stream()
                 .filter(e -> e.getValue().complete() && e.getValue().samples() > 0)
                 .sorted(Comparator.comparing(e -> e.getKey().hex())).toList();
@@ -56,7 +55,7 @@ public final class PredictedScreen implements OffspringScreen {
                 .filter(e -> e.getValue().quality() >= fitness.constraints().minQuality()).toList();
         List<Map.Entry<Genome, Fitness>> scored = acceptable.size() >= MIN_SCORED ? acceptable : complete;
         if (scored.size() < MIN_SCORED) {
-            return bred.subList(0, n);
+            return new Choice(bred.subList(0, n), 0);
         }
         QualityModel model = features.fit(scored.stream().map(Map.Entry::getKey).toList(),
                 scored.stream().mapToDouble(e -> e.getValue().quality()).toArray());
@@ -70,7 +69,7 @@ public final class PredictedScreen implements OffspringScreen {
         Map<Scored, Fronts.Order> order = fronts.order(union);
         List<Scored> ranked = new ArrayList<>(children);
         ranked.sort(Fronts.byOrder(order)); // stable: equals keep breeding order
-        return ranked.subList(0, n).stream().map(Scored::candidate)
-                .sorted(Comparator.comparingInt(Candidate::index)).toList();
+        return new Choice(ranked.subList(0, n).stream().map(Scored::candidate)
+                .sorted(Comparator.comparingInt(Candidate::index)).toList(), bred.size());
     }
 }
