@@ -21,13 +21,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Solver-seeded generation 0, HAWQ-V3's integer program feeding a multi-objective search: the least predicted loss
  * under a weight memory budget and a cycle (or energy) budget, for a sweep of budgets, each solved by OR-Tools CP-SAT
  * as a multiple-choice knapsack ({@link CostTerms}, {@link LossTerms}). Each distinct solution is a seed genome with
  * the origin {@code solver:memory=0.550,cycles=1.000}. CP-SAT runs with one worker and a deterministic time limit, so
- * the same inputs give the same seeds on every machine, whatever its load.
+ * the same inputs give the same seeds on every machine, whatever its load and however many budgets run at once.
  */
 public final class SolverSeeds {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SolverSeeds.class);
@@ -44,16 +45,22 @@ public final class SolverSeeds {
         Loader.loadNativeLibraries();
         Map<Genome, String> out = new LinkedHashMap<>();
         List<Double> costBudgets = costObjective == null ? List.of(1.0) : settings.solver().costBudgets();
+        List<double[]> pairs = new ArrayList<>();
         for (double m : spreadOrder(settings.solver().memoryBudgets())) {
             for (double c : costBudgets) {
-                Genome g = solveOne(space, terms, m, costObjective == null ? Double.NaN : c,
-                        settings.solver().deterministicTime());
-                if (g != null) {
-                    out.putIfAbsent(g, String.format(Locale.ROOT, "%smemory=%.3f%s", InitialPopulation.SOLVER_ORIGIN,
-                            m, costObjective == null ? "" : "," + costObjective.key() + "=" + String.format(
-                                    Locale.ROOT, "%.3f", c)));
-                }
+                pairs.add(new double[] {m, c});
             }
+        }
+        // The solves are independent and each is bounded by deterministic work, not by time, so they run on every
+        // core at once and still give the seeds of one after the other, in the same order.
+        List<Optional<Genome>> solved = pairs.parallelStream().map(p -> Optional.ofNullable(solveOne(space, terms,
+                p[0], costObjective == null ? Double.NaN : p[1], settings.solver().deterministicTime()))).toList();
+        for (int i = 0; i < pairs.size(); i++) {
+            double m = pairs.get(i)[0];
+            double c = pairs.get(i)[1];
+            solved.get(i).ifPresent(g -> out.putIfAbsent(g, String.format(Locale.ROOT, "%smemory=%.3f%s",
+                    InitialPopulation.SOLVER_ORIGIN, m, costObjective == null ? "" : "," + costObjective.key() + "="
+                            + String.format(Locale.ROOT, "%.3f", c))));
         }
         // The two phases apart: pricing the changes runs hw-sim, the solves run CP-SAT; either can dominate.
         LOG.info(String.format(Locale.ROOT, "solver: %d distinct seeds from %d budget pairs; cost terms %.1f s, "
