@@ -1,6 +1,7 @@
 package io.bitsweep.search;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.SelfSuppression;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -11,9 +12,6 @@ import java.nio.file.NoSuchFileException;
  * "error: "; a sweep records it as a failed cell's error and runs the other cells.
  */
 public final class FailureText {
-    /** Throwable.addSuppressed's message when a throwable would suppress itself. */
-    private static final String SELF_SUPPRESSION = "Self-suppression not permitted";
-
     private FailureText() {}
 
     public static boolean isBadInput(Throwable ex) {
@@ -35,9 +33,8 @@ public final class FailureText {
                     && !(u.getCause() instanceof NoSuchFileException);
             return ownSaysMore ? own.replace('\n', ' ') : describe(u.getCause());
         }
-        if (ex instanceof IllegalArgumentException && SELF_SUPPRESSION.equals(ex.getMessage()) && ex.getCause() != null) {
-            // The JDK's try-with-resources failing over a resource whose close() threw the very exception the body
-            // threw (seen once in CI, reading from an HDFS datanode that was stopped): its cause is the failure.
+        if (SelfSuppression.unwrap(ex) != ex) {
+            // Seen in CI, reading from an HDFS datanode that was stopped: the cause is the failure.
             return describe(ex.getCause());
         }
         String msg = ex.getMessage();

@@ -1,6 +1,7 @@
 package io.bitsweep.search.store;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.io.SelfSuppression;
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.space.SearchSpace;
 import java.io.ByteArrayOutputStream;
@@ -236,13 +237,17 @@ public final class RunStore {
             if (!fs.rename(tmp, target)) {
                 throw new IOException("rename " + tmp + " -> " + target + " failed");
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // A datanode lost mid-write fails the write and the stream's close() alike: see SelfSuppression.
+            if (!(SelfSuppression.unwrap(e) instanceof IOException failure)) {
+                throw (IllegalArgumentException) e;
+            }
             try {
                 fs.delete(tmp, false);
             } catch (IOException ignored) {
                 // best effort: the temp file is hidden and named after its target
             }
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + target + ": " + failure.getMessage(), failure);
         }
     }
 }
