@@ -38,6 +38,7 @@ __all__ = [
     "RunStoreError", "NotARunError", "NoCompleteGenerationError", "MissingDataError", "IncompleteRunWarning",
     "Run", "load_run", "load_runs", "runs_from_env", "fronts", "hypervolumes", "summary", "bits_per_element",
     "iso_accuracy", "ENV_VAR", "LAYER_COST_COLUMNS", "ISO_COSTS", "Sweep", "load_sweep", "NotASweepError",
+    "Coverage", "coverage",
 ]
 
 ENV_VAR = "BITSWEEP_RUNS"
@@ -581,6 +582,81 @@ def iso_accuracy(runs: Iterable[Run], levels: Iterable[float] | None = None) -> 
                 row[f"{cost}_saving_pct"] = 100 * (1 - row[cost] / first[cost]) if ok else np.nan
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _cumulative_evaluations(run: Run) -> pd.Series:
+    """Per complete generation: the sample evaluations the run had spent once it was complete, its sensitivity profile
+    counted (:meth:`Run.sample_evaluations`)."""
+    e = run.sample_evaluations()
+    profile = int(e.loc[e.generation < 0, "sample_evaluations"].sum())
+    gens = e[e.generation >= 0]
+    return pd.Series(profile + gens.sample_evaluations.cumsum().to_numpy(), index=gens.generation.to_numpy())
+
+
+@dataclass
+class Coverage:
+    """What :func:`coverage` found: each reference archive point, and the challenger point that matches it."""
+
+    reference: str
+    challenger: str
+    reference_generation: int
+    challenger_generation: int
+    reference_evaluations: int
+    """Sample evaluations, the profile counted, the reference run had spent at ``reference_generation``."""
+    challenger_evaluations: int
+    points: pd.DataFrame
+    """The reference archive at ``reference_generation`` (id and objective columns), with ``matched_by``: the id of a
+    challenger point at least as good in every objective (the smallest such id), or None."""
+
+    @property
+    def matched(self) -> int:
+        return int(self.points.matched_by.notna().sum())
+
+    def __str__(self) -> str:
+        return (f"{self.challenger} (generation {self.challenger_generation}, {self.challenger_evaluations} sample "
+                f"evaluations) matches {self.matched} of {len(self.points)} points of {self.reference} (generation "
+                f"{self.reference_generation}, {self.reference_evaluations})")
+
+
+def coverage(reference: Run, challenger: Run, *, equal_evaluations: bool = True) -> Coverage:
+    """Whether a challenger run's archive matches every point of a reference run's archive: a point is matched when a
+    challenger point is at least as good in every objective (at least as accurate, no more weight bits, cycles or
+    energy). This is the criterion of the channel-wise claim (docs/RESULTS.md): the reference is the layer-wise run.
+
+    With ``equal_evaluations`` (the default) each run is read at its last complete generation whose cumulative sample
+    evaluations, the sensitivity profile counted, are within the smaller of the two runs' totals, so neither run is
+    credited with more inference than the other (racing makes the totals of equal-sized runs differ); else at their
+    last complete generations. The two runs must have the same objectives.
+    """
+    if reference.objectives != challenger.objectives:
+        raise ValueError(f"coverage: {reference.name} has objectives {', '.join(reference.objectives)} and "
+                         f"{challenger.name} {', '.join(challenger.objectives)} (they must be the same)")
+    at = []
+    if equal_evaluations:
+        spent = [_cumulative_evaluations(r) for r in (reference, challenger)]
+        budget = min(int(s.iloc[-1]) for s in spent)
+        for r, s in zip((reference, challenger), spent):
+            within = s[s <= budget]
+            if within.empty:
+                raise ValueError(f"coverage: {r.name}'s first complete generation alone took {int(s.iloc[0])} sample "
+                                 f"evaluations, more than the {budget} of the other run (use equal_evaluations=False)")
+            at.append((int(within.index[-1]), int(within.iloc[-1])))
+    else:
+        for r in (reference, challenger):
+            at.append((r.last_generation, int(_cumulative_evaluations(r).iloc[-1])))
+    columns = [_OBJECTIVE_COLUMNS[o] for o in reference.objectives]
+    ref = reference.archive(at[0][0])[["id", *columns]].reset_index(drop=True)
+    cha = challenger.archive(at[1][0])[["id", *columns]].sort_values("id", kind="stable").reset_index(drop=True)
+    # every objective as "lower is better": quality negated
+    sign = np.array([-1.0 if c == "quality" else 1.0 for c in columns])
+    r = ref[columns].to_numpy(dtype=float) * sign
+    c = cha[columns].to_numpy(dtype=float) * sign
+    covers = (c[None, :, :] <= r[:, None, :]).all(axis=2)       # [reference point, challenger point]
+    first = covers.argmax(axis=1)
+    # object dtype keeps None (pandas 3 would infer a str column and store NaN)
+    ref["matched_by"] = pd.Series([cha.id.iloc[j] if covers[i, j] else None for i, j in enumerate(first)],
+                                  dtype=object)
+    return Coverage(reference.name, challenger.name, at[0][0], at[1][0], at[0][1], at[1][1], ref)
 
 
 @dataclass

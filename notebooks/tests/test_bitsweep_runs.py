@@ -327,3 +327,45 @@ def test_sample_evaluations_count_the_profile_and_what_racing_saved(cli_runs_dir
     gens = ev[ev.generation >= 0]
     assert (gens.sample_evaluations <= gens.without_racing).all()
     assert (gens.candidates > 0).all()
+
+
+def test_a_run_covers_itself(runs_dir):
+    run = load(runs_dir / "layer-wise")
+    c = br.coverage(run, run)
+    assert c.reference_generation == c.challenger_generation == run.last_generation
+    assert c.matched == len(c.points) == len(run.archive(run.last_generation)) > 0
+
+
+def test_coverage_reads_both_runs_at_equal_evaluations(cli_runs_dir):
+    lw, cw = load(cli_runs_dir / "ic-layer-wise"), load(cli_runs_dir / "ic-channel-wise")
+    c = br.coverage(lw, cw)
+    totals = []
+    for run, g, spent in ((lw, c.reference_generation, c.reference_evaluations),
+                          (cw, c.challenger_generation, c.challenger_evaluations)):
+        e = run.sample_evaluations()
+        assert spent == e[e.generation <= g].sample_evaluations.sum()  # the profile (generation -1) counted
+        totals.append((run, g, e))
+    budget = min(int(e.sample_evaluations.sum()) for _, _, e in totals)
+    for run, g, e in totals:
+        assert e[e.generation <= g].sample_evaluations.sum() <= budget
+        if g < run.last_generation:  # the next generation would have spent more than the other run's total
+            assert e[e.generation <= g + 1].sample_evaluations.sum() > budget
+    # a point is matched exactly when some challenger point is at least as good in accuracy, weight bits and cycles
+    challengers = list(cw.archive(c.challenger_generation).itertuples())
+    ids = set(lw.archive(c.reference_generation).id)
+    assert set(c.points.id) == ids
+    for p in c.points.itertuples():
+        covering = sorted(q.id for q in challengers
+                          if q.quality >= p.quality and q.weight_bits <= p.weight_bits and q.cycles <= p.cycles)
+        assert p.matched_by == (covering[0] if covering else None), p.id
+    assert 0 < c.matched <= len(c.points)
+    assert f"matches {c.matched} of {len(c.points)} points of ic-layer-wise" in str(c)
+
+
+def test_coverage_of_runs_with_other_objectives_is_refused(runs_dir, copy_of):
+    other = copy_of("channel-wise")
+    manifest = json.loads((other / "run.json").read_text())
+    manifest["config"]["bitsweep"]["search"]["objectives"] = ["accuracy", "weight-bits"]
+    (other / "run.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="must be the same"):
+        br.coverage(load(runs_dir / "layer-wise"), load(other))
