@@ -57,8 +57,8 @@ class PrescreenSearchTest {
         for (int g = 1; g < 5; g++) {
             assertEquals(12, a.store().readTable(g, "evaluations").size(), "a population's worth in generation " + g);
         }
-        // The summary line says how many bred children the screen chose from (3 per slot), and only when it did.
-        Pattern screened = Pattern.compile("gen \\d/4: 12 evaluated( \\(\\+\\d+ reused\\))? of 36 bred, .*");
+        // The summary line says how many bred children the screen chose from (6 per slot), and only when it did.
+        Pattern screened = Pattern.compile("gen \\d/4: 12 evaluated( \\(\\+\\d+ reused\\))? of 72 bred, .*");
         assertFalse(lines.get(0).contains("bred"), lines.get(0));
         for (String line : lines.subList(1, 5)) {
             assertTrue(screened.matcher(line).matches(), line);
