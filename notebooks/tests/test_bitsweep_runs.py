@@ -369,3 +369,19 @@ def test_coverage_of_runs_with_other_objectives_is_refused(runs_dir, copy_of):
     (other / "run.json").write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match="must be the same"):
         br.coverage(load(runs_dir / "layer-wise"), load(other))
+
+
+def test_coverage_says_when_one_run_spent_more_before_its_first_generation_than_the_other_in_all(cli_runs_dir,
+                                                                                                   tmp_path):
+    # A copy of the layer-wise run cut to generation 0 and without its profile has spent less in all than the
+    # channel-wise run had after its profile and first generation.
+    short = tmp_path / "short"
+    shutil.copytree(cli_runs_dir / "ic-layer-wise", short)
+    (short / "sensitivity.parquet").unlink()
+    for g in (short / "generations").iterdir():
+        if g.name != "gen=00000":
+            shutil.rmtree(g)
+    with pytest.warns(br.IncompleteRunWarning):
+        cut = br.load_run(short)
+    with pytest.raises(ValueError, match="ic-channel-wise's first complete generation alone took"):
+        br.coverage(load(cli_runs_dir / "ic-channel-wise"), cut)
