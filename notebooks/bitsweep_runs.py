@@ -631,26 +631,21 @@ def coverage(reference: Run, challenger: Run, *, equal_evaluations: bool = True)
     if reference.objectives != challenger.objectives:
         raise ValueError(f"coverage: {reference.name} has objectives {', '.join(reference.objectives)} and "
                          f"{challenger.name} {', '.join(challenger.objectives)} (they must be the same)")
+    runs = (reference, challenger)
+    spent = [_cumulative_evaluations(r) for r in runs]
+    budget = min(int(s.iloc[-1]) for s in spent) if equal_evaluations else math.inf
     at = []
-    if equal_evaluations:
-        spent = [_cumulative_evaluations(r) for r in (reference, challenger)]
-        budget = min(int(s.iloc[-1]) for s in spent)
-        for r, s in zip((reference, challenger), spent):
-            within = s[s <= budget]
-            if within.empty:
-                raise ValueError(f"coverage: {r.name}'s first complete generation alone took {int(s.iloc[0])} sample "
-                                 f"evaluations, more than the {budget} of the other run (use equal_evaluations=False)")
-            at.append((int(within.index[-1]), int(within.iloc[-1])))
-    else:
-        for r in (reference, challenger):
-            at.append((r.last_generation, int(_cumulative_evaluations(r).iloc[-1])))
+    for r, s in zip(runs, spent):
+        within = s[s <= budget]
+        if within.empty:
+            raise ValueError(f"coverage: {r.name}'s first complete generation alone took {int(s.iloc[0])} sample "
+                             f"evaluations, more than the {budget} of the other run (use equal_evaluations=False)")
+        at.append((int(within.index[-1]), int(within.iloc[-1])))
     columns = [_OBJECTIVE_COLUMNS[o] for o in reference.objectives]
     ref = reference.archive(at[0][0])[["id", *columns]].reset_index(drop=True)
     cha = challenger.archive(at[1][0])[["id", *columns]].sort_values("id", kind="stable").reset_index(drop=True)
-    # every objective as "lower is better": quality negated
-    sign = np.array([-1.0 if c == "quality" else 1.0 for c in columns])
-    r = ref[columns].to_numpy(dtype=float) * sign
-    c = cha[columns].to_numpy(dtype=float) * sign
+    r = reference.objective_matrix(ref, normalised=False)   # every objective minimised
+    c = challenger.objective_matrix(cha, normalised=False)
     covers = (c[None, :, :] <= r[:, None, :]).all(axis=2)       # [reference point, challenger point]
     first = covers.argmax(axis=1)
     # object dtype keeps None (pandas 3 would infer a str column and store NaN)
