@@ -1,5 +1,6 @@
 package io.bitsweep.eval;
 
+import io.bitsweep.eval.io.InputText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,10 +44,11 @@ public final class Choices {
 
     /**
      * The constant whose word is {@code value} (any case), else the one-line error
-     * {@code <what> '<value>' is not allowed (allowed: a, b)}.
+     * {@code <what> '<value>' is not allowed (allowed: a, b)}, the value quoted by {@link InputText#quote}.
      */
     public static <E extends Enum<E>> E parse(Class<E> type, String value, String what) {
-        return lookup(type, value).orElseThrow(() -> new BitSweepException(what + " '" + value
-                + "' is not allowed (allowed: " + words(type) + ")"));
+        // the value is the user's text, so it is quoted with its line breaks escaped: the error stays one line
+        return lookup(type, value).orElseThrow(() -> new BitSweepException(what + " " + InputText.quote(value)
+                + " is not allowed (allowed: " + words(type) + ")"));
     }
 }
