@@ -1,6 +1,5 @@
 package io.bitsweep.eval;
 
-import io.bitsweep.eval.io.InputText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

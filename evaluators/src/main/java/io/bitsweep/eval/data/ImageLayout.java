@@ -1,7 +1,7 @@
 package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.HashMap;

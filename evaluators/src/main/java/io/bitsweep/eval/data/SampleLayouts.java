@@ -1,7 +1,7 @@
 package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 
 /** Finds the {@link SampleLayout} a shard file or manifest names: a fixed task, or an image layout and its spec. */
 public final class SampleLayouts {

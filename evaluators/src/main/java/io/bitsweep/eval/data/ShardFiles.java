@@ -2,7 +2,7 @@ package io.bitsweep.eval.data;
 
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.io.AtomicFiles;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;

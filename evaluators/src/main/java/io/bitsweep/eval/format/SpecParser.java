@@ -1,7 +1,7 @@
 package io.bitsweep.eval.format;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;

@@ -1,6 +1,7 @@
 package io.bitsweep.eval.io;
 
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.eval.InputText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package io.bitsweep.eval.onnx;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import io.bitsweep.eval.io.ModelFileBytes;
 import io.bitsweep.eval.model.Model;
 import io.bitsweep.eval.onnx.proto.OnnxProto.GraphProto;

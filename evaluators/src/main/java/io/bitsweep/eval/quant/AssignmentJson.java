@@ -10,7 +10,7 @@ import io.bitsweep.eval.BitSweepException;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.format.NumberFormat;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

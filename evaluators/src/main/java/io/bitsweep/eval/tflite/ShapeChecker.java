@@ -1,7 +1,7 @@
 package io.bitsweep.eval.tflite;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import io.bitsweep.eval.model.ConvGeometry;
 import io.bitsweep.eval.model.DType;
 import io.bitsweep.eval.model.Model;

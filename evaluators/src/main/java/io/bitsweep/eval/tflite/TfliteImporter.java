@@ -3,7 +3,7 @@ package io.bitsweep.eval.tflite;
 import static io.bitsweep.eval.tflite.TfliteSchema.*;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import io.bitsweep.eval.io.ModelFileBytes;
 import io.bitsweep.eval.model.Activation;
 import io.bitsweep.eval.model.DType;

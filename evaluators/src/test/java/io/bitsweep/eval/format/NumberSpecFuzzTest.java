@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.bitsweep.eval.fuzz.ReaderProperty;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;

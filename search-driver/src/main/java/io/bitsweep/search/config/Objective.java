@@ -1,7 +1,7 @@
 package io.bitsweep.search.config;
 
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

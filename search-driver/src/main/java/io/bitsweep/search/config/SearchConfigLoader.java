@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import io.bitsweep.eval.Choices;
 import io.bitsweep.eval.engine.exact.Arithmetic;
 import io.bitsweep.eval.engine.exact.ExactOptions;

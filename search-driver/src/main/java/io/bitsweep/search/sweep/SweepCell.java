@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
 import io.bitsweep.eval.BitSweepException;
-import io.bitsweep.eval.io.InputText;
+import io.bitsweep.eval.InputText;
 import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.config.SearchSettings;
 import java.util.List;

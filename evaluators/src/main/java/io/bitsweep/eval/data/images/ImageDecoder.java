@@ -120,6 +120,6 @@ public final class ImageDecoder {
     }
 
     private static String oneLine(String s) {
-        return io.bitsweep.eval.io.InputText.oneLine(s);
+        return io.bitsweep.eval.InputText.oneLine(s);
     }
 }

@@ -1,4 +1,4 @@
-package io.bitsweep.eval.io;
+package io.bitsweep.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

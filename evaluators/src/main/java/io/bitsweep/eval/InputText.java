@@ -1,4 +1,4 @@
-package io.bitsweep.eval.io;
+package io.bitsweep.eval;
 
 /**
  * Text taken from a user's input (a spec string, a name or header inside a file) as it appears in a one-line error
