@@ -1,4 +1,5 @@
-"""`bitsweep compare` against bitsweep_runs.iso_accuracy on the same runs: the same iso-accuracy table."""
+"""`bitsweep compare` against bitsweep_runs.iso_accuracy and .coverage on the same runs: the same iso-accuracy table
+and the same points matched."""
 import json
 import math
 import shutil
@@ -63,6 +64,11 @@ def test_compare_on_the_ic_runs(cli_runs_dir, tmp_path):
     ours = br.iso_accuracy(br.load_runs([str(p) for p in paths]))
     assert_same_table(csv, ours)
     assert len(doc["iso_accuracy"]) * 2 == len(ours)
+    # The coverage line: the notebook helper on the final archives counts the same layer-wise points matched.
+    lw, cw = br.load_runs([str(p) for p in paths])
+    cov = br.coverage(lw, cw, equal_evaluations=False)
+    assert doc["coverage"] == [{"run": "ic-channel-wise", "against": "ic-layer-wise", "points": len(cov.points),
+                                "objectives": list(lw.objectives), "covered": cov.matched}]
     code, text, err = compare(paths, tmp_path / "cmp2")
     assert code == 0, err
     print(text)  # the table, in pytest's captured output

@@ -17,13 +17,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bitsweep compare RUN... [--out DIR] [--levels P,...] [--json]}: finished runs of one model and data set
- * side by side; the iso-accuracy table on stdout, compare.html, compare.png and iso-accuracy.csv in DIR.
+ * side by side; the iso-accuracy table and the points matched on stdout, compare.html, compare.png and
+ * iso-accuracy.csv in DIR.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare finished runs of the same model and data (e.g. channel-wise, layer-wise, BFP): their "
                 + "fronts on the same axes (compare.html, compare.png) and the iso-accuracy table: for each accuracy "
                 + "level, the least weight memory, cycles and energy each run reaches and its saving against the "
-                + "first run (stdout and iso-accuracy.csv).",
+                + "first run (stdout and iso-accuracy.csv); then how many of the first run's front points each run "
+                + "matches with a point at least as good in every objective.",
             "Runs of different models or data are refused, naming the sha256s."})
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(arity = "2..*", paramLabel = "RUN",

@@ -21,11 +21,13 @@ public final class CompareReport {
     private final List<RunFront> runs;
     private final List<IsoAccuracy.Level> table;
     private final List<IsoAccuracy.Headline> headlines;
+    private final List<FrontCoverage> coverage;
 
     private CompareReport(List<RunFront> runs, List<Double> levels) {
         this.runs = runs;
         this.table = IsoAccuracy.table(runs, levels);
         this.headlines = IsoAccuracy.headlines(runs, table);
+        this.coverage = runs.subList(1, runs.size()).stream().map(r -> FrontCoverage.of(runs.get(0), r)).toList();
     }
 
     /**
@@ -70,7 +72,10 @@ public final class CompareReport {
                 + "different models");
     }
 
-    /** The table as the terminal shows it, then one headline per run against the first. */
+    /**
+     * The table as the terminal shows it, then per run against the first one headline and how many of the first
+     * run's front points it matches.
+     */
     public String text() {
         String metric = runs.get(0).qualityMetric();
         int nameWidth = Math.max(4, runs.stream().mapToInt(r -> r.name().length()).max().orElse(4));
@@ -102,6 +107,16 @@ public final class CompareReport {
             sb.append(headline(h.maxSavingPct().get(0), "less weight memory", "more weight memory")).append(", ")
                     .append(headline(h.maxSavingPct().get(1), "fewer cycles", "more cycles")).append(", ")
                     .append(headline(h.maxSavingPct().get(2), "less energy", "more energy")).append('\n');
+        }
+        for (FrontCoverage c : coverage) {
+            sb.append(c.run()).append(" matches ");
+            if (c.covered().isEmpty()) {
+                sb.append("- of ").append(c.against()).append("'s front points: the runs have different objectives\n");
+                continue;
+            }
+            sb.append(c.covered().get()).append(" of ").append(c.points()).append(" front points of ").append(c.against())
+                    .append(" (a point at least as good in ").append(String.join(", ", c.objectives())).append(')')
+                    .append(c.covered().get() == c.points() ? ": every one\n" : "\n");
         }
         return sb.toString();
     }
@@ -205,6 +220,16 @@ public final class CompareReport {
                 } else {
                     ho.putNull("max_" + costs[i].column + "_saving_pct");
                 }
+            }
+        }
+        ArrayNode cs = root.putArray("coverage");
+        for (FrontCoverage c : coverage) {
+            ObjectNode co = cs.addObject().put("run", c.run()).put("against", c.against()).put("points", c.points());
+            c.objectives().forEach(co.putArray("objectives")::add);
+            if (c.covered().isPresent()) {
+                co.put("covered", c.covered().get());
+            } else {
+                co.putNull("covered");
             }
         }
         return root;

@@ -11,13 +11,15 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * A finished run as {@code bitsweep compare} reads it: its identity and settings from run.json, its front from
- * front.csv, and the hypervolume after each complete generation from summary.json. A local path or a Hadoop
- * FileSystem URI.
+ * A finished run as {@code bitsweep compare} reads it: its identity and settings (target, objectives) from run.json,
+ * its front from front.csv, and the hypervolume after each complete generation from summary.json. A local path or a
+ * Hadoop FileSystem URI.
  */
 record RunFront(String name, String location, String modelSha256, String dataSha256, String qualityMetric,
-                String target, List<Point> front, List<Hypervolume> hypervolumes) {
+                String target, List<String> objectives, List<Point> front, List<Hypervolume> hypervolumes) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** reference.conf's, for a run.json that does not list its objectives (as bitsweep_runs reads it). */
+    private static final List<String> DEFAULT_OBJECTIVES = List.of("accuracy", "weight-bits", "cycles");
 
     /** One front point: the columns of front.csv that compare uses. */
     record Point(String id, String origin, double quality, double weightBits, long memoryBytes, double cycles,
@@ -53,11 +55,17 @@ record RunFront(String name, String location, String modelSha256, String dataSha
                 }
             }
         }
+        List<String> objectives = new ArrayList<>();
+        config.path("objectives").forEach(o -> objectives.add(o.asText()));
+        if (objectives.isEmpty()) {
+            objectives.addAll(DEFAULT_OBJECTIVES);
+        }
         String csv = store.readText("front.csv");
         String metric = csv.startsWith("id,generation,origin,auc,") ? "auc" : "accuracy";
         return new RunFront(name, location, manifest.path("sha256").path("model").asText(""),
                 manifest.path("sha256").path("data").asText(""), metric,
-                config.path("hw").path("target").asText(""), parseFront(csv, location + "/front.csv"), hv);
+                config.path("hw").path("target").asText(""), List.copyOf(objectives),
+                parseFront(csv, location + "/front.csv"), hv);
     }
 
     /** front.csv by column name (docs/RUN-STORE.md): id, origin, the quality metric and the four costs. */

@@ -11,6 +11,7 @@ import io.bitsweep.search.config.SearchConfigLoader;
 import io.bitsweep.search.loop.SearchListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -106,6 +107,53 @@ class CompareCommandTest {
         double expected = least(cw, 0.5, 1);
         assertEquals(expected, doc.path("iso_accuracy").get(1).path("runs").get(1).path("weight_bits").asDouble());
         assertEquals("cw", doc.path("headlines").get(0).path("run").asText());
+    }
+
+    /** How many of {@code reference}'s points {@code other} has a point at least as good for, in every objective. */
+    static int covered(List<double[]> reference, List<double[]> other, int... costs) {
+        int n = 0;
+        for (double[] r : reference) {
+            n += other.stream().anyMatch(o -> o[0] >= r[0]
+                    && Arrays.stream(costs).allMatch(c -> o[c] <= r[c])) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
+    void coverageCountsTheReferencePointsAnotherRunMatches(@TempDir Path tmp) throws Exception {
+        List<double[]> lw = front(layerWise);
+        List<double[]> cw = front(channelWise);
+        int byChannelWise = covered(lw, cw, 1, 2); // synthetic.conf: accuracy, weight-bits, cycles
+        assertTrue(byChannelWise < lw.size() || covered(cw, lw, 1, 2) < cw.size(),
+                "the two fronts differ, so one of them leaves a point unmatched");
+        CliRun r = CliRun.run(new CompareCommand(), layerWise.toString(), channelWise.toString(), "--out",
+                tmp.resolve("cmp").toString());
+        assertEquals(0, r.exit(), r.err());
+        String line = "cw matches " + byChannelWise + " of " + lw.size() + " front points of lw (a point at least as "
+                + "good in accuracy, weight-bits, cycles)" + (byChannelWise == lw.size() ? ": every one" : "") + "\n";
+        assertTrue(r.out().contains("\n" + line), r.out());
+
+        CliRun self = CliRun.run(new CompareCommand(), layerWise.toString(), copyOf(layerWise, tmp.resolve("lw2"))
+                .toString(), "--json", "--out", tmp.resolve("cmp2").toString());
+        JsonNode c = new ObjectMapper().readTree(self.out()).path("coverage").get(0);
+        assertEquals(lw.size(), c.path("covered").asInt(), "a front matches every point of itself");
+        assertEquals(lw.size(), c.path("points").asInt());
+        assertEquals("[\"accuracy\",\"weight-bits\",\"cycles\"]", c.path("objectives").toString());
+
+        Path energy = search("energy", "objectives=[accuracy, weight-bits, energy]");
+        CliRun other = CliRun.run(new CompareCommand(), layerWise.toString(), energy.toString(), "--json", "--out",
+                tmp.resolve("cmp3").toString());
+        assertTrue(new ObjectMapper().readTree(other.out()).path("coverage").get(0).path("covered").isNull(),
+                "fronts of other objectives are not matched point by point");
+        CliRun otherText = CliRun.run(new CompareCommand(), layerWise.toString(), energy.toString(), "--out",
+                tmp.resolve("cmp4").toString());
+        assertTrue(otherText.out().contains("\nenergy matches - of lw's front points: the runs have different "
+                + "objectives\n"), otherText.out());
+    }
+
+    private static Path copyOf(Path from, Path to) throws Exception {
+        copy(from, to);
+        return to;
     }
 
     @Test
