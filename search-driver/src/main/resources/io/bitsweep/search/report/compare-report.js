@@ -49,6 +49,13 @@
       headline(h.max_cycles_saving_pct, "fewer cycles", "more cycles"),
       headline(h.max_energy_pj_saving_pct, "less energy", "more energy")].join(", ")) }));
   });
+  /* As the text says it: how many of the first run's front points a run matches in every objective. */
+  D.coverage.forEach(function (c) {
+    app.appendChild(el("p", { class: "coverage", text: c.covered === null
+      ? c.run + " matches - of " + c.against + "'s front points: the runs have different objectives"
+      : c.run + " matches " + c.covered + " of " + c.points + " front points of " + c.against +
+        " (a point at least as good in " + c.objectives.join(", ") + ")" + (c.covered === c.points ? ": every one" : "") }));
+  });
   var rows = [];
   D.iso_accuracy.forEach(function (l) {
     l.runs.forEach(function (c, i) {

@@ -166,7 +166,10 @@ class ReportBrowserTest {
         }
     }
 
-    /** compare.html of this run and a copy of it: both fronts drawn, the iso-accuracy table, nothing else loaded. */
+    /**
+     * compare.html of this run and a copy of it: both fronts drawn, the iso-accuracy table, the copy matching every
+     * point, nothing else loaded.
+     */
     @Test
     void compareHtmlDrawsBothFronts() throws Exception {
         Path copy = OUT.resolve("run-copy");
@@ -193,6 +196,10 @@ class ReportBrowserTest {
             assertEquals(2 * levels, chrome.eval("document.querySelectorAll('#iso-table tbody tr').length").asInt());
             assertTrue(chrome.eval("document.querySelector('.headline').textContent").asText()
                     .startsWith("run-copy against run at iso-accuracy"));
+            int points = run.archive().size();
+            assertEquals("run-copy matches " + points + " of " + points + " front points of run (a point at least as "
+                    + "good in accuracy, weight-bits, cycles): every one",
+                    chrome.eval("document.querySelector('.coverage').textContent").asText());
             chrome.screenshot(OUT.resolve("compare.png"), WIDTH);
             assertCleanLoad(chrome, html);
         }
