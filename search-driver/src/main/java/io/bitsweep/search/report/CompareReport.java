@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.config.Objective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,7 +116,8 @@ public final class CompareReport {
                 continue;
             }
             sb.append(c.covered().get()).append(" of ").append(c.points()).append(" front points of ").append(c.against())
-                    .append(" (a point at least as good in ").append(String.join(", ", c.objectives())).append(')')
+                    .append(" (a point at least as good in ").append(String.join(", ", c.objectives().stream()
+                            .map(Objective::key).toList())).append(')')
                     .append(c.covered().get() == c.points() ? ": every one\n" : "\n");
         }
         return sb.toString();
@@ -225,7 +227,8 @@ public final class CompareReport {
         ArrayNode cs = root.putArray("coverage");
         for (FrontCoverage c : coverage) {
             ObjectNode co = cs.addObject().put("run", c.run()).put("against", c.against()).put("points", c.points());
-            c.objectives().forEach(co.putArray("objectives")::add);
+            ArrayNode objectives = co.putArray("objectives");
+            c.objectives().forEach(o -> objectives.add(o.key()));
             if (c.covered().isPresent()) {
                 co.put("covered", c.covered().get());
             } else {

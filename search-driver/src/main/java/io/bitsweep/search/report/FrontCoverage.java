@@ -15,10 +15,11 @@ import java.util.function.ToDoubleFunction;
  * @param covered the reference points matched; empty when the runs have different objectives (their fronts answer
  *                different questions)
  */
-record FrontCoverage(String run, String against, List<String> objectives, Optional<Integer> covered, int points) {
+record FrontCoverage(String run, String against, List<Objective> objectives, Optional<Integer> covered,
+                     int points) {
 
     static FrontCoverage of(RunFront reference, RunFront other) {
-        List<String> objectives = reference.objectives();
+        List<Objective> objectives = reference.objectives();
         if (!objectives.equals(other.objectives())) {
             return new FrontCoverage(other.name(), reference.name(), objectives, Optional.empty(),
                     reference.front().size());
@@ -35,9 +36,8 @@ record FrontCoverage(String run, String against, List<String> objectives, Option
     }
 
     /** An objective as front.csv gives it, turned so that less is better. */
-    private static ToDoubleFunction<RunFront.Point> minimised(String objective) {
-        Objective o = Objective.parse(objective, "run.json: objectives");
-        return switch (o) {
+    private static ToDoubleFunction<RunFront.Point> minimised(Objective objective) {
+        return switch (objective) {
             case ACCURACY, AUC -> p -> -p.quality();
             case WEIGHT_BITS -> RunFront.Point::weightBits;
             case CYCLES -> RunFront.Point::cycles;

@@ -3,6 +3,7 @@ package io.bitsweep.search.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bitsweep.eval.BitSweepException;
+import io.bitsweep.search.config.Objective;
 import io.bitsweep.search.store.RunStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,10 +17,11 @@ import org.apache.hadoop.conf.Configuration;
  * Hadoop FileSystem URI.
  */
 record RunFront(String name, String location, String modelSha256, String dataSha256, String qualityMetric,
-                String target, List<String> objectives, List<Point> front, List<Hypervolume> hypervolumes) {
+                String target, List<Objective> objectives, List<Point> front, List<Hypervolume> hypervolumes) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** reference.conf's, for a run.json that does not list its objectives (as bitsweep_runs reads it). */
-    private static final List<String> DEFAULT_OBJECTIVES = List.of("accuracy", "weight-bits", "cycles");
+    private static final List<Objective> DEFAULT_OBJECTIVES = List.of(Objective.ACCURACY, Objective.WEIGHT_BITS,
+            Objective.CYCLES);
 
     /** One front point: the columns of front.csv that compare uses. */
     record Point(String id, String origin, double quality, double weightBits, long memoryBytes, double cycles,
@@ -55,8 +57,9 @@ record RunFront(String name, String location, String modelSha256, String dataSha
                 }
             }
         }
-        List<String> objectives = new ArrayList<>();
-        config.path("objectives").forEach(o -> objectives.add(o.asText()));
+        List<Objective> objectives = new ArrayList<>();
+        config.path("objectives").forEach(o -> objectives.add(Objective.parse(o.asText(),
+                location + "/run.json: config.bitsweep.search.objectives")));
         if (objectives.isEmpty()) {
             objectives.addAll(DEFAULT_OBJECTIVES);
         }

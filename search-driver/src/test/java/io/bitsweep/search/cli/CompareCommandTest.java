@@ -180,6 +180,16 @@ class CompareCommandTest {
         assertEquals(CliErrors.EXIT_FAILURE, u.exit());
         assertTrue(u.oneLineError() && u.err().contains("has no front.csv: the run has not finished"), u.err());
 
+        Path badObjective = tmp.resolve("bad-objective");
+        copy(layerWise, badObjective);
+        Path manifest = badObjective.resolve("run.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"weight-bits\"", "\"weight-bytes\""));
+        CliRun b = CliRun.run(new CompareCommand(), channelWise.toString(), badObjective.toString(), "--out",
+                tmp.resolve("o").toString());
+        assertEquals(CliErrors.EXIT_FAILURE, b.exit());
+        assertTrue(b.oneLineError() && b.err().contains(badObjective + "/run.json: config.bitsweep.search.objectives: "
+                + "unknown objective 'weight-bytes' (allowed: accuracy, auc, weight-bits, cycles, energy)"), b.err());
+
         Path otherData = search("other-data", "data=\"synthetic:200\"");
         CliRun d = CliRun.run(new CompareCommand(), channelWise.toString(), otherData.toString(), "--out",
                 tmp.resolve("o").toString());
