@@ -35,13 +35,13 @@ record FrontCoverage(String run, String against, List<Objective> objectives, Opt
                 reference.front().size());
     }
 
-    /** An objective as front.csv gives it, turned so that less is better. */
+    /** An objective as front.csv gives it, turned so that less is better; costs read as the iso-accuracy table does. */
     private static ToDoubleFunction<RunFront.Point> minimised(Objective objective) {
         return switch (objective) {
             case ACCURACY, AUC -> p -> -p.quality();
-            case WEIGHT_BITS -> RunFront.Point::weightBits;
-            case CYCLES -> RunFront.Point::cycles;
-            case ENERGY -> RunFront.Point::energyPj;
+            case WEIGHT_BITS -> IsoAccuracy.Cost.WEIGHT_BITS.value;
+            case CYCLES -> IsoAccuracy.Cost.CYCLES.value;
+            case ENERGY -> IsoAccuracy.Cost.ENERGY.value;
         };
     }
 }
