@@ -192,7 +192,8 @@ public final class SearchJob {
     private static Result search(Prepared run, SearchListener listener) {
         SearchSettings settings = run.settings();
         List<InitialPopulation.Seeded> solverSeeds = settings.solver().enabled() && run.last() < 0
-                ? SolverSeeds.solve(run.space(), run.profiled().profile(), run.costModel(), settings) : List.of();
+                ? SolverSeeds.solve(run.space(), run.profiled().profile(), run.costModel(), settings,
+                        run.fitness().constraints().minQuality()) : List.of();
         LoopState start = run.last() < 0 ? LoopState.initial()
                 : RunRestorer.restore(run.store(), run.last(), run.space(), run.fronts(), settings.objectives());
         SearchListener recording = new RunRecorder(run.store(), run.codec(), run.fronts(), settings.objectives(),

@@ -372,7 +372,12 @@ public record SearchSettings(
         if (!(time > 0)) {
             throw new BitSweepException(path("solver.deterministic-time") + ": must be > 0 (got " + time + ")");
         }
-        return new SolverSettings(on, budgets(s, "memory-budgets"), budgets(s, "cost-budgets"), time);
+        double step = s.getDouble("extend-step");
+        if (!(step >= 0 && step < 1)) {
+            throw new BitSweepException(path("solver.extend-step") + ": a factor in [0, 1), 0 for no budgets below "
+                    + "memory-budgets (got " + step + ")");
+        }
+        return new SolverSettings(on, budgets(s, "memory-budgets"), budgets(s, "cost-budgets"), step, time);
     }
 
     private static PrescreenSettings prescreen(Config c) {

@@ -1,6 +1,7 @@
 package io.bitsweep.search.solver;
 
 import io.bitsweep.search.sensitivity.SensitivityProfile;
+import io.bitsweep.search.space.Genome;
 import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 
@@ -33,12 +34,33 @@ final class LossTerms {
     }
 
     static LossTerms of(SearchSpace space, SensitivityProfile profile) {
+        return build(space, profile, profile::weightLossDelta, profile::activationLossDelta, TIE_TOTAL);
+    }
+
+    /**
+     * The same additive model in the search's metric: per gene, its share of the quality the profile lost with the
+     * whole layer at that format, and no tie-breaks. Its sum over a genome is the drop the profile predicts, which the
+     * solver compares with the accuracy constraint.
+     */
+    static LossTerms qualityDrops(SearchSpace space, SensitivityProfile profile) {
+        double base = profile.baseline().quality();
+        return build(space, profile, (l, f) -> base - profile.weights(l, f).quality(),
+                (l, f) -> base - profile.activations(l, f).quality(), 0);
+    }
+
+    /** A layer's measured change at one format: weights or activations. */
+    private interface Delta {
+        double of(int layer, int format);
+    }
+
+    private static LossTerms build(SearchSpace space, SensitivityProfile profile, Delta weightDelta,
+                                   Delta activationDelta, double tieTotal) {
         int layers = space.layers().size();
         double[][][] w = new double[layers][][];
         double[][] a = new double[layers][];
         double[][][] energy = new double[layers][][];
         double maxEnergy = 0;
-        double largestTie = TIE_TOTAL / space.genomeLength();
+        double largestTie = tieTotal / space.genomeLength();
         for (int l = 0; l < layers; l++) {
             LayerSpace ls = space.layers().get(l);
             energy[l] = new double[ls.weightGenes()][ls.weights().size()];
@@ -55,7 +77,7 @@ final class LossTerms {
             LayerSpace ls = space.layers().get(l);
             w[l] = new double[ls.weightGenes()][ls.weights().size()];
             for (int f = 1; f < ls.weights().size(); f++) {
-                double delta = Math.max(0, profile.weightLossDelta(l, f));
+                double delta = Math.max(0, weightDelta.of(l, f));
                 double[] share = shares(ls, energy[l], f);
                 for (int g = 0; g < ls.weightGenes(); g++) {
                     double damage = maxEnergy > 0 ? energy[l][g][f] / maxEnergy : 0;
@@ -64,7 +86,7 @@ final class LossTerms {
             }
             a[l] = new double[ls.activations().size()];
             for (int f = 1; f < a[l].length; f++) {
-                a[l][f] = Math.max(0, profile.activationLossDelta(l, f)) + tie(0, largestTie);
+                a[l][f] = Math.max(0, activationDelta.of(l, f)) + tie(0, largestTie);
             }
         }
         return new LossTerms(w, a);
@@ -96,5 +118,18 @@ final class LossTerms {
     /** Predicted loss added by activation gene k at format a. */
     double activation(int layer, int format) {
         return activations[layer][format];
+    }
+
+    /** The predicted loss a whole genome adds to the baseline's. */
+    double of(SearchSpace space, Genome genome) {
+        double sum = 0;
+        for (int l = 0; l < space.layers().size(); l++) {
+            LayerSpace ls = space.layers().get(l);
+            for (int g = 0; g < ls.weightGenes(); g++) {
+                sum += weight(l, g, genome.gene(ls.weightOffset() + g));
+            }
+            sum += activation(l, genome.gene(ls.activationGene()));
+        }
+        return sum;
     }
 }

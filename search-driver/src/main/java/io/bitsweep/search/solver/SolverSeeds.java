@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Solver-seeded generation 0, HAWQ-V3's integer program feeding a multi-objective search: the least predicted loss
@@ -32,10 +34,54 @@ import java.util.Optional;
  */
 public final class SolverSeeds {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SolverSeeds.class);
+    /** At most this many budgets below the listed ones (0.85^12 is a seventh of the lowest listed). */
+    static final int MAX_EXTENSION_STEPS = 12;
     private SolverSeeds() {}
 
     public static List<InitialPopulation.Seeded> solve(SearchSpace space, SensitivityProfile profile,
-                                                       CostModel costModel, SearchSettings settings) {
+                                                       CostModel costModel, SearchSettings settings,
+                                                       double minQuality) {
+        Sweep sweep = sweep(space, profile, costModel, settings, minQuality);
+        Map<Genome, String> out = new LinkedHashMap<>();
+        for (double m : spreadOrder(List.copyOf(sweep.seeds().keySet()))) {
+            List<Genome> seeds = sweep.seeds().get(m);
+            for (int i = 0; i < seeds.size(); i++) {
+                if (seeds.get(i) != null) {
+                    out.putIfAbsent(seeds.get(i), sweep.origin(m, i));
+                }
+            }
+        }
+        int distinct = out.size();
+        out.keySet().retainAll(sweep.predicted().undominated(out.keySet()));
+        // The two phases apart: pricing the changes runs hw-sim, the solves run CP-SAT; either can dominate.
+        LOG.info(String.format(Locale.ROOT, "solver: %d seeds (%d distinct, %d predicted dominated) from %d budget "
+                + "pairs, %d memory budgets below the listed ones; cost terms %.1f s, solves %.1f s", out.size(),
+                distinct, distinct - out.size(), sweep.seeds().size() * sweep.costBudgets().size(),
+                sweep.seeds().size() - settings.solver().memoryBudgets().stream().distinct().count(),
+                sweep.costTermSeconds(), sweep.solveSeconds()));
+        List<InitialPopulation.Seeded> seeds = new ArrayList<>();
+        out.forEach((g, o) -> seeds.add(new InitialPopulation.Seeded(g, o)));
+        return seeds;
+    }
+
+    /**
+     * The budgets' solutions before any is left out.
+     *
+     * @param seeds       memory budget to its seeds, one per cost budget (null where none was found)
+     * @param costBudgets the cost budgets solved (NaN alone when the search has no cycles or energy objective)
+     */
+    record Sweep(TreeMap<Double, List<Genome>> seeds, List<Double> costBudgets, Objective costObjective,
+                 SeedPrediction predicted, double costTermSeconds, double solveSeconds) {
+        /** The origin of memory budget m's seed for the i-th cost budget: solver:memory=0.550,cycles=1.000. */
+        String origin(double m, int i) {
+            return String.format(Locale.ROOT, "%smemory=%.3f%s", InitialPopulation.SOLVER_ORIGIN, m,
+                    costObjective == null ? "" : String.format(Locale.ROOT, ",%s=%.3f", costObjective.key(),
+                            costBudgets.get(i)));
+        }
+    }
+
+    static Sweep sweep(SearchSpace space, SensitivityProfile profile, CostModel costModel, SearchSettings settings,
+                       double minQuality) {
         Objective costObjective = settings.objectives().contains(Objective.CYCLES) ? Objective.CYCLES
                 : settings.objectives().contains(Objective.ENERGY) ? Objective.ENERGY : null;
         long start = System.nanoTime();
@@ -43,32 +89,65 @@ public final class SolverSeeds {
         KnapsackTerms terms = new KnapsackTerms(space, costs, LossTerms.of(space, profile));
         long measured = System.nanoTime();
         Loader.loadNativeLibraries();
-        Map<Genome, String> out = new LinkedHashMap<>();
-        List<Double> costBudgets = costObjective == null ? List.of(1.0) : settings.solver().costBudgets();
+        List<Double> costBudgets = costObjective == null ? List.of(Double.NaN) : settings.solver().costBudgets();
+        double time = settings.solver().deterministicTime();
+        TreeMap<Double, List<Genome>> solved = new TreeMap<>(solveAll(space, terms, settings.solver().memoryBudgets(),
+                costBudgets, time));
+        SeedPrediction predicted = new SeedPrediction(space, LossTerms.qualityDrops(space, profile), costModel,
+                costObjective, profile.baseline().samples());
+        // Without an accuracy constraint nothing says where the front ends, so the sweep stays as listed.
+        double allowedDrop = minQuality == Double.NEGATIVE_INFINITY ? Double.NaN
+                : profile.baseline().quality() - minQuality;
+        extendBelow(space, terms, solved, costBudgets, time, settings.solver().extendStep(), allowedDrop, predicted);
+        return new Sweep(solved, costBudgets, costObjective, predicted, (measured - start) / 1e9,
+                (System.nanoTime() - measured) / 1e9);
+    }
+
+    /**
+     * Every pair of budgets solved. The solves are independent and each is bounded by deterministic work, not by
+     * time, so they run on every core at once and still give the seeds of one after the other.
+     */
+    private static Map<Double, List<Genome>> solveAll(SearchSpace space, KnapsackTerms terms, List<Double> memory,
+                                                      List<Double> costBudgets, double time) {
         List<double[]> pairs = new ArrayList<>();
-        for (double m : spreadOrder(settings.solver().memoryBudgets())) {
+        for (double m : memory.stream().distinct().toList()) {
             for (double c : costBudgets) {
                 pairs.add(new double[] {m, c});
             }
         }
-        // The solves are independent and each is bounded by deterministic work, not by time, so they run on every
-        // core at once and still give the seeds of one after the other, in the same order.
-        List<Optional<Genome>> solved = pairs.parallelStream().map(p -> Optional.ofNullable(solveOne(space, terms,
-                p[0], costObjective == null ? Double.NaN : p[1], settings.solver().deterministicTime()))).toList();
+        List<Optional<Genome>> genomes = pairs.parallelStream()
+                .map(p -> Optional.ofNullable(solveOne(space, terms, p[0], p[1], time))).toList();
+        Map<Double, List<Genome>> out = new LinkedHashMap<>();
         for (int i = 0; i < pairs.size(); i++) {
-            double m = pairs.get(i)[0];
-            double c = pairs.get(i)[1];
-            solved.get(i).ifPresent(g -> out.putIfAbsent(g, String.format(Locale.ROOT, "%smemory=%.3f%s",
-                    InitialPopulation.SOLVER_ORIGIN, m, costObjective == null ? "" : "," + costObjective.key() + "="
-                            + String.format(Locale.ROOT, "%.3f", c))));
+            out.computeIfAbsent(pairs.get(i)[0], k -> new ArrayList<>()).add(genomes.get(i).orElse(null));
         }
-        // The two phases apart: pricing the changes runs hw-sim, the solves run CP-SAT; either can dominate.
-        LOG.info(String.format(Locale.ROOT, "solver: %d distinct seeds from %d budget pairs; cost terms %.1f s, "
-                + "solves %.1f s", out.size(), settings.solver().memoryBudgets().size() * costBudgets.size(),
-                (measured - start) / 1e9, (System.nanoTime() - measured) / 1e9));
-        List<InitialPopulation.Seeded> seeds = new ArrayList<>();
-        out.forEach((g, o) -> seeds.add(new InitialPopulation.Seeded(g, o)));
-        return seeds;
+        return out;
+    }
+
+    /**
+     * The sweep below its lowest memory budget, a factor {@code step} at a time, for as long as the profile predicts
+     * that the lowest budget's best seed keeps the accuracy constraint: a model whose front lies below the listed
+     * budgets (VWW's MobileNet keeps its accuracy at 14% of int8's weight memory) gets seeds there, and one that
+     * collapses above them (ResNet-8 under a 25-point drop) gets none; NaN allows no step. The last step's seed is the first the
+     * profile predicts past the constraint; it is kept, because the additive model errs either way by a few points.
+     */
+    private static void extendBelow(SearchSpace space, KnapsackTerms terms, TreeMap<Double, List<Genome>> solved,
+                                    List<Double> costBudgets, double time, double step, double allowedDrop,
+                                    SeedPrediction predicted) {
+        for (int i = 0; step > 0 && i < MAX_EXTENSION_STEPS; i++) {
+            double lowest = solved.firstKey();
+            double drop = solved.get(lowest).stream().filter(Objects::nonNull)
+                    .mapToDouble(predicted::drop).min().orElse(Double.POSITIVE_INFINITY);
+            if (!(drop <= allowedDrop)) {
+                return;
+            }
+            double next = lowest * step;
+            List<Genome> seeds = solveAll(space, terms, List.of(next), costBudgets, time).get(next);
+            if (seeds.stream().allMatch(Objects::isNull)) {
+                return;
+            }
+            solved.put(next, seeds);
+        }
     }
 
     /**

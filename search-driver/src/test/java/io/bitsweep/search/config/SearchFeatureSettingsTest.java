@@ -59,6 +59,8 @@ class SearchFeatureSettingsTest {
         assertTrue(error(BASE, "solver.memory-budgets=[0.5, 1.5]")
                 .startsWith("bitsweep.search.solver.memory-budgets: fractions in (0, 1]"));
         assertTrue(error(BASE, "solver.deterministic-time=0").contains("solver.deterministic-time: must be > 0"));
+        assertTrue(error(BASE, "solver.extend-step=1").contains("bitsweep.search.solver.extend-step: a factor in [0, 1), "
+                + "0 for no budgets below memory-budgets (got 1.0)"));
         assertTrue(error(BASE, "splits.selection=random").contains("bitsweep.search.splits.selection: bad value "
                 + "'random' (allowed: stratified, range)"));
         assertTrue(error(BASE, "splits.evaluation.samples=-5")

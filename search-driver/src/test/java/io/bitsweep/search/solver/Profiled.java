@@ -16,13 +16,17 @@ import java.util.Optional;
 record Profiled(SearchSettings settings, SearchProblem problem, LocalPopulationEvaluator<?> evaluator,
               SensitivityProfile profile) implements AutoCloseable {
     static Profiled synthetic(String... sets) {
-        SearchSettings s = SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(sets),
-                null);
+        SearchSettings s = settings(sets);
         SearchProblem problem = new SyntheticProblem.Factory().open(s, Optional.empty());
         LocalPopulationEvaluator<?> evaluator = new LocalPopulationEvaluator<>(problem.scorer(problem.space()),
                 problem.modelBytes(), 2);
         return new Profiled(s, problem, evaluator, SensitivityProfiler.run(problem.space(), problem, evaluator,
                 -1, SearchListener.NONE));
+    }
+
+    /** The synthetic problem's settings with these overrides. */
+    static SearchSettings settings(String... sets) {
+        return SearchConfigLoader.load(ConfigFactory.parseResources("synthetic.conf"), List.of(sets), null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.bitsweep.search.solver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -20,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,7 @@ class SolverSeedsTest {
             SensitivityProfile profile = p.profile();
             SearchSettings s = p.settings();
             CostModel costs = problem.costModel(problem.space());
-            List<InitialPopulation.Seeded> seeds = SolverSeeds.solve(problem.space(), profile, costs, s);
+            List<InitialPopulation.Seeded> seeds = SolverSeeds.solve(problem.space(), profile, costs, s, Double.NEGATIVE_INFINITY);
             assertTrue(seeds.size() >= 4, seeds.size() + " seeds");
             assertEquals(seeds.size(), new HashSet<>(seeds.stream().map(InitialPopulation.Seeded::genome).toList())
                     .size());
@@ -54,36 +57,97 @@ class SolverSeedsTest {
                 assertTrue(bits <= Double.parseDouble(m.group(1)) * baseBits + 1e-6,
                         seed.origin() + ": " + bits + " bits of " + baseBits);
             }
-            assertEquals(seeds, SolverSeeds.solve(problem.space(), profile, costs, s), "deterministic");
+            assertEquals(seeds, SolverSeeds.solve(problem.space(), profile, costs, s, Double.NEGATIVE_INFINITY), "deterministic");
         }
     }
 
     /**
-     * A profile that measured no loss for any change (VWW's case: every int4 layer within noise) still gives one seed
-     * per binding budget, each making only the changes its budget needs: fewer bits removed at looser budgets.
+     * A profile that measured no loss for any change (VWW's case: every int4 layer within noise) still gives one
+     * solution per binding budget, each making only the changes its budget needs: fewer bits removed at looser
+     * budgets. Predicting them all equally accurate, the solver then keeps only those no other seed matches at no
+     * more memory and no more cycles.
      */
     @Test
-    void aProfileWithoutMeasuredLossStillGivesOneSeedPerBudget() {
+    void aProfileWithoutMeasuredLossGivesOneSolutionPerBudgetAndKeepsTheCheapest() {
         try (Profiled p = Profiled.synthetic("solver.cost-budgets=[1.0]")) {
             SearchProblem problem = p.problem();
             SearchSettings s = p.settings();
             SensitivityProfile flat = flat(p.profile(), problem.space());
             CostModel costs = problem.costModel(problem.space());
-            List<InitialPopulation.Seeded> seeds = SolverSeeds.solve(problem.space(), flat, costs, s);
-            assertTrue(seeds.size() >= 5, seeds.size() + " seeds from " + s.solver().memoryBudgets().size()
-                    + " budgets: " + seeds.stream().map(InitialPopulation.Seeded::origin).toList());
+            SolverSeeds.Sweep sweep = SolverSeeds.sweep(problem.space(), flat, costs, s, Double.NEGATIVE_INFINITY);
             TreeMap<Double, Double> bitsByBudget = new TreeMap<>();
-            for (InitialPopulation.Seeded seed : seeds) {
-                Matcher m = ORIGIN.matcher(seed.origin());
-                assertTrue(m.matches(), seed.origin());
-                bitsByBudget.put(Double.parseDouble(m.group(1)), costs.costs(seed.genome(), new long[0]).weightBits());
-            }
+            sweep.seeds().forEach((m, g) -> bitsByBudget.put(m, costs.costs(g.get(0), new long[0]).weightBits()));
+            assertTrue(new HashSet<>(bitsByBudget.values()).size() >= 5, "distinct solutions: " + bitsByBudget);
             double previous = -1;
             for (double bits : bitsByBudget.values()) {
                 assertTrue(bits >= previous, "looser budgets keep more bits: " + bitsByBudget);
                 previous = bits;
             }
+            List<CostModel.Costs> kept = SolverSeeds.solve(problem.space(), flat, costs, s, Double.NEGATIVE_INFINITY)
+                    .stream().map(seed -> costs.costs(seed.genome(), new long[0])).toList();
+            assertTrue(kept.size() < bitsByBudget.size(), kept.size() + " kept of " + bitsByBudget.size());
+            for (CostModel.Costs a : kept) {
+                for (CostModel.Costs b : kept) {
+                    assertTrue(a == b || a.weightBits() < b.weightBits() || a.cycles() < b.cycles(),
+                            "a kept seed costs no less than another in both: " + a + ", " + b);
+                }
+            }
         }
+    }
+
+    /**
+     * Below the lowest listed memory budget the sweep takes steps of {@code extend-step} for as long as the lowest
+     * budget's seed is predicted to keep the accuracy constraint, and none without a constraint or with step 0.
+     */
+    @Test
+    void theSweepGoesBelowTheListedBudgetsWhileTheProfilePredictsTheConstraintHolds() {
+        try (Profiled p = Profiled.synthetic()) {
+            SearchSpace space = p.problem().space();
+            SensitivityProfile profile = p.profile();
+            CostModel costs = p.problem().costModel(space);
+            SearchSettings s = p.settings();
+            TreeSet<Double> listed = new TreeSet<>(s.solver().memoryBudgets());
+            assertEquals(listed, SolverSeeds.sweep(space, profile, costs, s, Double.NEGATIVE_INFINITY).seeds()
+                    .keySet(), "no constraint: no steps");
+            double base = profile.baseline().quality();
+            SolverSeeds.Sweep listedOnly = SolverSeeds.sweep(space, profile, costs, s, base - 1.0);
+            double lowestDrop = leastDrop(listedOnly, space, profile, listed.first());
+            for (double minQuality : new double[] {base - lowestDrop - 1e-9, base - 1.0}) {
+                double allowed = base - minQuality;
+                SolverSeeds.Sweep sweep = SolverSeeds.sweep(space, profile, costs, s, minQuality);
+                List<Double> below = new ArrayList<>(sweep.seeds().headMap(listed.first(), false).descendingKeySet());
+                assertFalse(below.isEmpty(), "the lowest listed budget's seed keeps a drop of " + allowed);
+                double previous = listed.first();
+                for (double m : below) {
+                    assertEquals(previous * s.solver().extendStep(), m, 1e-12, "steps of extend-step: " + below);
+                    assertTrue(leastDrop(sweep, space, profile, previous) <= allowed, "a step after budget "
+                            + previous + ", whose seed is predicted past the constraint");
+                    previous = m;
+                }
+                assertTrue(below.size() == SolverSeeds.MAX_EXTENSION_STEPS
+                        || leastDrop(sweep, space, profile, previous) > allowed
+                        || infeasible(space, profile, costs, s, previous * s.solver().extendStep()),
+                        "the sweep stopped at " + previous + " with its seed predicted within " + allowed);
+            }
+            SearchSettings noSteps = Profiled.settings("solver.extend-step=0");
+            assertEquals(listed, SolverSeeds.sweep(space, profile, costs, noSteps, base - 1.0).seeds().keySet());
+        }
+    }
+
+    /** The least drop the profile predicts for memory budget m's seeds. */
+    private static double leastDrop(SolverSeeds.Sweep sweep, SearchSpace space, SensitivityProfile profile,
+                                    double m) {
+        LossTerms drops = LossTerms.qualityDrops(space, profile);
+        return sweep.seeds().get(m).stream().filter(Objects::nonNull).mapToDouble(g -> drops.of(space, g)).min()
+                .orElse(Double.POSITIVE_INFINITY);
+    }
+
+    /** True if no cost budget has a solution at memory budget m. */
+    private static boolean infeasible(SearchSpace space, SensitivityProfile profile, CostModel costs,
+                                      SearchSettings s, double m) {
+        SearchSettings only = Profiled.settings("solver.memory-budgets=[" + m + "]", "solver.extend-step=0");
+        return SolverSeeds.sweep(space, profile, costs, only, Double.NEGATIVE_INFINITY).seeds().get(m).stream()
+                .allMatch(Objects::isNull);
     }
 
     /**
