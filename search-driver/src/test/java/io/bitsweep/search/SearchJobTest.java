@@ -78,9 +78,13 @@ class SearchJobTest {
             assertTrue(json.contains("\"schema\" : \"bitsweep.assignment/1\""), json);
             assertTrue(s.fitness().feasible());
         }
-        // The archive is non-dominated; hypervolume never falls (the archive only improves).
-        for (int i = 1; i < r.hypervolumes().size(); i++) {
-            assertTrue(r.hypervolumes().get(i) >= r.hypervolumes().get(i - 1) - 1e-12, r.hypervolumes().toString());
+        // The archive never exceeds archive.max-size (10). Here it is full from generation 1 on, and shrinking it by
+        // crowding distance may lower its hypervolume, as in NSGA-II; that an archive with room never loses
+        // hypervolume is FrontsTest's.
+        for (int g = 1; g < 4; g++) {
+            int size = new ObjectMapper().readTree(out.resolve(RunStore.generationDir(g)).resolve(RunStore.SUMMARY)
+                    .toFile()).get("archive_size").asInt();
+            assertTrue(size >= 2 && size <= 10, "gen " + g + ": archive of " + size);
         }
         List<ScoredTable.Row> evals = r.store().readTable(0, "evaluations");
         assertEquals(12, evals.size());

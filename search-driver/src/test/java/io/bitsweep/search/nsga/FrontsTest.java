@@ -2,10 +2,13 @@ package io.bitsweep.search.nsga;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitsweep.search.space.Genome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FrontsTest {
@@ -54,5 +57,27 @@ class FrontsTest {
         assertSame(c, arch.points().get(2));
         ParetoArchive byHv = ParetoArchive.empty().update(List.of(a, b, b2, c, dominated), f, 3, true);
         assertEquals(3, byHv.size());
+    }
+
+    /** With room for every non-dominated point, updating the archive never lowers its hypervolume. */
+    @Test
+    void anArchiveWithRoomNeverLosesHypervolume() {
+        Fronts f = new Fronts(new double[] {1, 1, 1}, 1.1);
+        Random random = new Random(3);
+        ParetoArchive archive = ParetoArchive.empty();
+        double previous = 0;
+        for (int generation = 0; generation < 20; generation++) {
+            List<Scored> newcomers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                newcomers.add(point("g" + generation + "-" + i, random.nextInt(5) == 0 ? 0.1 : 0,
+                        random.nextDouble(), random.nextDouble(), random.nextDouble()));
+            }
+            archive = archive.update(newcomers, f, Integer.MAX_VALUE, false);
+            double hv = f.hypervolume(archive.points());
+            assertTrue(hv >= previous - 1e-12, "generation " + generation + ": " + hv + " after " + previous);
+            assertTrue(archive.points().stream().allMatch(p -> p.fitness().feasible()));
+            previous = hv;
+        }
+        assertTrue(archive.size() >= 8, "a front of several points: " + archive.size());
     }
 }
