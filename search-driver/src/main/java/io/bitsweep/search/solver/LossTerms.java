@@ -120,15 +120,21 @@ final class LossTerms {
         return activations[layer][format];
     }
 
+    /** The predicted loss a genome's formats in layer l add (its weight genes and its activation gene). */
+    double layer(SearchSpace space, int l, Genome genome) {
+        LayerSpace ls = space.layers().get(l);
+        double sum = 0;
+        for (int g = 0; g < ls.weightGenes(); g++) {
+            sum += weight(l, g, genome.gene(ls.weightOffset() + g));
+        }
+        return sum + activation(l, genome.gene(ls.activationGene()));
+    }
+
     /** The predicted loss a whole genome adds to the baseline's. */
     double of(SearchSpace space, Genome genome) {
         double sum = 0;
         for (int l = 0; l < space.layers().size(); l++) {
-            LayerSpace ls = space.layers().get(l);
-            for (int g = 0; g < ls.weightGenes(); g++) {
-                sum += weight(l, g, genome.gene(ls.weightOffset() + g));
-            }
-            sum += activation(l, genome.gene(ls.activationGene()));
+            sum += layer(space, l, genome);
         }
         return sum;
     }

@@ -2,7 +2,6 @@ package io.bitsweep.search.solver;
 
 import io.bitsweep.search.sensitivity.SensitivityProfile;
 import io.bitsweep.search.space.Genome;
-import io.bitsweep.search.space.LayerSpace;
 import io.bitsweep.search.space.SearchSpace;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -57,11 +56,7 @@ public final class QualityModel {
         double[] of(Genome genome) {
             double[] x = new double[space.layers().size()];
             for (int l = 0; l < x.length; l++) {
-                LayerSpace ls = space.layers().get(l);
-                for (int g = 0; g < ls.weightGenes(); g++) {
-                    x[l] += terms.weight(l, g, genome.gene(ls.weightOffset() + g));
-                }
-                x[l] += terms.activation(l, genome.gene(ls.activationGene()));
+                x[l] = terms.layer(space, l, genome);
             }
             return x;
         }

@@ -128,8 +128,9 @@ public final class SolverSeeds {
      * The sweep below its lowest memory budget, a factor {@code step} at a time, for as long as the profile predicts
      * that the lowest budget's best seed keeps the accuracy constraint: a model whose front lies below the listed
      * budgets (VWW's MobileNet keeps its accuracy at 14% of int8's weight memory) gets seeds there, and one that
-     * collapses above them (ResNet-8 under a 25-point drop) gets none; NaN allows no step. The last step's seed is the first the
-     * profile predicts past the constraint; it is kept, because the additive model errs either way by a few points.
+     * collapses above them (ResNet-8 under a 25-point drop) gets none; NaN allows no step. The last step's seed is the
+     * first the profile predicts past the constraint; it is kept, because the additive model errs either way by a few
+     * points.
      */
     private static void extendBelow(SearchSpace space, KnapsackTerms terms, TreeMap<Double, List<Genome>> solved,
                                     List<Double> costBudgets, double time, double step, double allowedDrop,
